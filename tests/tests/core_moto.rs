@@ -186,3 +186,42 @@ async fn vpc_endpoint_state_in_lower_case_is_the_known_variant() {
     assert_eq!(endpoints.len(), 1);
     assert_eq!(endpoints[0].state, Some(State::Available));
 }
+
+/// A request is `Clone`: a listing built once is sent again as it stands
+/// (polling), a create's copy makes a second resource (each send gets its
+/// own idempotency token), and a request refused at construction fails the
+/// same way when cloned.
+#[tokio::test]
+async fn cloned_requests_send_again_as_they_stand() {
+    use botocraft::ec2::VolumeType;
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let session = session(&moto.endpoint, &moto.account_id);
+    let s = session.shared();
+    create_cluster(&session, "web", vec![tag("env", "dev")]).await;
+    let listing = Cluster::objects().using(&s).list();
+    let first = listing.clone().await.expect("first listing");
+    create_cluster(&session, "api", vec![]).await;
+    let second = listing.await.expect("second listing");
+    assert_eq!((first.len(), second.len()), (1, 2));
+
+    let volume = Volume {
+        availability_zone: Some(format!("{MOTO_REGION}a")),
+        size: Some(8),
+        volume_type: Some(VolumeType::Gp3),
+        ..Default::default()
+    };
+    let create = Volume::objects().using(&s).create(&volume);
+    let a = create.clone().await.expect("first volume");
+    let b = create.await.expect("second volume");
+    assert_ne!(a.volume_id, b.volume_id);
+
+    // A volume without its id cannot be described again: refused unsent.
+    let refused = Volume::default().using(&s).refreshed();
+    let copy = refused.clone();
+    for request in [refused, copy] {
+        let err = request.await.unwrap_err();
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    }
+}

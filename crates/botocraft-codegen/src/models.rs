@@ -2826,19 +2826,24 @@ impl<'a> Emitter<'a> {
         let b = &m.builder;
         // A create finished by a second step keeps the model for it.
         let finishes = m.name == "create" && self.finishes_create(name, model)?;
-        let (after_field, after_init) = if finishes {
+        let (after_field, after_init, after_clone) = if finishes {
             (
                 format!("    /// The model to create, for what follows the create (`send()`).\n    after: Option<Box<{name}>>,\n"),
                 ", after: None",
+                ", after: self.after.clone()",
             )
         } else {
-            (String::new(), "")
+            (String::new(), "", "")
         };
         let _ = writeln!(
             out,
             "/// The request built by [`{mgr}::{}`]: set optional arguments, then `.await` it.\n#[must_use = \"a request does nothing until it is awaited\"]\n#[derive(Debug)]\npub struct {b} {{\n    manager: {mgr},\n    input: {in_ty},\n    key: String,\n    error: Option<Error>,\n{after_field}}}\n",
             m.name
         );
+        // Cloned, a request is sent again as it stands (a token AWS
+        // deduplicates by is made when it is sent, unless one was set); an
+        // error its construction found fails the copy the same way.
+        let _ = writeln!(out, "impl Clone for {b} {{\n    fn clone(&self) -> Self {{\n        {b} {{ manager: self.manager.clone(), input: self.input.clone(), key: self.key.clone(), error: self.error.as_ref().map(Error::duplicate){after_clone} }}\n    }}\n}}\n");
         let _ = writeln!(out, "impl {b} {{\n    fn new(manager: {mgr}, input: {in_ty}, key: String) -> Self {{\n        {b} {{ manager, input, key, error: None{after_init} }}\n    }}\n\n    #[allow(dead_code)]\n    pub(crate) fn failed(manager: {mgr}, error: Error) -> Self {{\n        {b} {{ manager, input: {in_ty}::default(), key: String::new(), error: Some(error){after_init} }}\n    }}\n\n    /// The operation input as it will be sent.\n    pub fn input(&self) -> &{in_ty} {{\n        &self.input\n    }}\n");
         // setters for every optional member
         let positional: Vec<&str> = m.def.args.iter().map(String::as_str).collect();

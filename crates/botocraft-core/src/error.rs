@@ -282,7 +282,126 @@ pub const TRANSIENT_CODES: &[&str] = &[
     "ServiceUnavailable",
 ];
 
+/// The underlying cause of a duplicated [`Error::Transport`], kept as its
+/// text (the original's type is not `Clone`).
+#[derive(Debug)]
+struct CauseText(String);
+
+impl fmt::Display for CauseText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CauseText {}
+
 impl Error {
+    /// A copy of this error, for a cloned request: requests hold the error
+    /// their construction found until they are sent, and a clone must fail
+    /// the same way. Everything is kept but a transport error's underlying
+    /// cause, which the copy holds as its text.
+    #[doc(hidden)]
+    pub fn duplicate(&self) -> Error {
+        match self {
+            Error::NotFound {
+                service,
+                resource,
+                key,
+                code,
+                message,
+                request_id,
+            } => Error::NotFound {
+                service,
+                resource,
+                key: key.clone(),
+                code: code.clone(),
+                message: message.clone(),
+                request_id: request_id.clone(),
+            },
+            Error::Service {
+                service,
+                operation,
+                code,
+                message,
+                request_id,
+                status,
+            } => Error::Service {
+                service,
+                operation: operation.clone(),
+                code: code.clone(),
+                message: message.clone(),
+                request_id: request_id.clone(),
+                status: *status,
+            },
+            Error::WaiterFailed {
+                service,
+                operation,
+                message,
+                error,
+            } => Error::WaiterFailed {
+                service,
+                operation: operation.clone(),
+                message: message.clone(),
+                error: error.as_ref().map(|e| Box::new(e.duplicate())),
+            },
+            Error::Transport {
+                operation,
+                message,
+                source,
+            } => Error::Transport {
+                operation: operation.clone(),
+                message: message.clone(),
+                source: source.as_ref().map(|e| {
+                    Box::new(CauseText(e.to_string())) as Box<dyn std::error::Error + Send + Sync>
+                }),
+            },
+            Error::Timeout {
+                operation,
+                waited_on,
+                kind,
+                after,
+                last_failure,
+            } => Error::Timeout {
+                operation: operation.clone(),
+                waited_on: waited_on.clone(),
+                kind: *kind,
+                after: *after,
+                last_failure: last_failure.clone(),
+            },
+            Error::Credentials { message } => Error::Credentials {
+                message: message.clone(),
+            },
+            Error::Config { message } => Error::Config {
+                message: message.clone(),
+            },
+            Error::Validation { message } => Error::Validation {
+                message: message.clone(),
+            },
+            Error::Partial {
+                service,
+                operation,
+                done,
+                failures,
+            } => Error::Partial {
+                service,
+                operation: operation.clone(),
+                done: done.clone(),
+                failures: failures.iter().map(Error::duplicate).collect(),
+            },
+            Error::Deserialize {
+                operation,
+                message,
+                snippet,
+                request_id,
+            } => Error::Deserialize {
+                operation: operation.clone(),
+                message: message.clone(),
+                snippet: snippet.clone(),
+                request_id: request_id.clone(),
+            },
+        }
+    }
+
     /// Builds a [`Error::Validation`].
     pub fn validation(message: impl Into<String>) -> Self {
         Error::Validation {
@@ -975,6 +1094,60 @@ fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A duplicate reads as the original does, its causes included (a
+    /// transport cause as its text).
+    #[test]
+    fn a_duplicate_reads_as_the_original() {
+        use std::error::Error as _;
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let transport = Error::transport("ListThings", "connection lost", Some(Box::new(io)));
+        let errors = [
+            Error::validation("bad"),
+            Error::config("no region"),
+            Error::Credentials {
+                message: "expired".into(),
+            },
+            Error::NotFound {
+                service: "ecs",
+                resource: "Service",
+                key: "web".into(),
+                code: Some("ServiceNotFoundException".into()),
+                message: Some("gone".into()),
+                request_id: Some("req-1".into()),
+            },
+            Error::Timeout {
+                operation: "DescribeInstances".into(),
+                waited_on: Some("Instance \"i-1\"".into()),
+                kind: TimeoutKind::Waiter,
+                after: Duration::from_secs(600),
+                last_failure: Some("throttled".into()),
+            },
+            Error::Partial {
+                service: "ec2",
+                operation: "RunInstances".into(),
+                done: vec!["i-1".into()],
+                failures: vec![Error::validation("second")],
+            },
+            Error::WaiterFailed {
+                service: "ecs",
+                operation: "DescribeServices".into(),
+                message: "MISSING".into(),
+                error: Some(Box::new(Error::validation("inner"))),
+            },
+            transport,
+        ];
+        for original in &errors {
+            let copy = original.duplicate();
+            assert_eq!(copy.to_string(), original.to_string());
+            assert!(!format!("{copy:?}").is_empty());
+            assert_eq!(
+                copy.source().map(|e| e.to_string()),
+                original.source().map(|e| e.to_string()),
+                "{original}"
+            );
+        }
+    }
 
     #[test]
     fn partial_failure_keeps_every_failure_even_with_nothing_done() {

@@ -350,6 +350,18 @@ pub struct AutoScalingGroupGet {
     error: Option<Error>,
 }
 
+impl Clone for AutoScalingGroupGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AutoScalingGroupGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -485,6 +497,18 @@ pub struct AutoScalingGroupGetMany {
     input: AutoScalingGroupNamesType,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AutoScalingGroupGetMany {
@@ -703,6 +727,18 @@ pub struct AutoScalingGroupList {
     input: AutoScalingGroupNamesType,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AutoScalingGroupList {
@@ -927,6 +963,18 @@ pub struct AutoScalingGroupCreate {
     input: CreateAutoScalingGroupType,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AutoScalingGroupCreate {
@@ -1377,6 +1425,18 @@ pub struct AutoScalingGroupPartialUpdate {
     error: Option<Error>,
 }
 
+impl Clone for AutoScalingGroupPartialUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupPartialUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AutoScalingGroupPartialUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -1701,6 +1761,18 @@ pub struct AutoScalingGroupDelete {
     error: Option<Error>,
 }
 
+impl Clone for AutoScalingGroupDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AutoScalingGroupDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -1813,6 +1885,18 @@ pub struct AutoScalingGroupSetDesiredCapacity {
     input: SetDesiredCapacityType,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupSetDesiredCapacity {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupSetDesiredCapacity {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AutoScalingGroupSetDesiredCapacity {
@@ -1936,6 +2020,18 @@ pub struct AutoScalingGroupSuspendProcesses {
     error: Option<Error>,
 }
 
+impl Clone for AutoScalingGroupSuspendProcesses {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupSuspendProcesses {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AutoScalingGroupSuspendProcesses {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AutoScalingGroupManager, input: ScalingProcessQuery, key: String) -> Self {
@@ -2046,6 +2142,18 @@ pub struct AutoScalingGroupResumeProcesses {
     error: Option<Error>,
 }
 
+impl Clone for AutoScalingGroupResumeProcesses {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupResumeProcesses {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AutoScalingGroupResumeProcesses {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AutoScalingGroupManager, input: ScalingProcessQuery, key: String) -> Self {
@@ -2154,6 +2262,18 @@ pub struct AutoScalingGroupInstanceStatus {
     input: DescribeAutoScalingInstancesType,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupInstanceStatus {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupInstanceStatus {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AutoScalingGroupInstanceStatus {
@@ -2295,6 +2415,18 @@ pub struct AutoScalingGroupTerminateInstance {
     error: Option<Error>,
 }
 
+impl Clone for AutoScalingGroupTerminateInstance {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupTerminateInstance {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AutoScalingGroupTerminateInstance {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -2403,6 +2535,18 @@ pub struct AutoScalingGroupActivities {
     input: DescribeScalingActivitiesType,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupActivities {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupActivities {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AutoScalingGroupActivities {
@@ -2595,6 +2739,18 @@ pub struct AutoScalingGroupCreateOrUpdateTags {
     error: Option<Error>,
 }
 
+impl Clone for AutoScalingGroupCreateOrUpdateTags {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupCreateOrUpdateTags {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AutoScalingGroupCreateOrUpdateTags {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AutoScalingGroupManager, input: CreateOrUpdateTagsType, key: String) -> Self {
@@ -2696,6 +2852,18 @@ pub struct AutoScalingGroupDeleteTags {
     error: Option<Error>,
 }
 
+impl Clone for AutoScalingGroupDeleteTags {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupDeleteTags {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AutoScalingGroupDeleteTags {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AutoScalingGroupManager, input: DeleteTagsType, key: String) -> Self {
@@ -2795,6 +2963,18 @@ pub struct AutoScalingGroupGetTags {
     input: DescribeTagsType,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupGetTags {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupGetTags {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AutoScalingGroupGetTags {
@@ -3103,6 +3283,18 @@ pub struct LaunchConfigurationGet {
     error: Option<Error>,
 }
 
+impl Clone for LaunchConfigurationGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchConfigurationGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl LaunchConfigurationGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -3221,6 +3413,18 @@ pub struct LaunchConfigurationGetMany {
     input: LaunchConfigurationNamesType,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for LaunchConfigurationGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchConfigurationGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl LaunchConfigurationGetMany {
@@ -3397,6 +3601,18 @@ pub struct LaunchConfigurationList {
     error: Option<Error>,
 }
 
+impl Clone for LaunchConfigurationList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchConfigurationList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl LaunchConfigurationList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -3566,6 +3782,18 @@ pub struct LaunchConfigurationCreate {
     input: CreateLaunchConfigurationType,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for LaunchConfigurationCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchConfigurationCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl LaunchConfigurationCreate {
@@ -3832,6 +4060,18 @@ pub struct LaunchConfigurationDelete {
     input: LaunchConfigurationNameType,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for LaunchConfigurationDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchConfigurationDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl LaunchConfigurationDelete {

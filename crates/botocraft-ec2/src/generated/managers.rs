@@ -225,6 +225,18 @@ pub struct VpcGet {
     error: Option<Error>,
 }
 
+impl Clone for VpcGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DescribeVpcsRequest, key: String) -> Self {
@@ -356,6 +368,18 @@ pub struct VpcGetMany {
     input: DescribeVpcsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcGetMany {
@@ -558,6 +582,18 @@ pub struct VpcList {
     error: Option<Error>,
 }
 
+impl Clone for VpcList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DescribeVpcsRequest, key: String) -> Self {
@@ -750,6 +786,18 @@ pub struct VpcCreate {
     input: CreateVpcRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcCreate {
@@ -947,6 +995,18 @@ pub struct VpcDelete {
     error: Option<Error>,
 }
 
+impl Clone for VpcDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DeleteVpcRequest, key: String) -> Self {
@@ -1027,6 +1087,18 @@ pub struct VpcDnsHostnames {
     input: DescribeVpcAttributeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcDnsHostnames {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcDnsHostnames {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcDnsHostnames {
@@ -1127,6 +1199,18 @@ pub struct VpcDnsSupport {
     error: Option<Error>,
 }
 
+impl Clone for VpcDnsSupport {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcDnsSupport {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcDnsSupport {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: DescribeVpcAttributeRequest, key: String) -> Self {
@@ -1223,6 +1307,18 @@ pub struct VpcNetworkAddressUsageMetrics {
     input: DescribeVpcAttributeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcNetworkAddressUsageMetrics {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcNetworkAddressUsageMetrics {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcNetworkAddressUsageMetrics {
@@ -1328,6 +1424,18 @@ pub struct VpcModifyTenancy {
     error: Option<Error>,
 }
 
+impl Clone for VpcModifyTenancy {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcModifyTenancy {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcModifyTenancy {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcManager, input: ModifyVpcTenancyRequest, key: String) -> Self {
@@ -1417,6 +1525,18 @@ pub struct VpcModifyAttribute {
     input: ModifyVpcAttributeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcModifyAttribute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcModifyAttribute {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcModifyAttribute {
@@ -1688,6 +1808,18 @@ pub struct SubnetGet {
     error: Option<Error>,
 }
 
+impl Clone for SubnetGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SubnetGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SubnetGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SubnetManager, input: DescribeSubnetsRequest, key: String) -> Self {
@@ -1821,6 +1953,18 @@ pub struct SubnetGetMany {
     input: DescribeSubnetsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for SubnetGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SubnetGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl SubnetGetMany {
@@ -2028,6 +2172,18 @@ pub struct SubnetList {
     error: Option<Error>,
 }
 
+impl Clone for SubnetList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SubnetList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SubnetList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SubnetManager, input: DescribeSubnetsRequest, key: String) -> Self {
@@ -2222,6 +2378,19 @@ pub struct SubnetCreate {
     error: Option<Error>,
     /// The model to create, for what follows the create (`send()`).
     after: Option<Box<Subnet>>,
+}
+
+impl Clone for SubnetCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SubnetCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+            after: self.after.clone(),
+        }
+    }
 }
 
 impl SubnetCreate {
@@ -2454,6 +2623,18 @@ pub struct SubnetDelete {
     error: Option<Error>,
 }
 
+impl Clone for SubnetDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SubnetDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SubnetDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SubnetManager, input: DeleteSubnetRequest, key: String) -> Self {
@@ -2543,6 +2724,18 @@ pub struct SubnetModifyAttribute {
     input: ModifySubnetAttributeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for SubnetModifyAttribute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SubnetModifyAttribute {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl SubnetModifyAttribute {
@@ -2923,6 +3116,18 @@ pub struct SecurityGroupGet {
     error: Option<Error>,
 }
 
+impl Clone for SecurityGroupGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SecurityGroupGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SecurityGroupGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -3070,6 +3275,18 @@ pub struct SecurityGroupGetMany {
     input: DescribeSecurityGroupsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for SecurityGroupGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SecurityGroupGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl SecurityGroupGetMany {
@@ -3286,6 +3503,18 @@ pub struct SecurityGroupList {
     error: Option<Error>,
 }
 
+impl Clone for SecurityGroupList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SecurityGroupList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SecurityGroupList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -3498,6 +3727,19 @@ pub struct SecurityGroupCreate {
     after: Option<Box<SecurityGroup>>,
 }
 
+impl Clone for SecurityGroupCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SecurityGroupCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+            after: self.after.clone(),
+        }
+    }
+}
+
 impl SecurityGroupCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SecurityGroupManager, input: CreateSecurityGroupRequest, key: String) -> Self {
@@ -3688,6 +3930,18 @@ pub struct SecurityGroupDelete {
     error: Option<Error>,
 }
 
+impl Clone for SecurityGroupDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SecurityGroupDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SecurityGroupDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SecurityGroupManager, input: DeleteSecurityGroupRequest, key: String) -> Self {
@@ -3774,6 +4028,18 @@ pub struct SecurityGroupAuthorizeIngress {
     input: AuthorizeSecurityGroupIngressRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for SecurityGroupAuthorizeIngress {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SecurityGroupAuthorizeIngress {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl SecurityGroupAuthorizeIngress {
@@ -3950,6 +4216,18 @@ pub struct SecurityGroupRevokeIngress {
     error: Option<Error>,
 }
 
+impl Clone for SecurityGroupRevokeIngress {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SecurityGroupRevokeIngress {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SecurityGroupRevokeIngress {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -4051,6 +4329,18 @@ pub struct SecurityGroupAuthorizeEgress {
     input: AuthorizeSecurityGroupEgressRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for SecurityGroupAuthorizeEgress {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SecurityGroupAuthorizeEgress {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl SecurityGroupAuthorizeEgress {
@@ -4230,6 +4520,18 @@ pub struct SecurityGroupRevokeEgress {
     input: RevokeSecurityGroupEgressRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for SecurityGroupRevokeEgress {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SecurityGroupRevokeEgress {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl SecurityGroupRevokeEgress {
@@ -4822,6 +5124,18 @@ pub struct InstanceGet {
     error: Option<Error>,
 }
 
+impl Clone for InstanceGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InstanceGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: DescribeInstancesRequest, key: String) -> Self {
@@ -4965,6 +5279,18 @@ pub struct InstanceGetMany {
     input: DescribeInstancesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InstanceGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InstanceGetMany {
@@ -5192,6 +5518,18 @@ pub struct InstanceList {
     error: Option<Error>,
 }
 
+impl Clone for InstanceList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InstanceList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: DescribeInstancesRequest, key: String) -> Self {
@@ -5406,6 +5744,19 @@ pub struct InstanceCreate {
     error: Option<Error>,
     /// The model to create, for what follows the create (`send()`).
     after: Option<Box<Instance>>,
+}
+
+impl Clone for InstanceCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+            after: self.after.clone(),
+        }
+    }
 }
 
 impl InstanceCreate {
@@ -5932,6 +6283,18 @@ pub struct InstanceLaunch {
     error: Option<Error>,
 }
 
+impl Clone for InstanceLaunch {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceLaunch {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InstanceLaunch {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: RunInstancesRequest, key: String) -> Self {
@@ -6450,6 +6813,18 @@ pub struct InstanceLaunchFromTemplate {
     error: Option<Error>,
 }
 
+impl Clone for InstanceLaunchFromTemplate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceLaunchFromTemplate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InstanceLaunchFromTemplate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: RunInstancesRequest, key: String) -> Self {
@@ -6964,6 +7339,18 @@ pub struct InstanceStart {
     error: Option<Error>,
 }
 
+impl Clone for InstanceStart {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceStart {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InstanceStart {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: StartInstancesRequest, key: String) -> Self {
@@ -7063,6 +7450,18 @@ pub struct InstanceStop {
     input: StopInstancesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InstanceStop {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceStop {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InstanceStop {
@@ -7180,6 +7579,18 @@ pub struct InstanceReboot {
     error: Option<Error>,
 }
 
+impl Clone for InstanceReboot {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceReboot {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InstanceReboot {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: RebootInstancesRequest, key: String) -> Self {
@@ -7274,6 +7685,18 @@ pub struct InstanceTerminate {
     input: TerminateInstancesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InstanceTerminate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceTerminate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InstanceTerminate {
@@ -7385,6 +7808,18 @@ pub struct InstanceModifyAttribute {
     input: ModifyInstanceAttributeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InstanceModifyAttribute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyAttribute {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InstanceModifyAttribute {
@@ -7628,6 +8063,18 @@ pub struct InstanceModifyInstanceType {
     error: Option<Error>,
 }
 
+impl Clone for InstanceModifyInstanceType {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyInstanceType {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InstanceModifyInstanceType {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
@@ -7816,6 +8263,18 @@ pub struct InstanceModifySourceDestCheck {
     input: ModifyInstanceAttributeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InstanceModifySourceDestCheck {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifySourceDestCheck {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InstanceModifySourceDestCheck {
@@ -8008,6 +8467,18 @@ pub struct InstanceModifyDisableApiTermination {
     error: Option<Error>,
 }
 
+impl Clone for InstanceModifyDisableApiTermination {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyDisableApiTermination {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InstanceModifyDisableApiTermination {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
@@ -8198,6 +8669,18 @@ pub struct InstanceModifyEbsOptimized {
     error: Option<Error>,
 }
 
+impl Clone for InstanceModifyEbsOptimized {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyEbsOptimized {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InstanceModifyEbsOptimized {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: InstanceManager, input: ModifyInstanceAttributeRequest, key: String) -> Self {
@@ -8386,6 +8869,18 @@ pub struct InstanceModifyUserData {
     input: ModifyInstanceAttributeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InstanceModifyUserData {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyUserData {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InstanceModifyUserData {
@@ -8766,6 +9261,18 @@ pub struct AmiGet {
     error: Option<Error>,
 }
 
+impl Clone for AmiGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AmiGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AmiManager, input: DescribeImagesRequest, key: String) -> Self {
@@ -8932,6 +9439,18 @@ pub struct AmiList {
     input: DescribeImagesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AmiList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AmiList {
@@ -9156,6 +9675,18 @@ pub struct AmiCreate {
     error: Option<Error>,
 }
 
+impl Clone for AmiCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AmiCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AmiManager, input: CreateImageRequest, key: String) -> Self {
@@ -9345,6 +9876,18 @@ pub struct AmiCopy {
     input: CopyImageRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AmiCopy {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiCopy {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AmiCopy {
@@ -9607,6 +10150,18 @@ pub struct AmiEnableDeregistrationProtection {
     error: Option<Error>,
 }
 
+impl Clone for AmiEnableDeregistrationProtection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiEnableDeregistrationProtection {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AmiEnableDeregistrationProtection {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -9721,6 +10276,18 @@ pub struct AmiDisableDeregistrationProtection {
     error: Option<Error>,
 }
 
+impl Clone for AmiDisableDeregistrationProtection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiDisableDeregistrationProtection {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AmiDisableDeregistrationProtection {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -9826,6 +10393,18 @@ pub struct AmiModifyAttribute {
     input: ModifyImageAttributeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AmiModifyAttribute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiModifyAttribute {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AmiModifyAttribute {
@@ -10004,6 +10583,18 @@ pub struct AmiDelete {
     input: DeregisterImageRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AmiDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AmiDelete {
@@ -10260,6 +10851,18 @@ pub struct InternetGatewayGet {
     error: Option<Error>,
 }
 
+impl Clone for InternetGatewayGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InternetGatewayGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InternetGatewayGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -10414,6 +11017,18 @@ pub struct InternetGatewayGetMany {
     input: DescribeInternetGatewaysRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InternetGatewayGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InternetGatewayGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InternetGatewayGetMany {
@@ -10634,6 +11249,18 @@ pub struct InternetGatewayList {
     error: Option<Error>,
 }
 
+impl Clone for InternetGatewayList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InternetGatewayList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InternetGatewayList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -10844,6 +11471,18 @@ pub struct InternetGatewayCreate {
     error: Option<Error>,
 }
 
+impl Clone for InternetGatewayCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InternetGatewayCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InternetGatewayCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -10976,6 +11615,18 @@ pub struct InternetGatewayDelete {
     error: Option<Error>,
 }
 
+impl Clone for InternetGatewayDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InternetGatewayDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InternetGatewayDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -11078,6 +11729,18 @@ pub struct InternetGatewayAttach {
     input: AttachInternetGatewayRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InternetGatewayAttach {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InternetGatewayAttach {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InternetGatewayAttach {
@@ -11190,6 +11853,18 @@ pub struct InternetGatewayDetach {
     input: DetachInternetGatewayRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InternetGatewayDetach {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InternetGatewayDetach {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InternetGatewayDetach {
@@ -11501,6 +12176,18 @@ pub struct RouteTableGet {
     error: Option<Error>,
 }
 
+impl Clone for RouteTableGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RouteTableGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: DescribeRouteTablesRequest, key: String) -> Self {
@@ -11646,6 +12333,18 @@ pub struct RouteTableGetMany {
     input: DescribeRouteTablesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RouteTableGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RouteTableGetMany {
@@ -11858,6 +12557,18 @@ pub struct RouteTableList {
     error: Option<Error>,
 }
 
+impl Clone for RouteTableList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RouteTableList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: DescribeRouteTablesRequest, key: String) -> Self {
@@ -12057,6 +12768,18 @@ pub struct RouteTableCreate {
     error: Option<Error>,
 }
 
+impl Clone for RouteTableCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RouteTableCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: CreateRouteTableRequest, key: String) -> Self {
@@ -12198,6 +12921,18 @@ pub struct RouteTableDelete {
     error: Option<Error>,
 }
 
+impl Clone for RouteTableDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RouteTableDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: DeleteRouteTableRequest, key: String) -> Self {
@@ -12289,6 +13024,18 @@ pub struct RouteTableCreateRoute {
     input: CreateRouteRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RouteTableCreateRoute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableCreateRoute {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RouteTableCreateRoute {
@@ -12485,6 +13232,18 @@ pub struct RouteTableReplaceRoute {
     input: ReplaceRouteRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RouteTableReplaceRoute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableReplaceRoute {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RouteTableReplaceRoute {
@@ -12692,6 +13451,18 @@ pub struct RouteTableDeleteRoute {
     error: Option<Error>,
 }
 
+impl Clone for RouteTableDeleteRoute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableDeleteRoute {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RouteTableDeleteRoute {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RouteTableManager, input: DeleteRouteRequest, key: String) -> Self {
@@ -12804,6 +13575,18 @@ pub struct RouteTableAssociate {
     input: AssociateRouteTableRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RouteTableAssociate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableAssociate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RouteTableAssociate {
@@ -12921,6 +13704,18 @@ pub struct RouteTableDisassociate {
     input: DisassociateRouteTableRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RouteTableDisassociate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableDisassociate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RouteTableDisassociate {
@@ -13204,6 +13999,18 @@ pub struct NatGatewayGet {
     error: Option<Error>,
 }
 
+impl Clone for NatGatewayGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NatGatewayGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NatGatewayGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NatGatewayManager, input: DescribeNatGatewaysRequest, key: String) -> Self {
@@ -13308,6 +14115,18 @@ pub struct NatGatewayGetMany {
     input: DescribeNatGatewaysRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NatGatewayGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NatGatewayGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NatGatewayGetMany {
@@ -13474,6 +14293,18 @@ pub struct NatGatewayList {
     input: DescribeNatGatewaysRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NatGatewayList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NatGatewayList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NatGatewayList {
@@ -13670,6 +14501,18 @@ pub struct NatGatewayCreate {
     input: CreateNatGatewayRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NatGatewayCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NatGatewayCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NatGatewayCreate {
@@ -13895,6 +14738,18 @@ pub struct NatGatewayDelete {
     error: Option<Error>,
 }
 
+impl Clone for NatGatewayDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NatGatewayDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NatGatewayDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NatGatewayManager, input: DeleteNatGatewayRequest, key: String) -> Self {
@@ -13981,6 +14836,18 @@ pub struct NatGatewayAssociateAddress {
     input: AssociateNatGatewayAddressRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NatGatewayAssociateAddress {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NatGatewayAssociateAddress {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NatGatewayAssociateAddress {
@@ -14118,6 +14985,18 @@ pub struct NatGatewayDisassociateAddress {
     input: DisassociateNatGatewayAddressRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NatGatewayDisassociateAddress {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NatGatewayDisassociateAddress {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NatGatewayDisassociateAddress {
@@ -14408,6 +15287,18 @@ pub struct AddressGet {
     error: Option<Error>,
 }
 
+impl Clone for AddressGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AddressGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AddressGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AddressManager, input: DescribeAddressesRequest, key: String) -> Self {
@@ -14548,6 +15439,18 @@ pub struct AddressGetMany {
     error: Option<Error>,
 }
 
+impl Clone for AddressGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AddressGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AddressGetMany {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AddressManager, input: DescribeAddressesRequest, key: String) -> Self {
@@ -14686,6 +15589,18 @@ pub struct AddressList {
     input: DescribeAddressesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AddressList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AddressList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AddressList {
@@ -14830,6 +15745,18 @@ pub struct AddressCreate {
     input: AllocateAddressRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AddressCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AddressCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AddressCreate {
@@ -15018,6 +15945,18 @@ pub struct AddressDelete {
     error: Option<Error>,
 }
 
+impl Clone for AddressDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AddressDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl AddressDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: AddressManager, input: ReleaseAddressRequest, key: String) -> Self {
@@ -15118,6 +16057,18 @@ pub struct AddressAssociate {
     input: AssociateAddressRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AddressAssociate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AddressAssociate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AddressAssociate {
@@ -15239,6 +16190,18 @@ pub struct AddressDisassociate {
     input: DisassociateAddressRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for AddressDisassociate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AddressDisassociate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl AddressDisassociate {
@@ -15585,6 +16548,18 @@ pub struct VolumeGet {
     error: Option<Error>,
 }
 
+impl Clone for VolumeGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VolumeGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VolumeGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: DescribeVolumesRequest, key: String) -> Self {
@@ -15725,6 +16700,18 @@ pub struct VolumeGetMany {
     input: DescribeVolumesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VolumeGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VolumeGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VolumeGetMany {
@@ -15939,6 +16926,18 @@ pub struct VolumeList {
     error: Option<Error>,
 }
 
+impl Clone for VolumeList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VolumeList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VolumeList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: DescribeVolumesRequest, key: String) -> Self {
@@ -16138,6 +17137,18 @@ pub struct VolumeCreate {
     input: CreateVolumeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VolumeCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VolumeCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VolumeCreate {
@@ -16390,6 +17401,18 @@ pub struct VolumeUpdate {
     error: Option<Error>,
 }
 
+impl Clone for VolumeUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VolumeUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VolumeUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: ModifyVolumeRequest, key: String) -> Self {
@@ -16540,6 +17563,18 @@ pub struct VolumeDelete {
     error: Option<Error>,
 }
 
+impl Clone for VolumeDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VolumeDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VolumeDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VolumeManager, input: DeleteVolumeRequest, key: String) -> Self {
@@ -16629,6 +17664,18 @@ pub struct VolumeAttach {
     input: AttachVolumeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VolumeAttach {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VolumeAttach {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VolumeAttach {
@@ -16741,6 +17788,18 @@ pub struct VolumeDetach {
     input: DetachVolumeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VolumeDetach {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VolumeDetach {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VolumeDetach {
@@ -17077,6 +18136,18 @@ pub struct SnapshotGet {
     error: Option<Error>,
 }
 
+impl Clone for SnapshotGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SnapshotGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: DescribeSnapshotsRequest, key: String) -> Self {
@@ -17227,6 +18298,18 @@ pub struct SnapshotGetMany {
     input: DescribeSnapshotsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for SnapshotGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl SnapshotGetMany {
@@ -17456,6 +18539,18 @@ pub struct SnapshotList {
     error: Option<Error>,
 }
 
+impl Clone for SnapshotList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SnapshotList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: DescribeSnapshotsRequest, key: String) -> Self {
@@ -17672,6 +18767,18 @@ pub struct SnapshotCreate {
     error: Option<Error>,
 }
 
+impl Clone for SnapshotCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SnapshotCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: CreateSnapshotRequest, key: String) -> Self {
@@ -17833,6 +18940,18 @@ pub struct SnapshotDelete {
     error: Option<Error>,
 }
 
+impl Clone for SnapshotDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SnapshotDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: DeleteSnapshotRequest, key: String) -> Self {
@@ -17922,6 +19041,18 @@ pub struct SnapshotCopy {
     input: CopySnapshotRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for SnapshotCopy {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotCopy {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl SnapshotCopy {
@@ -18170,6 +19301,18 @@ pub struct SnapshotLock {
     error: Option<Error>,
 }
 
+impl Clone for SnapshotLock {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotLock {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SnapshotLock {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: LockSnapshotRequest, key: String) -> Self {
@@ -18283,6 +19426,18 @@ pub struct SnapshotUnlock {
     error: Option<Error>,
 }
 
+impl Clone for SnapshotUnlock {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotUnlock {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SnapshotUnlock {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: SnapshotManager, input: UnlockSnapshotRequest, key: String) -> Self {
@@ -18369,6 +19524,18 @@ pub struct SnapshotListLocked {
     input: DescribeLockedSnapshotsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for SnapshotListLocked {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotListLocked {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl SnapshotListLocked {
@@ -18522,6 +19689,18 @@ pub struct SnapshotEnableBlockPublicAccess {
     error: Option<Error>,
 }
 
+impl Clone for SnapshotEnableBlockPublicAccess {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotEnableBlockPublicAccess {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SnapshotEnableBlockPublicAccess {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -18617,6 +19796,18 @@ pub struct SnapshotDisableBlockPublicAccess {
     error: Option<Error>,
 }
 
+impl Clone for SnapshotDisableBlockPublicAccess {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotDisableBlockPublicAccess {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl SnapshotDisableBlockPublicAccess {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -18705,6 +19896,18 @@ pub struct SnapshotGetPublicAccessBlockState {
     input: GetSnapshotBlockPublicAccessStateRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for SnapshotGetPublicAccessBlockState {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotGetPublicAccessBlockState {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl SnapshotGetPublicAccessBlockState {
@@ -18958,6 +20161,18 @@ pub struct KeyPairGet {
     error: Option<Error>,
 }
 
+impl Clone for KeyPairGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        KeyPairGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl KeyPairGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: KeyPairManager, input: DescribeKeyPairsRequest, key: String) -> Self {
@@ -19100,6 +20315,18 @@ pub struct KeyPairGetByName {
     input: DescribeKeyPairsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for KeyPairGetByName {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        KeyPairGetByName {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl KeyPairGetByName {
@@ -19251,6 +20478,18 @@ pub struct KeyPairGetMany {
     error: Option<Error>,
 }
 
+impl Clone for KeyPairGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        KeyPairGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl KeyPairGetMany {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: KeyPairManager, input: DescribeKeyPairsRequest, key: String) -> Self {
@@ -19393,6 +20632,18 @@ pub struct KeyPairList {
     input: DescribeKeyPairsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for KeyPairList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        KeyPairList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl KeyPairList {
@@ -19541,6 +20792,18 @@ pub struct KeyPairCreate {
     input: CreateKeyPairRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for KeyPairCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        KeyPairCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl KeyPairCreate {
@@ -19705,6 +20968,18 @@ pub struct KeyPairImportKeyPair {
     input: ImportKeyPairRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for KeyPairImportKeyPair {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        KeyPairImportKeyPair {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl KeyPairImportKeyPair {
@@ -19899,6 +21174,18 @@ pub struct KeyPairDelete {
     input: DeleteKeyPairRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for KeyPairDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        KeyPairDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl KeyPairDelete {
@@ -20148,6 +21435,18 @@ pub struct LaunchTemplateGet {
     error: Option<Error>,
 }
 
+impl Clone for LaunchTemplateGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl LaunchTemplateGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -20314,6 +21613,18 @@ pub struct LaunchTemplateGetByName {
     error: Option<Error>,
 }
 
+impl Clone for LaunchTemplateGetByName {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateGetByName {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl LaunchTemplateGetByName {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -20478,6 +21789,18 @@ pub struct LaunchTemplateGetMany {
     input: DescribeLaunchTemplatesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for LaunchTemplateGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl LaunchTemplateGetMany {
@@ -20708,6 +22031,18 @@ pub struct LaunchTemplateList {
     error: Option<Error>,
 }
 
+impl Clone for LaunchTemplateList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl LaunchTemplateList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -20935,6 +22270,18 @@ pub struct LaunchTemplateCreate {
     error: Option<Error>,
 }
 
+impl Clone for LaunchTemplateCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl LaunchTemplateCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -21124,6 +22471,18 @@ pub struct LaunchTemplateSetDefaultVersion {
     error: Option<Error>,
 }
 
+impl Clone for LaunchTemplateSetDefaultVersion {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateSetDefaultVersion {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl LaunchTemplateSetDefaultVersion {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -21249,6 +22608,18 @@ pub struct LaunchTemplateDelete {
     input: DeleteLaunchTemplateRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for LaunchTemplateDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl LaunchTemplateDelete {
@@ -21478,6 +22849,18 @@ pub struct LaunchTemplateVersionGet {
     error: Option<Error>,
 }
 
+impl Clone for LaunchTemplateVersionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateVersionGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl LaunchTemplateVersionGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -21655,6 +23038,18 @@ pub struct LaunchTemplateVersionList {
     input: DescribeLaunchTemplateVersionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for LaunchTemplateVersionList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateVersionList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl LaunchTemplateVersionList {
@@ -21902,6 +23297,18 @@ pub struct LaunchTemplateVersionCreate {
     error: Option<Error>,
 }
 
+impl Clone for LaunchTemplateVersionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateVersionCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl LaunchTemplateVersionCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -22064,6 +23471,18 @@ pub struct LaunchTemplateVersionDelete {
     input: DeleteLaunchTemplateVersionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for LaunchTemplateVersionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LaunchTemplateVersionDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl LaunchTemplateVersionDelete {
@@ -22472,6 +23891,18 @@ pub struct NetworkInterfaceGet {
     error: Option<Error>,
 }
 
+impl Clone for NetworkInterfaceGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkInterfaceGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -22633,6 +24064,18 @@ pub struct NetworkInterfaceGetMany {
     input: DescribeNetworkInterfacesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NetworkInterfaceGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NetworkInterfaceGetMany {
@@ -22869,6 +24312,18 @@ pub struct NetworkInterfaceList {
     error: Option<Error>,
 }
 
+impl Clone for NetworkInterfaceList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkInterfaceList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -23095,6 +24550,19 @@ pub struct NetworkInterfaceCreate {
     error: Option<Error>,
     /// The model to create, for what follows the create (`send()`).
     after: Option<Box<NetworkInterface>>,
+}
+
+impl Clone for NetworkInterfaceCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+            after: self.after.clone(),
+        }
+    }
 }
 
 impl NetworkInterfaceCreate {
@@ -23410,6 +24878,18 @@ pub struct NetworkInterfaceDelete {
     error: Option<Error>,
 }
 
+impl Clone for NetworkInterfaceDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkInterfaceDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -23512,6 +24992,18 @@ pub struct NetworkInterfaceAttach {
     input: AttachNetworkInterfaceRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NetworkInterfaceAttach {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceAttach {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NetworkInterfaceAttach {
@@ -23661,6 +25153,18 @@ pub struct NetworkInterfaceDetach {
     error: Option<Error>,
 }
 
+impl Clone for NetworkInterfaceDetach {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceDetach {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkInterfaceDetach {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -23772,6 +25276,18 @@ pub struct NetworkInterfaceReset {
     error: Option<Error>,
 }
 
+impl Clone for NetworkInterfaceReset {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceReset {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkInterfaceReset {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -23881,6 +25397,18 @@ pub struct NetworkInterfaceModify {
     input: ModifyNetworkInterfaceAttributeRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NetworkInterfaceModify {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceModify {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NetworkInterfaceModify {
@@ -24056,6 +25584,18 @@ pub struct NetworkInterfaceAssignPrivateIps {
     error: Option<Error>,
 }
 
+impl Clone for NetworkInterfaceAssignPrivateIps {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceAssignPrivateIps {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkInterfaceAssignPrivateIps {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -24199,6 +25739,18 @@ pub struct NetworkInterfaceUnassignPrivateIps {
     error: Option<Error>,
 }
 
+impl Clone for NetworkInterfaceUnassignPrivateIps {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceUnassignPrivateIps {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkInterfaceUnassignPrivateIps {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -24318,6 +25870,18 @@ pub struct NetworkInterfacePermissions {
     input: DescribeNetworkInterfacePermissionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NetworkInterfacePermissions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfacePermissions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NetworkInterfacePermissions {
@@ -24580,6 +26144,18 @@ pub struct InstanceTypeInfoGet {
     error: Option<Error>,
 }
 
+impl Clone for InstanceTypeInfoGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceTypeInfoGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl InstanceTypeInfoGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -24728,6 +26304,18 @@ pub struct InstanceTypeInfoGetMany {
     input: DescribeInstanceTypesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InstanceTypeInfoGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceTypeInfoGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InstanceTypeInfoGetMany {
@@ -24947,6 +26535,18 @@ pub struct InstanceTypeInfoList {
     input: DescribeInstanceTypesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for InstanceTypeInfoList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceTypeInfoList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl InstanceTypeInfoList {
@@ -25384,6 +26984,18 @@ pub struct NetworkAclGet {
     error: Option<Error>,
 }
 
+impl Clone for NetworkAclGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkAclGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkAclGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: DescribeNetworkAclsRequest, key: String) -> Self {
@@ -25529,6 +27141,18 @@ pub struct NetworkAclGetMany {
     input: DescribeNetworkAclsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NetworkAclGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkAclGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NetworkAclGetMany {
@@ -25741,6 +27365,18 @@ pub struct NetworkAclList {
     error: Option<Error>,
 }
 
+impl Clone for NetworkAclList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkAclList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkAclList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: DescribeNetworkAclsRequest, key: String) -> Self {
@@ -25940,6 +27576,18 @@ pub struct NetworkAclCreate {
     error: Option<Error>,
 }
 
+impl Clone for NetworkAclCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkAclCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkAclCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: CreateNetworkAclRequest, key: String) -> Self {
@@ -26081,6 +27729,18 @@ pub struct NetworkAclDelete {
     error: Option<Error>,
 }
 
+impl Clone for NetworkAclDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkAclDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkAclDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: DeleteNetworkAclRequest, key: String) -> Self {
@@ -26172,6 +27832,18 @@ pub struct NetworkAclCreateEntry {
     input: CreateNetworkAclEntryRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NetworkAclCreateEntry {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkAclCreateEntry {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NetworkAclCreateEntry {
@@ -26324,6 +27996,18 @@ pub struct NetworkAclReplaceEntry {
     error: Option<Error>,
 }
 
+impl Clone for NetworkAclReplaceEntry {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkAclReplaceEntry {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkAclReplaceEntry {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: ReplaceNetworkAclEntryRequest, key: String) -> Self {
@@ -26474,6 +28158,18 @@ pub struct NetworkAclDeleteEntry {
     error: Option<Error>,
 }
 
+impl Clone for NetworkAclDeleteEntry {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkAclDeleteEntry {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl NetworkAclDeleteEntry {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: NetworkAclManager, input: DeleteNetworkAclEntryRequest, key: String) -> Self {
@@ -26581,6 +28277,18 @@ pub struct NetworkAclReplaceAssociation {
     input: ReplaceNetworkAclAssociationRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for NetworkAclReplaceAssociation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkAclReplaceAssociation {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl NetworkAclReplaceAssociation {
@@ -26826,6 +28534,18 @@ pub struct PlacementGroupGet {
     error: Option<Error>,
 }
 
+impl Clone for PlacementGroupGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        PlacementGroupGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl PlacementGroupGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -26982,6 +28702,18 @@ pub struct PlacementGroupGetMany {
     error: Option<Error>,
 }
 
+impl Clone for PlacementGroupGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        PlacementGroupGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl PlacementGroupGetMany {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -27129,6 +28861,18 @@ pub struct PlacementGroupList {
     input: DescribePlacementGroupsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for PlacementGroupList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        PlacementGroupList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl PlacementGroupList {
@@ -27287,6 +29031,18 @@ pub struct PlacementGroupCreate {
     input: CreatePlacementGroupRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for PlacementGroupCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        PlacementGroupCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl PlacementGroupCreate {
@@ -27482,6 +29238,18 @@ pub struct PlacementGroupDelete {
     input: DeletePlacementGroupRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for PlacementGroupDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        PlacementGroupDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl PlacementGroupDelete {
@@ -27728,6 +29496,18 @@ pub struct DhcpOptionsGet {
     error: Option<Error>,
 }
 
+impl Clone for DhcpOptionsGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DhcpOptionsGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl DhcpOptionsGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DhcpOptionsManager, input: DescribeDhcpOptionsRequest, key: String) -> Self {
@@ -27873,6 +29653,18 @@ pub struct DhcpOptionsGetMany {
     input: DescribeDhcpOptionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for DhcpOptionsGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DhcpOptionsGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl DhcpOptionsGetMany {
@@ -28089,6 +29881,18 @@ pub struct DhcpOptionsList {
     error: Option<Error>,
 }
 
+impl Clone for DhcpOptionsList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DhcpOptionsList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl DhcpOptionsList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DhcpOptionsManager, input: DescribeDhcpOptionsRequest, key: String) -> Self {
@@ -28292,6 +30096,18 @@ pub struct DhcpOptionsCreate {
     error: Option<Error>,
 }
 
+impl Clone for DhcpOptionsCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DhcpOptionsCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl DhcpOptionsCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DhcpOptionsManager, input: CreateDhcpOptionsRequest, key: String) -> Self {
@@ -28424,6 +30240,18 @@ pub struct DhcpOptionsDelete {
     error: Option<Error>,
 }
 
+impl Clone for DhcpOptionsDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DhcpOptionsDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl DhcpOptionsDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DhcpOptionsManager, input: DeleteDhcpOptionsRequest, key: String) -> Self {
@@ -28515,6 +30343,18 @@ pub struct DhcpOptionsAssociate {
     input: AssociateDhcpOptionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for DhcpOptionsAssociate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DhcpOptionsAssociate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl DhcpOptionsAssociate {
@@ -28761,6 +30601,18 @@ pub struct CustomerGatewayGet {
     error: Option<Error>,
 }
 
+impl Clone for CustomerGatewayGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CustomerGatewayGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl CustomerGatewayGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -28917,6 +30769,18 @@ pub struct CustomerGatewayGetMany {
     error: Option<Error>,
 }
 
+impl Clone for CustomerGatewayGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CustomerGatewayGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl CustomerGatewayGetMany {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -29068,6 +30932,18 @@ pub struct CustomerGatewayList {
     input: DescribeCustomerGatewaysRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for CustomerGatewayList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CustomerGatewayList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl CustomerGatewayList {
@@ -29226,6 +31102,18 @@ pub struct CustomerGatewayCreate {
     input: CreateCustomerGatewayRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for CustomerGatewayCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CustomerGatewayCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl CustomerGatewayCreate {
@@ -29417,6 +31305,18 @@ pub struct CustomerGatewayDelete {
     input: DeleteCustomerGatewayRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for CustomerGatewayDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CustomerGatewayDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl CustomerGatewayDelete {
@@ -29689,6 +31589,18 @@ pub struct VpnGatewayGet {
     error: Option<Error>,
 }
 
+impl Clone for VpnGatewayGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnGatewayGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpnGatewayGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnGatewayManager, input: DescribeVpnGatewaysRequest, key: String) -> Self {
@@ -29836,6 +31748,18 @@ pub struct VpnGatewayGetMany {
     error: Option<Error>,
 }
 
+impl Clone for VpnGatewayGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnGatewayGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpnGatewayGetMany {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnGatewayManager, input: DescribeVpnGatewaysRequest, key: String) -> Self {
@@ -29974,6 +31898,18 @@ pub struct VpnGatewayList {
     input: DescribeVpnGatewaysRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpnGatewayList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnGatewayList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpnGatewayList {
@@ -30116,6 +32052,18 @@ pub struct VpnGatewayCreate {
     input: CreateVpnGatewayRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpnGatewayCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnGatewayCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpnGatewayCreate {
@@ -30267,6 +32215,18 @@ pub struct VpnGatewayDelete {
     error: Option<Error>,
 }
 
+impl Clone for VpnGatewayDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnGatewayDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpnGatewayDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnGatewayManager, input: DeleteVpnGatewayRequest, key: String) -> Self {
@@ -30358,6 +32318,18 @@ pub struct VpnGatewayAttach {
     input: AttachVpnGatewayRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpnGatewayAttach {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnGatewayAttach {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpnGatewayAttach {
@@ -30457,6 +32429,18 @@ pub struct VpnGatewayDetach {
     input: DetachVpnGatewayRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpnGatewayDetach {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnGatewayDetach {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpnGatewayDetach {
@@ -30757,6 +32741,18 @@ pub struct VpcPeeringConnectionGet {
     error: Option<Error>,
 }
 
+impl Clone for VpcPeeringConnectionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcPeeringConnectionGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcPeeringConnectionGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -30917,6 +32913,18 @@ pub struct VpcPeeringConnectionGetMany {
     input: DescribeVpcPeeringConnectionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcPeeringConnectionGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcPeeringConnectionGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcPeeringConnectionGetMany {
@@ -31146,6 +33154,18 @@ pub struct VpcPeeringConnectionList {
     error: Option<Error>,
 }
 
+impl Clone for VpcPeeringConnectionList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcPeeringConnectionList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcPeeringConnectionList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -31356,6 +33376,18 @@ pub struct VpcPeeringConnectionCreate {
     error: Option<Error>,
 }
 
+impl Clone for VpcPeeringConnectionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcPeeringConnectionCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcPeeringConnectionCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -31537,6 +33569,18 @@ pub struct VpcPeeringConnectionDelete {
     error: Option<Error>,
 }
 
+impl Clone for VpcPeeringConnectionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcPeeringConnectionDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcPeeringConnectionDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -31642,6 +33686,18 @@ pub struct VpcPeeringConnectionAccept {
     input: AcceptVpcPeeringConnectionRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcPeeringConnectionAccept {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcPeeringConnectionAccept {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcPeeringConnectionAccept {
@@ -31764,6 +33820,18 @@ pub struct VpcPeeringConnectionReject {
     error: Option<Error>,
 }
 
+impl Clone for VpcPeeringConnectionReject {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcPeeringConnectionReject {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcPeeringConnectionReject {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -31869,6 +33937,18 @@ pub struct VpcPeeringConnectionModifyOptions {
     input: ModifyVpcPeeringConnectionOptionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcPeeringConnectionModifyOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcPeeringConnectionModifyOptions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcPeeringConnectionModifyOptions {
@@ -32157,6 +34237,18 @@ pub struct VpcEndpointGet {
     error: Option<Error>,
 }
 
+impl Clone for VpcEndpointGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcEndpointGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcEndpointGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcEndpointManager, input: DescribeVpcEndpointsRequest, key: String) -> Self {
@@ -32302,6 +34394,18 @@ pub struct VpcEndpointGetMany {
     input: DescribeVpcEndpointsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcEndpointGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcEndpointGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcEndpointGetMany {
@@ -32518,6 +34622,18 @@ pub struct VpcEndpointList {
     error: Option<Error>,
 }
 
+impl Clone for VpcEndpointList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcEndpointList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcEndpointList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcEndpointManager, input: DescribeVpcEndpointsRequest, key: String) -> Self {
@@ -32719,6 +34835,18 @@ pub struct VpcEndpointCreate {
     input: CreateVpcEndpointRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcEndpointCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcEndpointCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcEndpointCreate {
@@ -32980,6 +35108,18 @@ pub struct VpcEndpointDelete {
     error: Option<Error>,
 }
 
+impl Clone for VpcEndpointDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcEndpointDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpcEndpointDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpcEndpointManager, input: DeleteVpcEndpointsRequest, key: String) -> Self {
@@ -33090,6 +35230,18 @@ pub struct VpcEndpointModify {
     input: ModifyVpcEndpointRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpcEndpointModify {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcEndpointModify {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpcEndpointModify {
@@ -33433,6 +35585,18 @@ pub struct VpnConnectionGet {
     error: Option<Error>,
 }
 
+impl Clone for VpnConnectionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnConnectionGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpnConnectionGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -33589,6 +35753,18 @@ pub struct VpnConnectionGetMany {
     error: Option<Error>,
 }
 
+impl Clone for VpnConnectionGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnConnectionGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpnConnectionGetMany {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -33740,6 +35916,18 @@ pub struct VpnConnectionList {
     input: DescribeVpnConnectionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpnConnectionList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnConnectionList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpnConnectionList {
@@ -33898,6 +36086,18 @@ pub struct VpnConnectionCreate {
     input: CreateVpnConnectionRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpnConnectionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnConnectionCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpnConnectionCreate {
@@ -34095,6 +36295,18 @@ pub struct VpnConnectionDelete {
     error: Option<Error>,
 }
 
+impl Clone for VpnConnectionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnConnectionDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl VpnConnectionDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: VpnConnectionManager, input: DeleteVpnConnectionRequest, key: String) -> Self {
@@ -34193,6 +36405,18 @@ pub struct VpnConnectionModify {
     input: ModifyVpnConnectionRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for VpnConnectionModify {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnConnectionModify {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl VpnConnectionModify {
@@ -34486,6 +36710,18 @@ pub struct FlowLogGet {
     error: Option<Error>,
 }
 
+impl Clone for FlowLogGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        FlowLogGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl FlowLogGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: FlowLogManager, input: DescribeFlowLogsRequest, key: String) -> Self {
@@ -34580,6 +36816,18 @@ pub struct FlowLogGetMany {
     input: DescribeFlowLogsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for FlowLogGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        FlowLogGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl FlowLogGetMany {
@@ -34751,6 +36999,18 @@ pub struct FlowLogList {
     input: DescribeFlowLogsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for FlowLogList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        FlowLogList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl FlowLogList {
@@ -34942,6 +37202,18 @@ pub struct FlowLogCreate {
     input: CreateFlowLogsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for FlowLogCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        FlowLogCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl FlowLogCreate {
@@ -35171,6 +37443,18 @@ pub struct FlowLogDelete {
     input: DeleteFlowLogsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for FlowLogDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        FlowLogDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl FlowLogDelete {

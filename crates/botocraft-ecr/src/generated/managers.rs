@@ -341,6 +341,18 @@ pub struct RepositoryGet {
     error: Option<Error>,
 }
 
+impl Clone for RepositoryGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RepositoryGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: DescribeRepositoriesRequest, key: String) -> Self {
@@ -456,6 +468,18 @@ pub struct RepositoryGetMany {
     input: DescribeRepositoriesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RepositoryGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RepositoryGetMany {
@@ -582,6 +606,18 @@ pub struct RepositoryList {
     input: DescribeRepositoriesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RepositoryList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RepositoryList {
@@ -755,6 +791,18 @@ pub struct RepositoryCreate {
     error: Option<Error>,
 }
 
+impl Clone for RepositoryCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RepositoryCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: CreateRepositoryRequest, key: String) -> Self {
@@ -920,6 +968,18 @@ pub struct RepositoryUpdate {
     error: Option<Error>,
 }
 
+impl Clone for RepositoryUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RepositoryUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: PutImageTagMutabilityRequest, key: String) -> Self {
@@ -1054,6 +1114,18 @@ pub struct RepositoryDelete {
     error: Option<Error>,
 }
 
+impl Clone for RepositoryDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RepositoryDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: DeleteRepositoryRequest, key: String) -> Self {
@@ -1169,6 +1241,18 @@ pub struct RepositoryPutImageTagMutability {
     input: PutImageTagMutabilityRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RepositoryPutImageTagMutability {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryPutImageTagMutability {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RepositoryPutImageTagMutability {
@@ -1290,6 +1374,18 @@ pub struct RepositoryPutImageScanningConfiguration {
     error: Option<Error>,
 }
 
+impl Clone for RepositoryPutImageScanningConfiguration {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryPutImageScanningConfiguration {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RepositoryPutImageScanningConfiguration {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -1402,6 +1498,18 @@ pub struct RepositoryGetLifecyclePolicy {
     error: Option<Error>,
 }
 
+impl Clone for RepositoryGetLifecyclePolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryGetLifecyclePolicy {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RepositoryGetLifecyclePolicy {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: GetLifecyclePolicyRequest, key: String) -> Self {
@@ -1510,6 +1618,18 @@ pub struct RepositoryPutLifecyclePolicy {
     input: PutLifecyclePolicyRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RepositoryPutLifecyclePolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryPutLifecyclePolicy {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RepositoryPutLifecyclePolicy {
@@ -1625,6 +1745,18 @@ pub struct RepositoryDeleteLifecyclePolicy {
     error: Option<Error>,
 }
 
+impl Clone for RepositoryDeleteLifecyclePolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryDeleteLifecyclePolicy {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RepositoryDeleteLifecyclePolicy {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: DeleteLifecyclePolicyRequest, key: String) -> Self {
@@ -1726,6 +1858,18 @@ pub struct RepositoryGetPolicy {
     input: GetRepositoryPolicyRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RepositoryGetPolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryGetPolicy {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RepositoryGetPolicy {
@@ -1837,6 +1981,18 @@ pub struct RepositorySetPolicy {
     input: SetRepositoryPolicyRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RepositorySetPolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositorySetPolicy {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RepositorySetPolicy {
@@ -1957,6 +2113,18 @@ pub struct RepositoryDeletePolicy {
     error: Option<Error>,
 }
 
+impl Clone for RepositoryDeletePolicy {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryDeletePolicy {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl RepositoryDeletePolicy {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: RepositoryManager, input: DeleteRepositoryPolicyRequest, key: String) -> Self {
@@ -2058,6 +2226,18 @@ pub struct RepositoryListImages {
     input: ListImagesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RepositoryListImages {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryListImages {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RepositoryListImages {
@@ -2201,6 +2381,18 @@ pub struct RepositoryGetTags {
     input: ListTagsForResourceRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for RepositoryGetTags {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RepositoryGetTags {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl RepositoryGetTags {
@@ -2530,6 +2722,18 @@ pub struct EcrImageGet {
     error: Option<Error>,
 }
 
+impl Clone for EcrImageGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        EcrImageGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl EcrImageGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: DescribeImagesRequest, key: String) -> Self {
@@ -2646,6 +2850,18 @@ pub struct EcrImageGetMany {
     input: DescribeImagesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for EcrImageGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        EcrImageGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl EcrImageGetMany {
@@ -2781,6 +2997,18 @@ pub struct EcrImageList {
     input: DescribeImagesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for EcrImageList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        EcrImageList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl EcrImageList {
@@ -2968,6 +3196,18 @@ pub struct EcrImagePutImage {
     error: Option<Error>,
 }
 
+impl Clone for EcrImagePutImage {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        EcrImagePutImage {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl EcrImagePutImage {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: PutImageRequest, key: String) -> Self {
@@ -3098,6 +3338,18 @@ pub struct EcrImageGetManifests {
     input: BatchGetImageRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for EcrImageGetManifests {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        EcrImageGetManifests {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl EcrImageGetManifests {
@@ -3266,6 +3518,18 @@ pub struct EcrImageDelete {
     error: Option<Error>,
 }
 
+impl Clone for EcrImageDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        EcrImageDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl EcrImageDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: BatchDeleteImageRequest, key: String) -> Self {
@@ -3378,6 +3642,18 @@ pub struct EcrImageDeleteMany {
     input: BatchDeleteImageRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for EcrImageDeleteMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        EcrImageDeleteMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl EcrImageDeleteMany {
@@ -3551,6 +3827,18 @@ pub struct EcrImageStartScan {
     error: Option<Error>,
 }
 
+impl Clone for EcrImageStartScan {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        EcrImageStartScan {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl EcrImageStartScan {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: EcrImageManager, input: StartImageScanRequest, key: String) -> Self {
@@ -3658,6 +3946,18 @@ pub struct EcrImageScanFindings {
     input: DescribeImageScanFindingsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for EcrImageScanFindings {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        EcrImageScanFindings {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl EcrImageScanFindings {
@@ -3793,6 +4093,18 @@ pub struct EcrImageReplicationStatus {
     input: DescribeImageReplicationStatusRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for EcrImageReplicationStatus {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        EcrImageReplicationStatus {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl EcrImageReplicationStatus {

@@ -296,6 +296,18 @@ pub struct ClusterGet {
     error: Option<Error>,
 }
 
+impl Clone for ClusterGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ClusterGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ClusterGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: DescribeClustersRequest, key: String) -> Self {
@@ -415,6 +427,18 @@ pub struct ClusterGetMany {
     input: DescribeClustersRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ClusterGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ClusterGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ClusterGetMany {
@@ -550,6 +574,18 @@ pub struct ClusterList {
     input: ListClustersRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ClusterList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ClusterList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ClusterList {
@@ -702,6 +738,18 @@ pub struct ClusterCreate {
     input: CreateClusterRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ClusterCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ClusterCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ClusterCreate {
@@ -859,6 +907,18 @@ pub struct ClusterUpdate {
     error: Option<Error>,
 }
 
+impl Clone for ClusterUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ClusterUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ClusterUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: UpdateClusterRequest, key: String) -> Self {
@@ -993,6 +1053,18 @@ pub struct ClusterPartialUpdate {
     error: Option<Error>,
 }
 
+impl Clone for ClusterPartialUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ClusterPartialUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ClusterPartialUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: UpdateClusterRequest, key: String) -> Self {
@@ -1115,6 +1187,18 @@ pub struct ClusterDelete {
     error: Option<Error>,
 }
 
+impl Clone for ClusterDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ClusterDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ClusterDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ClusterManager, input: DeleteClusterRequest, key: String) -> Self {
@@ -1211,6 +1295,18 @@ pub struct ClusterPutCapacityProviders {
     input: PutClusterCapacityProvidersRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ClusterPutCapacityProviders {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ClusterPutCapacityProviders {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ClusterPutCapacityProviders {
@@ -1333,6 +1429,18 @@ pub struct ClusterUpdateSettings {
     input: UpdateClusterSettingsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ClusterUpdateSettings {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ClusterUpdateSettings {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ClusterUpdateSettings {
@@ -1630,6 +1738,18 @@ pub struct TaskDefinitionGet {
     error: Option<Error>,
 }
 
+impl Clone for TaskDefinitionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskDefinitionGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl TaskDefinitionGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -1755,6 +1875,18 @@ pub struct TaskDefinitionList {
     input: ListTaskDefinitionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskDefinitionList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskDefinitionList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskDefinitionList {
@@ -1935,6 +2067,18 @@ pub struct TaskDefinitionCreate {
     input: RegisterTaskDefinitionRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskDefinitionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskDefinitionCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskDefinitionCreate {
@@ -2227,6 +2371,18 @@ pub struct TaskDefinitionUpdate {
     input: RegisterTaskDefinitionRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskDefinitionUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskDefinitionUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskDefinitionUpdate {
@@ -2528,6 +2684,18 @@ pub struct TaskDefinitionDeregister {
     error: Option<Error>,
 }
 
+impl Clone for TaskDefinitionDeregister {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskDefinitionDeregister {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl TaskDefinitionDeregister {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -2640,6 +2808,18 @@ pub struct TaskDefinitionDelete {
     input: DeleteTaskDefinitionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskDefinitionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskDefinitionDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskDefinitionDelete {
@@ -2800,6 +2980,18 @@ pub struct TaskDefinitionFamilies {
     input: ListTaskDefinitionFamiliesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskDefinitionFamilies {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskDefinitionFamilies {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskDefinitionFamilies {
@@ -3256,6 +3448,18 @@ pub struct ServiceGet {
     error: Option<Error>,
 }
 
+impl Clone for ServiceGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ServiceGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: DescribeServicesRequest, key: String) -> Self {
@@ -3430,6 +3634,18 @@ pub struct ServiceGetMany {
     input: DescribeServicesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ServiceGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ServiceGetMany {
@@ -3622,6 +3838,18 @@ pub struct ServiceList {
     error: Option<Error>,
 }
 
+impl Clone for ServiceList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ServiceList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: ListServicesRequest, key: String) -> Self {
@@ -3804,6 +4032,18 @@ pub struct ServiceCreate {
     input: CreateServiceRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ServiceCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ServiceCreate {
@@ -4172,6 +4412,18 @@ pub struct ServiceUpdate {
     error: Option<Error>,
 }
 
+impl Clone for ServiceUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ServiceUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: UpdateServiceRequest, key: String) -> Self {
@@ -4508,6 +4760,18 @@ pub struct ServicePartialUpdate {
     error: Option<Error>,
 }
 
+impl Clone for ServicePartialUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServicePartialUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ServicePartialUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: UpdateServiceRequest, key: String) -> Self {
@@ -4808,6 +5072,18 @@ pub struct ServiceDelete {
     error: Option<Error>,
 }
 
+impl Clone for ServiceDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ServiceDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: ServiceManager, input: DeleteServiceRequest, key: String) -> Self {
@@ -5059,6 +5335,18 @@ pub struct TaskGet {
     error: Option<Error>,
 }
 
+impl Clone for TaskGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl TaskGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskManager, input: DescribeTasksRequest, key: String) -> Self {
@@ -5218,6 +5506,18 @@ pub struct TaskGetMany {
     input: DescribeTasksRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskGetMany {
@@ -5396,6 +5696,18 @@ pub struct TaskList {
     input: ListTasksRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskList {
@@ -5608,6 +5920,18 @@ pub struct TaskCreate {
     input: RunTaskRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskCreate {
@@ -5868,6 +6192,18 @@ pub struct TaskRun {
     input: RunTaskRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskRun {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskRun {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskRun {
@@ -6140,6 +6476,18 @@ pub struct TaskDelete {
     error: Option<Error>,
 }
 
+impl Clone for TaskDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl TaskDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskManager, input: StopTaskRequest, key: String) -> Self {
@@ -6394,6 +6742,18 @@ pub struct ContainerInstanceGet {
     error: Option<Error>,
 }
 
+impl Clone for ContainerInstanceGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ContainerInstanceGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ContainerInstanceGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -6579,6 +6939,18 @@ pub struct ContainerInstanceGetMany {
     input: DescribeContainerInstancesRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ContainerInstanceGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ContainerInstanceGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ContainerInstanceGetMany {
@@ -6779,6 +7151,18 @@ pub struct ContainerInstanceList {
     error: Option<Error>,
 }
 
+impl Clone for ContainerInstanceList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ContainerInstanceList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ContainerInstanceList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -6963,6 +7347,18 @@ pub struct ContainerInstanceUpdateState {
     input: UpdateContainerInstancesStateRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ContainerInstanceUpdateState {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ContainerInstanceUpdateState {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ContainerInstanceUpdateState {
@@ -7170,6 +7566,18 @@ pub struct ContainerInstanceDeregister {
     error: Option<Error>,
 }
 
+impl Clone for ContainerInstanceDeregister {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ContainerInstanceDeregister {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ContainerInstanceDeregister {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -7326,6 +7734,18 @@ pub struct ContainerInstanceListTasks {
     input: ListTasksRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ContainerInstanceListTasks {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ContainerInstanceListTasks {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ContainerInstanceListTasks {
@@ -7713,6 +8133,18 @@ pub struct CapacityProviderGet {
     error: Option<Error>,
 }
 
+impl Clone for CapacityProviderGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CapacityProviderGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl CapacityProviderGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -7852,6 +8284,18 @@ pub struct CapacityProviderGetMany {
     input: DescribeCapacityProvidersRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for CapacityProviderGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CapacityProviderGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl CapacityProviderGetMany {
@@ -7997,6 +8441,18 @@ pub struct CapacityProviderList {
     input: DescribeCapacityProvidersRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for CapacityProviderList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CapacityProviderList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl CapacityProviderList {
@@ -8166,6 +8622,18 @@ pub struct CapacityProviderCreate {
     error: Option<Error>,
 }
 
+impl Clone for CapacityProviderCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CapacityProviderCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl CapacityProviderCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -8319,6 +8787,18 @@ pub struct CapacityProviderUpdate {
     error: Option<Error>,
 }
 
+impl Clone for CapacityProviderUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CapacityProviderUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl CapacityProviderUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -8463,6 +8943,18 @@ pub struct CapacityProviderDelete {
     input: DeleteCapacityProviderRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for CapacityProviderDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        CapacityProviderDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl CapacityProviderDelete {
@@ -8754,6 +9246,18 @@ pub struct TaskSetGet {
     error: Option<Error>,
 }
 
+impl Clone for TaskSetGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskSetGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl TaskSetGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskSetManager, input: DescribeTaskSetsRequest, key: String) -> Self {
@@ -8900,6 +9404,18 @@ pub struct TaskSetGetMany {
     input: DescribeTaskSetsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskSetGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskSetGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskSetGetMany {
@@ -9049,6 +9565,18 @@ pub struct TaskSetList {
     error: Option<Error>,
 }
 
+impl Clone for TaskSetList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskSetList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl TaskSetList {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskSetManager, input: DescribeTaskSetsRequest, key: String) -> Self {
@@ -9185,6 +9713,18 @@ pub struct TaskSetCreate {
     input: CreateTaskSetRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskSetCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskSetCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskSetCreate {
@@ -9411,6 +9951,18 @@ pub struct TaskSetUpdate {
     error: Option<Error>,
 }
 
+impl Clone for TaskSetUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskSetUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl TaskSetUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: TaskSetManager, input: UpdateTaskSetRequest, key: String) -> Self {
@@ -9564,6 +10116,18 @@ pub struct TaskSetDelete {
     input: DeleteTaskSetRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for TaskSetDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskSetDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl TaskSetDelete {
@@ -9772,6 +10336,18 @@ pub struct ServiceRevisionGet {
     error: Option<Error>,
 }
 
+impl Clone for ServiceRevisionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceRevisionGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ServiceRevisionGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -9905,6 +10481,18 @@ pub struct ServiceRevisionGetMany {
     input: DescribeServiceRevisionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ServiceRevisionGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceRevisionGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ServiceRevisionGetMany {
@@ -10155,6 +10743,18 @@ pub struct ServiceDeploymentGet {
     error: Option<Error>,
 }
 
+impl Clone for ServiceDeploymentGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceDeploymentGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ServiceDeploymentGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -10292,6 +10892,18 @@ pub struct ServiceDeploymentGetMany {
     input: DescribeServiceDeploymentsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ServiceDeploymentGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceDeploymentGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ServiceDeploymentGetMany {
@@ -10442,6 +11054,18 @@ pub struct ServiceDeploymentList {
     input: ListServiceDeploymentsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ServiceDeploymentList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceDeploymentList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ServiceDeploymentList {
@@ -10617,6 +11241,18 @@ pub struct ServiceDeploymentStop {
     input: StopServiceDeploymentRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ServiceDeploymentStop {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ServiceDeploymentStop {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ServiceDeploymentStop {
@@ -10840,6 +11476,18 @@ pub struct DaemonGet {
     error: Option<Error>,
 }
 
+impl Clone for DaemonGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl DaemonGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DaemonManager, input: DescribeDaemonRequest, key: String) -> Self {
@@ -10936,6 +11584,18 @@ pub struct DaemonList {
     input: ListDaemonsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for DaemonList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl DaemonList {
@@ -11089,6 +11749,18 @@ pub struct DaemonCreate {
     input: CreateDaemonRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for DaemonCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl DaemonCreate {
@@ -11285,6 +11957,18 @@ pub struct DaemonUpdate {
     error: Option<Error>,
 }
 
+impl Clone for DaemonUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl DaemonUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(manager: DaemonManager, input: UpdateDaemonRequest, key: String) -> Self {
@@ -11447,6 +12131,18 @@ pub struct DaemonDelete {
     input: DeleteDaemonRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for DaemonDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl DaemonDelete {
@@ -11640,6 +12336,18 @@ pub struct DaemonTaskDefinitionGet {
     error: Option<Error>,
 }
 
+impl Clone for DaemonTaskDefinitionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonTaskDefinitionGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl DaemonTaskDefinitionGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -11755,6 +12463,18 @@ pub struct DaemonTaskDefinitionList {
     input: ListDaemonTaskDefinitionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for DaemonTaskDefinitionList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonTaskDefinitionList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl DaemonTaskDefinitionList {
@@ -11935,6 +12655,18 @@ pub struct DaemonTaskDefinitionCreate {
     input: RegisterDaemonTaskDefinitionRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for DaemonTaskDefinitionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonTaskDefinitionCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl DaemonTaskDefinitionCreate {
@@ -12139,6 +12871,18 @@ pub struct DaemonTaskDefinitionDelete {
     error: Option<Error>,
 }
 
+impl Clone for DaemonTaskDefinitionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonTaskDefinitionDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl DaemonTaskDefinitionDelete {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -12320,6 +13064,18 @@ pub struct DaemonRevisionGet {
     error: Option<Error>,
 }
 
+impl Clone for DaemonRevisionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonRevisionGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl DaemonRevisionGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -12453,6 +13209,18 @@ pub struct DaemonRevisionGetMany {
     input: DescribeDaemonRevisionsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for DaemonRevisionGetMany {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonRevisionGetMany {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl DaemonRevisionGetMany {
@@ -12652,6 +13420,18 @@ pub struct DaemonDeploymentList {
     input: ListDaemonDeploymentsRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for DaemonDeploymentList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        DaemonDeploymentList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl DaemonDeploymentList {
@@ -12921,6 +13701,18 @@ pub struct ExpressGatewayServiceGet {
     error: Option<Error>,
 }
 
+impl Clone for ExpressGatewayServiceGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ExpressGatewayServiceGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ExpressGatewayServiceGet {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -13049,6 +13841,18 @@ pub struct ExpressGatewayServiceList {
     input: ListServicesByNamespaceRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ExpressGatewayServiceList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ExpressGatewayServiceList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ExpressGatewayServiceList {
@@ -13222,6 +14026,18 @@ pub struct ExpressGatewayServiceCreate {
     input: CreateExpressGatewayServiceRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ExpressGatewayServiceCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ExpressGatewayServiceCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ExpressGatewayServiceCreate {
@@ -13433,6 +14249,18 @@ pub struct ExpressGatewayServiceUpdate {
     error: Option<Error>,
 }
 
+impl Clone for ExpressGatewayServiceUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ExpressGatewayServiceUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
 impl ExpressGatewayServiceUpdate {
     #[cfg_attr(not(debug_assertions), inline)]
     fn new(
@@ -13615,6 +14443,18 @@ pub struct ExpressGatewayServiceDelete {
     input: DeleteExpressGatewayServiceRequest,
     key: String,
     error: Option<Error>,
+}
+
+impl Clone for ExpressGatewayServiceDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ExpressGatewayServiceDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
 }
 
 impl ExpressGatewayServiceDelete {

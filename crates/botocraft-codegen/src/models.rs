@@ -2255,6 +2255,18 @@ impl<'a> Emitter<'a> {
                 "            let key = key.clone();\n",
             )
         };
+        // How errors name what is waited for: its key, unless the key has
+        // several parts and the model an ARN (a service's `cluster-arn/name`
+        // reads as a cluster's ARN; its own ARN names it plainly); a model
+        // waited for by its other values (a key pair by name) by them.
+        let mut named = String::from("self.pk().map(|k| k.to_string())");
+        if model.key.len() > 1 && model.arn.is_some() {
+            named = format!("self.arn().map(str::to_string).or_else(|| {named})");
+        }
+        if !w.otherwise.is_empty() {
+            named.push_str(".or_else(|| self.name().map(str::to_string))");
+        }
+        named.push_str(".unwrap_or_default()");
         let doc = w.doc.clone().unwrap_or_else(|| {
             format!(
                 "Waits until the `{}` waiter from the service model succeeds.",
@@ -2267,7 +2279,7 @@ impl<'a> Emitter<'a> {
             op = waiter.operation,
             map = map,
             key_clone = key_clone,
-            key_let = if key_clone.is_empty() { "" } else if w.otherwise.is_empty() { "        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();\n" } else { "        let key = self.pk().map(|k| k.to_string()).or_else(|| self.name().map(str::to_string)).unwrap_or_default();\n" },
+            key_let = if key_clone.is_empty() { String::new() } else { format!("        let key = {named};\n") },
             nf_doc = if model.not_found.is_empty() { "" } else { ", and with [`Error::NotFound`]\n    /// when the resource does not exist (unless that is what it waits for)" },
             delay = waiter.delay,
             max = waiter.max_attempts,
@@ -2276,7 +2288,7 @@ impl<'a> Emitter<'a> {
             acc = acceptors.join(", "),
             // A model waited for by its other values (a key pair by name)
             // is named by them in errors.
-            about = if w.otherwise.is_empty() { "self.pk().map(|k| k.to_string()).unwrap_or_default()" } else { "self.pk().map(|k| k.to_string()).or_else(|| self.name().map(str::to_string)).unwrap_or_default()" },
+            about = named,
             body = body.replace("\n        ", "\n            ").replace("        #[allow", "            #[allow"),
         );
         Ok(())

@@ -550,7 +550,10 @@ async fn wait_until_inactive_on_a_missing_service_is_not_found() {
             ..
         } => {
             assert_eq!((*service, *resource), ("ecs", "Service"));
-            assert_eq!(Some(key.as_str()), s.pk().map(|k| k.to_string()).as_deref());
+            // Named by its ARN: its key, `cluster-arn/name`, reads as a
+            // cluster's ARN.
+            assert_eq!(Some(key.as_str()), s.service_arn.as_deref());
+            assert!(key.contains(":service/"), "{key}");
             assert_eq!(code.as_deref(), Some("MISSING"));
         }
         other => panic!("expected NotFound, got {other:?}"),

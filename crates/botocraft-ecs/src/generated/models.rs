@@ -1672,7 +1672,11 @@ impl Service {
     pub fn wait_until_stable(&self) -> Waiter<DescribeServicesResponse> {
         const ACCEPTORS: &[Acceptor] = &[Acceptor { matcher: "pathAny", argument: "failures[].reason", state: "failure", expected: "\"MISSING\"" }, Acceptor { matcher: "pathAny", argument: "services[].status", state: "failure", expected: "\"DRAINING\"" }, Acceptor { matcher: "pathAny", argument: "services[].status", state: "failure", expected: "\"INACTIVE\"" }, Acceptor { matcher: "path", argument: "length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`", state: "success", expected: "true" }];
         let session = self._state.session().cloned();
-        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
+        let key = self
+            .arn()
+            .map(str::to_string)
+            .or_else(|| self.pk().map(|k| k.to_string()))
+            .unwrap_or_default();
         let prepared = (|| -> Result<DescribeServicesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeServicesRequest::default();
@@ -1738,7 +1742,10 @@ impl Service {
         .about(
             super::SERVICE.name,
             "Service",
-            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+            self.arn()
+                .map(str::to_string)
+                .or_else(|| self.pk().map(|k| k.to_string()))
+                .unwrap_or_default(),
         )
         .method(super::SERVICE.name, "Service", "wait_until_stable")
     }
@@ -1766,7 +1773,11 @@ impl Service {
             },
         ];
         let session = self._state.session().cloned();
-        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
+        let key = self
+            .arn()
+            .map(str::to_string)
+            .or_else(|| self.pk().map(|k| k.to_string()))
+            .unwrap_or_default();
         let prepared = (|| -> Result<DescribeServicesRequest> {
             #[allow(unused_mut)]
             let mut input = DescribeServicesRequest::default();
@@ -1832,7 +1843,10 @@ impl Service {
         .about(
             super::SERVICE.name,
             "Service",
-            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+            self.arn()
+                .map(str::to_string)
+                .or_else(|| self.pk().map(|k| k.to_string()))
+                .unwrap_or_default(),
         )
         .method(super::SERVICE.name, "Service", "wait_until_inactive")
     }

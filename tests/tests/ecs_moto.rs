@@ -573,12 +573,13 @@ async fn service_create_get_update_list_relations_delete() {
         ),
         "{err:?}"
     );
-    // It names the service it waited for, by its key (cluster/service).
-    let worker_key = worker.pk().expect("worker key").to_string();
-    assert!(worker_key.ends_with("cluster/shop/worker"), "{worker_key}");
+    // It names the service it waited for by its ARN (its key,
+    // `cluster-arn/name`, would read as the cluster's ARN).
+    let worker_arn = worker.service_arn.clone().expect("worker arn");
+    assert!(worker_arn.ends_with(":service/shop/worker"), "{worker_arn}");
     assert!(
         err.to_string().contains(&format!(
-            "waiting for Service {worker_key:?} (polling DescribeServices)"
+            "waiting for Service {worker_arn:?} (polling DescribeServices)"
         )),
         "{err}"
     );

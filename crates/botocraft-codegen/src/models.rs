@@ -2460,6 +2460,17 @@ impl<'a> Emitter<'a> {
             .doc
             .clone()
             .unwrap_or_else(|| format!("Calls `{}`.", m.def.operation))];
+        // What a `get_many` does with ids that do not exist differs by
+        // service; a method without a doc of its own says which.
+        if m.name == "get_many" && m.def.doc.is_none() {
+            if m.def.failures.is_some() {
+                doc.push(String::new());
+                doc.push("Ids that do not exist are left out (AWS lists them as `MISSING` failures); any other failure is an error.".to_string());
+            } else if self.model.metadata.protocol == "ec2" {
+                doc.push(String::new());
+                doc.push("Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).".to_string());
+            }
+        }
         if m.name == "create" && self.finishes_create(name, model)? {
             doc.push(String::new());
             doc.push(format!("Awaited, it then sends what `{}` cannot carry, as `save()` of a new model does (see [`{name}::save`]), and answers with the {name} holding both; the create alone would drop those fields.", m.def.operation));
@@ -3099,6 +3110,44 @@ impl<'a> Emitter<'a> {
         Ok(s)
     }
 
+    /// For an EC2 `get_many`, the check that every id asked for was
+    /// answered: EC2 fails the call for most resources when one does not
+    /// exist, not for all, and a shorter list would be a silently partial
+    /// result. Empty for other methods, and for models whose id is not text.
+    fn unanswered_check(&self, model: &ModelDef, m: &Method) -> Result<Option<String>, String> {
+        let Some((ids, key)) = self.unanswered_ids(model, m)? else {
+            return Ok(None);
+        };
+        Ok(Some(format!(
+            "        let requested = self.input.{ids}.clone().unwrap_or_default();\n        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;\n        error::refuse_unanswered(super::SERVICE.name, {name:?}, {op:?}, &requested, items.iter().map(|m| m.{key}.as_deref()))?;\n        Ok(QuerySet::described(items))\n",
+            name = m.model_name,
+            op = m.def.operation,
+        )))
+    }
+
+    /// The input's id list and the model's id field (idents) of a `get_many`
+    /// whose answer is checked against the ids asked for (see
+    /// [`Self::unanswered_check`]).
+    fn unanswered_ids(
+        &self,
+        model: &ModelDef,
+        m: &Method,
+    ) -> Result<Option<(String, String)>, String> {
+        if m.name != "get_many" || self.model.metadata.protocol != "ec2" || model.key.len() != 1 {
+            return Ok(None);
+        }
+        let [ids] = &m.def.args[..] else {
+            return Ok(None);
+        };
+        let ids = self.field(&m.input_fields, ids, m.name)?;
+        let fields = self.model_fields(model);
+        let key = self.field(&fields, &model.key[0], m.name)?;
+        if ids.ty != "Vec<String>" || key.ty != "String" {
+            return Ok(None);
+        }
+        Ok(Some((ids.ident.clone(), key.ident.clone())))
+    }
+
     /// Logs the output's `warning` member, when the method names one.
     fn warning_log(&self, m: &Method) -> Result<String, String> {
         let Some(wname) = &m.def.warning else {
@@ -3267,8 +3316,11 @@ impl<'a> Emitter<'a> {
         }
         let mut s = String::new();
         let method = m.name;
+        let run_body = self.unanswered_check(model, m)?.unwrap_or_else(|| {
+            "        botocraft_core::paginator::collect_pages(self.paged()?).await.map(QuerySet::described)\n".to_string()
+        });
         if streamed {
-            let _ = writeln!(s, "    /// The results page by page, as AWS returns them: each page is fetched (and\n    /// its models completed) only when the stream is polled for it. The stream\n    /// ends after the last page or at the first error.\n    pub fn pages(self) -> BoxStream<'static, Result<Vec<{name}>>> {{\n        botocraft_core::trace::stream(super::SERVICE.name, {name:?}, {method:?}, botocraft_core::paginator::pages_or_error(self.paged()))\n    }}\n\n    /// The results one by one, fetched page by page as the stream is polled:\n    /// iterates over every result without holding them all in memory.\n    pub fn stream(self) -> BoxStream<'static, Result<{name}>> {{\n        botocraft_core::paginator::flatten_pages(self.pages())\n    }}\n\n    /// Sends the request and collects every page.\n    pub fn send(self) -> MethodFuture<'static, Result<{out_ty}>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, {method:?}, Box::pin(self.run()))\n    }}\n\n    async fn run(self) -> Result<{out_ty}> {{\n        botocraft_core::paginator::collect_pages(self.paged()?).await.map(QuerySet::described)\n    }}\n\n    fn paged(self) -> Result<BoxStream<'static, Result<Vec<{name}>>>> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        #[allow(unused_variables)]\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
+            let _ = writeln!(s, "    /// The results page by page, as AWS returns them: each page is fetched (and\n    /// its models completed) only when the stream is polled for it. The stream\n    /// ends after the last page or at the first error.\n    pub fn pages(self) -> BoxStream<'static, Result<Vec<{name}>>> {{\n        botocraft_core::trace::stream(super::SERVICE.name, {name:?}, {method:?}, botocraft_core::paginator::pages_or_error(self.paged()))\n    }}\n\n    /// The results one by one, fetched page by page as the stream is polled:\n    /// iterates over every result without holding them all in memory.\n    pub fn stream(self) -> BoxStream<'static, Result<{name}>> {{\n        botocraft_core::paginator::flatten_pages(self.pages())\n    }}\n\n    /// Sends the request and collects every page.\n    pub fn send(self) -> MethodFuture<'static, Result<{out_ty}>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, {method:?}, Box::pin(self.run()))\n    }}\n\n    async fn run(self) -> Result<{out_ty}> {{\n{run_body}    }}\n\n    fn paged(self) -> Result<BoxStream<'static, Result<Vec<{name}>>>> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        #[allow(unused_variables)]\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
         } else {
             let _ = writeln!(s, "    /// Sends the request.\n    pub fn send(self) -> MethodFuture<'static, Result<{out_ty}>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, {method:?}, Box::pin(self.run()))\n    }}\n\n    async fn run(self) -> Result<{out_ty}> {{\n        const OPERATION: &str = {op:?};\n        if let Some(error) = self.error {{\n            return Err(error);\n        }}\n        #[allow(unused_variables)]\n        let key = self.key;\n        #[allow(unused_mut)]\n        let mut input = self.input;");
         }
@@ -3885,7 +3937,11 @@ impl<'a> Emitter<'a> {
                         let done_id = self.done_id(m);
                         let _ = writeln!(s, "        let asked = usize::try_from(input.{c}.unwrap_or(1)).unwrap_or(0);\n        let started = out.{r}.as_ref().map_or(0, Vec::len);\n        if started < asked {{\n            return Err(error::fewer_than_asked(super::SERVICE.name, OPERATION, {name:?}, asked, out.{r}.iter().flatten().filter_map(|x| {done_id}).collect()));\n        }}", c = cf.ident);
                     }
-                    let _ = writeln!(s, "        Ok(QuerySet::described(out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
+                    if let Some((ids, key)) = self.unanswered_ids(model, m)? {
+                        let _ = writeln!(s, "        let items: Vec<{name}> = out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect();\n        error::refuse_unanswered(super::SERVICE.name, {name:?}, OPERATION, input.{ids}.as_deref().unwrap_or_default(), items.iter().map(|m| m.{key}.as_deref()))?;\n        Ok(QuerySet::described(items))", Self::projection(m));
+                    } else {
+                        let _ = writeln!(s, "        Ok(QuerySet::described(out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
+                    }
                 }
             }
             Returns::Value if m.def.batch.is_some() => {

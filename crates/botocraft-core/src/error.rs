@@ -837,6 +837,38 @@ pub fn fewer_than_asked(
     }
 }
 
+/// Refuses a describe-by-ids answer that leaves out some of the ids asked
+/// for: EC2 fails the whole call for most resources when one does not exist,
+/// but not for all, and a shorter list than asked for would be a silently
+/// partial result. The ids missing from `answered` (each model's id, as
+/// AWS answered it) make an [`Error::NotFound`] naming them.
+pub fn refuse_unanswered<'a>(
+    service: &'static str,
+    resource: &'static str,
+    operation: &str,
+    requested: &[String],
+    answered: impl IntoIterator<Item = Option<&'a str>>,
+) -> Result<()> {
+    let answered: std::collections::HashSet<&str> = answered.into_iter().flatten().collect();
+    let mut named = std::collections::HashSet::new();
+    let missing: Vec<&str> = requested
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !answered.contains(id) && named.insert(*id))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::NotFound {
+        service,
+        resource,
+        key: missing.join(","),
+        code: None,
+        message: Some(format!("{operation} answered without them")),
+        request_id: None,
+    })
+}
+
 /// Names, in an [`Error::NotFound`] from a call about several keys
 /// (`DescribeRepositories`, `DescribeImages`: AWS fails the whole call when
 /// one does not exist), the key(s) that are missing rather than all of them:
@@ -1094,6 +1126,23 @@ fn snippet(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_left_out_of_an_answer_are_not_found_once_each() {
+        let asked: Vec<String> = ["vpc-1", "vpc-2", "vpc-3", "vpc-2"]
+            .map(String::from)
+            .into();
+        assert!(
+            refuse_unanswered("ec2", "Vpc", "DescribeVpcs", &asked[..1], [Some("vpc-1")]).is_ok()
+        );
+        let err = refuse_unanswered("ec2", "Vpc", "DescribeVpcs", &asked, [Some("vpc-1"), None])
+            .unwrap_err();
+        assert!(err.is_not_found());
+        assert_eq!(
+            err.to_string(),
+            "ec2 Vpc \"vpc-2,vpc-3\" not found (DescribeVpcs answered without them)"
+        );
+    }
 
     /// A duplicate reads as the original does, its causes included (a
     /// transport cause as its text).

@@ -212,3 +212,22 @@ async fn save_refuses_a_public_ip_it_would_not_ask_for() {
     assert_eq!(a.changed_fixed_fields(), ["public_ip"]);
     f.done();
 }
+
+/// A `get_many` answered without one of its ids (not paginated) is
+/// `Error::NotFound` naming it, never a shorter list.
+#[tokio::test]
+async fn get_many_of_an_id_aws_leaves_out_is_not_found() {
+    let f = fx("address_get_many_unanswered");
+    let err = Address::objects()
+        .using(&f.session)
+        .get_many(["eipalloc-1", "eipalloc-gone"])
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!((*resource, key.as_str()), ("Address", "eipalloc-gone"));
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    f.done();
+}

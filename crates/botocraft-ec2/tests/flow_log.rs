@@ -2,7 +2,7 @@
 
 mod common;
 
-use botocraft_core::PrimaryModel;
+use botocraft_core::{Error, PrimaryModel};
 use botocraft_ec2::FlowLog;
 use common::{fx, Fx};
 use serde_json::Value;
@@ -72,6 +72,31 @@ async fn get_many_sends_every_id() {
     assert_eq!(b["FlowLogId.1"], FL);
     assert_eq!(b["FlowLogId.2"], "fl-0b");
     assert_eq!(qs.len(), 2);
+    f.done();
+}
+
+/// An id AWS leaves out of its answer (DescribeFlowLogs does not refuse
+/// one that does not exist) is `Error::NotFound` naming it, never a
+/// shorter list than asked for.
+#[tokio::test]
+async fn get_many_of_an_id_aws_leaves_out_is_not_found() {
+    let f = fx("flow_log_get_many_unanswered");
+    let err = FlowLog::objects()
+        .using(&f.session)
+        .get_many([FL, "fl-0gone"])
+        .await
+        .unwrap_err();
+    match &err {
+        Error::NotFound { resource, key, .. } => {
+            assert_eq!((*resource, key.as_str()), ("FlowLog", "fl-0gone"));
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .contains("DescribeFlowLogs answered without them"),
+        "{err}"
+    );
     f.done();
 }
 

@@ -71,6 +71,8 @@ impl VpcManager {
 
     /// Calls `DescribeVpcs`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, vpc_ids: impl IntoIterator<Item = impl AsRef<str>>) -> VpcGetMany {
@@ -493,9 +495,16 @@ impl VpcGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Vpc>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.vpc_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "Vpc",
+            "DescribeVpcs",
+            &requested,
+            items.iter().map(|m| m.vpc_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -1710,6 +1719,8 @@ impl SubnetManager {
 
     /// Calls `DescribeSubnets`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, subnet_ids: impl IntoIterator<Item = impl AsRef<str>>) -> SubnetGetMany {
@@ -2083,9 +2094,16 @@ impl SubnetGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Subnet>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.subnet_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "Subnet",
+            "DescribeSubnets",
+            &requested,
+            items.iter().map(|m| m.subnet_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -2955,6 +2973,8 @@ impl SecurityGroupManager {
 
     /// Calls `DescribeSecurityGroups`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes the specified security groups or all of your security groups.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -3409,9 +3429,16 @@ impl SecurityGroupGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<SecurityGroup>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.group_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "SecurityGroup",
+            "DescribeSecurityGroups",
+            &requested,
+            items.iter().map(|m| m.group_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -4686,6 +4713,8 @@ impl InstanceManager {
 
     /// Calls `DescribeInstances`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes the specified instances or all instances.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -5418,9 +5447,16 @@ impl InstanceGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Instance>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.instance_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "Instance",
+            "DescribeInstances",
+            &requested,
+            items.iter().map(|m| m.instance_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -10736,6 +10772,8 @@ impl InternetGatewayManager {
 
     /// Calls `DescribeInternetGateways`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -11151,9 +11189,16 @@ impl InternetGatewayGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<InternetGateway>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.internet_gateway_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "InternetGateway",
+            "DescribeInternetGateways",
+            &requested,
+            items.iter().map(|m| m.internet_gateway_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -12023,6 +12068,8 @@ impl RouteTableManager {
 
     /// Calls `DescribeRouteTables`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -12463,9 +12510,16 @@ impl RouteTableGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<RouteTable>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.route_table_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "RouteTable",
+            "DescribeRouteTables",
+            &requested,
+            items.iter().map(|m| m.route_table_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -13857,6 +13911,8 @@ impl NatGatewayManager {
 
     /// Calls `DescribeNatGateways`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -14206,9 +14262,16 @@ impl NatGatewayGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<NatGateway>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.nat_gateway_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "NatGateway",
+            "DescribeNatGateways",
+            &requested,
+            items.iter().map(|m| m.nat_gateway_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -15163,6 +15226,8 @@ impl AddressManager {
 
     /// Calls `DescribeAddresses`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -15560,14 +15625,21 @@ impl AddressGetMany {
                         &key,
                     )
                 })?;
-        Ok(QuerySet::described(
-            out.addresses
-                .take()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| m.into_fetched(&session))
-                .collect(),
-        ))
+        let items: Vec<Address> = out
+            .addresses
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.into_fetched(&session))
+            .collect();
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "Address",
+            OPERATION,
+            input.allocation_ids.as_deref().unwrap_or_default(),
+            items.iter().map(|m| m.allocation_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 }
 
@@ -16343,6 +16415,8 @@ impl VolumeManager {
 
     /// Calls `DescribeVolumes`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes the specified EBS volumes or all of your EBS volumes.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, volume_ids: impl IntoIterator<Item = impl AsRef<str>>) -> VolumeGetMany {
@@ -16837,9 +16911,16 @@ impl VolumeGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Volume>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.volume_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "Volume",
+            "DescribeVolumes",
+            &requested,
+            items.iter().map(|m| m.volume_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -17956,6 +18037,8 @@ impl SnapshotManager {
 
     /// Calls `DescribeSnapshots`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -18445,9 +18528,16 @@ impl SnapshotGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Snapshot>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.snapshot_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "Snapshot",
+            "DescribeSnapshots",
+            &requested,
+            items.iter().map(|m| m.snapshot_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -20063,6 +20153,8 @@ impl KeyPairManager {
 
     /// Calls `DescribeKeyPairs`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes the specified key pairs or all of your key pairs.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -20603,14 +20695,21 @@ impl KeyPairGetMany {
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
                 })?;
-        Ok(QuerySet::described(
-            out.key_pairs
-                .take()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| m.into_fetched(&session))
-                .collect(),
-        ))
+        let items: Vec<KeyPair> = out
+            .key_pairs
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.into_fetched(&session))
+            .collect();
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "KeyPair",
+            OPERATION,
+            input.key_pair_ids.as_deref().unwrap_or_default(),
+            items.iter().map(|m| m.key_pair_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 }
 
@@ -21330,6 +21429,8 @@ impl LaunchTemplateManager {
 
     /// Calls `DescribeLaunchTemplates`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes one or more launch templates.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -21930,9 +22031,16 @@ impl LaunchTemplateGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<LaunchTemplate>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.launch_template_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            "DescribeLaunchTemplates",
+            &requested,
+            items.iter().map(|m| m.launch_template_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -23643,6 +23751,8 @@ impl NetworkInterfaceManager {
 
     /// Calls `DescribeNetworkInterfaces`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes the specified network interfaces or all your network interfaces.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -24207,9 +24317,16 @@ impl NetworkInterfaceGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<NetworkInterface>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.network_interface_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "DescribeNetworkInterfaces",
+            &requested,
+            items.iter().map(|m| m.network_interface_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -26103,6 +26220,8 @@ impl InstanceTypeInfoManager {
 
     /// Calls `DescribeInstanceTypes`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -26806,6 +26925,8 @@ impl NetworkAclManager {
 
     /// Calls `DescribeNetworkAcls`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -27271,9 +27392,16 @@ impl NetworkAclGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<NetworkAcl>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.network_acl_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "NetworkAcl",
+            "DescribeNetworkAcls",
+            &requested,
+            items.iter().map(|m| m.network_acl_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -28447,6 +28575,8 @@ impl PlacementGroupManager {
 
     /// Calls `DescribePlacementGroups`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes the specified placement groups or all of your placement groups.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -28832,14 +28962,21 @@ impl PlacementGroupGetMany {
                 &key,
             )
         })?;
-        Ok(QuerySet::described(
-            out.placement_groups
-                .take()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| m.into_fetched(&session))
-                .collect(),
-        ))
+        let items: Vec<PlacementGroup> = out
+            .placement_groups
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.into_fetched(&session))
+            .collect();
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "PlacementGroup",
+            OPERATION,
+            input.group_names.as_deref().unwrap_or_default(),
+            items.iter().map(|m| m.group_name.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 }
 
@@ -29398,6 +29535,8 @@ impl DhcpOptionsManager {
 
     /// Calls `DescribeDhcpOptions`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -29783,9 +29922,16 @@ impl DhcpOptionsGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<DhcpOptions>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.dhcp_options_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "DhcpOptions",
+            "DescribeDhcpOptions",
+            &requested,
+            items.iter().map(|m| m.dhcp_options_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -30504,6 +30650,8 @@ impl CustomerGatewayManager {
 
     /// Calls `DescribeCustomerGateways`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes one or more of your VPN customer gateways.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -30903,14 +31051,21 @@ impl CustomerGatewayGetMany {
                 &key,
             )
         })?;
-        Ok(QuerySet::described(
-            out.customer_gateways
-                .take()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| m.into_fetched(&session))
-                .collect(),
-        ))
+        let items: Vec<CustomerGateway> = out
+            .customer_gateways
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.into_fetched(&session))
+            .collect();
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "CustomerGateway",
+            OPERATION,
+            input.customer_gateway_ids.as_deref().unwrap_or_default(),
+            items.iter().map(|m| m.customer_gateway_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 }
 
@@ -31467,6 +31622,8 @@ impl VpnGatewayManager {
 
     /// Calls `DescribeVpnGateways`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes one or more of your virtual private gateways.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -31869,14 +32026,21 @@ impl VpnGatewayGetMany {
         .map_err(|e| {
             error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
         })?;
-        Ok(QuerySet::described(
-            out.vpn_gateways
-                .take()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| m.into_fetched(&session))
-                .collect(),
-        ))
+        let items: Vec<VpnGateway> = out
+            .vpn_gateways
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.into_fetched(&session))
+            .collect();
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "VpnGateway",
+            OPERATION,
+            input.vpn_gateway_ids.as_deref().unwrap_or_default(),
+            items.iter().map(|m| m.vpn_gateway_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 }
 
@@ -32588,6 +32752,8 @@ impl VpcPeeringConnectionManager {
 
     /// Calls `DescribeVpcPeeringConnections`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -33047,9 +33213,20 @@ impl VpcPeeringConnectionGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<VpcPeeringConnection>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self
+            .input
+            .vpc_peering_connection_ids
+            .clone()
+            .unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            "DescribeVpcPeeringConnections",
+            &requested,
+            items.iter().map(|m| m.vpc_peering_connection_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -34123,6 +34300,8 @@ impl VpcEndpointManager {
 
     /// Calls `DescribeVpcEndpoints`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -34524,9 +34703,16 @@ impl VpcEndpointGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<VpcEndpoint>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.vpc_endpoint_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            "DescribeVpcEndpoints",
+            &requested,
+            items.iter().map(|m| m.vpc_endpoint_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -35478,6 +35664,8 @@ impl VpnConnectionManager {
 
     /// Calls `DescribeVpnConnections`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes one or more of your VPN connections.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -35887,14 +36075,21 @@ impl VpnConnectionGetMany {
                 &key,
             )
         })?;
-        Ok(QuerySet::described(
-            out.vpn_connections
-                .take()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| m.into_fetched(&session))
-                .collect(),
-        ))
+        let items: Vec<VpnConnection> = out
+            .vpn_connections
+            .take()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.into_fetched(&session))
+            .collect();
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "VpnConnection",
+            OPERATION,
+            input.vpn_connection_ids.as_deref().unwrap_or_default(),
+            items.iter().map(|m| m.vpn_connection_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 }
 
@@ -36594,6 +36789,8 @@ impl FlowLogManager {
 
     /// Calls `DescribeFlowLogs`.
     ///
+    /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
     /// Describes one or more flow logs.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -36907,9 +37104,16 @@ impl FlowLogGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<FlowLog>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = self.input.flow_log_ids.clone().unwrap_or_default();
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "FlowLog",
+            "DescribeFlowLogs",
+            &requested,
+            items.iter().map(|m| m.flow_log_id.as_deref()),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]

@@ -80,6 +80,8 @@ impl ClusterManager {
 
     /// Calls `DescribeClusters`.
     ///
+    /// Ids that do not exist are left out (AWS lists them as `MISSING` failures); any other failure is an error.
+    ///
     /// Describes one or more of your clusters.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, clusters: impl IntoIterator<Item = impl AsRef<str>>) -> ClusterGetMany {
@@ -3180,6 +3182,8 @@ impl ServiceManager {
 
     /// Calls `DescribeServices`.
     ///
+    /// Ids that do not exist are left out (AWS lists them as `MISSING` failures); any other failure is an error.
+    ///
     /// Describes the specified services running in your cluster.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, services: impl IntoIterator<Item = impl AsRef<str>>) -> ServiceGetMany {
@@ -5248,6 +5252,8 @@ impl TaskManager {
 
     /// Calls `DescribeTasks`.
     ///
+    /// Ids that do not exist are left out (AWS lists them as `MISSING` failures); any other failure is an error.
+    ///
     /// Describes a specified task or tasks.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, tasks: impl IntoIterator<Item = impl AsRef<str>>) -> TaskGetMany {
@@ -6641,6 +6647,8 @@ impl ContainerInstanceManager {
 
     /// Calls `DescribeContainerInstances`.
     ///
+    /// Ids that do not exist are left out (AWS lists them as `MISSING` failures); any other failure is an error.
+    ///
     /// Describes one or more container instances. Returns metadata about each container instance requested.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -7969,6 +7977,8 @@ impl CapacityProviderManager {
     }
 
     /// Calls `DescribeCapacityProviders`.
+    ///
+    /// Ids that do not exist are left out (AWS lists them as `MISSING` failures); any other failure is an error.
     ///
     /// Describes one or more of your capacity providers.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -10304,6 +10314,8 @@ impl ServiceRevisionManager {
 
     /// Calls `DescribeServiceRevisions`.
     ///
+    /// Ids that do not exist are left out (AWS lists them as `MISSING` failures); any other failure is an error.
+    ///
     /// Describes one or more service revisions.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -10684,6 +10696,8 @@ impl ServiceDeploymentManager {
     }
 
     /// Calls `DescribeServiceDeployments`.
+    ///
+    /// Ids that do not exist are left out (AWS lists them as `MISSING` failures); any other failure is an error.
     ///
     /// Describes one or more of your service deployments.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -13031,6 +13045,8 @@ impl DaemonRevisionManager {
     }
 
     /// Calls `DescribeDaemonRevisions`.
+    ///
+    /// Ids that do not exist are left out (AWS lists them as `MISSING` failures); any other failure is an error.
     ///
     /// Describes one or more of your daemon revisions.
     #[cfg_attr(not(debug_assertions), inline)]

@@ -75,9 +75,8 @@ async fn get_many_sends_every_id() {
     f.done();
 }
 
-/// An id AWS leaves out of its answer (DescribeFlowLogs does not refuse
-/// one that does not exist) is `Error::NotFound` naming it, never a
-/// shorter list than asked for.
+/// An id AWS leaves out of its answer, rather than refusing it, is
+/// `Error::NotFound` naming it, never a shorter list than asked for.
 #[tokio::test]
 async fn get_many_of_an_id_aws_leaves_out_is_not_found() {
     let f = fx("flow_log_get_many_unanswered");

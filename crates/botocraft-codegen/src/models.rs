@@ -627,6 +627,18 @@ impl<'a> Emitter<'a> {
         let mut arg_names = Vec::new();
         for (i, (expr, (pf, single))) in call.args.iter().zip(&positional).enumerate() {
             let v = self.value_expr(model, fields, expr, &ctx)?;
+            // A number the model holds (a launch template version's
+            // `VersionNumber`) goes as text where the call takes text.
+            let takes_text = pf.ty == "String" || (*single && pf.ty == "Vec<String>");
+            let numeric = fields
+                .iter()
+                .find(|f| f.wire == *expr)
+                .is_some_and(|f| matches!(f.ty.as_str(), "i32" | "i64"));
+            let v = if takes_text && numeric {
+                format!("{v}.map(|n| n.to_string())")
+            } else {
+                v
+            };
             let missing = missing(expr);
             // A relation (a read) without its ids stays a missing link.
             let reads = matches!(m.name, "get" | "get_many" | "list");

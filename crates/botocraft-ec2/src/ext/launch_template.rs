@@ -43,29 +43,6 @@ impl LaunchTemplateVersionManager {
     }
 }
 
-impl LaunchTemplateVersion {
-    /// This LaunchTemplateVersion as AWS holds it now:
-    /// `LaunchTemplateVersion::objects().get_by_key(..)` by its key (its
-    /// template and version number), through the session it came from. The
-    /// model itself is left as it is: `x = x.refreshed().await?`. Await the
-    /// returned request; a model without its template id or version number
-    /// is an [`Error::Validation`](botocraft_core::Error::Validation).
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub fn refreshed(&self) -> LaunchTemplateVersionGet {
-        use botocraft_core::{Manager, PrimaryModel};
-        let manager = LaunchTemplateVersionManager::with_session(self.state().session().cloned());
-        match self.pk() {
-            Some(key) if !key.launch_template_id.is_empty() => manager.get_by_key(&key),
-            _ => LaunchTemplateVersionGet::failed(
-                manager,
-                botocraft_core::Error::validation(
-                    "LaunchTemplateVersion.refreshed needs `LaunchTemplateId` and `VersionNumber`, which are not both set",
-                ),
-            ),
-        }
-    }
-}
-
 impl RequestLaunchTemplateData {
     /// Sets `user_data` to `script` base64-encoded, the form AWS takes and
     /// describes it in (instances launched from the template receive the

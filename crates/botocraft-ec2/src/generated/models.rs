@@ -7993,6 +7993,31 @@ impl LaunchTemplateVersion {
         request.send().await.map(Some)
     }
 
+    /// This LaunchTemplateVersion as AWS holds it now: `LaunchTemplateVersion::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> LaunchTemplateVersionGet {
+        let manager = LaunchTemplateVersionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.launch_template_id.clone().filter(|v| !v.is_empty()) else {
+            return LaunchTemplateVersionGet::failed(
+                manager,
+                Error::validation(
+                    "LaunchTemplateVersion.refreshed needs `LaunchTemplateId`, which is not set",
+                ),
+            );
+        };
+        let Some(a1) = self.version_number.clone().map(|n| n.to_string()) else {
+            return LaunchTemplateVersionGet::failed(
+                manager,
+                Error::validation(
+                    "LaunchTemplateVersion.refreshed needs `VersionNumber`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0, a1);
+        request
+    }
+
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.

@@ -49,6 +49,23 @@ pub fn base64_bytes(text: &str) -> Option<Vec<u8>> {
     LENIENT.decode(compact).ok()
 }
 
+/// User data (`user_data` of a launch configuration or launch template,
+/// base64 as AWS takes and describes it) decoded: `Ok(None)` when there is
+/// none, an [`Error::Validation`](crate::Error::Validation) naming `owner`
+/// when it is not base64 (a script put there as it stands, which the
+/// owner's `set_user_data(..)` would have encoded). What the generated
+/// creates' `check`s and the models' `decoded_user_data()` share.
+pub fn decode_user_data(owner: &str, text: Option<&str>) -> crate::Result<Option<Vec<u8>>> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    base64_bytes(text).map(Some).ok_or_else(|| {
+        crate::Error::validation(format!(
+            "{owner}: `user_data` is not base64 (AWS takes user data base64-encoded and describes it so): set a script with `{owner}::set_user_data(..)`, which encodes it"
+        ))
+    })
+}
+
 /// Flattens nested result lists (`Reservations[].Instances`) into one `Vec`
 /// allocated once at its final size: a page of EC2 instances (about 2 KB
 /// each) is otherwise moved through a growing `Vec` that reallocates ten

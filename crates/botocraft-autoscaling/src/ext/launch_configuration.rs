@@ -7,7 +7,7 @@
 //! `RuntimeError` there even when nothing had changed; a new configuration's
 //! `save()` failed for lack of a timestamp).
 
-use botocraft_core::transform::{base64_bytes, base64_encode};
+use botocraft_core::transform::{base64_encode, decode_user_data};
 use botocraft_core::{Error, PrimaryModel, Result};
 
 use crate::{CreateLaunchConfigurationType, LaunchConfiguration};
@@ -17,12 +17,7 @@ use crate::{CreateLaunchConfigurationType, LaunchConfiguration};
 /// encoded, and a script put there as it stands would reach the instances
 /// garbled or not at all.
 pub(crate) fn launch_configuration_user_data(input: &CreateLaunchConfigurationType) -> Result<()> {
-    match input.user_data.as_deref() {
-        Some(text) if base64_bytes(text).is_none() => Err(Error::validation(
-            "LaunchConfiguration: `user_data` is not base64 (AWS takes user data base64-encoded and describes it so): set a script with `LaunchConfiguration::set_user_data(..)`, which encodes it",
-        )),
-        _ => Ok(()),
-    }
+    decode_user_data("LaunchConfiguration", input.user_data.as_deref()).map(drop)
 }
 
 impl LaunchConfiguration {
@@ -47,14 +42,7 @@ impl LaunchConfiguration {
     /// (`None` when there is none). An [`Error::Validation`] when
     /// `user_data` is not base64.
     pub fn decoded_user_data(&self) -> Result<Option<Vec<u8>>> {
-        let Some(text) = self.user_data.as_deref() else {
-            return Ok(None);
-        };
-        base64_bytes(text).map(Some).ok_or_else(|| {
-            Error::validation(
-                "LaunchConfiguration: `user_data` is not base64 (set a script with `set_user_data(..)`, which encodes it)",
-            )
-        })
+        decode_user_data("LaunchConfiguration", self.user_data.as_deref())
     }
 
     /// Creates this launch configuration in AWS (`CreateLaunchConfiguration`)

@@ -8,15 +8,13 @@ use crate::generated::*;
 /// is not base64: AWS takes it encoded (and describes it so), and a script
 /// put there as it stands is refused by AWS at best.
 fn user_data_is_base64(data: Option<&RequestLaunchTemplateData>) -> botocraft_core::Result<()> {
-    match data.and_then(|d| d.user_data.as_deref()) {
-        Some(text) if botocraft_core::transform::base64_bytes(text).is_none() => {
-            Err(botocraft_core::Error::validation(
-                "launch template data: `user_data` is not base64 (AWS takes user data base64-encoded and describes it so): set a script with `RequestLaunchTemplateData::set_user_data(..)`, which encodes it",
-            ))
-        }
-        _ => Ok(()),
-    }
+    let text = data.and_then(|d| d.user_data.as_deref());
+    botocraft_core::transform::decode_user_data(USER_DATA_OWNER, text).map(drop)
 }
+
+/// Where the error about user data that is not base64 points: the type
+/// whose `set_user_data` encodes a script.
+const USER_DATA_OWNER: &str = "RequestLaunchTemplateData";
 
 /// The check of `LaunchTemplate::objects().create(..)` (and `save()`).
 pub(crate) fn launch_template_user_data(
@@ -65,14 +63,7 @@ impl ResponseLaunchTemplateData {
     /// [`Error::Validation`](botocraft_core::Error::Validation) when it is
     /// not base64.
     pub fn decoded_user_data(&self) -> botocraft_core::Result<Option<Vec<u8>>> {
-        let Some(text) = self.user_data.as_deref() else {
-            return Ok(None);
-        };
-        botocraft_core::transform::base64_bytes(text)
-            .map(Some)
-            .ok_or_else(|| {
-                botocraft_core::Error::validation("launch template data: `user_data` is not base64")
-            })
+        botocraft_core::transform::decode_user_data(USER_DATA_OWNER, self.user_data.as_deref())
     }
 }
 

@@ -2483,6 +2483,17 @@ impl<'a> Emitter<'a> {
                 doc.push("Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).".to_string());
             }
         }
+        let answers_from_list = m.result.as_ref().is_some_and(|r| r.ty.starts_with("Vec<"))
+            && matches!(m.returns, Returns::Model)
+            && !Self::makes_resources(m);
+        if m.name == "get" && m.def.doc.is_none() && answers_from_list {
+            doc.push(String::new());
+            if self.unanswered_ids(model, m)?.is_some() {
+                doc.push(format!("Answers with the {name} whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others."));
+            } else {
+                doc.push(format!("Answers with the one {name} AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them."));
+            }
+        }
         if m.name == "create" && self.finishes_create(name, model)? {
             doc.push(String::new());
             doc.push(format!("Awaited, it then sends what `{}` cannot carry, as `save()` of a new model does (see [`{name}::save`]), and answers with the {name} holding both; the create alone would drop those fields.", m.def.operation));
@@ -3138,19 +3149,26 @@ impl<'a> Emitter<'a> {
     }
 
     /// The input's id list and the model's id field (idents) of a `get_many`
-    /// whose answer is checked against the ids asked for (see
-    /// [`Self::unanswered_check`]).
+    /// or `get` whose answer is checked against the ids asked for (see
+    /// [`Self::unanswered_check`] and `error::answer_for`).
     fn unanswered_ids(
         &self,
         model: &ModelDef,
         m: &Method,
     ) -> Result<Option<(String, String)>, String> {
-        if m.name != "get_many" || self.model.metadata.protocol != "ec2" || model.key.len() != 1 {
+        if !matches!(m.name, "get_many" | "get")
+            || self.model.metadata.protocol != "ec2"
+            || model.key.len() != 1
+        {
             return Ok(None);
         }
         let [ids] = &m.def.args[..] else {
             return Ok(None);
         };
+        // A get puts its one id into the describe's list.
+        if m.name == "get" && !m.def.single.contains(ids) {
+            return Ok(None);
+        }
         let ids = self.field(&m.input_fields, ids, m.name)?;
         let fields = self.model_fields(model);
         let key = self.field(&fields, &model.key[0], m.name)?;
@@ -3740,11 +3758,23 @@ impl<'a> Emitter<'a> {
                     // An answer without the list at all (an empty JSON body
                     // reads as `{}`) says nothing of the resource: that is
                     // no NotFound, only an empty list is.
-                    format!(
-                        "out.{r}.take().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {wire}\"))?{}.into_iter().next()",
+                    let answered = format!(
+                        "out.{r}.take().ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {wire}\"))?{}",
                         Self::projection(m),
                         wire = rf.wire,
-                    )
+                    );
+                    // The model asked for, never another in its place nor
+                    // the first of several.
+                    match self.unanswered_ids(model, m)? {
+                        Some((ids, id)) => format!(
+                            "error::answer_for(super::SERVICE.name, {name:?}, OPERATION, input.{ids}.as_deref().unwrap_or_default(), {answered}, |x| x.{id}.as_deref())?",
+                            name = m.model_name,
+                        ),
+                        None => format!(
+                            "error::only_answer({name:?}, OPERATION, {answered})?",
+                            name = m.model_name,
+                        ),
+                    }
                 } else if rf.ty.starts_with("Vec<") {
                     format!(
                         "out.{r}.take().and_then(|v| v{}.into_iter().next())",

@@ -869,6 +869,60 @@ pub fn refuse_unanswered<'a>(
     })
 }
 
+/// The model a get by id asked for, out of a describe's answer: the one
+/// whose id (`id_of`, as AWS answered it) is among `requested` (the get's
+/// one id). `Ok(None)` for an empty answer, which the caller reports as not
+/// found; an answer holding only other resources (a server that ignored the
+/// id, an emulator's filter bug) is an [`Error::NotFound`] for the id asked
+/// for, never another resource in its place.
+pub fn answer_for<T>(
+    service: &'static str,
+    resource: &'static str,
+    operation: &str,
+    requested: &[String],
+    answered: Vec<T>,
+    id_of: impl Fn(&T) -> Option<&str>,
+) -> Result<Option<T>> {
+    if answered.is_empty() {
+        return Ok(None);
+    }
+    let count = answered.len();
+    match answered
+        .into_iter()
+        .find(|item| id_of(item).is_some_and(|id| requested.iter().any(|r| r == id)))
+    {
+        Some(item) => Ok(Some(item)),
+        None => Err(Error::NotFound {
+            service,
+            resource,
+            key: requested.join(","),
+            code: None,
+            message: Some(format!(
+                "{operation} answered with {count} other {resource}(s) and without it"
+            )),
+            request_id: None,
+        }),
+    }
+}
+
+/// The one model of a describe's answer to a get about one key: `Ok(None)`
+/// for an empty answer (reported by the caller as not found), and an
+/// [`Error::Deserialize`] when AWS answered with more than one, which a get
+/// never picks from.
+pub fn only_answer<T>(resource: &str, operation: &str, answered: Vec<T>) -> Result<Option<T>> {
+    if answered.len() > 1 {
+        return Err(Error::deserialize(
+            operation,
+            format!(
+                "the response holds {} {resource}s for a get of one",
+                answered.len()
+            ),
+            b"",
+        ));
+    }
+    Ok(answered.into_iter().next())
+}
+
 /// Names, in an [`Error::NotFound`] from a call about several keys
 /// (`DescribeRepositories`, `DescribeImages`: AWS fails the whole call when
 /// one does not exist), the key(s) that are missing rather than all of them:

@@ -60,6 +60,41 @@ async fn get_of_a_missing_flow_log_is_a_typed_not_found() {
     f.done();
 }
 
+/// A get answers with the flow log it asked for, wherever the answer puts
+/// it, never with the first of the answer.
+#[tokio::test]
+async fn get_picks_the_asked_id_out_of_a_longer_answer() {
+    let f = fx("flow_log_get_among_others");
+    let l = FlowLog::objects().using(&f.session).get(FL).await.unwrap();
+    assert_eq!(l.flow_log_id.as_deref(), Some(FL));
+    assert_eq!(l.name_tag(), Some("vpc-logs"));
+    f.done();
+}
+
+/// An answer holding only other flow logs (a server that ignored the id) is
+/// `Error::NotFound` for the id asked for, not another flow log in its place.
+#[tokio::test]
+async fn get_answered_with_another_id_is_not_found() {
+    let f = fx("flow_log_get_answered_another");
+    let err = FlowLog::objects()
+        .using(&f.session)
+        .get(FL)
+        .await
+        .unwrap_err();
+    match &err {
+        Error::NotFound { resource, key, .. } => {
+            assert_eq!((*resource, key.as_str()), ("FlowLog", FL));
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .contains("DescribeFlowLogs answered with 1 other FlowLog(s) and without it"),
+        "{err}"
+    );
+    f.done();
+}
+
 #[tokio::test]
 async fn get_many_sends_every_id() {
     let f = fx("flow_log_get_many");

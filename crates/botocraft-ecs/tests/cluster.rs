@@ -55,6 +55,28 @@ async fn get_input_has_default_includes() {
     f.nothing_sent();
 }
 
+/// A get never picks one of several answers: AWS answering a get of one
+/// cluster with two is an `Error::Deserialize`, not the first of them.
+#[tokio::test]
+async fn get_answered_with_two_clusters_is_an_error() {
+    let f = fx("cluster_get_two_answers");
+    let err = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Deserialize {
+            operation, message, ..
+        } => {
+            assert_eq!(operation, "DescribeClusters");
+            assert_eq!(message, "the response holds 2 Clusters for a get of one");
+        }
+        other => panic!("expected Deserialize, got {other:?}"),
+    }
+    f.done();
+}
+
 #[tokio::test]
 async fn get_missing_failure_is_not_found() {
     let f = fx("cluster_get_missing");

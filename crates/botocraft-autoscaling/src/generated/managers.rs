@@ -459,22 +459,21 @@ impl AutoScalingGroupGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .auto_scaling_groups
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "AutoScalingGroup",
+            OPERATION,
+            out.auto_scaling_groups.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no AutoScalingGroups")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "AutoScalingGroup",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no AutoScalingGroups")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "AutoScalingGroup",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no AutoScalingGroups")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -3375,22 +3374,21 @@ impl LaunchConfigurationGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .launch_configurations
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "LaunchConfiguration",
+            OPERATION,
+            out.launch_configurations.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no LaunchConfigurations")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "LaunchConfiguration",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no LaunchConfigurations")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "LaunchConfiguration",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no LaunchConfigurations")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }

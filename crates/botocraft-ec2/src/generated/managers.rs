@@ -58,6 +58,8 @@ impl VpcManager {
 
     /// Calls `DescribeVpcs`.
     ///
+    /// Answers with the Vpc whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, vpc_id: impl Into<String>) -> VpcGet {
@@ -334,20 +336,24 @@ impl VpcGet {
                 .await
                 .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         #[allow(unused_mut)]
-        let mut item = out
-            .vpcs
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Vpcs"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Vpc",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no Vpcs")),
-                request_id: None,
-            })?;
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "Vpc",
+            OPERATION,
+            input.vpc_ids.as_deref().unwrap_or_default(),
+            out.vpcs
+                .take()
+                .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Vpcs"))?,
+            |x| x.vpc_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Vpc",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no Vpcs")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -1706,6 +1712,8 @@ impl SubnetManager {
 
     /// Calls `DescribeSubnets`.
     ///
+    /// Answers with the Subnet whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, subnet_id: impl Into<String>) -> SubnetGet {
@@ -1928,20 +1936,24 @@ impl SubnetGet {
                     error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .subnets
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Subnets"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Subnet",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no Subnets")),
-                request_id: None,
-            })?;
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "Subnet",
+            OPERATION,
+            input.subnet_ids.as_deref().unwrap_or_default(),
+            out.subnets.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no Subnets")
+            })?,
+            |x| x.subnet_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Subnet",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no Subnets")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -2960,6 +2972,8 @@ impl SecurityGroupManager {
 
     /// Calls `DescribeSecurityGroups`.
     ///
+    /// Answers with the SecurityGroup whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes the specified security groups or all of your security groups.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, group_id: impl Into<String>) -> SecurityGroupGet {
@@ -3257,22 +3271,24 @@ impl SecurityGroupGet {
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
         #[allow(unused_mut)]
-        let mut item = out
-            .security_groups
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "SecurityGroup",
+            OPERATION,
+            input.group_ids.as_deref().unwrap_or_default(),
+            out.security_groups.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no SecurityGroups")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "SecurityGroup",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no SecurityGroups")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.group_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "SecurityGroup",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no SecurityGroups")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -4700,6 +4716,8 @@ impl InstanceManager {
 
     /// Calls `DescribeInstances`.
     ///
+    /// Answers with the Instance whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes the specified instances or all instances.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, instance_id: impl Into<String>) -> InstanceGet {
@@ -5269,23 +5287,27 @@ impl InstanceGet {
                     error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .reservations
-            .take()
-            .ok_or_else(|| {
-                Error::missing_in_response(OPERATION, "the response has no Reservations")
-            })?
-            .flatten_lists(|x| x.instances)
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Instance",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no Reservations")),
-                request_id: None,
-            })?;
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "Instance",
+            OPERATION,
+            input.instance_ids.as_deref().unwrap_or_default(),
+            out.reservations
+                .take()
+                .ok_or_else(|| {
+                    Error::missing_in_response(OPERATION, "the response has no Reservations")
+                })?
+                .flatten_lists(|x| x.instances),
+            |x| x.instance_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Instance",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no Reservations")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -9140,6 +9162,8 @@ impl AmiManager {
 
     /// Calls `DescribeImages`.
     ///
+    /// Answers with the Ami whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes the specified images (AMIs, AKIs, and ARIs) available to you or all of the images available to you.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, image_id: impl Into<String>) -> AmiGet {
@@ -9439,20 +9463,24 @@ impl AmiGet {
                     )
                 })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .images
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Images"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Ami",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no Images")),
-                request_id: None,
-            })?;
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "Ami",
+            OPERATION,
+            input.image_ids.as_deref().unwrap_or_default(),
+            out.images.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no Images")
+            })?,
+            |x| x.image_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Ami",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no Images")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -10759,6 +10787,8 @@ impl InternetGatewayManager {
 
     /// Calls `DescribeInternetGateways`.
     ///
+    /// Answers with the InternetGateway whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, internet_gateway_id: impl Into<String>) -> InternetGatewayGet {
@@ -11017,22 +11047,24 @@ impl InternetGatewayGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .internet_gateways
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "InternetGateway",
+            OPERATION,
+            input.internet_gateway_ids.as_deref().unwrap_or_default(),
+            out.internet_gateways.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no InternetGateways")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "InternetGateway",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no InternetGateways")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.internet_gateway_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "InternetGateway",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no InternetGateways")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -12055,6 +12087,8 @@ impl RouteTableManager {
 
     /// Calls `DescribeRouteTables`.
     ///
+    /// Answers with the RouteTable whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, route_table_id: impl Into<String>) -> RouteTableGet {
@@ -12342,22 +12376,24 @@ impl RouteTableGet {
             error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .route_tables
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "RouteTable",
+            OPERATION,
+            input.route_table_ids.as_deref().unwrap_or_default(),
+            out.route_tables.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no RouteTables")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "RouteTable",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no RouteTables")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.route_table_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "RouteTable",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no RouteTables")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -13898,6 +13934,8 @@ impl NatGatewayManager {
 
     /// Calls `DescribeNatGateways`.
     ///
+    /// Answers with the NatGateway whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes your NAT gateways. The default is to describe all your NAT gateways. Alternatively, you can specify specific NAT gateway IDs or filter the results to include only the NAT gateways that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, nat_gateway_id: impl Into<String>) -> NatGatewayGet {
@@ -14133,22 +14171,24 @@ impl NatGatewayGet {
         .await
         .map_err(|e| error::map_not_found(e, &["NatGatewayNotFound"], "NatGateway", &key))?;
         #[allow(unused_mut)]
-        let mut item = out
-            .nat_gateways
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "NatGateway",
+            OPERATION,
+            input.nat_gateway_ids.as_deref().unwrap_or_default(),
+            out.nat_gateways.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no NatGateways")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "NatGateway",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no NatGateways")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.nat_gateway_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "NatGateway",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no NatGateways")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -15213,6 +15253,8 @@ impl AddressManager {
 
     /// Calls `DescribeAddresses`.
     ///
+    /// Answers with the Address whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, allocation_id: impl Into<String>) -> AddressGet {
@@ -15466,20 +15508,24 @@ impl AddressGet {
                     )
                 })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .addresses
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Addresses"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Address",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no Addresses")),
-                request_id: None,
-            })?;
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "Address",
+            OPERATION,
+            input.allocation_ids.as_deref().unwrap_or_default(),
+            out.addresses.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no Addresses")
+            })?,
+            |x| x.allocation_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Address",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no Addresses")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -16402,6 +16448,8 @@ impl VolumeManager {
 
     /// Calls `DescribeVolumes`.
     ///
+    /// Answers with the Volume whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes the specified EBS volumes or all of your EBS volumes.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, volume_id: impl Into<String>) -> VolumeGet {
@@ -16738,20 +16786,24 @@ impl VolumeGet {
                     error::map_not_found(e, &["InvalidVolume.NotFound"], "Volume", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .volumes
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Volumes"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Volume",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no Volumes")),
-                request_id: None,
-            })?;
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "Volume",
+            OPERATION,
+            input.volume_ids.as_deref().unwrap_or_default(),
+            out.volumes.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no Volumes")
+            })?,
+            |x| x.volume_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Volume",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no Volumes")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -18024,6 +18076,8 @@ impl SnapshotManager {
 
     /// Calls `DescribeSnapshots`.
     ///
+    /// Answers with the Snapshot whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, snapshot_id: impl Into<String>) -> SnapshotGet {
@@ -18345,20 +18399,24 @@ impl SnapshotGet {
                     error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .snapshots
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Snapshots"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Snapshot",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no Snapshots")),
-                request_id: None,
-            })?;
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "Snapshot",
+            OPERATION,
+            input.snapshot_ids.as_deref().unwrap_or_default(),
+            out.snapshots.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no Snapshots")
+            })?,
+            |x| x.snapshot_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Snapshot",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no Snapshots")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -20121,6 +20179,8 @@ impl KeyPairManager {
 
     /// Calls `DescribeKeyPairs`.
     ///
+    /// Answers with the KeyPair whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes the specified key pairs or all of your key pairs.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, key_pair_id: impl Into<String>) -> KeyPairGet {
@@ -20371,20 +20431,24 @@ impl KeyPairGet {
                     error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .key_pairs
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no KeyPairs"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "KeyPair",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no KeyPairs")),
-                request_id: None,
-            })?;
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "KeyPair",
+            OPERATION,
+            input.key_pair_ids.as_deref().unwrap_or_default(),
+            out.key_pairs.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no KeyPairs")
+            })?,
+            |x| x.key_pair_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "KeyPair",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no KeyPairs")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -20532,20 +20596,21 @@ impl KeyPairGetByName {
                     error::map_not_found(e, &["InvalidKeyPair.NotFound"], "KeyPair", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .key_pairs
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no KeyPairs"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "KeyPair",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no KeyPairs")),
-                request_id: None,
-            })?;
+        let mut item = error::only_answer(
+            "KeyPair",
+            OPERATION,
+            out.key_pairs.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no KeyPairs")
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "KeyPair",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no KeyPairs")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -21403,6 +21468,8 @@ impl LaunchTemplateManager {
 
     /// Calls `DescribeLaunchTemplates`.
     ///
+    /// Answers with the LaunchTemplate whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes one or more launch templates.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, launch_template_id: impl Into<String>) -> LaunchTemplateGet {
@@ -21674,22 +21741,24 @@ impl LaunchTemplateGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .launch_templates
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "LaunchTemplate",
+            OPERATION,
+            input.launch_template_ids.as_deref().unwrap_or_default(),
+            out.launch_templates.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no LaunchTemplates")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "LaunchTemplate",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no LaunchTemplates")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.launch_template_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "LaunchTemplate",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no LaunchTemplates")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -21852,22 +21921,21 @@ impl LaunchTemplateGetByName {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .launch_templates
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "LaunchTemplate",
+            OPERATION,
+            out.launch_templates.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no LaunchTemplates")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "LaunchTemplate",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no LaunchTemplates")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "LaunchTemplate",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no LaunchTemplates")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -23108,22 +23176,21 @@ impl LaunchTemplateVersionGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .launch_template_versions
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "LaunchTemplateVersion",
+            OPERATION,
+            out.launch_template_versions.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no LaunchTemplateVersions")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "LaunchTemplateVersion",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no LaunchTemplateVersions")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "LaunchTemplateVersion",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no LaunchTemplateVersions")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -23738,6 +23805,8 @@ impl NetworkInterfaceManager {
 
     /// Calls `DescribeNetworkInterfaces`.
     ///
+    /// Answers with the NetworkInterface whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes the specified network interfaces or all your network interfaces.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, network_interface_id: impl Into<String>) -> NetworkInterfaceGet {
@@ -24136,22 +24205,24 @@ impl NetworkInterfaceGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .network_interfaces
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "NetworkInterface",
+            OPERATION,
+            input.network_interface_ids.as_deref().unwrap_or_default(),
+            out.network_interfaces.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no NetworkInterfaces")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "NetworkInterface",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no NetworkInterfaces")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.network_interface_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "NetworkInterface",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no NetworkInterfaces")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -26207,6 +26278,8 @@ impl InstanceTypeInfoManager {
 
     /// Calls `DescribeInstanceTypes`.
     ///
+    /// Answers with the one InstanceTypeInfo AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    ///
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, instance_type: impl Into<InstanceType>) -> InstanceTypeInfoGet {
@@ -26385,22 +26458,21 @@ impl InstanceTypeInfoGet {
         )
         .await?;
         #[allow(unused_mut)]
-        let mut item = out
-            .instance_types
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "InstanceTypeInfo",
+            OPERATION,
+            out.instance_types.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no InstanceTypes")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "InstanceTypeInfo",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no InstanceTypes")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "InstanceTypeInfo",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no InstanceTypes")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -26912,6 +26984,8 @@ impl NetworkAclManager {
 
     /// Calls `DescribeNetworkAcls`.
     ///
+    /// Answers with the NetworkAcl whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, network_acl_id: impl Into<String>) -> NetworkAclGet {
@@ -27224,22 +27298,24 @@ impl NetworkAclGet {
             error::map_not_found(e, &["InvalidNetworkAclID.NotFound"], "NetworkAcl", &key)
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .network_acls
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "NetworkAcl",
+            OPERATION,
+            input.network_acl_ids.as_deref().unwrap_or_default(),
+            out.network_acls.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no NetworkAcls")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "NetworkAcl",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no NetworkAcls")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.network_acl_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "NetworkAcl",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no NetworkAcls")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -28562,6 +28638,8 @@ impl PlacementGroupManager {
 
     /// Calls `DescribePlacementGroups`.
     ///
+    /// Answers with the PlacementGroup whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes the specified placement groups or all of your placement groups.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, group_name: impl Into<String>) -> PlacementGroupGet {
@@ -28792,22 +28870,24 @@ impl PlacementGroupGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .placement_groups
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "PlacementGroup",
+            OPERATION,
+            input.group_names.as_deref().unwrap_or_default(),
+            out.placement_groups.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no PlacementGroups")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "PlacementGroup",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no PlacementGroups")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.group_name.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "PlacementGroup",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no PlacementGroups")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -29522,6 +29602,8 @@ impl DhcpOptionsManager {
 
     /// Calls `DescribeDhcpOptions`.
     ///
+    /// Answers with the DhcpOptions whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, dhcp_options_id: impl Into<String>) -> DhcpOptionsGet {
@@ -29754,22 +29836,24 @@ impl DhcpOptionsGet {
             error::map_not_found(e, &["InvalidDhcpOptionID.NotFound"], "DhcpOptions", &key)
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .dhcp_options
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "DhcpOptions",
+            OPERATION,
+            input.dhcp_options_ids.as_deref().unwrap_or_default(),
+            out.dhcp_options.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no DhcpOptions")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "DhcpOptions",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no DhcpOptions")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.dhcp_options_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "DhcpOptions",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no DhcpOptions")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -30637,6 +30721,8 @@ impl CustomerGatewayManager {
 
     /// Calls `DescribeCustomerGateways`.
     ///
+    /// Answers with the CustomerGateway whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes one or more of your VPN customer gateways.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, customer_gateway_id: impl Into<String>) -> CustomerGatewayGet {
@@ -30877,22 +30963,24 @@ impl CustomerGatewayGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .customer_gateways
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "CustomerGateway",
+            OPERATION,
+            input.customer_gateway_ids.as_deref().unwrap_or_default(),
+            out.customer_gateways.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no CustomerGateways")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "CustomerGateway",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no CustomerGateways")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.customer_gateway_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "CustomerGateway",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no CustomerGateways")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -31609,6 +31697,8 @@ impl VpnGatewayManager {
 
     /// Calls `DescribeVpnGateways`.
     ///
+    /// Answers with the VpnGateway whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes one or more of your virtual private gateways.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, vpn_gateway_id: impl Into<String>) -> VpnGatewayGet {
@@ -31865,22 +31955,24 @@ impl VpnGatewayGet {
             error::map_not_found(e, &["InvalidVpnGatewayID.NotFound"], "VpnGateway", &key)
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .vpn_gateways
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "VpnGateway",
+            OPERATION,
+            input.vpn_gateway_ids.as_deref().unwrap_or_default(),
+            out.vpn_gateways.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no VpnGateways")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "VpnGateway",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no VpnGateways")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.vpn_gateway_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "VpnGateway",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no VpnGateways")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -32739,6 +32831,8 @@ impl VpcPeeringConnectionManager {
 
     /// Calls `DescribeVpcPeeringConnections`.
     ///
+    /// Answers with the VpcPeeringConnection whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, vpc_peering_connection_id: impl Into<String>) -> VpcPeeringConnectionGet {
@@ -33041,22 +33135,27 @@ impl VpcPeeringConnectionGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .vpc_peering_connections
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "VpcPeeringConnection",
+            OPERATION,
+            input
+                .vpc_peering_connection_ids
+                .as_deref()
+                .unwrap_or_default(),
+            out.vpc_peering_connections.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no VpcPeeringConnections")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "VpcPeeringConnection",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no VpcPeeringConnections")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.vpc_peering_connection_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "VpcPeeringConnection",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no VpcPeeringConnections")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -34287,6 +34386,8 @@ impl VpcEndpointManager {
 
     /// Calls `DescribeVpcEndpoints`.
     ///
+    /// Answers with the VpcEndpoint whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, vpc_endpoint_id: impl Into<String>) -> VpcEndpointGet {
@@ -34535,22 +34636,24 @@ impl VpcEndpointGet {
             error::map_not_found(e, &["InvalidVpcEndpointId.NotFound"], "VpcEndpoint", &key)
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .vpc_endpoints
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "VpcEndpoint",
+            OPERATION,
+            input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
+            out.vpc_endpoints.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no VpcEndpoints")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "VpcEndpoint",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no VpcEndpoints")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.vpc_endpoint_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "VpcEndpoint",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no VpcEndpoints")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -35651,6 +35754,8 @@ impl VpnConnectionManager {
 
     /// Calls `DescribeVpnConnections`.
     ///
+    /// Answers with the VpnConnection whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes one or more of your VPN connections.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, vpn_connection_id: impl Into<String>) -> VpnConnectionGet {
@@ -35901,22 +36006,24 @@ impl VpnConnectionGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .vpn_connections
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "VpnConnection",
+            OPERATION,
+            input.vpn_connection_ids.as_deref().unwrap_or_default(),
+            out.vpn_connections.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no VpnConnections")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "VpnConnection",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no VpnConnections")),
-                request_id: None,
-            })?;
+            })?,
+            |x| x.vpn_connection_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "VpnConnection",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no VpnConnections")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -36776,6 +36883,8 @@ impl FlowLogManager {
 
     /// Calls `DescribeFlowLogs`.
     ///
+    /// Answers with the FlowLog whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
+    ///
     /// Describes one or more flow logs.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, flow_log_id: impl Into<String>) -> FlowLogGet {
@@ -36977,20 +37086,24 @@ impl FlowLogGet {
                     error::map_not_found(e, &["InvalidFlowLogId.NotFound"], "FlowLog", &key)
                 })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .flow_logs
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no FlowLogs"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "FlowLog",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no FlowLogs")),
-                request_id: None,
-            })?;
+        let mut item = error::answer_for(
+            super::SERVICE.name,
+            "FlowLog",
+            OPERATION,
+            input.flow_log_ids.as_deref().unwrap_or_default(),
+            out.flow_logs.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no FlowLogs")
+            })?,
+            |x| x.flow_log_id.as_deref(),
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "FlowLog",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no FlowLogs")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }

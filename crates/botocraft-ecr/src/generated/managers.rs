@@ -428,22 +428,21 @@ impl RepositoryGet {
             error::map_not_found(e, &["RepositoryNotFoundException"], "Repository", &key)
         })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .repositories
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "Repository",
+            OPERATION,
+            out.repositories.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no repositories")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Repository",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no repositories")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Repository",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no repositories")),
+            request_id: None,
+        })?;
         let mut item = item.into_fetched(&session);
         item.load_tags().await?;
         Ok(item)
@@ -2812,22 +2811,21 @@ impl EcrImageGet {
                     )
                 })?;
         #[allow(unused_mut)]
-        let mut item = out
-            .image_details
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "EcrImage",
+            OPERATION,
+            out.image_details.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no imageDetails")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "EcrImage",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no imageDetails")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "EcrImage",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no imageDetails")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }

@@ -58,6 +58,8 @@ impl ClusterManager {
 
     /// Calls `DescribeClusters`.
     ///
+    /// Answers with the one Cluster AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    ///
     /// Describes one or more of your clusters.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, cluster: impl Into<String>) -> ClusterGet {
@@ -393,20 +395,21 @@ impl ClusterGet {
             return Err(e);
         }
         #[allow(unused_mut)]
-        let mut item = out
-            .clusters
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no clusters"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Cluster",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no clusters")),
-                request_id: None,
-            })?;
+        let mut item = error::only_answer(
+            "Cluster",
+            OPERATION,
+            out.clusters.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no clusters")
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Cluster",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no clusters")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -3166,6 +3169,8 @@ impl ServiceManager {
 
     /// Calls `DescribeServices`.
     ///
+    /// Answers with the one Service AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    ///
     /// Describes the specified services running in your cluster.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, service: impl Into<String>) -> ServiceGet {
@@ -3602,20 +3607,21 @@ impl ServiceGet {
             return Err(e);
         }
         #[allow(unused_mut)]
-        let mut item = out
-            .services
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no services"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Service",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no services")),
-                request_id: None,
-            })?;
+        let mut item = error::only_answer(
+            "Service",
+            OPERATION,
+            out.services.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no services")
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Service",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no services")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -5236,6 +5242,8 @@ impl TaskManager {
 
     /// Calls `DescribeTasks`.
     ///
+    /// Answers with the one Task AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    ///
     /// Describes a specified task or tasks.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, task: impl Into<String>) -> TaskGet {
@@ -5476,20 +5484,21 @@ impl TaskGet {
             return Err(e);
         }
         #[allow(unused_mut)]
-        let mut item = out
-            .tasks
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no tasks"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "Task",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no tasks")),
-                request_id: None,
-            })?;
+        let mut item = error::only_answer(
+            "Task",
+            OPERATION,
+            out.tasks.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no tasks")
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "Task",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no tasks")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -6628,6 +6637,8 @@ impl ContainerInstanceManager {
 
     /// Calls `DescribeContainerInstances`.
     ///
+    /// Answers with the one ContainerInstance AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    ///
     /// Describes one or more container instances. Returns metadata about each container instance requested.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, container_instance: impl Into<String>) -> ContainerInstanceGet {
@@ -6909,22 +6920,21 @@ impl ContainerInstanceGet {
             return Err(e);
         }
         #[allow(unused_mut)]
-        let mut item = out
-            .container_instances
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "ContainerInstance",
+            OPERATION,
+            out.container_instances.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no containerInstances")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "ContainerInstance",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no containerInstances")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "ContainerInstance",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no containerInstances")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -7962,6 +7972,8 @@ impl CapacityProviderManager {
 
     /// Calls `DescribeCapacityProviders`.
     ///
+    /// Answers with the one CapacityProvider AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    ///
     /// Describes one or more of your capacity providers.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, capacity_provider: impl Into<String>) -> CapacityProviderGet {
@@ -8256,22 +8268,21 @@ impl CapacityProviderGet {
             return Err(e);
         }
         #[allow(unused_mut)]
-        let mut item = out
-            .capacity_providers
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "CapacityProvider",
+            OPERATION,
+            out.capacity_providers.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no capacityProviders")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "CapacityProvider",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no capacityProviders")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "CapacityProvider",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no capacityProviders")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -9114,6 +9125,8 @@ impl TaskSetManager {
 
     /// Calls `DescribeTaskSets`.
     ///
+    /// Answers with the one TaskSet AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    ///
     /// Describes the task sets in the specified cluster and service. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service Developer Guide.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(
@@ -9378,20 +9391,21 @@ impl TaskSetGet {
             return Err(e);
         }
         #[allow(unused_mut)]
-        let mut item = out
-            .task_sets
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no taskSets"))?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "TaskSet",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no taskSets")),
-                request_id: None,
-            })?;
+        let mut item = error::only_answer(
+            "TaskSet",
+            OPERATION,
+            out.task_sets.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no taskSets")
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "TaskSet",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no taskSets")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -10301,6 +10315,8 @@ impl ServiceRevisionManager {
 
     /// Calls `DescribeServiceRevisions`.
     ///
+    /// Answers with the one ServiceRevision AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    ///
     /// Describes one or more service revisions.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, service_revision_arn: impl Into<String>) -> ServiceRevisionGet {
@@ -10455,22 +10471,21 @@ impl ServiceRevisionGet {
             return Err(e);
         }
         #[allow(unused_mut)]
-        let mut item = out
-            .service_revisions
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "ServiceRevision",
+            OPERATION,
+            out.service_revisions.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no serviceRevisions")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "ServiceRevision",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no serviceRevisions")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "ServiceRevision",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no serviceRevisions")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -10684,6 +10699,8 @@ impl ServiceDeploymentManager {
 
     /// Calls `DescribeServiceDeployments`.
     ///
+    /// Answers with the one ServiceDeployment AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    ///
     /// Describes one or more of your service deployments.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, service_deployment_arn: impl Into<String>) -> ServiceDeploymentGet {
@@ -10868,22 +10885,21 @@ impl ServiceDeploymentGet {
             return Err(e);
         }
         #[allow(unused_mut)]
-        let mut item = out
-            .service_deployments
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "ServiceDeployment",
+            OPERATION,
+            out.service_deployments.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no serviceDeployments")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "ServiceDeployment",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no serviceDeployments")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "ServiceDeployment",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no serviceDeployments")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }
@@ -13033,6 +13049,8 @@ impl DaemonRevisionManager {
 
     /// Calls `DescribeDaemonRevisions`.
     ///
+    /// Answers with the one DaemonRevision AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    ///
     /// Describes one or more of your daemon revisions.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get(&self, daemon_revision_arn: impl Into<String>) -> DaemonRevisionGet {
@@ -13187,22 +13205,21 @@ impl DaemonRevisionGet {
             return Err(e);
         }
         #[allow(unused_mut)]
-        let mut item = out
-            .daemon_revisions
-            .take()
-            .ok_or_else(|| {
+        let mut item = error::only_answer(
+            "DaemonRevision",
+            OPERATION,
+            out.daemon_revisions.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no daemonRevisions")
-            })?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound {
-                service: super::SERVICE.name,
-                resource: "DaemonRevision",
-                key: key.clone(),
-                code: None,
-                message: Some(format!("{OPERATION} returned no daemonRevisions")),
-                request_id: None,
-            })?;
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "DaemonRevision",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no daemonRevisions")),
+            request_id: None,
+        })?;
         Ok(item.into_fetched(&session))
     }
 }

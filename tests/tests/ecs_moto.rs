@@ -638,6 +638,23 @@ async fn service_create_get_update_list_relations_delete() {
         other => panic!("expected NotFound, got {other:?}"),
     }
 
+    // The manager's calls about a long ARN go to the cluster it names, as
+    // its get does: without it they would look in the default cluster.
+    let worker_arn = arn(&moto, "service/shop/worker");
+    let scaled = services
+        .partial_update(worker_arn.as_str())
+        .desired_count(0)
+        .await
+        .expect("partial_update of an ARN in another cluster");
+    assert_eq!(scaled.service_arn.as_deref(), Some(worker_arn.as_str()));
+    assert_eq!(scaled.desired_count, Some(0));
+    let gone = services
+        .delete(worker_arn.as_str())
+        .force(true)
+        .await
+        .expect("delete of an ARN in another cluster");
+    assert_eq!(gone.service_name.as_deref(), Some("worker"));
+
     // Delete (force, passing the cluster from the model).
     svc.delete().await.expect("delete");
     assert_eq!(svc.status.as_deref(), Some("INACTIVE")); // AWS would say DRAINING
@@ -846,19 +863,20 @@ async fn task_run_list_relations_stop() {
     td.save().await.expect("register job");
     let td_arn = td.task_definition_arn.clone().expect("td arn");
     let subnet = default_subnet(&moto).await;
+    let network = NetworkConfiguration {
+        awsvpc_configuration: Some(AwsVpcConfiguration {
+            subnets: Some(vec![subnet]),
+            security_groups: Some(vec![]),
+            ..Default::default()
+        }),
+    };
 
     let started = tasks
         .run(td_arn.as_str())
         .cluster("batch")
         .count(1)
         .launch_type(LaunchType::Fargate)
-        .network_configuration(NetworkConfiguration {
-            awsvpc_configuration: Some(AwsVpcConfiguration {
-                subnets: Some(vec![subnet]),
-                security_groups: Some(vec![]),
-                ..Default::default()
-            }),
-        })
+        .network_configuration(network.clone())
         .started_by("ecs-moto-test")
         .await
         .expect("run task");
@@ -943,6 +961,26 @@ async fn task_run_list_relations_stop() {
         .await
         .expect_err("missing task");
     assert!(err.is_not_found(), "{err:?}");
+
+    // The manager's delete of a task's ARN stops it in the cluster the ARN
+    // names, not in the default cluster.
+    let second = tasks
+        .run(td_arn.as_str())
+        .cluster("batch")
+        .count(1)
+        .launch_type(LaunchType::Fargate)
+        .network_configuration(network)
+        .await
+        .expect("run another")[0]
+        .task_arn
+        .clone()
+        .expect("task arn");
+    let stopped = tasks
+        .delete(second.as_str())
+        .await
+        .expect("stop by ARN, cluster from it");
+    assert_eq!(stopped.task_arn.as_deref(), Some(second.as_str()));
+    assert_eq!(stopped.desired_status.as_deref(), Some("STOPPED"));
 }
 
 // ------------------------------------------------------------- QuerySets --

@@ -3178,6 +3178,38 @@ impl<'a> Emitter<'a> {
         Ok(Some((ids.ident.clone(), key.ident.clone())))
     }
 
+    /// For a batch call made without following pages, a refusal of an
+    /// answer that says more pages follow: the batch is sized so that AWS
+    /// answers each in one, and a page left unread would be a silently
+    /// partial result. The token is the paginator's, else the output's
+    /// `nextToken` (some paginated operations have no botocore paginator);
+    /// empty when the answer has none.
+    fn unpaged_token_check(&self, m: &Method) -> Result<String, String> {
+        let Some(out_shape) = m.output_shape.as_ref() else {
+            return Ok(String::new());
+        };
+        let ofields = self.types.fields(out_shape);
+        let token = self
+            .paginators
+            .pagination
+            .get(&m.def.operation)
+            .and_then(|p| p.output_token())
+            .and_then(|t| ofields.iter().find(|f| f.wire == t))
+            .or_else(|| {
+                ofields
+                    .iter()
+                    .find(|f| matches!(f.wire.as_str(), "nextToken" | "NextToken"))
+            });
+        let Some(f) = token else {
+            return Ok(String::new());
+        };
+        Ok(format!(
+            "            if out.{}.as_deref().is_some_and(|t| !t.is_empty()) {{\n                return Err(Error::deserialize(OPERATION, \"the answer names a next page, which a batch of at most {} never needs\", b\"\"));\n            }}\n",
+            f.ident,
+            m.def.batch.unwrap_or_default(),
+        ))
+    }
+
     /// Logs the output's `warning` member, when the method names one.
     fn warning_log(&self, m: &Method) -> Result<String, String> {
         let Some(wname) = &m.def.warning else {
@@ -3609,6 +3641,8 @@ impl<'a> Emitter<'a> {
                 format!("input.{}.as_deref().into_iter()", ids.ident)
             };
             for (member, regex) in &m.def.infer {
+                regex_lite::Regex::new(regex)
+                    .map_err(|e| format!("{name}.{}: bad infer regex for {member}: {e}", m.name))?;
                 let f = self.field(&m.input_fields, member, m.name)?;
                 // One call looks in one place: ids naming different ones, a
                 // given one that differs from what they name, or a mix of
@@ -3931,6 +3965,7 @@ impl<'a> Emitter<'a> {
                         ""
                     };
                     let _ = writeln!(s, "        let keys = input.{list}.take().unwrap_or_default();\n        let mut items = Vec::new();{failed_decl}\n        for chunk in keys.chunks({batch}) {{\n            let mut input = input.clone();\n            input.{list} = Some(chunk.to_vec());\n            #[allow(unused_mut)] let mut out = {sent};");
+                    s.push_str(&self.unpaged_token_check(m)?);
                     match &gathered {
                         Some(FailureExprs {
                             member,

@@ -51,6 +51,51 @@ async fn get_many() {
     f.done();
 }
 
+/// Without `maxResults`, AWS answers `DescribeCapacityProviders` with at
+/// most 10 and a next page: `get_many` asks 10 at a time, so 12 names are
+/// two calls, each answered whole.
+#[tokio::test]
+async fn get_many_asks_ten_names_a_call() {
+    let f = fx("cp_get_many_batches");
+    let names: Vec<String> = (1..=12).map(|i| format!("cp{i}")).collect();
+    let qs = CapacityProvider::objects()
+        .using(&f.session)
+        .get_many(&names)
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 12);
+    let sent = f.sent();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        sent[0].body["capacityProviders"].as_array().unwrap().len(),
+        10
+    );
+    assert_eq!(sent[1].body["capacityProviders"], json!(["cp11", "cp12"]));
+    f.done();
+}
+
+/// An answer that still names a next page is refused, never read as the
+/// whole answer (the names on later pages would be silently missing).
+#[tokio::test]
+async fn get_many_answered_with_a_next_page_is_an_error() {
+    let f = fx("cp_get_many_next_page");
+    let err = CapacityProvider::objects()
+        .using(&f.session)
+        .get_many(["cp1", "cp2"])
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::Deserialize {
+            operation, message, ..
+        } => {
+            assert_eq!(operation, "DescribeCapacityProviders");
+            assert!(message.contains("names a next page"), "{message}");
+        }
+        other => panic!("expected Deserialize, got {other:?}"),
+    }
+    f.done();
+}
+
 #[tokio::test]
 async fn list_paginates() {
     let f = fx("cp_list");

@@ -119,6 +119,21 @@ async fn list_tasks_paginates() {
     f.done();
 }
 
+/// A container instance's long ARN names its cluster: `list_tasks` looks
+/// there without `.cluster(..)`, not in the default cluster.
+#[tokio::test]
+async fn list_tasks_of_a_long_arn_looks_in_its_cluster() {
+    let f = fx("ci_list_tasks");
+    let arns = ContainerInstance::objects()
+        .using(&f.session)
+        .list_tasks(CI)
+        .await
+        .unwrap();
+    assert_eq!(arns.len(), 2);
+    assert!(f.sent().iter().all(|r| r.body["cluster"] == "c1"));
+    f.done();
+}
+
 #[tokio::test]
 async fn relation_tasks() {
     let f = fx("ci_rel_tasks");

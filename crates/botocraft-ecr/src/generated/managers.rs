@@ -574,6 +574,13 @@ impl RepositoryGetMany {
                     &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
                 )
             })?;
+            if out.next_token.as_deref().is_some_and(|t| !t.is_empty()) {
+                return Err(Error::deserialize(
+                    OPERATION,
+                    "the answer names a next page, which a batch of at most 100 never needs",
+                    b"",
+                ));
+            }
             #[allow(unused_mut)]
             let mut page = out.repositories.take().unwrap_or_default();
             items.append(&mut page);
@@ -2964,6 +2971,13 @@ impl EcrImageGetMany {
                     &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
                 )
             })?;
+            if out.next_token.as_deref().is_some_and(|t| !t.is_empty()) {
+                return Err(Error::deserialize(
+                    OPERATION,
+                    "the answer names a next page, which a batch of at most 100 never needs",
+                    b"",
+                ));
+            }
             #[allow(unused_mut)]
             let mut page = out.image_details.take().unwrap_or_default();
             items.append(&mut page);

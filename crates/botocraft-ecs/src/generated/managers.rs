@@ -4811,6 +4811,8 @@ impl ServicePartialUpdate {
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that your service runs on. If you do not specify a cluster, the default cluster is assumed.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:service/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
@@ -5036,6 +5038,36 @@ impl ServicePartialUpdate {
             "Service::objects().partial_update",
             "desired_count",
         )?;
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .service
+                .as_deref()
+                .into_iter()
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
+                });
+            let ids: Vec<&str> = input.service.as_deref().into_iter().collect();
+            let named: Vec<&str> = ids
+                .iter()
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("Service::objects().partial_update: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("Service::objects().partial_update: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Service::objects().partial_update: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
+            }
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -5123,6 +5155,8 @@ impl ServiceDelete {
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service to delete. If you do not specify a cluster, the default cluster is assumed.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:service/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
@@ -5165,6 +5199,36 @@ impl ServiceDelete {
             "Service::objects().delete",
             "service",
         )?;
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .service
+                .as_deref()
+                .into_iter()
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
+                });
+            let ids: Vec<&str> = input.service.as_deref().into_iter().collect();
+            let named: Vec<&str> = ids
+                .iter()
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("Service::objects().delete: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("Service::objects().delete: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Service::objects().delete: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
+            }
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -6532,6 +6596,8 @@ impl TaskDelete {
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the task to stop. If you do not specify a cluster, the default cluster is assumed.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:task/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
@@ -6565,6 +6631,36 @@ impl TaskDelete {
             return Err(Error::validation("StopTask needs `task`"));
         }
         error::refuse_blank(input.task.as_slice(), "Task::objects().delete", "task")?;
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .task
+                .as_deref()
+                .into_iter()
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
+                });
+            let ids: Vec<&str> = input.task.as_deref().into_iter().collect();
+            let named: Vec<&str> = ids
+                .iter()
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("Task::objects().delete: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("Task::objects().delete: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Task::objects().delete: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
+            }
+        }
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -7811,6 +7907,8 @@ impl ContainerInstanceListTasks {
     }
 
     /// The short name or full Amazon Resource Name (ARN) of the cluster to use when filtering the `ListTasks` results. If you do not specify a cluster, the default cluster is assumed.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:container-instance/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
@@ -7892,6 +7990,36 @@ impl ContainerInstanceListTasks {
             "ContainerInstance::objects().list_tasks",
             "maxResults",
         )?;
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .container_instance
+                .as_deref()
+                .into_iter()
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
+                });
+            let ids: Vec<&str> = input.container_instance.as_deref().into_iter().collect();
+            let named: Vec<&str> = ids
+                .iter()
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("ContainerInstance::objects().list_tasks: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("ContainerInstance::objects().list_tasks: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ContainerInstance::objects().list_tasks: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
+            }
+        }
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -8406,7 +8534,7 @@ impl CapacityProviderGetMany {
         }
         let keys = input.capacity_providers.take().unwrap_or_default();
         let mut items = Vec::new();
-        for chunk in keys.chunks(100) {
+        for chunk in keys.chunks(10) {
             let mut input = input.clone();
             input.capacity_providers = Some(chunk.to_vec());
             #[allow(unused_mut)]
@@ -8418,6 +8546,13 @@ impl CapacityProviderGetMany {
                 &input,
             )
             .await?;
+            if out.next_token.as_deref().is_some_and(|t| !t.is_empty()) {
+                return Err(Error::deserialize(
+                    OPERATION,
+                    "the answer names a next page, which a batch of at most 10 never needs",
+                    b"",
+                ));
+            }
             if let Some(e) = error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,

@@ -214,6 +214,15 @@ impl Cluster {
         };
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
+            return CapacityProviderGetMany::failed(
+                manager,
+                Error::validation(
+                    "Cluster.capacity_providers needs `clusterArn`, which is not set",
+                ),
+            );
+        };
+        request = request.cluster(v);
         request
     }
 

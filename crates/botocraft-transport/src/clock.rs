@@ -12,6 +12,12 @@ use botocraft_core::protocol::http_date_seconds;
 use crate::retry::error_code;
 use crate::session::{CLOCK_SKEW_CODES, MAX_CLOCK_SKEW};
 
+/// The server times a correction is taken from (2000-01-01 to
+/// 2200-01-01, in Unix seconds): a `Date` outside them is a broken or
+/// hostile server's, and signing with it would fail every later request
+/// (the signer cannot even write a date past year 9999).
+const PLAUSIBLE_SERVER_SECONDS: std::ops::Range<i64> = 946_684_800..7_258_118_400;
+
 /// The signing clock: an offset from this machine's, in milliseconds.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SigningClock(Arc<AtomicI64>);
@@ -57,6 +63,7 @@ impl SigningClock {
             .get(http::header::DATE)
             .and_then(|v| v.to_str().ok())
             .and_then(http_date_seconds)
+            .filter(|secs| PLAUSIBLE_SERVER_SECONDS.contains(secs))
             .and_then(|secs| secs.checked_mul(1000))
         else {
             return false;

@@ -1342,6 +1342,38 @@ async fn sso_failed_refresh_keeps_a_valid_token_and_reports_an_expired_one() {
     no_secret(&text, &["tok-expired", "cs", "\"r\""]);
 }
 
+/// A refresh answered with a lifetime no token has is a credentials error
+/// naming it, never a panic, and the cached token is left as it was.
+#[tokio::test]
+async fn sso_refresh_with_an_absurd_lifetime_is_refused() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "accessToken": "tok-forever",
+            "expiresIn": u64::MAX,
+            "tokenType": "Bearer",
+        })))
+        .mount(&server)
+        .await;
+    let home = sso_home(&server, "dev");
+    home.sso_token(
+        CORP_CACHE,
+        serde_json::json!({
+            "accessToken": "tok-expired",
+            "expiresAt": rfc3339_ago(Duration::from_secs(60)),
+            "clientId": "c",
+            "clientSecret": "cs",
+            "registrationExpiresAt": rfc3339_in(Duration::from_secs(86_400)),
+            "refreshToken": "r",
+        }),
+    );
+    let err = home.profile_credentials().await.unwrap_err();
+    assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+    assert!(err.to_string().contains("expiresIn"), "{err}");
+    assert_eq!(home.read_json(CORP_CACHE)["accessToken"], "tok-expired");
+}
+
 #[tokio::test]
 async fn sso_refresh_of_a_working_token_is_tried_at_most_every_30_seconds() {
     let server = MockServer::start().await;

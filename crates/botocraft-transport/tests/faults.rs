@@ -1526,6 +1526,34 @@ async fn a_signature_error_with_a_matching_date_is_not_clock_skew() {
     .await
 }
 
+/// A `Date` no real server sends (year 9999) corrects nothing: the call
+/// fails with the server's error, and later calls are still signed on this
+/// machine's clock rather than with a time the signer cannot write.
+#[tokio::test]
+async fn an_implausible_server_date_is_not_taken_as_the_time() {
+    bounded(async {
+        let server = MockServer::start().await;
+        mount_sequence(
+            &server,
+            rejected_for_time(
+                "InvalidSignatureException",
+                "Fri, 31 Dec 9999 23:59:59 GMT".to_owned(),
+            ),
+            1,
+            ok(OK_BODY),
+        )
+        .await;
+        let session = builder_for(&server.uri()).max_attempts(1).build().unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert_service_error(&err, "InvalidSignatureException", 403, "rid-skew");
+        list_clusters(&session).await.unwrap();
+        let ahead = signed_ahead_by(&server).await;
+        assert_eq!(ahead.len(), 2, "{ahead:?}");
+        assert!(ahead.iter().all(|a| a.abs() < 60), "{ahead:?}");
+    })
+    .await
+}
+
 #[tokio::test]
 async fn clock_skew_is_corrected_once_per_call() {
     bounded(async {

@@ -73,6 +73,10 @@ const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
 /// again on every credential fetch of every session sharing the token.
 const REFRESH_INTERVAL: Duration = Duration::from_secs(30);
 
+/// The longest lifetime a refreshed SSO token is taken to have: IAM Identity
+/// Center's sessions last at most 90 days, so a year is generous.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
+
 /// When a refresh of each token cache file was last tried, process-wide:
 /// sessions and providers that share a cache file share its token.
 static LAST_REFRESH: LazyLock<Mutex<HashMap<PathBuf, Instant>>> = LazyLock::new(Default::default);
@@ -193,6 +197,7 @@ pub(crate) async fn fetch(
     let mut token = CachedToken::load(&path)
         .map_err(|m| format!("SSO token cache {}: {m}; {login}", path.display()))?;
     let now = SystemTime::now();
+    let mut refresh_failure = None;
     if token.expires_within(now, REFRESH_WINDOW) {
         let expired = token.expires_within(now, Duration::ZERO);
         let grant = token
@@ -207,13 +212,19 @@ pub(crate) async fn fetch(
                         tracing::warn!(path = %path.display(), error = %e, "cannot write the refreshed SSO token back");
                     }
                 }
-                Err(e) => tracing::warn!(error = %e, "SSO token refresh failed"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "SSO token refresh failed");
+                    refresh_failure = Some(e);
+                }
             }
         }
     }
     if token.expires_within(now, Duration::ZERO) {
+        let refresh = refresh_failure
+            .map(|e| format!(" and its refresh failed ({e})"))
+            .unwrap_or_default();
         return Err(format!(
-            "the SSO token for {} expired at {}; {login}",
+            "the SSO token for {} expired at {}{refresh}; {login}",
             sso.session.as_deref().unwrap_or(&sso.start_url),
             rfc3339(token.expires_at)
         ));
@@ -379,6 +390,14 @@ async fn create_token(
         .get("expiresIn")
         .and_then(Value::as_u64)
         .ok_or_else(|| format!("{what}: the response has no expiresIn"))?;
+    // A lifetime no token has (years) is a broken answer, and past year 9999
+    // the expiry could not be written to the cache file.
+    if expires_in > MAX_TOKEN_LIFETIME.as_secs() {
+        return Err(format!(
+            "{what}: the response's expiresIn ({expires_in} s) is longer than any token's ({} s)",
+            MAX_TOKEN_LIFETIME.as_secs()
+        ));
+    }
     Ok(FreshToken {
         access_token: access_token.to_owned(),
         expires_in,
@@ -428,12 +447,13 @@ async fn get_role_credentials(
     };
     let mut creds = Credentials::new(akid, secret, field("sessionToken").map(str::to_owned));
     if let Some(millis) = role.get("expiration").and_then(Value::as_u64) {
+        let expiry = SystemTime::UNIX_EPOCH
+            .checked_add(Duration::from_millis(millis))
+            .ok_or_else(|| {
+                format!("{what}: the response's expiration ({millis} ms) is out of range")
+            })?;
         // Given on AWS's clock; the cache judges it on this machine's.
-        creds = creds.with_expiry(
-            config
-                .clock
-                .to_local(SystemTime::UNIX_EPOCH + Duration::from_millis(millis)),
-        );
+        creds = creds.with_expiry(config.clock.to_local(expiry));
     }
     tracing::debug!(account_id = %sso.account_id, role_name = %sso.role_name, "SSO role credentials");
     Ok(creds)

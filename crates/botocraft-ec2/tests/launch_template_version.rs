@@ -253,3 +253,31 @@ async fn optional_relations_without_data_are_none() {
     assert!(v.instance_type().await.unwrap().is_none());
     f.nothing_sent();
 }
+
+/// A version whose image is an SSM parameter: `ami()` has EC2 resolve it
+/// (the version described again with `ResolveAlias`), then describes the
+/// AMI it names, rather than asking `DescribeImages` for the parameter.
+#[tokio::test]
+async fn ami_of_an_ssm_parameter_image_is_the_resolved_ami() {
+    let f = fx("launch_template_version_ami_ssm");
+    let v = LaunchTemplateVersion {
+        launch_template_id: Some(LT.into()),
+        version_number: Some(2),
+        launch_template_data: Some(ResponseLaunchTemplateData {
+            image_id: Some(
+                "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+                    .into(),
+            ),
+            ..Default::default()
+        }),
+        _state: new_in(&f.session),
+        ..Default::default()
+    };
+    let ami = v.ami().await.unwrap().expect("an image");
+    assert_eq!(ami.image_id.as_deref(), Some("ami-0resolved"));
+    let resolve = body(&f, 0, "DescribeLaunchTemplateVersions");
+    assert_eq!(resolve["ResolveAlias"], "true");
+    assert_eq!(resolve["LaunchTemplateVersion.1"], "2");
+    assert_eq!(body(&f, 1, "DescribeImages")["ImageId.1"], "ami-0resolved");
+    f.done();
+}

@@ -87,7 +87,75 @@ pub(crate) fn launch_template_named(input: &RunInstancesRequest) -> botocraft_co
     }
 }
 
+/// How an image id that names an SSM parameter starts: EC2 launches the
+/// AMI the parameter holds at launch time.
+const SSM_IMAGE_PREFIX: &str = "resolve:ssm:";
+
 impl LaunchTemplateVersion {
+    /// The AMI this version launches (`LaunchTemplateData.ImageId`);
+    /// `Ok(None)` when it names none.
+    ///
+    /// An image given as an SSM parameter (`resolve:ssm:/aws/service/...`),
+    /// which EC2 describes as written, is first resolved: the version is
+    /// described again with `ResolveAlias`, and the AMI the parameter holds
+    /// now is the one described.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub async fn ami(&self) -> botocraft_core::Result<Option<Ami>> {
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "LaunchTemplateVersion",
+            "ami",
+            async move {
+                use botocraft_core::Manager as _;
+                let session = self._state.session().cloned();
+                let Some(mut image) = self
+                    .launch_template_data
+                    .as_ref()
+                    .and_then(|d| d.image_id.clone())
+                    .filter(|id| !id.is_empty())
+                else {
+                    return Ok(None);
+                };
+                if image.starts_with(SSM_IMAGE_PREFIX) {
+                    image = self.resolved_image(session.clone(), &image).await?;
+                }
+                AmiManager::with_session(session).get(image).await.map(Some)
+            },
+        )
+        .await
+    }
+
+    /// The AMI id the SSM parameter `image` holds, as EC2 resolves it for
+    /// this version.
+    async fn resolved_image(
+        &self,
+        session: Option<botocraft_core::SharedSession>,
+        image: &str,
+    ) -> botocraft_core::Result<String> {
+        use botocraft_core::Manager as _;
+        let (Some(template), Some(version)) =
+            (self.launch_template_id.as_deref(), self.version_number)
+        else {
+            return Err(botocraft_core::Error::validation(format!(
+                "LaunchTemplateVersion::ami: the image is the SSM parameter {image:?}, and resolving it needs the version's `launch_template_id` and `version_number`"
+            )));
+        };
+        let resolved = LaunchTemplateVersionManager::with_session(session)
+            .get(template, version.to_string())
+            .resolve_alias(true)
+            .await?;
+        resolved
+            .launch_template_data
+            .and_then(|d| d.image_id)
+            .filter(|id| !id.is_empty() && !id.starts_with(SSM_IMAGE_PREFIX))
+            .ok_or_else(|| {
+                botocraft_core::Error::missing_in_response(
+                    "DescribeLaunchTemplateVersions",
+                    format!("the response has no AMI id resolved from {image:?}"),
+                )
+            })
+    }
+
     /// This version's data in the form a create sends
     /// ([`RequestLaunchTemplateData`]): what a copy of a fetched
     /// [`LaunchTemplate`] needs, since `DescribeLaunchTemplates` answers

@@ -7957,24 +7957,6 @@ impl LaunchTemplateVersion {
         request
     }
 
-    /// The related [`Ami`] (calls `Ami::objects().get(..)` with this model's values).
-    ///
-    /// `Ok(None)` when this model has no such link.
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn ami(&self) -> Result<Option<Ami>> {
-        let manager = AmiManager::with_session(self._state.session().cloned());
-        let Some(a0) = self
-            .launch_template_data
-            .as_ref()
-            .and_then(|x| x.image_id.clone())
-        else {
-            return Ok(None);
-        };
-        #[allow(unused_mut)]
-        let mut request = manager.get(a0);
-        request.send().await.map(Some)
-    }
-
     /// The related [`InstanceTypeInfo`] (calls `InstanceTypeInfo::objects().get(..)` with this model's values).
     ///
     /// `Ok(None)` when this model has no such link.

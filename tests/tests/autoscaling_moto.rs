@@ -1058,3 +1058,114 @@ async fn groups_on_launch_templates_copy_and_switch_by_name() {
         manager.delete(name).force_delete(true).await.unwrap();
     }
 }
+
+/// An AMI cleanup must not deregister an image a group launches from, even
+/// one scaled to zero: `in_use_by_instances_or_auto_scaling` counts every
+/// launch configuration's image and each group's template version's, where
+/// EC2's `in_use` sees only instances.
+#[tokio::test]
+async fn amis_in_use_count_what_auto_scaling_launches() {
+    use botocraft::autoscaling::LaunchTemplateSpecification;
+    use botocraft::ec2::{Ami, LaunchTemplate, RequestLaunchTemplateData};
+    let moto = botocraft_tests::require_moto!();
+
+    // Instances to image (moto has no Amazon AMIs here): the group's.
+    launch_configuration(&moto, "boot-lc").await;
+    let g = group(&moto, "boot", "boot-lc", "prod").await;
+    let instance = g.instances.as_ref().unwrap()[0]
+        .instance_id
+        .clone()
+        .unwrap();
+    let image = |name: &'static str| {
+        let moto = &moto;
+        let instance = instance.clone();
+        async move {
+            let response = moto
+                .raw_ec2(format!(
+                    "Action=CreateImage&Version=2016-11-15&InstanceId={instance}&Name={name}"
+                ))
+                .await;
+            botocraft_tests::xml_value(&response, "imageId")
+                .unwrap_or_else(|| panic!("no imageId: {response:.500}"))
+                .to_string()
+        }
+    };
+    let (by_configuration, by_template, unused) = (
+        image("lc-image").await,
+        image("lt-image").await,
+        image("unused").await,
+    );
+
+    // A launch configuration no group uses, and a group of no instances
+    // on a template.
+    bound(
+        LaunchConfiguration {
+            launch_configuration_name: Some("spare-lc".into()),
+            image_id: Some(by_configuration.clone()),
+            instance_type: Some("t2.micro".into()),
+            ..Default::default()
+        },
+        &moto.session,
+    )
+    .save()
+    .await
+    .expect("create launch configuration");
+    let mut lt = bound(
+        LaunchTemplate {
+            launch_template_name: Some("idle-lt".into()),
+            launch_template_data: Some(RequestLaunchTemplateData {
+                image_id: Some(by_template.clone()),
+                instance_type: Some("t3.micro".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    lt.save().await.expect("create launch template");
+    bound(
+        AutoScalingGroup {
+            auto_scaling_group_name: Some("idle".into()),
+            launch_template: Some(LaunchTemplateSpecification {
+                launch_template_name: Some("idle-lt".into()),
+                ..Default::default()
+            }),
+            min_size: Some(0),
+            max_size: Some(1),
+            desired_capacity: Some(0),
+            availability_zones: Some(vec!["us-east-1a".into()]),
+            ..Default::default()
+        },
+        &moto.session,
+    )
+    .save()
+    .await
+    .expect("create idle group");
+
+    let launched = AutoScalingGroup::objects()
+        .using(&moto.session)
+        .image_ids()
+        .await
+        .expect("image_ids");
+    assert_eq!(
+        launched,
+        [IMAGE, by_configuration.as_str(), by_template.as_str()]
+    );
+
+    let amis = Ami::objects().using(&moto.session);
+    // The instances run an image that is not registered (IMAGE): EC2 alone
+    // finds none in use.
+    assert!(amis.in_use().await.expect("in_use").is_empty());
+    let mut in_use: Vec<String> = amis
+        .in_use_by_instances_or_auto_scaling()
+        .await
+        .expect("in use")
+        .iter()
+        .filter_map(|a| a.image_id.clone())
+        .collect();
+    in_use.sort();
+    let mut expected = vec![by_configuration, by_template];
+    expected.sort();
+    assert_eq!(in_use, expected);
+    assert!(!in_use.contains(&unused));
+}

@@ -28,4 +28,6 @@ pub use generated::*;
 
 pub mod ext;
 
+#[cfg(feature = "ec2")]
+pub use ext::ec2::AmisInUse;
 pub use ext::{GroupCapacity, GROUP_RESOURCE_TYPE};

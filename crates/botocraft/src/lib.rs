@@ -121,5 +121,9 @@ pub mod prelude {
     /// For consuming `.stream()` and `.pages()` (`next()`, `try_next()`, ...).
     pub use futures::{StreamExt as _, TryStreamExt as _};
 
+    /// `Ami::objects().in_use_by_instances_or_auto_scaling()`.
+    #[cfg(all(feature = "ec2", feature = "autoscaling"))]
+    pub use botocraft_autoscaling::AmisInUse as _;
+
     pub use crate::Session;
 }

@@ -32,7 +32,10 @@ use botocraft_ec2::{
     SecurityGroupManager, VpcManager,
 };
 
-use crate::{AutoScalingGroup, LaunchConfiguration, LaunchTemplateSpecification};
+use crate::{
+    AutoScalingGroup, AutoScalingGroupManager, LaunchConfiguration, LaunchConfigurationManager,
+    LaunchTemplateSpecification,
+};
 
 /// The version AWS uses when a launch template specification names none.
 const DEFAULT_VERSION: &str = "$Default";
@@ -52,20 +55,12 @@ impl AutoScalingGroup {
             "AutoScalingGroup",
             "launch_template",
             async move {
-                let spec = self.launch_template.as_ref().or_else(|| {
-                    self.mixed_instances_policy
-                        .as_ref()?
-                        .launch_template
-                        .as_ref()?
-                        .launch_template_specification
-                        .as_ref()
-                });
-                let Some(spec) = spec else {
+                let Some(spec) = group_template(self) else {
                     return Ok(None);
                 };
                 let manager =
                     LaunchTemplateVersionManager::with_session(self._state.session().cloned());
-                template_version(&manager, spec).await.map(Some)
+                template_version(&manager, spec, false).await.map(Some)
             },
         )
         .await
@@ -102,15 +97,21 @@ impl AutoScalingGroup {
 }
 
 /// One version of the template `spec` names, by id when it has one (one
-/// call), else by name.
+/// call), else by name; with `resolve_alias`, an image given as an SSM
+/// parameter (`resolve:ssm:...`) comes back as the AMI id it names.
 #[cfg_attr(not(debug_assertions), inline)]
 async fn template_version(
     manager: &LaunchTemplateVersionManager,
     spec: &LaunchTemplateSpecification,
+    resolve_alias: bool,
 ) -> Result<LaunchTemplateVersion> {
     let version = non_empty(&spec.version).unwrap_or(DEFAULT_VERSION);
     if let Some(id) = non_empty(&spec.launch_template_id) {
-        return manager.get(id, version).await;
+        let mut get = manager.get(id, version);
+        if resolve_alias {
+            get = get.resolve_alias(true);
+        }
+        return get.await;
     }
     let Some(name) = non_empty(&spec.launch_template_name) else {
         return Err(Error::validation(
@@ -118,19 +119,21 @@ async fn template_version(
         ));
     };
     let key = format!("{name}/{version}");
-    let found = manager
+    let mut list = manager
         .list()
         .launch_template_name(name)
-        .versions([version])
-        .await
-        .map_err(|e| {
-            botocraft_core::error::map_not_found(
-                e,
-                LaunchTemplateVersion::NOT_FOUND_CODES,
-                LaunchTemplateVersion::KIND,
-                &key,
-            )
-        })?;
+        .versions([version]);
+    if resolve_alias {
+        list = list.resolve_alias(true);
+    }
+    let found = list.await.map_err(|e| {
+        botocraft_core::error::map_not_found(
+            e,
+            LaunchTemplateVersion::NOT_FOUND_CODES,
+            LaunchTemplateVersion::KIND,
+            &key,
+        )
+    })?;
     found.into_iter().next().ok_or(Error::NotFound {
         service: "ec2",
         resource: "LaunchTemplateVersion",
@@ -260,4 +263,140 @@ impl LaunchConfiguration {
 
 fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.is_empty())
+}
+
+impl AutoScalingGroupManager {
+    /// The ids of the images Auto Scaling launches instances from: every
+    /// launch configuration's (attached to a group or not), and the image
+    /// of each group's launch template version, at the version the group
+    /// names (`$Default` when it names none). An image a template gives as
+    /// an SSM parameter is the AMI id EC2 resolves it to. Each id once, in
+    /// the order first found.
+    ///
+    /// Needs EC2 (the `ec2` feature) for the template versions: one
+    /// `DescribeLaunchTemplateVersions` per distinct template version.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub async fn image_ids(&self) -> Result<Vec<String>> {
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "AutoScalingGroup",
+            "image_ids",
+            async move {
+                let session = self.bound_session().cloned();
+                let mut ids = UniqueIds::default();
+                let configurations = LaunchConfigurationManager::with_session(session.clone())
+                    .list()
+                    .await?;
+                for configuration in &configurations {
+                    ids.add(&configuration.image_id);
+                }
+                let groups = self.list().await?;
+                let versions = LaunchTemplateVersionManager::with_session(session);
+                let mut specs_seen: Vec<(Option<&str>, Option<&str>, Option<&str>)> = Vec::new();
+                for group in &groups {
+                    let Some(spec) = group_template(group) else {
+                        continue;
+                    };
+                    let seen = (
+                        non_empty(&spec.launch_template_id),
+                        non_empty(&spec.launch_template_name),
+                        non_empty(&spec.version),
+                    );
+                    if specs_seen.contains(&seen) {
+                        continue;
+                    }
+                    specs_seen.push(seen);
+                    let version = template_version(&versions, spec, true).await?;
+                    if let Some(data) = &version.launch_template_data {
+                        ids.add(&data.image_id);
+                    }
+                }
+                Ok(ids.0)
+            },
+        )
+        .await
+    }
+}
+
+/// The launch template specification a group launches from: its own, else
+/// its mixed instances policy's.
+fn group_template(group: &AutoScalingGroup) -> Option<&LaunchTemplateSpecification> {
+    group.launch_template.as_ref().or_else(|| {
+        group
+            .mixed_instances_policy
+            .as_ref()?
+            .launch_template
+            .as_ref()?
+            .launch_template_specification
+            .as_ref()
+    })
+}
+
+/// Ids in the order first added, each once.
+#[derive(Default)]
+struct UniqueIds(Vec<String>);
+
+impl UniqueIds {
+    fn add(&mut self, id: &Option<String>) {
+        if let Some(id) = non_empty(id) {
+            if !self.0.iter().any(|known| known == id) {
+                self.0.push(id.to_owned());
+            }
+        }
+    }
+}
+
+/// Which images are in use, counting what Auto Scaling would launch as
+/// well as what is running: for an AMI cleanup that must not deregister an
+/// image a group scaled to zero still launches from. Implemented for EC2's
+/// [`AmiManager`] here, where both services are known.
+pub trait AmisInUse {
+    /// The images that an instance (in any state but terminated) was
+    /// launched from ([`AmiManager::in_use`]), and those Auto Scaling
+    /// launches from ([`AutoScalingGroupManager::image_ids`]), each
+    /// described once. Images named but no longer registered are left out
+    /// ([`AmiManager::registered`]).
+    ///
+    /// Other launchers of templates (EC2 Fleet, Spot Fleet, Batch, EKS node
+    /// groups) are not looked at.
+    ///
+    /// ```no_run
+    /// # async fn run() -> botocraft_core::Result<()> {
+    /// use botocraft_autoscaling::AmisInUse as _;
+    /// use botocraft_ec2::Ami;
+    ///
+    /// let in_use = Ami::objects().in_use_by_instances_or_auto_scaling().await?;
+    /// for ami in &in_use {
+    ///     println!("{:?} is in use", ami.image_id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn in_use_by_instances_or_auto_scaling(
+        &self,
+    ) -> impl std::future::Future<Output = Result<QuerySet<Ami>>> + Send;
+}
+
+impl AmisInUse for AmiManager {
+    fn in_use_by_instances_or_auto_scaling(
+        &self,
+    ) -> impl std::future::Future<Output = Result<QuerySet<Ami>>> + Send {
+        botocraft_core::trace::in_method(
+            "ec2",
+            "Ami",
+            "in_use_by_instances_or_auto_scaling",
+            async move {
+                let mut in_use = self.in_use().await?.into_vec();
+                let groups = AutoScalingGroupManager::with_session(self.bound_session().cloned());
+                let launched: Vec<String> = groups
+                    .image_ids()
+                    .await?
+                    .into_iter()
+                    .filter(|id| !in_use.iter().any(|ami| ami.image_id.as_deref() == Some(id)))
+                    .collect();
+                in_use.extend(self.registered(launched).await?.into_vec());
+                Ok(QuerySet::described(in_use))
+            },
+        )
+    }
 }

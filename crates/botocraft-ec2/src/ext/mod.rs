@@ -251,11 +251,13 @@ impl LaunchTemplateVersion {
 
 impl AmiManager {
     /// The images that at least one instance (in any state but terminated)
-    /// was launched from, each described once.
+    /// was launched from, each described once. An image deregistered since
+    /// its instances launched is left out (see [`Self::registered`]).
     ///
-    /// The Python original also looks at Auto Scaling launch configurations
-    /// and templates; those live in the Auto Scaling crate, so this answers
-    /// for instances only.
+    /// The Python original also counts Auto Scaling launch configurations
+    /// and templates: with the Auto Scaling crate's `ec2` feature,
+    /// `botocraft_autoscaling::AmisInUse::in_use_by_instances_or_auto_scaling`
+    /// does (in `botocraft::prelude` with both services).
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn in_use(&self) -> Result<botocraft_core::QuerySet<Ami>> {
         botocraft_core::trace::in_method(crate::SERVICE.name, "Ami", "in_use", async move {
@@ -273,12 +275,33 @@ impl AmiManager {
                     ids.push(id);
                 }
             }
-            if ids.is_empty() {
-                return Ok(botocraft_core::QuerySet::described(Vec::new()));
-            }
-            self.list().image_ids(ids).await
+            self.registered(ids).await
         })
         .await
+    }
+
+    /// The images among `ids` that are still registered (and visible to the
+    /// account), described; the others are left out. `get_many` refuses an
+    /// id that is gone, which an instance's or a template's image often
+    /// is: this asks by the `image-id` filter, which leaves it out instead.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub async fn registered(
+        &self,
+        ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<botocraft_core::QuerySet<Ami>> {
+        // AWS takes at most 200 values a filter.
+        const FILTER_VALUES: usize = 200;
+        let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
+        let mut images = Vec::new();
+        for chunk in ids.chunks(FILTER_VALUES) {
+            images.extend(
+                self.list()
+                    .filter("image-id", chunk.iter().cloned())
+                    .await?
+                    .into_vec(),
+            );
+        }
+        Ok(botocraft_core::QuerySet::described(images))
     }
 }
 

@@ -465,11 +465,30 @@ impl<'a> Emitter<'a> {
                 .as_ref()
                 .ok_or(format!("{ctx}: {list} is not a list"))?
                 .shape;
-            let efields = self.types.fields(elem_shape);
-            let ef = self.field(&efields, member, ctx)?;
+            // The member may be nested (`BlockDeviceMappings[].Ebs.SnapshotId`):
+            // elements without it are skipped.
+            let mut shape = elem_shape.clone();
+            let mut idents = Vec::new();
+            for part in member.split('.') {
+                let efields = self.types.fields(&shape);
+                let ef = self.field(&efields, part, ctx)?;
+                idents.push(ef.ident.clone());
+                shape = ef.shape.clone();
+            }
+            let read = match &idents[..] {
+                [only] => format!("x.{only}.clone()"),
+                [first, middle @ .., last] => {
+                    let middle: String = middle
+                        .iter()
+                        .map(|m| format!(".and_then(|x| x.{m}.as_ref())"))
+                        .collect();
+                    format!("x.{first}.as_ref(){middle}.and_then(|x| x.{last}.clone())")
+                }
+                [] => return Err(format!("{ctx}: empty member after {list}[]")),
+            };
             return Ok(format!(
-                "Some(self.{}.iter().flatten().filter_map(|x| x.{}.clone()).collect::<Vec<_>>())",
-                f.ident, ef.ident
+                "Some(self.{}.iter().flatten().filter_map(|x| {read}).collect::<Vec<_>>())",
+                f.ident
             ));
         }
         if let Some((outer, inner)) = expr.split_once('.') {

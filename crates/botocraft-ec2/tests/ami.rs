@@ -280,3 +280,21 @@ async fn tag_specifications_add_to_the_models_tags() {
     assert_eq!(specs[1].resource_type, Some(ResourceType::from("snapshot")));
     assert_eq!(specs[1].tags, Some(vec![tag("backup", "daily")]));
 }
+
+/// An image's snapshots: those of its EBS block devices, in one call; an
+/// instance-store device has none.
+#[tokio::test]
+async fn snapshots_are_those_of_the_ebs_block_devices() {
+    let f = fx("ami_rel_snapshots");
+    let ami = Ami::objects().using(&f.session).get("ami-1").await.unwrap();
+    let snapshots = ami.snapshots().await.unwrap();
+    let ids: Vec<_> = snapshots.iter().map(|s| s.snapshot_id.as_deref()).collect();
+    assert_eq!(ids, [Some("snap-1"), Some("snap-2")]);
+    let sent = &f.sent()[1].body;
+    assert_eq!(
+        (&sent["SnapshotId.1"], &sent["SnapshotId.2"]),
+        (&"snap-1".into(), &"snap-2".into())
+    );
+    assert!(sent.get("SnapshotId.3").is_none());
+    f.done();
+}

@@ -2873,6 +2873,29 @@ impl Ami {
         request
     }
 
+    /// The related [`Snapshot`] (calls `Snapshot::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn snapshots(&self) -> SnapshotGetMany {
+        let manager = SnapshotManager::with_session(self._state.session().cloned());
+        let Some(a0) = Some(
+            self.block_device_mappings
+                .iter()
+                .flatten()
+                .filter_map(|x| x.ebs.as_ref().and_then(|x| x.snapshot_id.clone()))
+                .collect::<Vec<_>>(),
+        ) else {
+            return SnapshotGetMany::failed(
+                manager,
+                Error::validation(
+                    "Ami.snapshots needs `BlockDeviceMappings[].Ebs.SnapshotId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get_many(a0);
+        request
+    }
+
     /// This Ami as AWS holds it now: `Ami::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn refreshed(&self) -> AmiGet {

@@ -244,6 +244,9 @@ async fn images_put_list_get_delete() {
     assert_eq!(v1.version(), Some("v1"));
     let d1 = v1.image_digest.clone().expect("digest");
     assert!(d1.starts_with("sha256:"), "{d1}");
+    // What `docker pull` takes: the repository's URI and the tag.
+    let repository_uri = repo.repository_uri.clone().expect("repository uri");
+    assert_eq!(v1.uri().expect("uri"), format!("{repository_uri}:v1"));
     // Fetched again by its key (repository and digest), and by the key's text.
     let again = v1.refreshed().await.expect("refreshed()");
     assert_eq!(again.pk(), v1.pk());

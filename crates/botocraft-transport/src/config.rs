@@ -71,7 +71,7 @@ pub fn service_key(name: &str) -> String {
 /// The DNS suffix of the partition `region` is in (botocore's
 /// `partitions.json`): China, the isolated and the European Sovereign
 /// clouds have their own; every other region is `amazonaws.com`.
-fn dns_suffix(region: &str) -> &'static str {
+pub fn dns_suffix(region: &str) -> &'static str {
     const PARTITIONS: [(&str, &str); 6] = [
         ("cn-", "amazonaws.com.cn"),
         ("us-isob-", "sc2s.sgov.gov"),

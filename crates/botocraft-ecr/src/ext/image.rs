@@ -63,6 +63,29 @@ pub fn image_failures_to_error(
     })
 }
 
+/// [`EcrImage::uri`] in `region`.
+fn image_uri(image: &EcrImage, region: &str) -> Result<String> {
+    let needs =
+        |what: &str| Error::validation(format!("EcrImage::uri needs `{what}`, which is not set"));
+    let registry = image
+        .registry_id
+        .as_deref()
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| needs("registryId"))?;
+    let repository = image
+        .repository_name
+        .as_deref()
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| needs("repositoryName"))?;
+    let domain = botocraft_transport::config::dns_suffix(region);
+    let base = format!("{registry}.dkr.ecr.{region}.{domain}/{repository}");
+    match (image.version(), image.image_digest.as_deref()) {
+        (Some(tag), _) => Ok(format!("{base}:{tag}")),
+        (None, Some(digest)) => Ok(format!("{base}@{digest}")),
+        (None, None) => Err(needs("imageTags` or `imageDigest")),
+    }
+}
+
 impl EcrImage {
     /// The identifier of this image: its digest.
     pub fn image_id(&self) -> Option<ImageIdentifier> {
@@ -72,6 +95,23 @@ impl EcrImage {
     /// The first tag of the image (the Python original's `version`).
     pub fn version(&self) -> Option<&str> {
         self.image_tags.as_ref()?.first().map(String::as_str)
+    }
+
+    /// The reference `docker pull` and a container definition's `image`
+    /// take: `<registry>.dkr.ecr.<region>.<domain>/<repository>:<tag>`
+    /// with the image's first tag ([`Self::version`]), or `@<digest>` for
+    /// an untagged image. The region (and so the domain) is that of the
+    /// session the image came from, else of the default session; the
+    /// Python original's `name`.
+    ///
+    /// A [`Error::Validation`] when the image lacks its registry or
+    /// repository, or has neither tag nor digest.
+    pub fn uri(&self) -> Result<String> {
+        let session = match self.state().session() {
+            Some(session) => session.clone(),
+            None => botocraft_transport::default_session()?,
+        };
+        image_uri(self, session.region())
     }
 
     /// Deletes this image (`BatchDeleteImage`, by digest). A per-image failure
@@ -290,5 +330,50 @@ impl EcrImageManager {
                 .await
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(tags: &[&str], digest: Option<&str>) -> EcrImage {
+        EcrImage {
+            registry_id: Some("123456789012".into()),
+            repository_name: Some("team/web".into()),
+            image_tags: Some(tags.iter().map(|t| t.to_string()).collect()),
+            image_digest: digest.map(Into::into),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn uri_names_the_first_tag_else_the_digest() {
+        assert_eq!(
+            image_uri(&image(&["1.4.2", "latest"], Some("sha256:ab")), "us-west-2").unwrap(),
+            "123456789012.dkr.ecr.us-west-2.amazonaws.com/team/web:1.4.2"
+        );
+        assert_eq!(
+            image_uri(&image(&[], Some("sha256:ab")), "us-west-2").unwrap(),
+            "123456789012.dkr.ecr.us-west-2.amazonaws.com/team/web@sha256:ab"
+        );
+    }
+
+    #[test]
+    fn uri_is_in_the_regions_partition() {
+        assert_eq!(
+            image_uri(&image(&["v1"], None), "cn-north-1").unwrap(),
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/web:v1"
+        );
+    }
+
+    #[test]
+    fn uri_of_an_image_without_tag_or_digest_is_a_validation_error() {
+        let err = image_uri(&image(&[], None), "us-east-1").unwrap_err();
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+        let mut no_registry = image(&["v1"], None);
+        no_registry.registry_id = None;
+        let err = image_uri(&no_registry, "us-east-1").unwrap_err();
+        assert!(err.to_string().contains("registryId"), "{err}");
     }
 }

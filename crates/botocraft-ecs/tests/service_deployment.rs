@@ -122,6 +122,37 @@ async fn relation_target_service_revision() {
     f.done();
 }
 
+/// Deployment → target revision → task definition, in one call.
+#[tokio::test]
+async fn target_task_definition_is_the_target_revisions() {
+    let f = fx("sd_target_task_definition");
+    let td = get_sd(&f)
+        .await
+        .target_task_definition()
+        .await
+        .unwrap()
+        .expect("a task definition");
+    assert_eq!(td.family_revision(), Some("web:3"));
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeServiceDeployments",
+            "DescribeServiceRevisions",
+            "DescribeTaskDefinition"
+        ]
+    );
+    f.done();
+}
+
+#[tokio::test]
+async fn target_task_definition_without_a_target_revision_is_none() {
+    let f = fx("sd_rel_target_absent");
+    let td = get_sd(&f).await.target_task_definition().await.unwrap();
+    assert!(td.is_none());
+    assert_eq!(f.operations(), ["DescribeServiceDeployments"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn relation_target_service_revision_absent_is_none() {
     let f = fx("sd_rel_target_absent");

@@ -15,7 +15,8 @@
 //! - [`container`] adds image-reference parsing on `ContainerDefinition`
 //!   (`repository_name`, `image_tag`, `full_repository_uri`, ...).
 //! - [`container_instance`] adds `ContainerInstance::{free_cpu, free_ram, ...}`.
-//! - [`service_revision`] adds `ServiceRevisionManager::list`.
+//! - [`service_revision`] adds `ServiceRevisionManager::list` and
+//!   `ServiceDeployment::target_task_definition`.
 //!
 //! Functions here that send requests carry
 //! `#[cfg_attr(not(debug_assertions), inline)]`, as the generated ones do:

@@ -1,4 +1,4 @@
-//! `ServiceRevisionManager::list`.
+//! `ServiceRevisionManager::list`, and `ServiceDeployment::target_task_definition`.
 //!
 //! AWS has no `ListServiceRevisions` operation: revisions are only reachable
 //! by ARN (from `Service::current_service_revisions` or a deployment). The
@@ -6,7 +6,9 @@
 //! `get_many`; this keeps that name so code written against the Django-like
 //! `objects().list(..)` vocabulary still works.
 
-use crate::{ServiceRevisionGetMany, ServiceRevisionManager};
+use botocraft_core::Result;
+
+use crate::{ServiceDeployment, ServiceRevisionGetMany, ServiceRevisionManager, TaskDefinition};
 
 impl ServiceRevisionManager {
     /// The service revisions with these ARNs: the same request as
@@ -31,6 +33,35 @@ impl ServiceRevisionManager {
         service_revision_arns: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> ServiceRevisionGetMany {
         self.get_many(service_revision_arns)
+    }
+}
+
+impl ServiceDeployment {
+    /// The task definition this deployment rolls out: its target service
+    /// revision's (`DescribeServiceRevisions`, then `DescribeTaskDefinition`).
+    /// `Ok(None)` when the deployment names no target revision, or the
+    /// revision no task definition.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub async fn target_task_definition(&self) -> Result<Option<TaskDefinition>> {
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "ServiceDeployment",
+            "target_task_definition",
+            async move {
+                let Some(revision) = self.target_service_revision().await? else {
+                    return Ok(None);
+                };
+                if revision
+                    .task_definition
+                    .as_deref()
+                    .is_none_or(str::is_empty)
+                {
+                    return Ok(None);
+                }
+                revision.task_definition().await.map(Some)
+            },
+        )
+        .await
     }
 }
 

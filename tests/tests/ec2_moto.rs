@@ -14,7 +14,7 @@
 //!   `stopping` and describe says `stopped` at once; terminated instances
 //!   stay describable.
 //! * Our scripts start moto with `MOTO_EC2_LOAD_DEFAULT_AMIS=false`, and
-//!   RunInstances accepts an unknown AMI id, so `instance.image()` for such an
+//!   RunInstances accepts an unknown AMI id, so `instance.ami()` for such an
 //!   instance is an honest `InvalidAMIID.NotFound`. An AMI made with
 //!   `CreateImage` (botocraft has no AMI create, so it is sent raw) is found.
 //! * `DetachVolume` without `InstanceId` is a moto 500 (AWS allows it), so the
@@ -421,7 +421,7 @@ async fn vpc_subnet_security_group_instance_lifecycle() {
     assert_eq!(ingress.len(), 1);
     assert_eq!(ingress[0].from_port, Some(22));
     // The AMI id is made up (moto has no AMIs loaded): honestly not found.
-    assert_not_found(instance.image().await, "InvalidAMIID.NotFound");
+    assert_not_found(instance.ami().await, "InvalidAMIID.NotFound");
 
     // Stop / start through the proxies, with the waiters.
     let stopping = instance.stop().await.expect("stop");
@@ -701,7 +701,7 @@ async fn instance_save_launches_into_the_models_security_groups() {
 }
 
 /// An AMI made from the instance (raw `CreateImage`: botocraft has no AMI
-/// create) is found by `Ami::objects()` and by `instance.image()`.
+/// create) is found by `Ami::objects()` and by `instance.ami()`.
 #[tokio::test]
 async fn ami_from_an_instance_is_the_image_of_instances_launched_from_it() {
     let Some(moto) = botocraft_tests::moto() else {
@@ -748,7 +748,7 @@ async fn ami_from_an_instance_is_the_image_of_instances_launched_from_it() {
     }
     .using(&moto.session);
     from_ami.save().await.expect("run from ami");
-    let image = from_ami.image().await.expect("instance.image()");
+    let image = from_ami.ami().await.expect("instance.ami()");
     assert_eq!(image.image_id.as_deref(), Some(ami_id.as_str()));
     assert_eq!(image.name.as_deref(), Some("golden-1"));
 

@@ -460,7 +460,7 @@ async fn relations_send_the_right_ids_and_filters() {
     );
     let groups = i.security_groups().await.unwrap();
     assert_eq!(groups.len(), 2);
-    assert_eq!(i.image().await.unwrap().name.as_deref(), Some("al2023"));
+    assert_eq!(i.ami().await.unwrap().name.as_deref(), Some("al2023"));
     let enis = i.network_interfaces().await.unwrap();
     assert_eq!(enis[0].network_interface_id.as_deref(), Some("eni-1"));
     let it = i.instance_type().await.unwrap().unwrap();
@@ -486,7 +486,7 @@ async fn relations_with_no_ids_send_nothing() {
     assert!(i.vpc().await.unwrap().is_none());
     assert!(i.subnet().await.unwrap().is_none());
     assert!(i.instance_type().await.unwrap().is_none());
-    common::assert_validation(i.image().await, "ImageId");
+    common::assert_validation(i.ami().await, "ImageId");
     f.nothing_sent();
 }
 

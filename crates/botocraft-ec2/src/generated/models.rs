@@ -1888,12 +1888,12 @@ impl Instance {
 
     /// The related [`Ami`] (calls `Ami::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn image(&self) -> AmiGet {
+    pub fn ami(&self) -> AmiGet {
         let manager = AmiManager::with_session(self._state.session().cloned());
         let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
             return AmiGet::failed(
                 manager,
-                Error::validation("Instance.image needs `ImageId`, which is not set"),
+                Error::validation("Instance.ami needs `ImageId`, which is not set"),
             );
         };
         #[allow(unused_mut)]

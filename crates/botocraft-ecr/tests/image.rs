@@ -254,6 +254,47 @@ async fn scan_findings_of_an_image_never_scanned_are_none() {
     f.done();
 }
 
+/// `.all_pages()` follows the findings' pages and merges them: every
+/// finding, in order, and no next token left in the answer.
+#[tokio::test]
+async fn scan_findings_all_pages_merges_every_page() {
+    let f = fx("img_scan_findings_pages");
+    let out = EcrImage::objects()
+        .using(&f.session)
+        .scan_findings("web", "latest")
+        .all_pages()
+        .await
+        .unwrap()
+        .expect("scanned");
+    assert_eq!(out.next_token, None);
+    let names: Vec<_> = out
+        .image_scan_findings
+        .unwrap()
+        .findings
+        .unwrap()
+        .into_iter()
+        .map(|x| x.name.unwrap())
+        .collect();
+    assert_eq!(names, ["CVE-1", "CVE-2", "CVE-3"]);
+    let sent = f.sent();
+    assert_eq!(sent[1].body["nextToken"], "p2");
+    assert_eq!(sent[2].body["nextToken"], "p3");
+    f.done();
+}
+
+#[tokio::test]
+async fn scan_findings_all_pages_refuses_a_repeated_token() {
+    let f = fx("img_scan_findings_repeated_token");
+    let err = EcrImage::objects()
+        .using(&f.session)
+        .scan_findings("web", "latest")
+        .all_pages()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("repeated the page token"), "{err}");
+    f.done();
+}
+
 #[tokio::test]
 async fn wait_until_scan_complete_polls() {
     let f = fx("img_wait_scan");

@@ -20,8 +20,77 @@ pub const MANIFEST_MEDIA_TYPES: &[&str] = &[
 
 use crate::{
     BatchGetImageResponse, DescribeImageScanFindingsRequest, DescribeImageScanFindingsResponse,
-    EcrImage, EcrImageKey, EcrImageManager, ImageFailure, ImageFailureCode, ImageIdentifier,
+    EcrImage, EcrImageKey, EcrImageManager, EcrImageScanFindings, ImageFailure, ImageFailureCode,
+    ImageIdentifier,
 };
+
+impl EcrImageScanFindings {
+    /// Every page of the findings (`DescribeImageScanFindings` followed
+    /// through its `nextToken`), merged into one answer: the first page's,
+    /// with the findings and enhanced findings of every page, and no next
+    /// token. `None` when the image was never scanned; a page that fails
+    /// fails the whole call, never a shorter list. A token AWS repeats is an
+    /// error rather than a loop.
+    ///
+    /// ```no_run
+    /// # mod botocraft { pub(crate) use ::botocraft_ecr as ecr; }
+    /// use botocraft::ecr::{EcrImage, ImageIdentifier};
+    ///
+    /// # async fn run() -> botocraft_core::Result<()> {
+    /// let findings = EcrImage::objects()
+    ///     .scan_findings("web", ImageIdentifier::tag("1.4.2"))
+    ///     .all_pages()
+    ///     .await?;
+    /// let count = findings
+    ///     .and_then(|f| f.image_scan_findings)
+    ///     .and_then(|f| f.findings)
+    ///     .map_or(0, |f| f.len());
+    /// println!("{count} findings");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub async fn all_pages(self) -> Result<Option<DescribeImageScanFindingsResponse>> {
+        const OPERATION: &str = "DescribeImageScanFindings";
+        let request = self.clone();
+        let Some(mut merged) = self.send().await? else {
+            return Ok(None);
+        };
+        let mut seen = std::collections::HashSet::new();
+        while let Some(token) = merged.next_token.take().filter(|t| !t.is_empty()) {
+            if !seen.insert(token.clone()) {
+                return Err(Error::deserialize(
+                    OPERATION,
+                    format!("AWS repeated the page token {token:?}"),
+                    b"",
+                ));
+            }
+            let Some(page) = request.clone().next_token(token).send().await? else {
+                return Err(Error::missing_in_response(
+                    OPERATION,
+                    "a later page says the image was never scanned",
+                ));
+            };
+            merged.next_token = page.next_token;
+            let Some(more) = page.image_scan_findings else {
+                continue;
+            };
+            let findings = merged
+                .image_scan_findings
+                .get_or_insert_with(Default::default);
+            if let Some(list) = more.findings {
+                findings.findings.get_or_insert_with(Vec::new).extend(list);
+            }
+            if let Some(list) = more.enhanced_findings {
+                findings
+                    .enhanced_findings
+                    .get_or_insert_with(Vec::new)
+                    .extend(list);
+            }
+        }
+        Ok(Some(merged))
+    }
+}
 
 /// Turns the per-image `failures` of `BatchDeleteImage`/`BatchGetImage` into an
 /// error: `ImageNotFound` becomes [`Error::NotFound`], anything else

@@ -2679,7 +2679,7 @@ impl EcrImageManager {
         EcrImageStartScan::new(self.clone(), input, key)
     }
 
-    /// One page of the scan findings of an image (`DescribeImageScanFindings`); `None` when it was never scanned.
+    /// One page of the scan findings of an image (`DescribeImageScanFindings`); `None` when it was never scanned. `.all_pages()` gathers every page into one answer.
     ///
     /// Returns the scan findings for the specified image.
     #[cfg_attr(not(debug_assertions), inline)]

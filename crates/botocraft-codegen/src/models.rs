@@ -3191,7 +3191,9 @@ impl<'a> Emitter<'a> {
         let ids = self.field(&m.input_fields, ids, m.name)?;
         let fields = self.model_fields(model);
         let key = self.field(&fields, &model.key[0], m.name)?;
-        if ids.ty != "Vec<String>" || key.ty != "String" {
+        // The ids must be the model's id (`InstanceIds` of `InstanceId`),
+        // not another way of naming it (`PublicIps` of an address).
+        if ids.ty != "Vec<String>" || key.ty != "String" || !ids.wire.starts_with(&key.wire) {
             return Ok(None);
         }
         Ok(Some((ids.ident.clone(), key.ident.clone())))

@@ -107,7 +107,8 @@ impl TagSnapshot {
         self.text.push_str(key);
         let key_end = self.text.len();
         self.text.push_str(value);
-        // Tag text is bounded far below 1 GiB (a response body is).
+        // Tag text is bounded far below 1 GiB: AWS allows a resource 50 tags
+        // of at most 384 characters.
         let position = |n: usize| u32::try_from(n).map_or(POSITION, |n| n.min(POSITION));
         let flag_bits = match flag {
             None => 0,

@@ -168,6 +168,7 @@ pub struct AwsSessionBuilder {
     retry_spec: Option<RetrySpec>,
     connect_timeout: Option<Duration>,
     read_timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
     attempt_timeout: Option<Duration>,
     operation_timeout: Option<Duration>,
     transport: Option<Arc<dyn Transport>>,
@@ -276,6 +277,15 @@ impl AwsSessionBuilder {
     /// Ignored when a custom [`transport`](Self::transport) is set.
     pub fn read_timeout(mut self, d: Duration) -> Self {
         self.read_timeout = Some(d);
+        self
+    }
+
+    /// The largest response body the default transport accepts (default
+    /// 1 GiB); see
+    /// [`HyperTransportBuilder::max_response_bytes`](crate::HyperTransportBuilder::max_response_bytes).
+    /// Ignored when a custom [`transport`](Self::transport) is set.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 
@@ -534,6 +544,9 @@ impl AwsSessionBuilder {
                     );
                 if let Some(pem) = ca_pem {
                     builder = builder.extra_root_certificates_pem(pem);
+                }
+                if let Some(limit) = self.max_response_bytes {
+                    builder = builder.max_response_bytes(limit);
                 }
                 builder = builder.proxy(match self.proxy {
                     Some(proxy) => proxy,

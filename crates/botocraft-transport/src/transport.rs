@@ -172,6 +172,7 @@ pub struct HyperTransport {
     allow_insecure_http: bool,
     connect_timeout: Duration,
     read_timeout: Duration,
+    max_response_bytes: usize,
     /// Requests in flight at once, and so connections open at once.
     in_flight: std::sync::Arc<tokio::sync::Semaphore>,
 }
@@ -198,10 +199,17 @@ pub struct HyperTransportBuilder {
     /// PEM certificates trusted besides the Mozilla roots.
     extra_roots_pem: Option<Vec<u8>>,
     proxy: ProxyConfig,
+    max_response_bytes: usize,
 }
 
 /// The default limit on requests in flight (and so on open connections).
 pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
+
+/// The default limit on a response body: 1 GiB, far above any answer of
+/// the services botocraft covers (a 1,000-instance `DescribeInstances` page
+/// is ~5 MB), and below what a server sending without end would make a
+/// process hold before it is killed.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 30;
 
 impl Default for HyperTransportBuilder {
     fn default() -> Self {
@@ -214,6 +222,7 @@ impl Default for HyperTransportBuilder {
             danger_accept_invalid_certs: false,
             extra_roots_pem: None,
             proxy: ProxyConfig::none(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -259,6 +268,16 @@ impl HyperTransportBuilder {
     /// How long an idle pooled connection is kept (default 60 s).
     pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
         self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// The largest response body accepted (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 1 GiB): a larger one, announced by its
+    /// Content-Length or found while reading, fails the call with
+    /// [`Error::Deserialize`] (not retried) instead of growing memory
+    /// without bound. 0 is treated as 1.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit.max(1);
         self
     }
 
@@ -343,6 +362,7 @@ impl HyperTransportBuilder {
             allow_insecure_http: self.allow_insecure_http,
             connect_timeout: self.connect_timeout,
             read_timeout: self.read_timeout,
+            max_response_bytes: self.max_response_bytes,
             in_flight: std::sync::Arc::new(tokio::sync::Semaphore::new(self.max_connections)),
         })
     }
@@ -565,6 +585,19 @@ impl HyperTransport {
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
             .unwrap_or(0);
+        let limit = self.max_response_bytes;
+        let too_large = || {
+            Error::deserialize(
+                operation.clone(),
+                format!(
+                    "the response body is larger than the {limit} bytes this transport accepts (HyperTransportBuilder::max_response_bytes)"
+                ),
+                b"",
+            )
+        };
+        if expected > limit {
+            return Err(too_large());
+        }
         let mut bytes = Vec::with_capacity(expected.min(MAX_BODY_PREALLOCATION));
         loop {
             let frame = match tokio::time::timeout(self.read_timeout, body.frame()).await {
@@ -577,6 +610,9 @@ impl HyperTransport {
                 Error::transport(operation.clone(), message, Some(Box::new(err)))
             })?;
             if let Some(data) = frame.data_ref() {
+                if data.len() > limit - bytes.len() {
+                    return Err(too_large());
+                }
                 bytes.extend_from_slice(data);
             }
         }

@@ -632,6 +632,8 @@ async fn connect_timeout_is_typed_and_defaults_to_3_1_s() {
 enum Act {
     /// Close without answering.
     Close,
+    /// A chunked body that never ends: 64 KiB chunks until the client leaves.
+    Endless,
     /// Send part of the status line and headers, then reset the connection.
     PartialHeaders,
     /// Send headers announcing 100 bytes and 10 of them, then reset.
@@ -684,6 +686,15 @@ async fn raw_server(script: Vec<Act>) -> RawServer {
                             content-type: application/x-amz-json-1.1\r\n";
                 let reply = match act {
                     Act::Close => return,
+                    Act::Endless => {
+                        let head = format!("{head}transfer-encoding: chunked\r\n\r\n");
+                        if stream.write_all(head.as_bytes()).await.is_err() {
+                            return;
+                        }
+                        let chunk = format!("10000\r\n{}\r\n", " ".repeat(0x10000));
+                        while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+                        return;
+                    }
                     Act::Silent => {
                         tokio::time::sleep(SILENCE).await;
                         return;
@@ -1331,6 +1342,53 @@ async fn a_slow_body_that_keeps_arriving_is_not_cut_off() {
         let out = list_clusters(&session).await.unwrap();
         assert_eq!(out.cluster_arns.len(), 1);
         assert!(started.elapsed() > Duration::from_millis(500));
+    })
+    .await
+}
+
+/// A body without end fails the call once it passes the limit, with a typed
+/// error and no retry, rather than growing memory until the process dies.
+#[tokio::test]
+async fn a_body_past_the_size_limit_fails_the_call() {
+    bounded(async {
+        let server = raw_server(vec![Act::Endless]).await;
+        let session = builder_for(&server.url)
+            .max_response_bytes(1 << 20)
+            .build()
+            .unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+        assert!(
+            err.to_string().contains("larger than the 1048576 bytes"),
+            "{err}"
+        );
+        assert_eq!(server.connections.load(Ordering::SeqCst), 1, "not retried");
+    })
+    .await
+}
+
+/// A Content-Length past the limit is refused before the body is read.
+#[tokio::test]
+async fn a_content_length_past_the_size_limit_fails_the_call() {
+    bounded(async {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ok(&format!(
+                "{{\"clusterArns\":[\"{}\"]}}",
+                "a".repeat(2048)
+            )))
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri())
+            .max_response_bytes(1024)
+            .build()
+            .unwrap();
+        let err = list_clusters(&session).await.unwrap_err();
+        assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+        assert_eq!(requests(&server).await, 1);
+        // The same answer is read under the default limit.
+        let session = builder_for(&server.uri()).build().unwrap();
+        assert_eq!(list_clusters(&session).await.unwrap().cluster_arns.len(), 1);
     })
     .await
 }

@@ -602,8 +602,8 @@ async fn a_server_that_does_not_speak_tls_is_a_transport_error() {
 // --- hostile lengths ----------------------------------------------------------
 
 /// A server that promises 100 GiB of body and sends two bytes: the client
-/// does not reserve the promised length, and the call fails as a transport
-/// error once the connection closes.
+/// reserves nothing and reads nothing, the promise being past its response
+/// size limit, and the call fails at once with an error naming the limit.
 #[tokio::test]
 async fn a_lying_content_length_is_not_allocated() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -631,8 +631,9 @@ async fn a_lying_content_length_is_not_allocated() {
     )
     .await
     .expect("fails promptly")
-    .expect_err("the body is short");
-    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    .expect_err("the body is too long");
+    assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+    assert!(err.to_string().contains("max_response_bytes"), "{err}");
     if let (Some(before), Some(after)) = (before, peak_rss_kib()) {
         assert!(
             after.saturating_sub(before) < 256 * 1024,

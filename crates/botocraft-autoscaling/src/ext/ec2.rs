@@ -268,10 +268,11 @@ fn non_empty(value: &Option<String>) -> Option<&str> {
 impl AutoScalingGroupManager {
     /// The ids of the images Auto Scaling launches instances from: every
     /// launch configuration's (attached to a group or not), and the image
-    /// of each group's launch template version, at the version the group
-    /// names (`$Default` when it names none). An image a template gives as
-    /// an SSM parameter is the AMI id EC2 resolves it to. Each id once, in
-    /// the order first found.
+    /// of every launch template version a group names (its own template,
+    /// its mixed instances policy's and that policy's per-type overrides'),
+    /// at the version named (`$Default` when none is). An image a template
+    /// gives as an SSM parameter is the AMI id EC2 resolves it to. Each id
+    /// once, in the order first found.
     ///
     /// Needs EC2 (the `ec2` feature) for the template versions: one
     /// `DescribeLaunchTemplateVersions` per distinct template version.
@@ -293,10 +294,7 @@ impl AutoScalingGroupManager {
                 let groups = self.list().await?;
                 let versions = LaunchTemplateVersionManager::with_session(session);
                 let mut specs_seen: Vec<(Option<&str>, Option<&str>, Option<&str>)> = Vec::new();
-                for group in &groups {
-                    let Some(spec) = group_template(group) else {
-                        continue;
-                    };
+                for spec in groups.iter().flat_map(super::group::template_specs) {
                     let seen = (
                         non_empty(&spec.launch_template_id),
                         non_empty(&spec.launch_template_name),

@@ -84,7 +84,7 @@ fn edited_template_ref(
 
 /// Every launch template reference of a group: its own, its mixed
 /// instances policy's and that policy's overrides'.
-fn template_specs(group: &AutoScalingGroup) -> Vec<&LaunchTemplateSpecification> {
+pub(crate) fn template_specs(group: &AutoScalingGroup) -> Vec<&LaunchTemplateSpecification> {
     let policy = group
         .mixed_instances_policy
         .as_ref()

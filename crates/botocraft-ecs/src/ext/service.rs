@@ -171,7 +171,9 @@ impl ServiceAll {
                 .buffered(self.concurrency)
                 .try_collect()
                 .await?;
-            Ok(per_cluster.into_iter().flatten().collect())
+            Ok(QuerySet::described(
+                per_cluster.into_iter().flatten().collect(),
+            ))
         })
         .await
     }

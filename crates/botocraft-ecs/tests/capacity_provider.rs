@@ -146,6 +146,27 @@ async fn save_updates_and_removes_tag() {
     f.done();
 }
 
+/// A provider of a cluster (Managed Instances) is updated within it: its
+/// cluster is always sent, and an edit of it (another cluster's provider of
+/// the same name is another resource) is refused, not sent.
+#[tokio::test]
+async fn update_of_a_cluster_provider_names_its_cluster_and_refuses_a_new_one() {
+    let f = fx("cp_get_in_cluster");
+    let mut cp = get_cp1(&f).await;
+    assert_eq!(
+        CapacityProvider::objects()
+            .update(&cp)
+            .input()
+            .cluster
+            .as_deref(),
+        Some("c1")
+    );
+    cp.cluster = Some("c2".into());
+    assert_validation(cp.save().await, "cluster");
+    assert_eq!(f.operations(), ["DescribeCapacityProviders"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn manager_update() {
     let f = fx("cp_manager_update");

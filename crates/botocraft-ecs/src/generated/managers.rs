@@ -8192,18 +8192,9 @@ impl CapacityProviderManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.name = model.name.clone();
+        input.cluster = model.cluster.clone();
         #[allow(unused_mut)]
         let mut cleared: Vec<&'static str> = Vec::new();
-        match before {
-            None => input.cluster = model.cluster.clone(),
-            Some(b) if b.differs(0, &model.cluster) => {
-                if model.cluster.is_none() {
-                    cleared.push("cluster");
-                }
-                input.cluster = model.cluster.clone();
-            }
-            Some(_) => {}
-        }
         match before {
             None => {
                 match botocraft_core::serde_util::convert(
@@ -8214,7 +8205,7 @@ impl CapacityProviderManager {
                     Err(e) => return CapacityProviderUpdate::failed(self.clone(), e),
                 }
             }
-            Some(b) if b.differs(1, &model.auto_scaling_group_provider) => {
+            Some(b) if b.differs(0, &model.auto_scaling_group_provider) => {
                 if model.auto_scaling_group_provider.is_none() {
                     cleared.push("auto_scaling_group_provider");
                 }
@@ -8238,7 +8229,7 @@ impl CapacityProviderManager {
                     Err(e) => return CapacityProviderUpdate::failed(self.clone(), e),
                 }
             }
-            Some(b) if b.differs(2, &model.managed_instances_provider) => {
+            Some(b) if b.differs(1, &model.managed_instances_provider) => {
                 if model.managed_instances_provider.is_none() {
                     cleared.push("managed_instances_provider");
                 }

@@ -2983,7 +2983,7 @@ impl PrimaryModel for CapacityProvider {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 9, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
+            std::array::from_fn::<_, 9, _>(|i| if i < 2 { tracked[i] } else { fixed[i - 2] }),
         ))
     }
 
@@ -3058,17 +3058,13 @@ impl CapacityProvider {
 
     /// The fields an update can send, which change tracking compares, in
     /// the order of the baseline's fingerprints.
-    pub(crate) const TRACKED: [&'static str; 3] = [
-        "cluster",
-        "auto_scaling_group_provider",
-        "managed_instances_provider",
-    ];
+    pub(crate) const TRACKED: [&'static str; 2] =
+        ["auto_scaling_group_provider", "managed_instances_provider"];
 
     /// A fingerprint of each field of [`Self::TRACKED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fingerprints(&self) -> [Option<u64>; 3] {
+    fn fingerprints(&self) -> [Option<u64>; 2] {
         [
-            botocraft_core::fingerprint(&self.cluster),
             botocraft_core::fingerprint(&self.auto_scaling_group_provider),
             botocraft_core::fingerprint(&self.managed_instances_provider),
         ]
@@ -3091,9 +3087,10 @@ impl CapacityProvider {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 6] = [
+    const FIXED: [&'static str; 7] = [
         "capacity_provider_arn",
         "name",
+        "cluster",
         "auto_scaling_group_provider.auto_scaling_group_arn",
         "managed_instances_provider.instance_launch_template.capacity_option_type",
         "managed_instances_provider.instance_launch_template.fips_enabled",
@@ -3101,14 +3098,15 @@ impl CapacityProvider {
     ];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 2] = ["capacity_provider_arn", "name"];
+    pub const IDENTITY: [&'static str; 3] = ["capacity_provider_arn", "name", "cluster"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 7] {
         [
             botocraft_core::fingerprint(&self.capacity_provider_arn),
             botocraft_core::fingerprint(&self.name),
+            botocraft_core::fingerprint(&self.cluster),
             botocraft_core::fingerprint(
                 &self
                     .auto_scaling_group_provider
@@ -3147,7 +3145,7 @@ impl CapacityProvider {
         match self._state.baseline() {
             Some(b) => botocraft_core::baseline::changed_from(
                 Some(b),
-                3,
+                2,
                 &Self::FIXED,
                 self.fixed_fingerprints(),
             ),

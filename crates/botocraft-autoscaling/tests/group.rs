@@ -1069,3 +1069,21 @@ async fn page_sizes_out_of_range_are_refused() {
     );
     f.nothing_sent();
 }
+
+/// `update(&model)` of a fetched group refuses, as `save()` does, an edit
+/// it cannot send: a renamed group would update another one.
+#[tokio::test]
+async fn manager_update_of_a_renamed_group_is_refused_unsent() {
+    let f = fx("asg_get");
+    let mut g = web(&f).await;
+    g.auto_scaling_group_name = Some("other".into());
+    assert_validation(
+        AutoScalingGroup::objects()
+            .using(&f.session)
+            .update(&g)
+            .await,
+        "auto_scaling_group_name",
+    );
+    assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
+    f.done();
+}

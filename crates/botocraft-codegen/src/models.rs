@@ -2861,10 +2861,26 @@ impl<'a> Emitter<'a> {
                 let _ = writeln!(body, "        {line}");
             }
         }
+        // An update of a model that came from AWS refuses, as its save()
+        // does, an edit it cannot send (a field naming the resource, one only
+        // the create takes): sent, it would change another resource or drop
+        // the edit.
+        let takes_model = m.name == "update" && params.iter().any(|p| p.starts_with("model: &"));
+        let refuse_fixed = if takes_model
+            && !self
+                .watched_fixed(name, model, &self.model_fields(model))?
+                .is_empty()
+        {
+            format!("\n        let fixed = model.changed_fixed_fields();\n        if !fixed.is_empty() {{\n            request.error = Some(botocraft_core::baseline::fixed_edit_error({name:?}, &fixed, &{name}::IDENTITY, \"{op} cannot change it\"));\n        }}", op = m.def.operation)
+        } else {
+            String::new()
+        };
         let finish = if m.name == "create" && self.finishes_create(name, model)? {
             format!("let mut request = {}::new(self.clone(), input, key);\n        request.after = Some(Box::new(model.clone()));\n        request", m.builder)
         } else if init.iter().any(|l| l.contains("let mut cleared")) {
-            format!("let mut request = {}::new(self.clone(), input, key);\n        if !cleared.is_empty() {{\n            request.error = Some(Error::validation(format!(\"{name}: {{}} set to None cannot be sent: AWS has no way to remove it; set a value\", cleared.join(\", \"))));\n        }}\n        request", m.builder)
+            format!("let mut request = {}::new(self.clone(), input, key);\n        if !cleared.is_empty() {{\n            request.error = Some(Error::validation(format!(\"{name}: {{}} set to None cannot be sent: AWS has no way to remove it; set a value\", cleared.join(\", \"))));\n        }}{refuse_fixed}\n        request", m.builder)
+        } else if !refuse_fixed.is_empty() {
+            format!("#[allow(unused_mut)]\n        let mut request = {}::new(self.clone(), input, key);{refuse_fixed}\n        request", m.builder)
         } else {
             format!("{}::new(self.clone(), input, key)", m.builder)
         };

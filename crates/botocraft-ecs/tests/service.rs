@@ -697,3 +697,18 @@ async fn refreshed_gets_the_service_again_in_its_cluster() {
     let err = Service::default().refreshed().await.unwrap_err();
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
 }
+
+/// `update(&model)` of a fetched service refuses, as `save()` does, an edit
+/// it cannot send: a renamed service would update another one.
+#[tokio::test]
+async fn manager_update_of_a_renamed_service_is_refused_unsent() {
+    let f = fx("service_get");
+    let mut svc = get_web(&f).await;
+    svc.service_name = Some("other".into());
+    assert_validation(
+        Service::objects().using(&f.session).update(&svc).await,
+        "service_name",
+    );
+    assert_eq!(f.operations(), ["DescribeServices"]);
+    f.done();
+}

@@ -218,6 +218,10 @@ impl AutoScalingGroupManager {
     /// [`AutoScalingGroup::save`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &AutoScalingGroup) -> AutoScalingGroupPartialUpdate {
+        // As save() does: a renamed group would update another one.
+        if let Err(e) = model.refuse_fixed_edits() {
+            return AutoScalingGroupPartialUpdate::failed(self.clone(), e);
+        }
         self.update_of(model, &model.changed_fields())
     }
 
@@ -591,6 +595,28 @@ const DELETED: &[Acceptor] = &[
 ];
 
 impl AutoScalingGroup {
+    /// An edit of a fetched group that `UpdateAutoScalingGroup` cannot send
+    /// (its name, or what only other operations change) as the error
+    /// `save()` and `update(&model)` refuse it with, before sending anything.
+    fn refuse_fixed_edits(&self) -> Result<()> {
+        let fixed = self.changed_fixed_fields();
+        if fixed.is_empty() {
+            return Ok(());
+        }
+        // Load balancers, target groups and traffic sources change through
+        // their own attach/detach operations.
+        Err(botocraft_core::baseline::fixed_edit_error_hinted(
+            "AutoScalingGroup",
+            &fixed,
+            &Self::IDENTITY,
+            "UpdateAutoScalingGroup cannot change it",
+            &["load_balancer_names", "target_group_arns", "traffic_sources"],
+            "AWS changes it with its Attach*/Detach* operations (LoadBalancers, LoadBalancerTargetGroups, TrafficSources), which botocraft has no methods for yet",
+        ))
+    }
+}
+
+impl AutoScalingGroup {
     /// Creates this group in AWS if it did not come from AWS
     /// (`CreateAutoScalingGroup`, with the model's tags), otherwise updates
     /// the settings that changed since it was fetched
@@ -627,90 +653,83 @@ impl AutoScalingGroup {
     /// [`Error::Validation`] before anything is sent.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn save(&mut self) -> Result<()> {
-        botocraft_core::trace::in_method(crate::SERVICE.name, "AutoScalingGroup", "save", async move {
-            let manager = self.manager();
-            let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
-                Error::validation(
-                    "AutoScalingGroup.save() needs `AutoScalingGroupName`, which is not set",
-                )
-            })?;
-            let persisted = self._state.is_persisted();
-            if persisted {
-                // Before anything is sent: a rename would update another group.
-                let fixed = self.changed_fixed_fields();
-                if !fixed.is_empty() {
-                    // Load balancers, target groups and traffic sources change
-                    // through their own attach/detach operations.
-                    return Err(botocraft_core::baseline::fixed_edit_error_hinted(
-                        "AutoScalingGroup",
-                        &fixed,
-                        &Self::IDENTITY,
-                        "UpdateAutoScalingGroup cannot change it",
-                        &["load_balancer_names", "target_group_arns", "traffic_sources"],
-                        "AWS changes it with its Attach*/Detach* operations (LoadBalancers, LoadBalancerTargetGroups, TrafficSources), which botocraft has no methods for yet",
-                    ));
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "AutoScalingGroup",
+            "save",
+            async move {
+                let manager = self.manager();
+                let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
+                    Error::validation(
+                        "AutoScalingGroup.save() needs `AutoScalingGroupName`, which is not set",
+                    )
+                })?;
+                let persisted = self._state.is_persisted();
+                if persisted {
+                    // Before anything is sent: a rename would update another group.
+                    self.refuse_fixed_edits()?;
+                    // Only what changed since the fetch: nothing changed, no call.
+                    let changed = self.changed_fields();
+                    let both = |spec: &&LaunchTemplateSpecification| {
+                        non_empty(&spec.launch_template_id).is_some()
+                            && non_empty(&spec.launch_template_name).is_some()
+                    };
+                    let edits_templates = changed.contains(&"launch_template")
+                        || changed.contains(&"mixed_instances_policy");
+                    if edits_templates && template_specs(self).iter().any(both) {
+                        // AWS takes a template by id or by name, and a fetched
+                        // group's references hold both: which one an edit
+                        // changed is asked of AWS, so a name changed in place is
+                        // not dropped for the stale id beside it.
+                        let current = manager.get(name.as_str()).send().await?;
+                        let sent = resolve_template_refs(self, &template_specs(&current));
+                        manager.update_of(&sent, &changed).send().await?;
+                    } else if !changed.is_empty() {
+                        manager.update_of(self, &changed).send().await?;
+                    }
+                } else {
+                    // A group read back from JSON, holding the ARN AWS gave it,
+                    // names a group that exists: refused rather than created again.
+                    self.refuse_assigned()?;
+                    // The manager's create sends the tags and zone ids too (see
+                    // `group_create_tags`, `group_create_zone_ids`).
+                    manager.create(self).send().await?;
                 }
-                // Only what changed since the fetch: nothing changed, no call.
-                let changed = self.changed_fields();
-                let both = |spec: &&LaunchTemplateSpecification| {
-                    non_empty(&spec.launch_template_id).is_some()
-                        && non_empty(&spec.launch_template_name).is_some()
+                let session = manager.session()?;
+                let manager = manager.using(&session);
+                let mut fresh = if persisted {
+                    manager.get(name.as_str()).send().await?
+                } else {
+                    // CreateAutoScalingGroup answers nothing: when AWS does not
+                    // describe the group yet, the model is what was sent,
+                    // persisted, so a second save() creates nothing.
+                    let sent = self.clone();
+                    botocraft_core::manager::describe_created(
+                        "CreateAutoScalingGroup",
+                        &name,
+                        || manager.get(name.as_str()).send(),
+                        || Ok(sent.into_fetched(&session)),
+                    )
+                    .await?
                 };
-                let edits_templates = changed.contains(&"launch_template")
-                    || changed.contains(&"mixed_instances_policy");
-                if edits_templates && template_specs(self).iter().any(both) {
-                    // AWS takes a template by id or by name, and a fetched
-                    // group's references hold both: which one an edit
-                    // changed is asked of AWS, so a name changed in place is
-                    // not dropped for the stale id beside it.
-                    let current = manager.get(name.as_str()).send().await?;
-                    let sent = resolve_template_refs(self, &template_specs(&current));
-                    manager.update_of(&sent, &changed).send().await?;
-                } else if !changed.is_empty() {
-                    manager.update_of(self, &changed).send().await?;
-                }
-            } else {
-                // A group read back from JSON, holding the ARN AWS gave it,
-                // names a group that exists: refused rather than created again.
-                self.refuse_assigned()?;
-                // The manager's create sends the tags and zone ids too (see
-                // `group_create_tags`, `group_create_zone_ids`).
-                manager.create(self).send().await?;
-            }
-            let session = manager.session()?;
-            let manager = manager.using(&session);
-            let mut fresh = if persisted {
-                manager.get(name.as_str()).send().await?
-            } else {
-                // CreateAutoScalingGroup answers nothing: when AWS does not
-                // describe the group yet, the model is what was sent,
-                // persisted, so a second save() creates nothing.
-                let sent = self.clone();
-                botocraft_core::manager::describe_created(
-                    "CreateAutoScalingGroup",
-                    &name,
-                    || manager.get(name.as_str()).send(),
-                    || Ok(sent.into_fetched(&session)),
-                )
-                .await?
-            };
-            if persisted {
-                if let Some(edited) = self.tags.as_deref() {
-                    // Compared with the tags as fetched, `PropagateAtLaunch`
-                    // included (a change of it alone is written too).
-                    let empty = TagSnapshot::default();
-                    let before = self._state.packed_tag_snapshot().unwrap_or(&empty);
-                    let (set, removed) = tag_changes(before, edited);
-                    if !set.is_empty() || !removed.is_empty() {
-                        let current = fresh.tags.as_deref().unwrap_or_default();
-                        write_tags(&manager, &name, set, removed, edited, current).await?;
-                        fresh = manager.get(name.as_str()).send().await?;
+                if persisted {
+                    if let Some(edited) = self.tags.as_deref() {
+                        // Compared with the tags as fetched, `PropagateAtLaunch`
+                        // included (a change of it alone is written too).
+                        let empty = TagSnapshot::default();
+                        let before = self._state.packed_tag_snapshot().unwrap_or(&empty);
+                        let (set, removed) = tag_changes(before, edited);
+                        if !set.is_empty() || !removed.is_empty() {
+                            let current = fresh.tags.as_deref().unwrap_or_default();
+                            write_tags(&manager, &name, set, removed, edited, current).await?;
+                            fresh = manager.get(name.as_str()).send().await?;
+                        }
                     }
                 }
-            }
-            *self = fresh;
-            Ok(())
-        })
+                *self = fresh;
+                Ok(())
+            },
+        )
         .await
     }
 

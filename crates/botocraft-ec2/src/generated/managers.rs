@@ -16608,6 +16608,15 @@ impl VolumeManager {
                 cleared.join(", ")
             )));
         }
+        let fixed = model.changed_fixed_fields();
+        if !fixed.is_empty() {
+            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+                "Volume",
+                &fixed,
+                &Volume::IDENTITY,
+                "ModifyVolume cannot change it",
+            ));
+        }
         request
     }
 

@@ -154,7 +154,18 @@ impl RepositoryManager {
             }
             Some(_) => {}
         }
-        RepositoryUpdate::new(self.clone(), input, key)
+        #[allow(unused_mut)]
+        let mut request = RepositoryUpdate::new(self.clone(), input, key);
+        let fixed = model.changed_fixed_fields();
+        if !fixed.is_empty() {
+            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+                "Repository",
+                &fixed,
+                &Repository::IDENTITY,
+                "PutImageTagMutability cannot change it",
+            ));
+        }
+        request
     }
 
     /// Calls `DeleteRepository`.

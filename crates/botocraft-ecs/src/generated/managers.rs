@@ -210,6 +210,15 @@ impl ClusterManager {
                 cleared.join(", ")
             )));
         }
+        let fixed = model.changed_fixed_fields();
+        if !fixed.is_empty() {
+            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+                "Cluster",
+                &fixed,
+                &Cluster::IDENTITY,
+                "UpdateCluster cannot change it",
+            ));
+        }
         request
     }
 
@@ -1682,7 +1691,18 @@ impl TaskDefinitionManager {
         input.runtime_platform = model.runtime_platform.clone();
         input.enable_fault_injection = model.enable_fault_injection.clone();
         input.trusted_execution_configuration = model.trusted_execution_configuration.clone();
-        TaskDefinitionUpdate::new(self.clone(), input, key)
+        #[allow(unused_mut)]
+        let mut request = TaskDefinitionUpdate::new(self.clone(), input, key);
+        let fixed = model.changed_fixed_fields();
+        if !fixed.is_empty() {
+            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+                "TaskDefinition",
+                &fixed,
+                &TaskDefinition::IDENTITY,
+                "RegisterTaskDefinition cannot change it",
+            ));
+        }
+        request
     }
 
     /// Calls `DeregisterTaskDefinition`.
@@ -3416,6 +3436,15 @@ impl ServiceManager {
                 "Service: {} set to None cannot be sent: AWS has no way to remove it; set a value",
                 cleared.join(", ")
             )));
+        }
+        let fixed = model.changed_fixed_fields();
+        if !fixed.is_empty() {
+            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+                "Service",
+                &fixed,
+                &Service::IDENTITY,
+                "UpdateService cannot change it",
+            ));
         }
         request
     }
@@ -8247,6 +8276,15 @@ impl CapacityProviderManager {
         if !cleared.is_empty() {
             request.error = Some(Error::validation(format!("CapacityProvider: {} set to None cannot be sent: AWS has no way to remove it; set a value", cleared.join(", "))));
         }
+        let fixed = model.changed_fixed_fields();
+        if !fixed.is_empty() {
+            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+                "CapacityProvider",
+                &fixed,
+                &CapacityProvider::IDENTITY,
+                "UpdateCapacityProvider cannot change it",
+            ));
+        }
         request
     }
 
@@ -9358,7 +9396,18 @@ impl TaskSetManager {
         input.service = model.service_arn.clone();
         input.task_set = model.task_set_arn.clone();
         input.scale = model.scale.clone();
-        TaskSetUpdate::new(self.clone(), input, key)
+        #[allow(unused_mut)]
+        let mut request = TaskSetUpdate::new(self.clone(), input, key);
+        let fixed = model.changed_fixed_fields();
+        if !fixed.is_empty() {
+            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+                "TaskSet",
+                &fixed,
+                &TaskSet::IDENTITY,
+                "UpdateTaskSet cannot change it",
+            ));
+        }
+        request
     }
 
     /// Calls `DeleteTaskSet`.
@@ -11605,7 +11654,18 @@ impl DaemonManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.daemon_arn = model.daemon_arn.clone();
-        DaemonUpdate::new(self.clone(), input, key)
+        #[allow(unused_mut)]
+        let mut request = DaemonUpdate::new(self.clone(), input, key);
+        let fixed = model.changed_fixed_fields();
+        if !fixed.is_empty() {
+            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+                "Daemon",
+                &fixed,
+                &Daemon::IDENTITY,
+                "UpdateDaemon cannot change it",
+            ));
+        }
+        request
     }
 
     /// Calls `DeleteDaemon`.
@@ -13833,7 +13893,18 @@ impl ExpressGatewayServiceManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.service_arn = model.service_arn.clone();
-        ExpressGatewayServiceUpdate::new(self.clone(), input, key)
+        #[allow(unused_mut)]
+        let mut request = ExpressGatewayServiceUpdate::new(self.clone(), input, key);
+        let fixed = model.changed_fixed_fields();
+        if !fixed.is_empty() {
+            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+                "ExpressGatewayService",
+                &fixed,
+                &ExpressGatewayService::IDENTITY,
+                "UpdateExpressGatewayService cannot change it",
+            ));
+        }
+        request
     }
 
     /// Calls `DeleteExpressGatewayService`.

@@ -472,6 +472,9 @@ pub struct CallDef {
 pub struct CallArgs {
     #[serde(default)]
     pub args: Vec<String>,
+    /// Builder options (input member → value expression), each sent when
+    /// the model holds it; `!field` makes the field required (its absence
+    /// is a validation error, as for `args`).
     #[serde(default)]
     pub options: BTreeMap<String, String>,
 }

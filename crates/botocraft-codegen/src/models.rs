@@ -2151,6 +2151,18 @@ impl<'a> Emitter<'a> {
         for (member, expr) in &del.options {
             let f = self.field(&m.input_fields, member, &ctx)?;
             let setter = Self::setter_name(def, f);
+            // `!field`: the delete needs it (without it AWS would look
+            // elsewhere, as in the default cluster), so its absence is an
+            // error rather than an option left unset.
+            if let Some(required) = expr.strip_prefix('!') {
+                let v = self.value_expr(model, fields, required, &ctx)?;
+                let _ = writeln!(
+                    body,
+                    "        let v = {v}.ok_or_else(|| Error::validation({:?}))?;\n        request = request.{setter}(v);",
+                    format!("{name}.delete() needs `{required}`, which is not set (without it AWS would look for the {name} elsewhere)")
+                );
+                continue;
+            }
             let v = self.value_expr(model, fields, expr, &ctx)?;
             let _ = writeln!(body, "        if let Some(v) = {v} {{\n            request = request.{setter}(v);\n        }}");
         }

@@ -411,6 +411,19 @@ async fn model_delete_passes_cluster_and_force() {
     f.done();
 }
 
+/// A service's delete is forced, so one without its cluster is refused
+/// unsent rather than delete the service of that name in the default
+/// cluster.
+#[tokio::test]
+async fn model_delete_without_a_cluster_is_refused_unsent() {
+    let f = fx("service_get");
+    let mut s = get_web(&f).await;
+    s.cluster_arn = None;
+    assert_validation(s.delete().await, "clusterArn");
+    assert_eq!(f.operations(), ["DescribeServices"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn relation_cluster() {
     let f = fx("service_rel_cluster");

@@ -1655,9 +1655,8 @@ impl Service {
             })?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
-        if let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) {
-            request = request.cluster(v);
-        }
+        let v = self.cluster_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("Service.delete() needs `clusterArn`, which is not set (without it AWS would look for the Service elsewhere)"))?;
+        request = request.cluster(v);
         if let Some(v) = Some(true) {
             request = request.force(v);
         }

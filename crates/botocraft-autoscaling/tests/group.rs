@@ -1087,3 +1087,18 @@ async fn manager_update_of_a_renamed_group_is_refused_unsent() {
     assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
     f.done();
 }
+
+/// What other operations change (suspended processes) is refused by
+/// `save()` with the way to change it, never dropped unsent.
+#[tokio::test]
+async fn save_refuses_an_edit_of_suspended_processes_with_the_way_to_make_it() {
+    let f = fx("asg_get");
+    let mut g = web(&f).await;
+    g.suspended_processes = Some(vec![botocraft_autoscaling::SuspendedProcess {
+        process_name: Some("Launch".into()),
+        ..Default::default()
+    }]);
+    assert_validation(g.save().await, "suspend_processes");
+    assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
+    f.done();
+}

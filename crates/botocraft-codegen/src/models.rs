@@ -843,6 +843,22 @@ impl<'a> Emitter<'a> {
                     format!("\n    /// Edited fields `save()` sends with their own call ({apart_op}).\n    #[inline]\n    fn changed_saved_apart(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => {{ let mut apart = botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()); apart.retain(|f| [{apart_list}].contains(f)); apart }}\n            None => Vec::new(),\n        }}\n    }}\n")
                 },
             );
+            if !model.changed_by.is_empty() {
+                let hints: Vec<String> = model
+                    .changed_by
+                    .iter()
+                    .map(|(wire, how)| {
+                        let f = self.field(fields, wire, &format!("{name}.changed_by"))?;
+                        Ok(format!("({:?}, {how:?})", names::bare(&f.ident)))
+                    })
+                    .collect::<Result<_, String>>()?;
+                let _ = writeln!(
+                    out,
+                    "    /// The fields other operations change, each with how: `save()`\n    /// refuses an edit to one with that hint rather than drop it.\n    pub const CHANGED_BY: [(&'static str, &'static str); {}] = [{}];\n",
+                    hints.len(),
+                    hints.join(", ")
+                );
+            }
         }
         let refuses_assigned = self.emit_assigned(out, name, model, fields)?;
         // save() needs create/update calls that answer with the model itself.

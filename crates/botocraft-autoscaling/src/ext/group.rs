@@ -605,13 +605,22 @@ impl AutoScalingGroup {
         }
         // Load balancers, target groups and traffic sources change through
         // their own attach/detach operations.
-        Err(botocraft_core::baseline::fixed_edit_error_hinted(
+        const ATTACHED: &str = "AWS changes it with its Attach*/Detach* operations (LoadBalancers, LoadBalancerTargetGroups, TrafficSources), which botocraft has no methods for yet";
+        let hints: Vec<(&str, &str)> = [
+            "load_balancer_names",
+            "target_group_arns",
+            "traffic_sources",
+        ]
+        .into_iter()
+        .map(|field| (field, ATTACHED))
+        .chain(Self::CHANGED_BY)
+        .collect();
+        Err(botocraft_core::baseline::fixed_edit_error_by(
             "AutoScalingGroup",
             &fixed,
             &Self::IDENTITY,
             "UpdateAutoScalingGroup cannot change it",
-            &["load_balancer_names", "target_group_arns", "traffic_sources"],
-            "AWS changes it with its Attach*/Detach* operations (LoadBalancers, LoadBalancerTargetGroups, TrafficSources), which botocraft has no methods for yet",
+            &hints,
         ))
     }
 }

@@ -109,7 +109,7 @@ impl PrimaryModel for AutoScalingGroup {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 33, _>(|i| if i < 27 { tracked[i] } else { fixed[i - 27] }),
+            std::array::from_fn::<_, 36, _>(|i| if i < 27 { tracked[i] } else { fixed[i - 27] }),
         ))
     }
 
@@ -350,13 +350,16 @@ impl AutoScalingGroup {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 6] = [
+    const FIXED: [&'static str; 9] = [
         "auto_scaling_group_name",
         "auto_scaling_group_arn",
         "load_balancer_names",
         "target_group_arns",
         "traffic_sources",
         "operator",
+        "enabled_metrics",
+        "suspended_processes",
+        "warm_pool_configuration",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -364,7 +367,7 @@ impl AutoScalingGroup {
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
         [
             botocraft_core::fingerprint(&self.auto_scaling_group_name),
             botocraft_core::fingerprint(&self.auto_scaling_group_arn),
@@ -372,6 +375,9 @@ impl AutoScalingGroup {
             botocraft_core::fingerprint(&self.target_group_arns),
             botocraft_core::fingerprint(&self.traffic_sources),
             botocraft_core::fingerprint(&self.operator),
+            botocraft_core::fingerprint(&self.enabled_metrics),
+            botocraft_core::fingerprint(&self.suspended_processes),
+            botocraft_core::fingerprint(&self.warm_pool_configuration),
         ]
     }
 
@@ -390,6 +396,10 @@ impl AutoScalingGroup {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 3] = [("enabled_metrics", "change it with EnableMetricsCollection or DisableMetricsCollection (botocraft has no call for it yet)"), ("suspended_processes", "change it with `group.suspend_processes()` or `.resume_processes()` (SuspendProcesses, ResumeProcesses)"), ("warm_pool_configuration", "change it with PutWarmPool or DeleteWarmPool (botocraft has no call for it yet)")];
 
     /// The fields AWS assigns when it creates a `AutoScalingGroup`, naming it: a model
     /// that holds one names a `AutoScalingGroup` that exists, so `save()` refuses to
@@ -438,7 +448,8 @@ impl AutoScalingGroup {
 
     /// A copy of this AutoScalingGroup to create another with the same configuration: `AutoScalingGroup::objects().create(&copy)` creates a new AutoScalingGroup instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
     /// - what AWS assigned this AutoScalingGroup ([`Self::ASSIGNED`]): `auto_scaling_group_arn`
-    /// - what AWS only reports: `predicted_capacity`, `instances`, `created_time`, `suspended_processes`, `enabled_metrics`, `status`, `warm_pool_configuration`, `warm_pool_size`
+    /// - what AWS only reports: `predicted_capacity`, `instances`, `created_time`, `status`, `warm_pool_size`
+    /// - what CreateAutoScalingGroup refuses from a model (it describes what the AutoScalingGroup has; other calls set it): `enabled_metrics`, `suspended_processes`, `warm_pool_configuration`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
@@ -459,11 +470,11 @@ impl AutoScalingGroup {
         copy.predicted_capacity = None;
         copy.instances = None;
         copy.created_time = None;
-        copy.suspended_processes = None;
-        copy.enabled_metrics = None;
         copy.status = None;
-        copy.warm_pool_configuration = None;
         copy.warm_pool_size = None;
+        copy.enabled_metrics = None;
+        copy.suspended_processes = None;
+        copy.warm_pool_configuration = None;
         if let Some(tags) = copy.tags.as_mut() {
             tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
         }

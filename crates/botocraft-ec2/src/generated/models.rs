@@ -313,6 +313,10 @@ impl Vpc {
         }
     }
 
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 2] = [("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)")];
+
     /// The fields AWS assigns when it creates a `Vpc`, naming it: a model
     /// that holds one names a `Vpc` that exists, so `save()` refuses to
     /// create it (see [`Self::assigned_fields`]).
@@ -2139,6 +2143,10 @@ impl Instance {
         }
     }
 
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 15] = [("capacity_reservation_specification", "change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)"), ("cpu_options", "change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with AssociateIamInstanceProfile or ReplaceIamInstanceProfileAssociation (botocraft has no call for it yet)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)"), ("metadata_options", "change it with ModifyInstanceMetadataOptions (botocraft has no call for it yet)"), ("monitoring", "change it with MonitorInstances or UnmonitorInstances (botocraft has no call for it yet)"), ("network_performance_options", "change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)"), ("placement", "change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)"), ("private_dns_name_options", "change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")];
+
     /// The fields AWS assigns when it creates a `Instance`, naming it: a model
     /// that holds one names a `Instance` that exists, so `save()` refuses to
     /// create it (see [`Self::assigned_fields`]).
@@ -2993,6 +3001,10 @@ impl Ami {
         }
     }
 
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 5] = [("deprecation_time", "change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)"), ("deregistration_protection", "change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)"), ("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)"), ("imds_support", "change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)"), ("public", "change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)")];
+
     /// The fields AWS assigns when it creates a `Ami`, naming it: a model
     /// that holds one names a `Ami` that exists, so `save()` refuses to
     /// create it (see [`Self::assigned_fields`]).
@@ -3542,6 +3554,10 @@ impl InternetGateway {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("attachments", "change it with `internet_gateway.attach(vpc_id)` or `.detach(vpc_id)` (AttachInternetGateway, DetachInternetGateway)")];
 
     /// The fields AWS assigns when it creates a `InternetGateway`, naming it: a model
     /// that holds one names a `InternetGateway` that exists, so `save()` refuses to
@@ -4154,6 +4170,10 @@ impl RouteTable {
         }
     }
 
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 3] = [("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("propagating_vgws", "change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")];
+
     /// The fields AWS assigns when it creates a `RouteTable`, naming it: a model
     /// that holds one names a `RouteTable` that exists, so `save()` refuses to
     /// create it (see [`Self::assigned_fields`]).
@@ -4611,6 +4631,10 @@ impl NatGateway {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("nat_gateway_addresses", "change it with `NatGateway::objects().associate_address(nat_gateway_id, allocation_ids)` or `.disassociate_address(nat_gateway_id, association_ids)` (AssociateNatGatewayAddress, DisassociateNatGatewayAddress)")];
 
     /// The fields AWS assigns when it creates a `NatGateway`, naming it: a model
     /// that holds one names a `NatGateway` that exists, so `save()` refuses to
@@ -5294,6 +5318,10 @@ impl Address {
         }
     }
 
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 3] = [("instance_id", "change it with `address.associate().instance_id(..)` or `address.disassociate()` (AssociateAddress, DisassociateAddress)"), ("network_interface_id", "change it with `address.associate().network_interface_id(..)` or `address.disassociate()` (AssociateAddress, DisassociateAddress)"), ("private_ip_address", "change it with `address.associate().network_interface_id(..).private_ip_address(..)` (AssociateAddress)")];
+
     /// The fields AWS assigns when it creates a `Address`, naming it: a model
     /// that holds one names a `Address` that exists, so `save()` refuses to
     /// create it (see [`Self::assigned_fields`]).
@@ -5836,6 +5864,10 @@ impl Volume {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("attachments", "attach it with `Volume::objects().attach(..)` and detach it with `.detach(..)` (AttachVolume, DetachVolume)")];
 
     /// The fields AWS assigns when it creates a `Volume`, naming it: a model
     /// that holds one names a `Volume` that exists, so `save()` refuses to
@@ -6560,6 +6592,10 @@ impl Snapshot {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("storage_tier", "change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)")];
 
     /// The fields AWS assigns when it creates a `Snapshot`, naming it: a model
     /// that holds one names a `Snapshot` that exists, so `save()` refuses to
@@ -7632,6 +7668,10 @@ impl LaunchTemplate {
         }
     }
 
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 2] = [("default_version_number", "change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)"), ("launch_template_data", "a template's data is its versions': save a new `LaunchTemplateVersion` with this template's `launch_template_id` and the new data (CreateLaunchTemplateVersion), then make it the default with `LaunchTemplate::objects().set_default_version(..)`")];
+
     /// The fields AWS assigns when it creates a `LaunchTemplate`, naming it: a model
     /// that holds one names a `LaunchTemplate` that exists, so `save()` refuses to
     /// create it (see [`Self::assigned_fields`]).
@@ -8070,6 +8110,10 @@ impl LaunchTemplateVersion {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("default_version", "make it the default with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate); a new version is not the default")];
 
     /// The fields AWS assigns when it creates a `LaunchTemplateVersion`, naming it: a model
     /// that holds one names a `LaunchTemplateVersion` that exists, so `save()` refuses to
@@ -8569,6 +8613,10 @@ impl NetworkInterface {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 4] = [("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)")];
 
     /// The fields AWS assigns when it creates a `NetworkInterface`, naming it: a model
     /// that holds one names a `NetworkInterface` that exists, so `save()` refuses to
@@ -9331,6 +9379,10 @@ impl NetworkAcl {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 2] = [("associations", "change it with `NetworkAcl::objects().replace_association(..)` (ReplaceNetworkAclAssociation)"), ("entries", "change it with `NetworkAcl::objects().create_entry(..)`, `.replace_entry(..)` or `.delete_entry(..)` (CreateNetworkAclEntry, ReplaceNetworkAclEntry, DeleteNetworkAclEntry)")];
 
     /// The fields AWS assigns when it creates a `NetworkAcl`, naming it: a model
     /// that holds one names a `NetworkAcl` that exists, so `save()` refuses to
@@ -11184,6 +11236,10 @@ impl VpnGateway {
         }
     }
 
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("vpc_attachments", "change it with `VpnGateway::objects().attach(..)` or `.detach(..)` (AttachVpnGateway, DetachVpnGateway)")];
+
     /// The fields AWS assigns when it creates a `VpnGateway`, naming it: a model
     /// that holds one names a `VpnGateway` that exists, so `save()` refuses to
     /// create it (see [`Self::assigned_fields`]).
@@ -11687,6 +11743,10 @@ impl VpcPeeringConnection {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 2] = [("accepter_vpc_info", "its peering options change with `VpcPeeringConnection::objects().modify_options(..)` (ModifyVpcPeeringConnectionOptions); the VPCs cannot change"), ("requester_vpc_info", "its peering options change with `VpcPeeringConnection::objects().modify_options(..)` (ModifyVpcPeeringConnectionOptions); the VPCs cannot change")];
 
     /// The fields AWS assigns when it creates a `VpcPeeringConnection`, naming it: a model
     /// that holds one names a `VpcPeeringConnection` that exists, so `save()` refuses to
@@ -12345,6 +12405,10 @@ impl VpcEndpoint {
         }
     }
 
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 7] = [("dns_options", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).dns_options(..)` (ModifyVpcEndpoint)"), ("groups", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_security_group_ids(..)` / `.remove_security_group_ids(..)` (ModifyVpcEndpoint)"), ("ip_address_type", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).ip_address_type(..)` (ModifyVpcEndpoint)"), ("policy_document", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).policy_document(..)` (ModifyVpcEndpoint)"), ("private_dns_enabled", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).private_dns_enabled(..)` (ModifyVpcEndpoint)"), ("route_table_ids", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_route_table_ids(..)` / `.remove_route_table_ids(..)` (ModifyVpcEndpoint)"), ("subnet_ids", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_subnet_ids(..)` / `.remove_subnet_ids(..)` (ModifyVpcEndpoint)")];
+
     /// The fields AWS assigns when it creates a `VpcEndpoint`, naming it: a model
     /// that holds one names a `VpcEndpoint` that exists, so `save()` refuses to
     /// create it (see [`Self::assigned_fields`]).
@@ -12819,6 +12883,10 @@ impl VpnConnection {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 4] = [("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("routes", "change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")];
 
     /// The fields AWS assigns when it creates a `VpnConnection`, naming it: a model
     /// that holds one names a `VpnConnection` that exists, so `save()` refuses to

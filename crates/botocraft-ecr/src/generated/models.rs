@@ -376,6 +376,10 @@ impl Repository {
         }
     }
 
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("image_scanning_configuration", "change it with `Repository::objects().put_image_scanning_configuration(repository_name, configuration)` (PutImageScanningConfiguration)")];
+
     /// The fields AWS assigns when it creates a `Repository`, naming it: a model
     /// that holds one names a `Repository` that exists, so `save()` refuses to
     /// create it (see [`Self::assigned_fields`]).

@@ -82,8 +82,7 @@ pub enum Error {
         message: String,
         /// The request id.
         request_id: Option<String>,
-        /// The HTTP status code (0 for a failure no HTTP response gave: a
-        /// waiter's `failure` acceptor).
+        /// The HTTP status code (0 when no HTTP status applies).
         status: u16,
     },
     /// A waiter reached one of its failure states: what it waited for will
@@ -170,8 +169,9 @@ pub enum Error {
         operation: String,
         /// The identifiers (ARNs or ids) of what was done.
         done: Vec<String>,
-        /// Why the rest was not done: [`Error::Service`] or
-        /// [`Error::NotFound`] values, one per failure AWS reported.
+        /// Why the rest was not done: the per-key failures AWS reported
+        /// ([`Error::Service`], [`Error::NotFound`]), or the error of the
+        /// call that failed after the others succeeded.
         failures: Vec<Error>,
     },
     /// The response could not be understood.
@@ -205,7 +205,6 @@ fn fmt_suffix(code: Option<&str>, message: Option<&str>) -> String {
     }
 }
 
-/// `; last failure: ..`, when a timeout cut retries short.
 /// `calling DescribeInstances`, or for a waiter that knows what it waited
 /// on, `waiting for Instance "i-0abc" (polling DescribeInstances)`.
 fn fmt_timed_out(operation: &str, waited_on: Option<&str>) -> String {
@@ -215,14 +214,15 @@ fn fmt_timed_out(operation: &str, waited_on: Option<&str>) -> String {
     }
 }
 
+/// `; last failure: ..`, when a timeout cut retries short.
 fn fmt_last_failure(last: Option<&str>) -> String {
     last.map(|l| format!("; last failure: {l}"))
         .unwrap_or_default()
 }
 
 /// ` (HTTP 400)`; nothing for a failure no HTTP error status gave (status
-/// 0: a waiter's failure acceptor; 2xx: one key's failure listed in a
-/// successful answer, which " (HTTP 200)" would only confuse).
+/// 0; 2xx: one key's failure listed in a successful answer, which
+/// " (HTTP 200)" would only confuse).
 /// ` (HTTP 503)` after a code, unless the status says nothing more (a 2xx,
 /// none, or a code that is the status: `Http500`).
 fn fmt_status(code: &str, status: u16) -> String {

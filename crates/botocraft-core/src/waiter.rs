@@ -434,7 +434,8 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
 
     /// Runs the waiter like [`Waiter::send`], but reports a success decided
     /// on a failed poll (e.g. an `error` acceptor with state `success`) as
-    /// [`WaitOutcome::Error`] instead of `Err`.
+    /// [`WaitOutcome::Error`], holding that error, where `send` answers an
+    /// empty `Ok(O::default())`.
     ///
     /// ```
     /// # mod botocraft { pub(crate) use ::botocraft_core as core; }

@@ -309,7 +309,8 @@ impl AwsSessionBuilder {
     /// The transport (default [`HyperTransport`]). The session's
     /// connection settings ([`allow_insecure_http`](Self::allow_insecure_http),
     /// [`ca_bundle`](Self::ca_bundle), [`proxy`](Self::proxy), the connect
-    /// and read timeouts) configure the transport it builds itself, so they
+    /// and read timeouts, [`max_response_bytes`](Self::max_response_bytes))
+    /// configure the transport it builds itself, so they
     /// do not reach one given here: configure it with
     /// [`HyperTransport::builder`], or keep the session's and wrap it with
     /// [`wrap_transport`](Self::wrap_transport).
@@ -431,8 +432,9 @@ impl AwsSessionBuilder {
         self
     }
 
-    /// Builds the session. Reads the shared config files but performs no
-    /// other I/O: credentials are resolved on the first request.
+    /// Builds the session. Reads the shared config files and any CA bundle
+    /// configured, nothing else: credentials are resolved on the first
+    /// request.
     pub fn build(self) -> Result<AwsSession> {
         let env = self.env.unwrap_or_default();
         let files = ProfileFiles::load(&env)?;

@@ -20,8 +20,9 @@ use crate::proxy::{Connector, ProxyConfig};
 ///
 /// The request has an absolute URI and is already signed; a transport does
 /// not sign, retry or interpret the response. Failures are
-/// [`Error::Transport`] (I/O) or [`Error::Timeout`] (`Connect`, `Read` or
-/// `Attempt`).
+/// [`Error::Transport`] (I/O), [`Error::Timeout`] (`Connect`, `Read` or
+/// `Attempt`), or, for a body past [`HyperTransport`]'s size limit,
+/// [`Error::Deserialize`].
 ///
 /// A transport implements [`send`](Self::send). A session with an attempt
 /// timeout calls [`send_with_timeout`](Self::send_with_timeout), whose
@@ -149,7 +150,8 @@ pub fn is_loopback_host(host: &str) -> bool {
 /// because it behaves the same everywhere, including minimal container images
 /// (scratch, distroless) that ship no CA bundle, which is where ECS workloads
 /// typically run, and it needs no file-system access at start-up. Certificate
-/// verification is always on.
+/// verification is on unless `danger_accept_invalid_certs` turns it off
+/// (for tests).
 ///
 /// Plain `http://` is only allowed to loopback hosts (`localhost`,
 /// `127.0.0.0/8`, `::1`, e.g. LocalStack or moto) unless

@@ -79,8 +79,9 @@
 //! with [`QuerySet::described`], as in
 //! `QuerySet::described(qs.into_iter().take(3).collect())`.)
 //!
-//! Text lookups stringify numbers and bools. Type mismatches never error and
-//! never panic: they simply do not match. Invalid operands (a non-array for
+//! Text lookups stringify numbers and bools. Apart from the timestamp and
+//! structure checks above, type mismatches never error and never panic: they
+//! simply do not match. Invalid operands (a non-array for
 //! `in`, a non-bool for `isnull`, a bad regular expression, …) are
 //! [`Error::Validation`], reported even when the
 //! QuerySet is empty.

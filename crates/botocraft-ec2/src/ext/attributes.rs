@@ -2,8 +2,8 @@
 //! in the definitions): AWS has no update operation for them, only a
 //! `Modify*Attribute` call that takes one attribute at a time. The
 //! definitions' `track` fields are sent here, each through its own call,
-//! after every one of them has been checked: a save is sent whole or not at
-//! all.
+//! after every one of them has been checked: an invalid edit sends nothing,
+//! but a call that fails after earlier ones leaves those applied.
 
 use botocraft_core::{Error, Result};
 

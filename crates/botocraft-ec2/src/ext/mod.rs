@@ -281,9 +281,10 @@ impl AmiManager {
     }
 
     /// The images among `ids` that are still registered (and visible to the
-    /// account), described; the others are left out. `get_many` refuses an
-    /// id that is gone, which an instance's or a template's image often
-    /// is: this asks by the `image-id` filter, which leaves it out instead.
+    /// account), described; the others are left out. `get` and
+    /// `list().image_ids(..)` fail the whole call on an id that is gone,
+    /// which an instance's or a template's image often is: this asks by the
+    /// `image-id` filter, which leaves it out instead.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn registered(
         &self,

@@ -353,7 +353,7 @@ impl EcrImage {
 }
 
 impl EcrImageManager {
-    /// The image an [`EcrImageKey`] names (`BatchGetImage` by digest in its
+    /// The image an [`EcrImageKey`] names (`DescribeImages` by digest in its
     /// repository): a model's `pk()`, or a key read back from its text
     /// (`"team/web/sha256:..".parse::<EcrImageKey>()?`), fetched again.
     #[cfg_attr(not(debug_assertions), inline)]

@@ -2586,7 +2586,7 @@ impl EcrImageManager {
         EcrImageList::new(self.clone(), input, key)
     }
 
-    /// Creates or tags an image from a manifest (`PutImage`) and returns the manifest record; `.fetch()` returns the image instead.
+    /// Creates or tags an image from a manifest (`PutImage`) and returns the manifest record; `EcrImage::objects().put(..)` returns the image instead.
     ///
     /// Creates or updates the image manifest and tags associated with an image.
     #[cfg_attr(not(debug_assertions), inline)]

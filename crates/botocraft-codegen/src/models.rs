@@ -844,14 +844,7 @@ impl<'a> Emitter<'a> {
                 },
             );
             if !model.changed_by.is_empty() {
-                let hints: Vec<String> = model
-                    .changed_by
-                    .iter()
-                    .map(|(wire, how)| {
-                        let f = self.field(fields, wire, &format!("{name}.changed_by"))?;
-                        Ok(format!("({:?}, {how:?})", names::bare(&f.ident)))
-                    })
-                    .collect::<Result<_, String>>()?;
+                let hints = self.changed_by_hints(name, model, fields)?;
                 let _ = writeln!(
                     out,
                     "    /// The fields other operations change, each with how: `save()`\n    /// refuses an edit to one with that hint rather than drop it.\n    pub const CHANGED_BY: [(&'static str, &'static str); {}] = [{}];\n",
@@ -1031,11 +1024,7 @@ impl<'a> Emitter<'a> {
                 _ => (Vec::new(), String::new()),
             };
             // Fields other operations change: each with how to change it.
-            let mut hints: Vec<String> = Vec::new();
-            for (wire, how_else) in &model.changed_by {
-                let f = self.field(fields, wire, &format!("{name}.changed_by"))?;
-                hints.push(format!("({:?}, {how_else:?})", names::bare(&f.ident)));
-            }
+            let mut hints = self.changed_by_hints(name, model, fields)?;
             for field in &elsewhere {
                 if !hints.iter().any(|h| h.starts_with(&format!("({field},"))) {
                     hints.push(format!("({field}, {hint:?})"));
@@ -2899,7 +2888,13 @@ impl<'a> Emitter<'a> {
                 .watched_fixed(name, model, &self.model_fields(model))?
                 .is_empty()
         {
-            format!("\n        let fixed = model.changed_fixed_fields();\n        if !fixed.is_empty() {{\n            request.error = Some(botocraft_core::baseline::fixed_edit_error({name:?}, &fixed, &{name}::IDENTITY, \"{op} cannot change it\"));\n        }}", op = m.def.operation)
+            // With the hints save() gives for what other calls change.
+            let error = if model.changed_by.is_empty() {
+                format!("botocraft_core::baseline::fixed_edit_error({name:?}, &fixed, &{name}::IDENTITY, \"{op} cannot change it\")", op = m.def.operation)
+            } else {
+                format!("botocraft_core::baseline::fixed_edit_error_by({name:?}, &fixed, &{name}::IDENTITY, \"{op} cannot change it\", &{name}::CHANGED_BY)", op = m.def.operation)
+            };
+            format!("\n        let fixed = model.changed_fixed_fields();\n        if !fixed.is_empty() {{\n            request.error = Some({error});\n        }}")
         } else {
             String::new()
         };
@@ -3194,6 +3189,24 @@ impl<'a> Emitter<'a> {
         let mut s = self.warning_log(m)?;
         s.push_str(&self.failures_only(m, skip_missing)?);
         Ok(s)
+    }
+
+    /// `("field", "how to change it")` Rust literals of the model's
+    /// `changed_by`, as `save()`'s refusal and `CHANGED_BY` list them.
+    fn changed_by_hints(
+        &self,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<Vec<String>, String> {
+        model
+            .changed_by
+            .iter()
+            .map(|(wire, how)| {
+                let f = self.field(fields, wire, &format!("{name}.changed_by"))?;
+                Ok(format!("({:?}, {how:?})", names::bare(&f.ident)))
+            })
+            .collect()
     }
 
     /// For an EC2 `get_many`, the check that every id asked for was

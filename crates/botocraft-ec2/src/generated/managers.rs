@@ -16610,11 +16610,12 @@ impl VolumeManager {
         }
         let fixed = model.changed_fixed_fields();
         if !fixed.is_empty() {
-            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+            request.error = Some(botocraft_core::baseline::fixed_edit_error_by(
                 "Volume",
                 &fixed,
                 &Volume::IDENTITY,
                 "ModifyVolume cannot change it",
+                &Volume::CHANGED_BY,
             ));
         }
         request

@@ -158,11 +158,12 @@ impl RepositoryManager {
         let mut request = RepositoryUpdate::new(self.clone(), input, key);
         let fixed = model.changed_fixed_fields();
         if !fixed.is_empty() {
-            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+            request.error = Some(botocraft_core::baseline::fixed_edit_error_by(
                 "Repository",
                 &fixed,
                 &Repository::IDENTITY,
                 "PutImageTagMutability cannot change it",
+                &Repository::CHANGED_BY,
             ));
         }
         request

@@ -425,15 +425,6 @@ async fn page_sizes_out_of_range_are_refused() {
     f.nothing_sent();
 }
 
-fn ecr_fx(exchanges: serde_json::Value) -> Fx {
-    Fx::new(
-        botocraft_transport::FixtureTransport::from_value(
-            serde_json::json!({ "exchanges": exchanges }),
-        )
-        .unwrap(),
-    )
-}
-
 fn tags(range: std::ops::Range<usize>) -> Vec<serde_json::Value> {
     range
         .map(|i| serde_json::json!({"imageTag": format!("t{i}")}))
@@ -446,7 +437,7 @@ fn failure(tag: &str, code: &str) -> serde_json::Value {
 
 #[tokio::test]
 async fn delete_many_sends_at_most_100_ids_a_call_and_merges_the_answers() {
-    let f = ecr_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "BatchDeleteImage",
          "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
          "response": {"body": {"imageIds": tags(0..100), "failures": []}}},
@@ -479,7 +470,7 @@ async fn delete_many_sends_at_most_100_ids_a_call_and_merges_the_answers() {
 /// lost behind the second's answer, or behind a later call's error).
 #[tokio::test]
 async fn delete_many_reports_every_batch_failure_and_every_deleted_image() {
-    let f = ecr_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "BatchDeleteImage",
          "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
          "response": {"body": {"imageIds": tags(0..99), "failures": [failure("t99", "ImageNotFound")]}}},
@@ -530,7 +521,7 @@ async fn delete_many_reports_every_batch_failure_and_every_deleted_image() {
 /// Nothing deleted, one failure in each batch: both failures, none done.
 #[tokio::test]
 async fn delete_many_of_nothing_deleted_keeps_every_failure() {
-    let f = ecr_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "BatchDeleteImage",
          "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
          "response": {"body": {"imageIds": [], "failures": [failure("t0", "ImageNotFound")]}}},
@@ -560,7 +551,7 @@ async fn delete_many_of_nothing_deleted_keeps_every_failure() {
 
 #[tokio::test]
 async fn delete_many_failing_after_a_first_batch_is_partial() {
-    let f = ecr_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "BatchDeleteImage",
          "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100)}},
          "response": {"body": {"imageIds": tags(0..99), "failures": [failure("t99", "ImageNotFound")]}}},
@@ -596,7 +587,7 @@ async fn delete_many_failing_after_a_first_batch_is_partial() {
 #[tokio::test]
 async fn get_manifests_sends_at_most_100_ids_a_call() {
     let image = |i: usize| serde_json::json!({"repositoryName": "web", "imageId": {"imageTag": format!("t{i}")}, "imageManifest": format!("m{i}")});
-    let f = ecr_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "BatchGetImage",
          "request": {"body": {"repositoryName": "web", "imageIds": tags(0..100), "acceptedMediaTypes": MEDIA_TYPES}},
          "response": {"body": {"images": (0..100).map(image).collect::<Vec<_>>(), "failures": []}}},
@@ -623,7 +614,7 @@ async fn get_manifests_sends_at_most_100_ids_a_call() {
 
 #[tokio::test]
 async fn get_many_not_found_names_the_missing_image() {
-    let f = ecr_fx(serde_json::json!([{
+    let f = fx_exchanges(serde_json::json!([{
         "operation": "DescribeImages",
         "request": {"body": {"repositoryName": "team/web", "imageIds": [{"imageTag": "v1"}, {"imageTag": "nope"}]}},
         "response": {"status": 400, "headers": {"content-type": "application/x-amz-json-1.1"}, "body": {
@@ -666,7 +657,7 @@ fn fetched_image(session: &botocraft_core::SharedSession) -> EcrImage {
 #[tokio::test]
 async fn manifest_accepts_every_manifest_type() {
     let index = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
-    let f = ecr_fx(serde_json::json!([{
+    let f = fx_exchanges(serde_json::json!([{
         "operation": "BatchGetImage",
         "request": {"body": {"repositoryName": "web", "imageIds": [{"imageDigest": D1}], "acceptedMediaTypes": MEDIA_TYPES}},
         "response": {"body": {"images": [{"repositoryName": "web", "imageId": {"imageDigest": D1}, "imageManifest": index, "imageManifestMediaType": "application/vnd.oci.image.index.v1+json"}], "failures": []}}
@@ -678,7 +669,7 @@ async fn manifest_accepts_every_manifest_type() {
 
 #[tokio::test]
 async fn manifest_failure_is_a_typed_error() {
-    let f = ecr_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "BatchGetImage",
          "response": {"body": {"images": [], "failures": [{"imageId": {"imageDigest": D1}, "failureCode": "UnsupportedImageType", "failureReason": "unsupported"}]}}},
         {"operation": "BatchGetImage",
@@ -698,7 +689,7 @@ async fn manifest_failure_is_a_typed_error() {
 /// image silently left out of the manifests.
 #[tokio::test]
 async fn get_manifests_failure_other_than_missing_is_an_error() {
-    let f = ecr_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "BatchGetImage",
          "request": {"body": {"repositoryName": "web", "imageIds": [{"imageDigest": D1}], "acceptedMediaTypes": MEDIA_TYPES}},
          "response": {"body": {"images": [], "failures": [{"imageId": {"imageDigest": D1}, "failureCode": "UnsupportedImageType", "failureReason": "unsupported"}]}}}

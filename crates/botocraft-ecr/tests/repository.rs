@@ -480,18 +480,9 @@ async fn save_refuses_to_create_a_repository_read_back_from_json() {
     );
 }
 
-fn ecr_fx(exchanges: serde_json::Value) -> Fx {
-    Fx::new(
-        botocraft_transport::FixtureTransport::from_value(
-            serde_json::json!({ "exchanges": exchanges }),
-        )
-        .unwrap(),
-    )
-}
-
 #[tokio::test]
 async fn get_many_not_found_names_the_missing_repository() {
-    let f = ecr_fx(serde_json::json!([{
+    let f = fx_exchanges(serde_json::json!([{
         "operation": "DescribeRepositories",
         "request": {"body": {"repositoryNames": ["team/web", "nope"]}},
         "response": {"status": 400, "headers": {"content-type": "application/x-amz-json-1.1"}, "body": {

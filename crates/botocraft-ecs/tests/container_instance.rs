@@ -171,15 +171,6 @@ async fn relations_with_missing_links() {
         .is_none());
 }
 
-fn ecs_fx(exchanges: serde_json::Value) -> Fx {
-    Fx::new(
-        botocraft_transport::FixtureTransport::from_value(
-            serde_json::json!({ "exchanges": exchanges }),
-        )
-        .unwrap(),
-    )
-}
-
 fn ci_arn(i: usize) -> String {
     format!("arn:aws:ecs:us-east-1:123456789012:container-instance/c1/{i:032x}")
 }
@@ -190,7 +181,7 @@ fn ci_arn(i: usize) -> String {
 async fn update_state_drains_ten_instances_a_call() {
     let arns: Vec<String> = (0..12).map(ci_arn).collect();
     let answer = |range: std::ops::Range<usize>| serde_json::json!({"containerInstances": range.map(|i| serde_json::json!({"containerInstanceArn": ci_arn(i), "status": "DRAINING"})).collect::<Vec<_>>(), "failures": []});
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "UpdateContainerInstancesState",
          "request": {"body": {"cluster": "c1", "containerInstances": arns[..10], "status": "DRAINING"}},
          "response": {"body": answer(0..10)}},
@@ -211,7 +202,7 @@ async fn update_state_drains_ten_instances_a_call() {
 #[tokio::test]
 async fn deregister_proxy_sends_the_cluster_and_force() {
     let arn = ci_arn(1);
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "DeregisterContainerInstance",
          "request": {"body": {"cluster": "c1", "containerInstance": arn, "force": true}},
          "response": {"body": {"containerInstance": {"containerInstanceArn": arn, "status": "INACTIVE"}}}}

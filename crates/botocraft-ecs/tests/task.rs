@@ -371,20 +371,11 @@ async fn save_refuses_to_run_a_task_read_back_from_json() {
     assert_eq!(f.operations(), ["DescribeTasks"]);
 }
 
-fn ecs_fx(exchanges: serde_json::Value) -> Fx {
-    Fx::new(
-        botocraft_transport::FixtureTransport::from_value(
-            serde_json::json!({ "exchanges": exchanges }),
-        )
-        .unwrap(),
-    )
-}
-
 /// RunTask answering with no task and no failure: a create is never "not
 /// found", and nothing was started.
 #[tokio::test]
 async fn save_of_a_task_aws_does_not_start_is_nothing_done() {
-    let f = ecs_fx(serde_json::json!([{
+    let f = fx_exchanges(serde_json::json!([{
         "operation": "RunTask",
         "response": {"body": {"tasks": [], "failures": []}}
     }]));
@@ -414,7 +405,7 @@ async fn save_of_a_task_aws_does_not_start_is_nothing_done() {
 async fn run_missing_failure_is_reported() {
     let arn = "arn:aws:ecs:us-east-1:123456789012:task/c1/0a1b2c3d4e5f60718293a4b5c6d7e8f9";
     let ci = "arn:aws:ecs:us-east-1:123456789012:container-instance/c1/ab12";
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "RunTask",
          "response": {"body": {"tasks": [], "failures": [{"arn": ci, "reason": "MISSING"}]}}},
         {"operation": "RunTask",
@@ -453,7 +444,7 @@ async fn run_missing_failure_is_reported() {
 #[tokio::test]
 async fn run_starting_fewer_than_count_without_failures_is_partial() {
     let arn = "arn:aws:ecs:us-east-1:123456789012:task/c1/0a1b2c3d4e5f60718293a4b5c6d7e8f9";
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "RunTask",
          "response": {"body": {"tasks": [{"taskArn": arn, "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/c1"}], "failures": []}}},
         {"operation": "RunTask",

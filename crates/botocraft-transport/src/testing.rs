@@ -120,6 +120,18 @@ pub fn fx(name: &str) -> Fx {
     Fx::new(fixture)
 }
 
+/// Builds a session (as [`fx`]) that replays `exchanges`, written in the
+/// test itself: a JSON array of a fixture file's `exchanges`.
+///
+/// # Panics
+///
+/// When `exchanges` is not a fixture's list of exchanges.
+pub fn fx_exchanges(exchanges: serde_json::Value) -> Fx {
+    let fixture = FixtureTransport::from_value(serde_json::json!({ "exchanges": exchanges }))
+        .unwrap_or_else(|e| panic!("inline fixture: {e}"));
+    Fx::new(fixture)
+}
+
 impl Fx {
     /// Builds a session (us-east-1, static credentials, one attempt) over
     /// `fixture`.

@@ -840,7 +840,7 @@ impl<'a> Emitter<'a> {
                 apart_fn = if apart.is_empty() {
                     String::new()
                 } else {
-                    format!("\n    /// Edited fields `save()` sends with their own call ({apart_op}).\n    #[inline]\n    fn changed_saved_apart(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => {{ let mut apart = botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()); apart.retain(|f| [{apart_list}].contains(f)); apart }}\n            None => Vec::new(),\n        }}\n    }}\n")
+                    format!("\n    /// Edited fields `save()` sends with their own call ({apart_op}).\n    #[inline]\n    pub(crate) fn changed_saved_apart(&self) -> Vec<&'static str> {{\n        match self._state.baseline() {{\n            Some(b) => {{ let mut apart = botocraft_core::baseline::changed_from(Some(b), {offset}, &Self::FIXED, self.fixed_fingerprints()); apart.retain(|f| [{apart_list}].contains(f)); apart }}\n            None => Vec::new(),\n        }}\n    }}\n")
                 },
             );
             if !model.changed_by.is_empty() {
@@ -1135,7 +1135,7 @@ impl<'a> Emitter<'a> {
                 ""
             };
             format!(
-                "if sent_update {{ match manager.update(self).send().await {{ Ok(fresh) => fresh, Err(e) => match sent_apart {{ Some(mut kept) => {{ let unsent = self.changed_fields(); {keep}{keep_snapshot}let id = kept.pk().map(|k| k.to_string()).unwrap_or_default(); *self = kept; return Err(botocraft_core::baseline::saved_but(super::SERVICE.name, {name:?}, {apart_op:?}, &id, &[{apart_list}], &unsent, e)); }} None => return Err(e), }} }} }} else {{ sent_apart.unwrap_or_else(|| self.clone()) }}"
+                "if sent_update {{ match manager.update_leaving_apart(self).send().await {{ Ok(fresh) => fresh, Err(e) => match sent_apart {{ Some(mut kept) => {{ let unsent = self.changed_fields(); {keep}{keep_snapshot}let id = kept.pk().map(|k| k.to_string()).unwrap_or_default(); *self = kept; return Err(botocraft_core::baseline::saved_but(super::SERVICE.name, {name:?}, {apart_op:?}, &id, &[{apart_list}], &unsent, e)); }} None => return Err(e), }} }} }} else {{ sent_apart.unwrap_or_else(|| self.clone()) }}"
             )
         } else if has_update {
             "if sent_update { manager.update(self).send().await? } else { self.clone() }"
@@ -2907,10 +2907,35 @@ impl<'a> Emitter<'a> {
         } else {
             format!("{}::new(self.clone(), input, key)", m.builder)
         };
+        // An update of a fetched model whose save() sends some edits with a
+        // call of their own refuses them, rather than succeed without them;
+        // save() builds its update with the unrefusing twin.
+        let apart_proxy = model.save_also.as_ref().filter(|_| takes_model);
+        let fn_name = match apart_proxy {
+            Some(also) => {
+                let call = model
+                    .proxies
+                    .iter()
+                    .find(|c| c.name == also.proxy)
+                    .ok_or(format!("{name}.save_also: no proxy {}", also.proxy))?;
+                let (_, def) = self.target_method(name, &call.method)?;
+                let _ = writeln!(
+                    out,
+                    "    ///\n    /// For a model that came from AWS, an edit of a field `save()` sends with\n    /// {apart_op} is refused: [`Error::Validation`], nothing sent.\n    pub fn {m_name}(&self, model: &{name}) -> {builder} {{\n        let mut request = self.{m_name}_leaving_apart(model);\n        let apart = model.changed_saved_apart();\n        if request.error.is_none() && !apart.is_empty() {{\n            request.error = Some(botocraft_core::baseline::sent_apart_error({name:?}, &apart, {op:?}, {apart_op:?}, {proxy:?}));\n        }}\n        request\n    }}\n\n    /// [`Self::{m_name}`] without its refusal of the edits `save()` sends apart.",
+                    apart_op = def.operation,
+                    m_name = m.name,
+                    builder = m.builder,
+                    op = m.def.operation,
+                    proxy = also.proxy,
+                );
+                format!("{}_leaving_apart", m.name)
+            }
+            None => m.name.to_string(),
+        };
         let _ = writeln!(
             out,
-            "    pub fn {}(&self, {}) -> {} {{\n{key_stmt}        let key: String = {key};\n{body}        {finish}\n    }}\n",
-            m.name,
+            "    {}fn {fn_name}(&self, {}) -> {} {{\n{key_stmt}        let key: String = {key};\n{body}        {finish}\n    }}\n",
+            if apart_proxy.is_some() { "pub(crate) " } else { "pub " },
             params.join(", "),
             m.builder,
         );

@@ -204,6 +204,44 @@ pub fn fixed_edit_error_by(
     ))
 }
 
+/// The error of a manager's `update(&model)` given a fetched model with
+/// edits its update operation cannot carry but `save()` sends with a call of
+/// their own (`apart_op`, made by the model's `proxy` method): sent without
+/// them, the update would succeed and the edits would be lost.
+///
+/// ```
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::baseline::sent_apart_error;
+///
+/// let err = sent_apart_error(
+///     "Cluster",
+///     &["capacity_providers"],
+///     "UpdateCluster",
+///     "PutClusterCapacityProviders",
+///     "put_capacity_providers",
+/// );
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid input: Cluster::objects().update(..) cannot send `capacity_providers` (UpdateCluster \
+///      does not take it): save() sends it with PutClusterCapacityProviders, as does the model's \
+///      put_capacity_providers(); set it back to update the rest"
+/// );
+/// ```
+pub fn sent_apart_error(
+    kind: &str,
+    changed: &[&str],
+    update_op: &str,
+    apart_op: &str,
+    proxy: &str,
+) -> Error {
+    let it = if changed.len() == 1 { "it" } else { "them" };
+    Error::validation(format!(
+        "{kind}::objects().update(..) cannot send {} ({update_op} does not take {it}): save() sends \
+         {it} with {apart_op}, as does the model's {proxy}(); set {it} back to update the rest",
+        code_list(changed),
+    ))
+}
+
 /// "a" or "an", as `kind` is read aloud (`an Instance`, `a Vpc`).
 fn article(kind: &str) -> &'static str {
     if kind.starts_with(['A', 'E', 'I', 'O', 'U']) {

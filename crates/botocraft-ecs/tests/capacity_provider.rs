@@ -287,3 +287,42 @@ fn managed_instances_provider_is_sent_by_create_and_update() {
         Some("arn:aws:iam::123456789012:role/infra")
     );
 }
+
+/// refreshed() looks a provider up in the cluster it belongs to (a Managed
+/// Instances provider is described only when the call names its cluster);
+/// a provider of no cluster is looked up without one.
+#[tokio::test]
+async fn refreshed_names_the_cluster_of_a_cluster_provider() {
+    let arn = |n: &str| format!("arn:aws:ecs:us-east-1:123456789012:capacity-provider/{n}");
+    let described = |n: &str, cluster: Option<&str>| {
+        let mut cp = json!({"capacityProviderArn": arn(n), "name": n, "status": "ACTIVE"});
+        if let Some(c) = cluster {
+            cp["cluster"] = json!(c);
+        }
+        json!({"capacityProviders": [cp], "failures": []})
+    };
+    let f = fx_exchanges(json!([
+        {"operation": "DescribeCapacityProviders",
+         "request": {"body": {"capacityProviders": [arn("mi")], "cluster": "c1", "include": ["TAGS"]}},
+         "response": {"body": described("mi", Some("c1"))}},
+        {"operation": "DescribeCapacityProviders",
+         "request": {"body": {"capacityProviders": [arn("asg")], "include": ["TAGS"]}},
+         "response": {"body": described("asg", None)}}
+    ]));
+    let in_cluster: CapacityProvider =
+        serde_json::from_value(described("mi", Some("c1"))["capacityProviders"][0].clone())
+            .unwrap();
+    let in_cluster = in_cluster.using(&f.session);
+    assert_eq!(
+        in_cluster.refreshed().await.unwrap().cluster.as_deref(),
+        Some("c1")
+    );
+    let alone: CapacityProvider =
+        serde_json::from_value(described("asg", None)["capacityProviders"][0].clone()).unwrap();
+    let alone = alone.using(&f.session);
+    assert_eq!(
+        alone.refreshed().await.unwrap().name.as_deref(),
+        Some("asg")
+    );
+    f.done();
+}

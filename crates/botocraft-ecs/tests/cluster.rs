@@ -418,15 +418,6 @@ async fn save_refuses_to_clear_service_connect_defaults() {
     assert_eq!(f.operations(), ["DescribeClusters"]);
 }
 
-fn ecs_fx(exchanges: serde_json::Value) -> Fx {
-    Fx::new(
-        botocraft_transport::FixtureTransport::from_value(
-            serde_json::json!({ "exchanges": exchanges }),
-        )
-        .unwrap(),
-    )
-}
-
 const DESCRIBED: &str = "DescribeClusters";
 
 /// The cluster `c1` as DescribeClusters answers it: FARGATE with its default
@@ -445,7 +436,7 @@ fn described_c1() -> serde_json::Value {
 /// call the user did not make.
 #[tokio::test]
 async fn save_puts_capacity_providers_of_a_cluster_without_a_default_strategy() {
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": DESCRIBED,
          "response": {"body": {"clusters": [{"clusterArn": C1, "clusterName": "c1"}], "failures": []}}},
         {"operation": "PutClusterCapacityProviders",
@@ -472,7 +463,7 @@ async fn save_puts_capacity_providers_of_a_cluster_without_a_default_strategy() 
 /// goes with UpdateCluster, after it.
 #[tokio::test]
 async fn save_puts_the_capacity_providers_then_updates_the_cluster() {
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         described_c1(),
         {"operation": "PutClusterCapacityProviders",
          "request": {"body": {"cluster": C1, "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
@@ -514,11 +505,57 @@ async fn save_puts_the_capacity_providers_then_updates_the_cluster() {
     f.done();
 }
 
+/// The manager's update(&model) cannot send capacity-provider edits
+/// (UpdateCluster does not take them): it refuses them, naming the call that
+/// does, instead of updating the settings and dropping them. Without them
+/// it sends the settings edit.
+#[tokio::test]
+async fn manager_update_refuses_capacity_provider_edits_it_cannot_send() {
+    let f = fx_exchanges(serde_json::json!([
+        described_c1(),
+        {"operation": "UpdateCluster",
+         "request": {"body": {"cluster": C1, "settings": [{"name": "containerInsights", "value": "disabled"}]}},
+         "response": {"body": {"cluster": {"clusterArn": C1, "clusterName": "c1",
+             "settings": [{"name": "containerInsights", "value": "disabled"}]}}}}
+    ]));
+    let mut c = get_c1(&f).await;
+    let fetched = c.clone();
+    c.capacity_providers = Some(vec!["FARGATE".into(), "FARGATE_SPOT".into()]);
+    c.settings = Some(vec![ClusterSetting {
+        name: Some(ClusterSettingName::ContainerInsights),
+        value: Some("disabled".into()),
+    }]);
+    let err = Cluster::objects()
+        .using(&f.session)
+        .update(&c)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "invalid input: Cluster::objects().update(..) cannot send `capacity_providers` (UpdateCluster \
+         does not take it): save() sends it with PutClusterCapacityProviders, as does the model's \
+         put_capacity_providers(); set it back to update the rest"
+    );
+    assert_eq!(f.operations(), [DESCRIBED]);
+    c.capacity_providers = fetched.capacity_providers.clone();
+    let updated = Cluster::objects()
+        .using(&f.session)
+        .update(&c)
+        .await
+        .unwrap();
+    assert_eq!(
+        updated.settings.unwrap()[0].value.as_deref(),
+        Some("disabled")
+    );
+    f.done();
+}
+
 /// Only the default strategy edited: PutClusterCapacityProviders alone,
 /// with the unchanged capacity providers, and the model holds its answer.
 #[tokio::test]
 async fn save_puts_an_edited_default_strategy_with_the_providers_it_has() {
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         described_c1(),
         {"operation": "PutClusterCapacityProviders",
          "request": {"body": {"cluster": C1, "capacityProviders": ["FARGATE"],
@@ -555,7 +592,7 @@ async fn save_puts_an_edited_default_strategy_with_the_providers_it_has() {
 /// edit, and save() again sends only UpdateCluster.
 #[tokio::test]
 async fn a_failed_update_after_the_put_is_partial_and_a_retry_sends_the_rest() {
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         described_c1(),
         {"operation": "PutClusterCapacityProviders",
          "request": {"body": {"cluster": C1, "capacityProviders": [],
@@ -619,7 +656,7 @@ async fn a_failed_update_after_the_put_is_partial_and_a_retry_sends_the_rest() {
 /// The proxy sends both fields with PutClusterCapacityProviders by itself too.
 #[tokio::test]
 async fn the_proxy_puts_the_capacity_providers() {
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         described_c1(),
         {"operation": "PutClusterCapacityProviders",
          "request": {"body": {"cluster": C1, "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
@@ -650,7 +687,7 @@ async fn the_proxy_puts_the_capacity_providers() {
 
 #[tokio::test]
 async fn update_settings_sends_update_cluster_settings() {
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": "UpdateClusterSettings",
          "request": {"body": {"cluster": "c1", "settings": [{"name": "containerInsights", "value": "enabled"}]}},
          "response": {"body": {"cluster": {"clusterArn": C1, "clusterName": "c1",
@@ -677,7 +714,7 @@ async fn update_settings_sends_update_cluster_settings() {
 /// list is one.
 #[tokio::test]
 async fn get_answered_without_the_list_is_no_not_found() {
-    let f = ecs_fx(serde_json::json!([
+    let f = fx_exchanges(serde_json::json!([
         {"operation": DESCRIBED, "response": {"body": ""}},
         {"operation": DESCRIBED, "response": {"body": {"clusters": [], "failures": []}}}
     ]));

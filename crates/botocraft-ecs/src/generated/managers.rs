@@ -152,8 +152,28 @@ impl ClusterManager {
     /// Calls `UpdateCluster`.
     ///
     /// Updates the cluster.
+    ///
+    /// For a model that came from AWS, an edit of a field `save()` sends with
+    /// PutClusterCapacityProviders is refused: [`Error::Validation`], nothing sent.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn update(&self, model: &Cluster) -> ClusterUpdate {
+        let mut request = self.update_leaving_apart(model);
+        let apart = model.changed_saved_apart();
+        if request.error.is_none() && !apart.is_empty() {
+            request.error = Some(botocraft_core::baseline::sent_apart_error(
+                "Cluster",
+                &apart,
+                "UpdateCluster",
+                "PutClusterCapacityProviders",
+                "put_capacity_providers",
+            ));
+        }
+        request
+    }
+
+    /// [`Self::update`] without its refusal of the edits `save()` sends apart.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn update_leaving_apart(&self, model: &Cluster) -> ClusterUpdate {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = UpdateClusterRequest::default();

@@ -356,7 +356,7 @@ impl Cluster {
 
     /// Edited fields `save()` sends with their own call (PutClusterCapacityProviders).
     #[inline]
-    fn changed_saved_apart(&self) -> Vec<&'static str> {
+    pub(crate) fn changed_saved_apart(&self) -> Vec<&'static str> {
         match self._state.baseline() {
             Some(b) => {
                 let mut apart = botocraft_core::baseline::changed_from(
@@ -468,7 +468,7 @@ impl Cluster {
         #[allow(unused_mut)]
         let mut fresh = if persisted {
             if sent_update {
-                match manager.update(self).send().await {
+                match manager.update_leaving_apart(self).send().await {
                     Ok(fresh) => fresh,
                     Err(e) => match sent_apart {
                         Some(mut kept) => {
@@ -3052,6 +3052,9 @@ impl CapacityProvider {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
+        if let Some(v) = self.cluster.clone().filter(|v| !v.is_empty()) {
+            request = request.cluster(v);
+        }
         request
     }
 

@@ -280,6 +280,8 @@ pub const TRANSIENT_CODES: &[&str] = &[
     "InternalError",
     "InternalFailure",
     "ServiceUnavailable",
+    // STS, when it cannot reach a web identity's provider: "try again".
+    "IDPCommunicationError",
 ];
 
 /// The underlying cause of a duplicated [`Error::Transport`], kept as its

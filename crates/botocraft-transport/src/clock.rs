@@ -47,11 +47,18 @@ impl SigningClock {
         }
     }
 
-    /// When `response` rejects a request for its time (a code of
-    /// [`CLOCK_SKEW_CODES`]) and its `Date` is more than [`MAX_CLOCK_SKEW`]
-    /// from the signing clock, takes the server's time from now on and
-    /// returns true: the request is worth signing and sending again.
-    pub(crate) fn correct(&self, response: &http::Response<Vec<u8>>) -> bool {
+    /// When `response` rejects a request signed at `signed_at` (on this
+    /// clock) for its time (a code of [`CLOCK_SKEW_CODES`]) and its `Date`
+    /// is more than [`MAX_CLOCK_SKEW`] from `signed_at`, returns true: the
+    /// request is worth signing and sending again. The server's time is taken
+    /// from now on unless the clock already agrees with it: a request signed
+    /// before a concurrent call corrected the clock, or one that waited too
+    /// long to be sent, is resent, not failed.
+    pub(crate) fn correct(
+        &self,
+        response: &http::Response<Vec<u8>>,
+        signed_at: SystemTime,
+    ) -> bool {
         if response.status().as_u16() < 400 {
             return false;
         }
@@ -68,23 +75,29 @@ impl SigningClock {
         else {
             return false;
         };
-        let Some(local_ms) = SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .ok()
-            .and_then(|d| i64::try_from(d.as_millis()).ok())
-        else {
+        let Some(local_ms) = unix_millis(SystemTime::now()) else {
             return false;
         };
-        let offset = server_ms.saturating_sub(local_ms);
-        let current = self.0.load(Ordering::Relaxed);
-        if offset.abs_diff(current) <= MAX_CLOCK_SKEW.as_millis() as u64 {
+        let max_skew = MAX_CLOCK_SKEW.as_millis() as u64;
+        let signed_ms = unix_millis(signed_at).unwrap_or(local_ms);
+        if server_ms.abs_diff(signed_ms) <= max_skew {
             return false;
         }
-        tracing::warn!(
-            offset_seconds = offset / 1000,
-            "this machine's clock is off from AWS's; signing requests with the server's time"
-        );
-        self.0.store(offset, Ordering::Relaxed);
+        let offset = server_ms.saturating_sub(local_ms);
+        let current = self.0.load(Ordering::Relaxed);
+        if offset.abs_diff(current) > max_skew {
+            tracing::warn!(
+                offset_seconds = offset / 1000,
+                "this machine's clock is off from AWS's; signing requests with the server's time"
+            );
+            self.0.store(offset, Ordering::Relaxed);
+        }
         true
     }
+}
+
+/// `time` in milliseconds since the Unix epoch, when it is after it and fits.
+fn unix_millis(time: SystemTime) -> Option<i64> {
+    let since = time.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+    i64::try_from(since.as_millis()).ok()
 }

@@ -40,6 +40,7 @@ pub const CLOCK_SKEW_CODES: &[&str] = &[
     "RequestInTheFuture",
     "InvalidSignatureException",
     "SignatureDoesNotMatch",
+    "AuthFailure",
 ];
 
 /// How far the server's `Date` may be from the signing clock before a
@@ -723,19 +724,26 @@ impl AwsSession {
         let mut attempt = 1u32;
         let mut skew_corrected = false;
         loop {
-            let credentials = self.credentials().await?;
-            let mut request = http::Request::from_parts(clone_parts(&parts), body.clone());
-            let sdk_request = format!("attempt={attempt}; max={}", i.retry.max_attempts);
-            if let Ok(value) = http::HeaderValue::from_str(&sdk_request) {
-                request.headers_mut().insert("amz-sdk-request", value);
-            }
-            signer.sign_at(&mut request, &credentials, self.signing_time())?;
+            // The send token first, then credentials and the signature: a
+            // wait for the rate limiter has no bound, and a request signed
+            // before it could be sent expired, with expired credentials.
             if adaptive {
                 while let Err(wait) = partition.limiter.try_acquire(partition.now()) {
                     tracing::trace!(?wait, "adaptive retry mode: waiting for a send token");
                     tokio::time::sleep(wait).await;
                 }
             }
+            let credentials = self.credentials().await?;
+            let mut request = http::Request::from_parts(clone_parts(&parts), body.clone());
+            let sdk_request = format!(
+                "attempt={attempt}; max={}",
+                i.retry.max_attempts.max(attempt)
+            );
+            if let Ok(value) = http::HeaderValue::from_str(&sdk_request) {
+                request.headers_mut().insert("amz-sdk-request", value);
+            }
+            let signed_at = self.signing_time();
+            signer.sign_at(&mut request, &credentials, signed_at)?;
             let span = tracing::debug_span!(
                 "attempt",
                 attempt,
@@ -769,7 +777,8 @@ impl AwsSession {
             }
             // Once per call: a second rejection after correcting the clock
             // is not about the clock.
-            if !skew_corrected && matches!(&outcome, Ok(r) if self.correct_clock_skew(r)) {
+            if !skew_corrected && matches!(&outcome, Ok(r) if self.correct_clock_skew(r, signed_at))
+            {
                 skew_corrected = true;
                 tracing::debug!(parent: &span, "clock skew: signing again with the server's time");
                 attempt += 1;
@@ -820,8 +829,12 @@ impl AwsSession {
     }
 
     /// See [`SigningClock::correct`].
-    fn correct_clock_skew(&self, response: &http::Response<Vec<u8>>) -> bool {
-        self.inner.clock.correct(response)
+    fn correct_clock_skew(
+        &self,
+        response: &http::Response<Vec<u8>>,
+        signed_at: SystemTime,
+    ) -> bool {
+        self.inner.clock.correct(response, signed_at)
     }
 
     /// The retry quota and rate limiter for calls to `uri`'s endpoint

@@ -1633,6 +1633,58 @@ async fn clock_skew_is_corrected_once_per_call() {
     .await
 }
 
+/// Concurrent calls all signed before the first rejection corrected the
+/// clock: each is resent with the corrected clock, not only the one whose
+/// rejection corrected it (the others found the clock already agreeing with
+/// the server and failed).
+#[tokio::test]
+async fn calls_signed_before_a_concurrent_correction_are_resent() {
+    bounded(async {
+        let server = MockServer::start().await;
+        let format =
+            time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+        // The server's clock is an hour ahead: it refuses requests signed
+        // on this machine's, slowly enough that all are signed first.
+        Mock::given(method("POST"))
+            .respond_with(move |r: &wiremock::Request| {
+                let text = r.headers.get("x-amz-date").unwrap().to_str().unwrap();
+                let signed = time::PrimitiveDateTime::parse(text, &format)
+                    .unwrap()
+                    .assume_utc();
+                let ahead =
+                    signed.unix_timestamp() - time::OffsetDateTime::now_utc().unix_timestamp();
+                if (ahead - 3600).abs() < 60 {
+                    ok(OK_BODY)
+                } else {
+                    rejected_for_time(
+                        "RequestTimeTooSkewed",
+                        date_ahead(Duration::from_secs(3600)),
+                    )
+                    .set_delay(Duration::from_millis(300))
+                }
+            })
+            .mount(&server)
+            .await;
+        let session = builder_for(&server.uri()).max_attempts(1).build().unwrap();
+        let calls = (0..4).map(|_| list_clusters(&session));
+        for outcome in futures::future::join_all(calls).await {
+            outcome.unwrap();
+        }
+        let ahead = signed_ahead_by(&server).await;
+        assert_eq!(
+            ahead.iter().filter(|a| a.abs() < 60).count(),
+            4,
+            "{ahead:?}"
+        );
+        assert_eq!(
+            ahead.iter().filter(|a| (*a - 3600).abs() < 60).count(),
+            4,
+            "{ahead:?}"
+        );
+    })
+    .await
+}
+
 /// Mounts an STS that rejects the first `AssumeRole` for clock skew (its
 /// `Date` is `server_date`, RFC 2822), then answers with credentials
 /// expiring at `expiration` (RFC 3339), and a service answering `{}`.
@@ -1694,6 +1746,61 @@ fn assumed_role_session(server: &MockServer) -> (tempfile::TempDir, AwsSession) 
         .build()
         .unwrap();
     (dir, session)
+}
+
+/// STS throttles and fails transiently like any service: the `AssumeRole`
+/// behind a session's credentials is retried as its calls are (standard
+/// mode, 3 attempts), not given up on after one.
+#[tokio::test]
+async fn an_assume_role_throttled_or_failing_transiently_is_retried() {
+    bounded(async {
+        let server = MockServer::start().await;
+        let assume = || wiremock::matchers::body_string_contains("Action=AssumeRole");
+        Mock::given(method("POST"))
+            .and(assume())
+            .respond_with(ResponseTemplate::new(400).set_body_string(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
+                 <Message>Rate exceeded</Message></Error><RequestId>r1</RequestId></ErrorResponse>",
+            ))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(assume())
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(1)
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(assume())
+            .respond_with(ResponseTemplate::new(200).set_body_string(
+                "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
+                 <AccessKeyId>ASIARETRIED</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
+                 <SessionToken>t</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>\
+                 </Credentials></AssumeRoleResult></AssumeRoleResponse>",
+            ))
+            .with_priority(3)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(ok(OK_BODY))
+            .with_priority(4)
+            .mount(&server)
+            .await;
+        let (_dir, session) = assumed_role_session(&server);
+        list_clusters(&session).await.unwrap();
+        let sent: Vec<bool> = server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| String::from_utf8_lossy(&r.body).contains("Action=AssumeRole"))
+            .collect();
+        assert_eq!(sent, [true, true, true, false]);
+    })
+    .await
 }
 
 /// The STS call behind an assumed role shares the session's signing clock:

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{parse_expiration, Credentials, ProviderConfig};
 use crate::config::{join_uri, resolve_endpoint};
 use crate::profile::Profile;
+use crate::retry::{classify_error, classify_response, Jitter, RetryConfig, RetryKind};
 use crate::signer::Signer;
 use crate::transport::{is_loopback_host, Transport};
 
@@ -268,26 +269,65 @@ pub(crate) async fn send_provider_request(
     );
     let unsigned = http::Request::from_parts(parts, body);
     let transport: Arc<dyn Transport> = config.sts_transport()?;
-    // Signed with the session's clock; a rejection for its time corrects the
-    // clock and is sent once more, as the session's own calls are.
+    // Retried as the session's own calls are (standard mode, 3 attempts):
+    // STS throttles and fails transiently like any service, and a failed
+    // credential refresh fails every call waiting on it. Signed with the
+    // session's clock; a rejection for its time corrects the clock and is
+    // sent once more, outside the attempts.
+    let retry = RetryConfig::default();
+    let jitter = Jitter::default();
+    let mut attempt = 1;
     let mut corrected = false;
     loop {
         let mut request = unsigned.clone();
+        let signed_at = config.clock.now();
         if let Some(creds) = signing {
             Signer::new(region.to_owned(), service.signing_name)
-                .sign_at(&mut request, creds, config.clock.now())
+                .sign_at(&mut request, creds, signed_at)
                 .map_err(|e| format!("{what}: cannot sign the request: {e}"))?;
         }
-        let response = match tokio::time::timeout(config.sts_timeout, transport.send(request)).await
-        {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => return Err(format!("{what}: {e}")),
-            Err(_) => return Err(format!("{what}: no answer within {:?}", config.sts_timeout)),
-        };
-        if signing.is_some() && !corrected && config.clock.correct(&response) {
-            corrected = true;
-            continue;
-        }
-        return Ok(response);
+        let (kind, failure) =
+            match tokio::time::timeout(config.sts_timeout, transport.send(request)).await {
+                Ok(Ok(response)) => {
+                    if signing.is_some() && !corrected && config.clock.correct(&response, signed_at)
+                    {
+                        corrected = true;
+                        continue;
+                    }
+                    match classify_response(&response) {
+                        RetryKind::NotRetryable => return Ok(response),
+                        _ if attempt >= retry.max_attempts => return Ok(response),
+                        kind => (kind, format!("HTTP {}", response.status().as_u16())),
+                    }
+                }
+                Ok(Err(e)) => match classify_error(&e) {
+                    RetryKind::NotRetryable => return Err(format!("{what}: {e}")),
+                    _ if attempt >= retry.max_attempts => {
+                        return Err(format!("{what}: {e} (after {attempt} attempts)"))
+                    }
+                    kind => (kind, e.to_string()),
+                },
+                Err(_) if attempt >= retry.max_attempts => {
+                    return Err(format!(
+                        "{what}: no answer within {:?} (after {attempt} attempts)",
+                        config.sts_timeout
+                    ))
+                }
+                Err(_) => (
+                    RetryKind::Transient,
+                    format!("no answer within {:?}", config.sts_timeout),
+                ),
+            };
+        let delay = retry.backoff(kind, attempt, &jitter);
+        tracing::debug!(
+            what,
+            attempt,
+            ?kind,
+            ?delay,
+            failure,
+            "retrying a credential request"
+        );
+        tokio::time::sleep(delay).await;
+        attempt += 1;
     }
 }

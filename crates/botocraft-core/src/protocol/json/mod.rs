@@ -257,10 +257,21 @@ fn snippet(body: &[u8]) -> String {
     String::from_utf8_lossy(body).chars().take(120).collect()
 }
 
-/// Strips a `namespace#` prefix and a `:url` suffix from an error code.
+/// Strips a `:url` suffix, then a `namespace#` prefix, from an error code,
+/// in the order of the awsJson protocols' rules: a `#` in the url is not
+/// the namespace's.
+///
+/// ```
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::protocol::json::sanitize_code;
+///
+/// assert_eq!(sanitize_code("aws.protocoltests.restjson#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"), "FooError");
+/// assert_eq!(sanitize_code("FooError:http://x/y#z"), "FooError");
+/// assert_eq!(sanitize_code("ns#FooError"), "FooError");
+/// ```
 pub fn sanitize_code(code: &str) -> String {
-    let code = code.rsplit('#').next().unwrap_or(code);
     let code = code.split(':').next().unwrap_or(code);
+    let code = code.split_once('#').map_or(code, |(_, name)| name);
     code.trim().to_owned()
 }
 

@@ -388,13 +388,15 @@ async fn container_relative_uri_and_refusals() {
         }
     }
 
-    // Server errors and bad bodies fail without quoting secrets.
+    // Server errors and bad bodies fail without quoting secrets; a server
+    // error after three attempts.
     let canned = Canned::new(500, r#"{"code":"InternalError","message":"agent down"}"#);
     let home = Home::new("").set("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/x");
-    let err = ContainerCredentialsProvider::new(home.config().transport(canned))
+    let err = ContainerCredentialsProvider::new(home.config().transport(Arc::clone(&canned)))
         .provide_credentials()
         .await
         .unwrap_err();
+    assert_eq!(canned.seen.lock().unwrap().len(), 3);
     assert!(
         err.to_string()
             .contains("HTTP 500: InternalError agent down"),

@@ -8,6 +8,7 @@ use botocraft_core::Result;
 use super::{
     credentials_from_json, Credentials, CredentialsLookup, ProvideCredentials, ProviderConfig,
 };
+use crate::retry::{classify_error, Jitter, RetryConfig, RetryKind};
 use crate::transport::is_loopback_host;
 
 /// The ECS agent's credentials endpoint.
@@ -127,10 +128,33 @@ impl ContainerCredentialsProvider {
             .map_err(|e| format!("cannot build the request to {uri}: {e}"))?;
         let transport = self.config.metadata_transport()?;
         let limit = self.config.container_timeout;
-        let response = match tokio::time::timeout(limit, transport.send(request)).await {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => return Err(format!("GET {uri}: {e}")),
-            Err(_) => return Err(format!("GET {uri}: no answer within {limit:?}")),
+        // Three attempts, as botocore makes: the agent answering a container
+        // restarts, and is briefly busy when many tasks start at once.
+        let retry = RetryConfig::default();
+        let jitter = Jitter::default();
+        let mut attempt = 1;
+        let response = loop {
+            let failure = match tokio::time::timeout(limit, transport.send(request.clone())).await {
+                Ok(Ok(r)) if r.status().is_server_error() || r.status().as_u16() == 429 => {
+                    if attempt >= retry.max_attempts {
+                        break r;
+                    }
+                    format!("HTTP {}", r.status().as_u16())
+                }
+                Ok(Ok(r)) => break r,
+                Ok(Err(e)) if classify_error(&e) == RetryKind::NotRetryable => {
+                    return Err(format!("GET {uri}: {e}"))
+                }
+                Ok(Err(e)) => e.to_string(),
+                Err(_) => format!("no answer within {limit:?}"),
+            };
+            if attempt >= retry.max_attempts {
+                return Err(format!("GET {uri}: {failure} (after {attempt} attempts)"));
+            }
+            let delay = retry.backoff(RetryKind::Transient, attempt, &jitter);
+            tracing::debug!(%uri, attempt, ?delay, failure, "retrying the container credentials request");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
         };
         let status = response.status();
         if !status.is_success() {

@@ -10,7 +10,7 @@ use common::*;
 /// Every launch configuration's image and each distinct template version's,
 /// a mixed instances policy's per-type overrides included (asked once, with
 /// `ResolveAlias` so that an SSM parameter comes back as the AMI it names),
-/// each id once.
+/// and the image an override names itself, each id once.
 #[tokio::test]
 async fn image_ids_of_configurations_and_template_versions() {
     let f = fx("asg_image_ids");
@@ -21,7 +21,13 @@ async fn image_ids_of_configurations_and_template_versions() {
         .unwrap();
     assert_eq!(
         ids,
-        ["ami-lc1", "ami-shared", "ami-resolved", "ami-override"]
+        [
+            "ami-lc1",
+            "ami-shared",
+            "ami-resolved",
+            "ami-override",
+            "ami-own"
+        ]
     );
     let sent = f.sent();
     assert_eq!(sent.len(), 5, "g1 and g2 name the same version: one call");

@@ -34,7 +34,7 @@ use botocraft_ec2::{
 
 use crate::{
     AutoScalingGroup, AutoScalingGroupManager, LaunchConfiguration, LaunchConfigurationManager,
-    LaunchTemplateSpecification,
+    LaunchTemplateOverrides, LaunchTemplateSpecification,
 };
 
 /// The version AWS uses when a launch template specification names none.
@@ -261,6 +261,16 @@ impl LaunchConfiguration {
     }
 }
 
+/// The per-instance-type overrides of a group's mixed instances policy.
+fn overrides(group: &AutoScalingGroup) -> &[LaunchTemplateOverrides] {
+    group
+        .mixed_instances_policy
+        .as_ref()
+        .and_then(|p| p.launch_template.as_ref())
+        .and_then(|lt| lt.overrides.as_deref())
+        .unwrap_or_default()
+}
+
 fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.is_empty())
 }
@@ -270,7 +280,8 @@ impl AutoScalingGroupManager {
     /// launch configuration's (attached to a group or not), and the image
     /// of every launch template version a group names (its own template,
     /// its mixed instances policy's and that policy's per-type overrides'),
-    /// at the version named (`$Default` when none is). An image a template
+    /// at the version named (`$Default` when none is), and the image an
+    /// override names itself (`ImageId`). An image a template
     /// gives as an SSM parameter is the AMI id EC2 resolves it to. Each id
     /// once, in the order first found.
     ///
@@ -307,6 +318,12 @@ impl AutoScalingGroupManager {
                     let version = template_version(&versions, spec, true).await?;
                     if let Some(data) = &version.launch_template_data {
                         ids.add(&data.image_id);
+                    }
+                }
+                // An override's own image replaces its template's.
+                for group in &groups {
+                    for o in overrides(group) {
+                        ids.add(&o.image_id);
                     }
                 }
                 Ok(ids.0)

@@ -536,3 +536,39 @@ async fn save_refuses_an_edited_arn_instead_of_tagging_another_repository() {
     );
     f.done();
 }
+
+/// refreshed() looks a repository and an image up in the registry they came
+/// from (another account's): without `registryId` ECR would look in the
+/// caller's own, where a repository of the same name is another one.
+#[tokio::test]
+async fn refreshed_asks_the_registry_the_model_came_from() {
+    let other = "arn:aws:ecr:us-east-1:999999999999:repository/web";
+    let repo = serde_json::json!({"repositoryArn": other, "registryId": "999999999999",
+        "repositoryName": "web"});
+    let digest = "sha256:".to_owned() + &"a".repeat(64);
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "DescribeRepositories",
+         "request": {"body": {"repositoryNames": ["web"], "registryId": "999999999999"}},
+         "response": {"body": {"repositories": [repo]}}},
+        {"operation": "ListTagsForResource",
+         "request": {"body": {"resourceArn": other}},
+         "response": {"body": {"tags": []}}},
+        {"operation": "DescribeImages",
+         "request": {"body": {"repositoryName": "web", "registryId": "999999999999",
+             "imageIds": [{"imageDigest": digest}]}},
+         "response": {"body": {"imageDetails": [{"registryId": "999999999999",
+             "repositoryName": "web", "imageDigest": digest, "imageTags": ["v1"]}]}}}
+    ]));
+    let fetched: Repository = serde_json::from_value(repo.clone()).unwrap();
+    let now = fetched.using(&f.session).refreshed().await.unwrap();
+    assert_eq!(now.registry_id.as_deref(), Some("999999999999"));
+    let image = EcrImage {
+        registry_id: Some("999999999999".into()),
+        repository_name: Some("web".into()),
+        image_digest: Some(digest.clone()),
+        ..Default::default()
+    };
+    let now = image.using(&f.session).refreshed().await.unwrap();
+    assert_eq!(now.image_tags, Some(vec!["v1".to_owned()]));
+    f.done();
+}

@@ -190,6 +190,9 @@ impl Repository {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 
@@ -739,6 +742,9 @@ impl EcrImage {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0, a1);
+        if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {
+            request = request.registry_id(v);
+        }
         request
     }
 

@@ -5,8 +5,8 @@
 mod common;
 
 use botocraft_autoscaling::{
-    AutoScalingGroup, LaunchTemplateSpecification, LifecycleState, ScalingActivityStatusCode, Tag,
-    TagDescription,
+    AutoScalingGroup, EnabledMetric, LaunchTemplateSpecification, LifecycleState,
+    ScalingActivityStatusCode, SuspendedProcess, Tag, TagDescription, WarmPoolConfiguration,
 };
 use botocraft_core::{Error, PrimaryModel};
 use common::{assert_validation, fx, new_in, TICK};
@@ -316,6 +316,47 @@ async fn create_checks_required_members_first() {
         .create(&model)
         .await;
     assert_validation(result, "MinSize");
+    f.nothing_sent();
+}
+
+/// CreateAutoScalingGroup has no member for suspended processes, metrics
+/// collection or a warm pool: a new group holding one is refused with the
+/// call that sets it, nothing sent, rather than created without it.
+#[tokio::test]
+async fn create_refuses_what_only_other_calls_set() {
+    let f = fx("nothing");
+    let edits: [(&str, fn(&mut AutoScalingGroup)); 3] = [
+        ("suspended_processes", |g| {
+            g.suspended_processes = Some(vec![SuspendedProcess {
+                process_name: Some("Launch".into()),
+                ..Default::default()
+            }])
+        }),
+        ("enabled_metrics", |g| {
+            g.enabled_metrics = Some(vec![EnabledMetric {
+                metric: Some("GroupMinSize".into()),
+                ..Default::default()
+            }])
+        }),
+        ("warm_pool_configuration", |g| {
+            g.warm_pool_configuration = Some(WarmPoolConfiguration {
+                min_size: Some(1),
+                ..Default::default()
+            })
+        }),
+    ];
+    for (field, edit) in edits {
+        let mut g = new_group();
+        edit(&mut g);
+        let err = AutoScalingGroup::objects()
+            .using(&f.session)
+            .create(&g)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains(field), "{err}");
+        *g.state_mut() = new_in(&f.session);
+        assert_validation(g.save().await, field);
+    }
     f.nothing_sent();
 }
 

@@ -1579,25 +1579,17 @@ impl<'a> Emitter<'a> {
             .is_some_and(|p| !p.applied.is_empty()))
     }
 
-    /// For a model whose generated `save()` creates it (a create that takes
-    /// the model and answers with it): how each field a new model holds
-    /// reaches AWS. `None` for the others.
-    fn new_model_plan(&self, name: &str, model: &ModelDef) -> Result<Option<NewModelPlan>, String> {
-        let Some(def) = model.manager.get("create") else {
-            return Ok(None);
-        };
-        let m = self.method(name, model, "create", def)?;
-        if !m.takes_model || m.returns != Returns::Model {
-            return Ok(None);
-        }
-        let fields = &self.model_fields(model)[..];
-        let tag_ident = match &model.tags {
-            Some(t) => Some(self.field(fields, t, name)?.ident.clone()),
-            None => None,
-        };
-        // What the create sends from the model.
+    /// The model fields (idents) a create taking the model sends from it.
+    fn sent_by_create(
+        &self,
+        name: &str,
+        model: &ModelDef,
+        m: &Method,
+        def: &MethodDef,
+        fields: &[Field],
+    ) -> Result<Vec<String>, String> {
         let mut sent: Vec<String> = Vec::new();
-        for (_, mf) in self.model_sourced_pairs(&m, model)? {
+        for (_, mf) in self.model_sourced_pairs(m, model)? {
             sent.push(mf.ident);
         }
         for source in def.from_model.values() {
@@ -1618,6 +1610,26 @@ impl<'a> Emitter<'a> {
                     .clone(),
             );
         }
+        Ok(sent)
+    }
+
+    /// For a model whose generated `save()` creates it (a create that takes
+    /// the model and answers with it): how each field a new model holds
+    /// reaches AWS. `None` for the others.
+    fn new_model_plan(&self, name: &str, model: &ModelDef) -> Result<Option<NewModelPlan>, String> {
+        let Some(def) = model.manager.get("create") else {
+            return Ok(None);
+        };
+        let m = self.method(name, model, "create", def)?;
+        if !m.takes_model || m.returns != Returns::Model {
+            return Ok(None);
+        }
+        let fields = &self.model_fields(model)[..];
+        let tag_ident = match &model.tags {
+            Some(t) => Some(self.field(fields, t, name)?.ident.clone()),
+            None => None,
+        };
+        let sent = self.sent_by_create(name, model, &m, def, fields)?;
         let is_sent = |ident: &str| sent.iter().any(|s| s == ident);
         // What the update path sends, applied after the create.
         let tracked = self.tracked_fields(name, model, fields)?;
@@ -2764,15 +2776,23 @@ impl<'a> Emitter<'a> {
                         .collect(),
                     // Without a plan nothing is applied after the create:
                     // every field not sent is refused, whether the create
-                    // has a member for it (a key pair's public key) or not.
-                    None => model
-                        .not_sent
-                        .iter()
-                        .map(|(wire, reason)| {
+                    // has a member for it (a key pair's public key) or not,
+                    // and so is one other calls change that it does not send.
+                    None => {
+                        let sent = self.sent_by_create(name, model, m, m.def, &mfields)?;
+                        let mut refused = Vec::new();
+                        for (wire, reason) in &model.not_sent {
                             let f = self.field(&mfields, wire, &format!("{name}.not_sent"))?;
-                            Ok((f.clone(), reason.clone(), true))
-                        })
-                        .collect::<Result<_, String>>()?,
+                            refused.push((f.clone(), reason.clone(), true));
+                        }
+                        for (wire, how) in &model.changed_by {
+                            let f = self.field(&mfields, wire, &format!("{name}.changed_by"))?;
+                            if !sent.contains(&f.ident) {
+                                refused.push((f.clone(), how.clone(), false));
+                            }
+                        }
+                        refused
+                    }
                 };
                 for (mf, how, not_sent) in refused {
                     let field = names::bare(&mf.ident);

@@ -166,6 +166,23 @@ impl AutoScalingGroupManager {
             Ok(None) => {}
             Err(e) => return AutoScalingGroupCreate::failed(self.clone(), e),
         }
+        if model
+            .enabled_metrics
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return AutoScalingGroupCreate::failed(self.clone(), Error::validation("AutoScalingGroup: `enabled_metrics` is set, but CreateAutoScalingGroup cannot send it and save() does not apply it after the create: clear it to create the AutoScalingGroup, then change it with EnableMetricsCollection or DisableMetricsCollection (botocraft has no call for it yet)"));
+        }
+        if model
+            .suspended_processes
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return AutoScalingGroupCreate::failed(self.clone(), Error::validation("AutoScalingGroup: `suspended_processes` is set, but CreateAutoScalingGroup cannot send it and save() does not apply it after the create: clear it to create the AutoScalingGroup, then change it with `group.suspend_processes()` or `.resume_processes()` (SuspendProcesses, ResumeProcesses)"));
+        }
+        if botocraft_core::serde_util::unless_empty(&model.warm_pool_configuration).is_some() {
+            return AutoScalingGroupCreate::failed(self.clone(), Error::validation("AutoScalingGroup: `warm_pool_configuration` is set, but CreateAutoScalingGroup cannot send it and save() does not apply it after the create: clear it to create the AutoScalingGroup, then change it with PutWarmPool or DeleteWarmPool (botocraft has no call for it yet)"));
+        }
         AutoScalingGroupCreate::new(self.clone(), input, key)
     }
 

@@ -148,6 +148,30 @@ async fn create_sends_the_model() {
     f.done();
 }
 
+/// AWS describes a configuration without a kernel, ramdisk (or key pair)
+/// with those members empty, which CreateLaunchConfiguration refuses (they
+/// take at least one character): a copy of a described configuration is
+/// created without them, not refused by AWS.
+#[tokio::test]
+async fn a_copy_of_a_described_configuration_sends_no_empty_ids() {
+    let f = fx("lc_get");
+    let lc = LaunchConfiguration::objects()
+        .using(&f.session)
+        .get("web-lc")
+        .await
+        .unwrap();
+    assert_eq!(lc.kernel_id.as_deref(), Some(""));
+    let mut copy = lc.as_new();
+    copy.launch_configuration_name = Some("web-lc-2".into());
+    let request = LaunchConfiguration::objects().create(&copy);
+    let input = request.input();
+    assert_eq!(input.kernel_id, None);
+    assert_eq!(input.ramdisk_id, None);
+    assert_eq!(input.image_id.as_deref(), Some("ami-12345678"));
+    assert_eq!(input.key_name.as_deref(), Some("ops"));
+    f.done();
+}
+
 #[tokio::test]
 async fn save_creates_and_describes() {
     let f = fx("lc_save");

@@ -2638,8 +2638,18 @@ impl<'a> Emitter<'a> {
                     // includes empty lists and structures a create should not get.
                     // (Lists and maps are checked directly: the serde-based check
                     // of structures is instantiated per type.)
-                    let value = match self.model.shapes.get(&f.shape).map(|s| s.kind.as_str()) {
+                    // So does an empty string where AWS takes none (`min` 1): a
+                    // launch configuration is described with `KernelId` "".
+                    let shape = self.model.shapes.get(&f.shape);
+                    let value = match shape.map(|s| s.kind.as_str()) {
                         Some("list" | "map") => {
+                            format!("model.{}.clone().filter(|v| !v.is_empty())", mf.ident)
+                        }
+                        Some("string")
+                            if f.ty == "String"
+                                && mf.ty == "String"
+                                && shape.and_then(|s| s.min).is_some_and(|min| min >= 1.0) =>
+                        {
                             format!("model.{}.clone().filter(|v| !v.is_empty())", mf.ident)
                         }
                         Some("structure") => format!(

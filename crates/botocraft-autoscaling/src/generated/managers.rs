@@ -112,7 +112,10 @@ impl AutoScalingGroupManager {
         #[allow(unused_mut)]
         let mut input = CreateAutoScalingGroupType::default();
         input.auto_scaling_group_name = model.auto_scaling_group_name.clone();
-        input.launch_configuration_name = model.launch_configuration_name.clone();
+        input.launch_configuration_name = model
+            .launch_configuration_name
+            .clone()
+            .filter(|v| !v.is_empty());
         input.min_size = model.min_size.clone();
         input.max_size = model.max_size.clone();
         input.desired_capacity = model.desired_capacity.clone();
@@ -120,19 +123,25 @@ impl AutoScalingGroupManager {
         input.availability_zones = model.availability_zones.clone().filter(|v| !v.is_empty());
         input.load_balancer_names = model.load_balancer_names.clone().filter(|v| !v.is_empty());
         input.target_group_arns = model.target_group_arns.clone().filter(|v| !v.is_empty());
-        input.health_check_type = model.health_check_type.clone();
+        input.health_check_type = model.health_check_type.clone().filter(|v| !v.is_empty());
         input.health_check_grace_period = model.health_check_grace_period.clone();
-        input.placement_group = model.placement_group.clone();
-        input.vpc_zone_identifier = model.vpc_zone_identifier.clone();
+        input.placement_group = model.placement_group.clone().filter(|v| !v.is_empty());
+        input.vpc_zone_identifier = model.vpc_zone_identifier.clone().filter(|v| !v.is_empty());
         input.termination_policies = model.termination_policies.clone().filter(|v| !v.is_empty());
         input.new_instances_protected_from_scale_in =
             model.new_instances_protected_from_scale_in.clone();
         input.capacity_rebalance = model.capacity_rebalance.clone();
         input.deletion_protection = model.deletion_protection.clone();
-        input.service_linked_role_arn = model.service_linked_role_arn.clone();
+        input.service_linked_role_arn = model
+            .service_linked_role_arn
+            .clone()
+            .filter(|v| !v.is_empty());
         input.max_instance_lifetime = model.max_instance_lifetime.clone();
         input.context = model.context.clone();
-        input.desired_capacity_type = model.desired_capacity_type.clone();
+        input.desired_capacity_type = model
+            .desired_capacity_type
+            .clone()
+            .filter(|v| !v.is_empty());
         input.default_instance_warmup = model.default_instance_warmup.clone();
         input.traffic_sources = model.traffic_sources.clone().filter(|v| !v.is_empty());
         input.instance_maintenance_policy =
@@ -3245,29 +3254,29 @@ impl LaunchConfigurationManager {
         #[allow(unused_mut)]
         let mut input = CreateLaunchConfigurationType::default();
         input.launch_configuration_name = model.launch_configuration_name.clone();
-        input.image_id = model.image_id.clone();
-        input.key_name = model.key_name.clone();
+        input.image_id = model.image_id.clone().filter(|v| !v.is_empty());
+        input.key_name = model.key_name.clone().filter(|v| !v.is_empty());
         input.security_groups = model.security_groups.clone().filter(|v| !v.is_empty());
-        input.classic_link_vpc_id = model.classic_link_vpc_id.clone();
+        input.classic_link_vpc_id = model.classic_link_vpc_id.clone().filter(|v| !v.is_empty());
         input.classic_link_vpc_security_groups = model
             .classic_link_vpc_security_groups
             .clone()
             .filter(|v| !v.is_empty());
         input.user_data = model.user_data.clone();
-        input.instance_type = model.instance_type.clone();
-        input.kernel_id = model.kernel_id.clone();
-        input.ramdisk_id = model.ramdisk_id.clone();
+        input.instance_type = model.instance_type.clone().filter(|v| !v.is_empty());
+        input.kernel_id = model.kernel_id.clone().filter(|v| !v.is_empty());
+        input.ramdisk_id = model.ramdisk_id.clone().filter(|v| !v.is_empty());
         input.block_device_mappings = model
             .block_device_mappings
             .clone()
             .filter(|v| !v.is_empty());
         input.instance_monitoring =
             botocraft_core::serde_util::unless_empty(&model.instance_monitoring);
-        input.spot_price = model.spot_price.clone();
-        input.iam_instance_profile = model.iam_instance_profile.clone();
+        input.spot_price = model.spot_price.clone().filter(|v| !v.is_empty());
+        input.iam_instance_profile = model.iam_instance_profile.clone().filter(|v| !v.is_empty());
         input.ebs_optimized = model.ebs_optimized.clone();
         input.associate_public_ip_address = model.associate_public_ip_address.clone();
-        input.placement_tenancy = model.placement_tenancy.clone();
+        input.placement_tenancy = model.placement_tenancy.clone().filter(|v| !v.is_empty());
         input.metadata_options = botocraft_core::serde_util::unless_empty(&model.metadata_options);
         LaunchConfigurationCreate::new(self.clone(), input, key)
     }

@@ -278,6 +278,12 @@ pub struct MethodDef {
     /// registering a new task definition revision).
     #[serde(default)]
     pub send_unchanged: bool,
+    /// For update: tracked members sent whenever the update is, as the model
+    /// holds them, not only when changed (a member the call replaces along
+    /// with another: `PutImageTagMutability`'s exclusion filters go with its
+    /// mode).
+    #[serde(default)]
+    pub always_sent: Vec<String>,
     /// For create/update: input members that are NOT taken from the model even
     /// though a model field has the same name.
     #[serde(default)]

@@ -1579,6 +1579,21 @@ impl<'a> Emitter<'a> {
             .is_some_and(|p| !p.applied.is_empty()))
     }
 
+    /// Whether input member `f`, sent from model field `mf` of the same type,
+    /// cannot be empty (a string, list or map of `min` 1 or more): AWS
+    /// refuses an empty one, where leaving it out is what the model means.
+    fn refuses_empty(&self, f: &Field, mf: &Field) -> bool {
+        let Some(shape) = self.model.shapes.get(&f.shape) else {
+            return false;
+        };
+        let emptiable = match shape.kind.as_str() {
+            "string" => f.ty == "String",
+            "list" | "map" => true,
+            _ => false,
+        };
+        emptiable && f.ty == mf.ty && shape.min.is_some_and(|min| min >= 1.0)
+    }
+
     /// The model fields (idents) a create taking the model sends from it.
     fn sent_by_create(
         &self,
@@ -2581,10 +2596,21 @@ impl<'a> Emitter<'a> {
                     "#[allow(unused_variables)] let before = model._state.baseline();".to_string(),
                 );
             }
+            for wire in &m.def.always_sent {
+                let pairs = self.model_sourced_pairs(m, model)?;
+                if m.name != "update" || !pairs.iter().any(|(f, _)| &f.wire == wire) {
+                    return Err(format!(
+                        "{name}.{}: always_sent names {wire}, which is not a member an update sends from the model",
+                        m.name
+                    ));
+                }
+            }
             for (f, mf) in self.model_sourced_pairs(m, model)? {
                 // Required members and explicitly mapped ones (the context:
                 // a service's cluster) always go; other fields only when changed.
-                let context = required.contains(&f.wire) || m.def.from_model.contains_key(&f.wire);
+                let context = required.contains(&f.wire)
+                    || m.def.from_model.contains_key(&f.wire)
+                    || m.def.always_sent.contains(&f.wire);
                 if m.name == "update" && !m.def.send_unchanged && !context {
                     // An update sends what changed since the model was fetched.
                     let tracked = self.tracked_fields(name, model, &self.model_fields(model))?;
@@ -2638,27 +2664,29 @@ impl<'a> Emitter<'a> {
                     // includes empty lists and structures a create should not get.
                     // (Lists and maps are checked directly: the serde-based check
                     // of structures is instantiated per type.)
-                    // So does an empty string where AWS takes none (`min` 1): a
-                    // launch configuration is described with `KernelId` "".
-                    let shape = self.model.shapes.get(&f.shape);
-                    let value = match shape.map(|s| s.kind.as_str()) {
+                    // So does an empty string where AWS takes none (a launch
+                    // configuration is described with `KernelId` "").
+                    let value = match self.model.shapes.get(&f.shape).map(|s| s.kind.as_str()) {
                         Some("list" | "map") => {
-                            format!("model.{}.clone().filter(|v| !v.is_empty())", mf.ident)
-                        }
-                        Some("string")
-                            if f.ty == "String"
-                                && mf.ty == "String"
-                                && shape.and_then(|s| s.min).is_some_and(|min| min >= 1.0) =>
-                        {
                             format!("model.{}.clone().filter(|v| !v.is_empty())", mf.ident)
                         }
                         Some("structure") => format!(
                             "botocraft_core::serde_util::unless_empty(&model.{})",
                             mf.ident
                         ),
+                        _ if self.refuses_empty(&f, &mf) => {
+                            format!("model.{}.clone().filter(|v| !v.is_empty())", mf.ident)
+                        }
                         _ => format!("model.{}.clone()", mf.ident),
                     };
                     init.push(format!("input.{} = {value};", f.ident));
+                } else if self.refuses_empty(&f, &mf) {
+                    // Sent as the model holds it, but never empty where AWS
+                    // takes none: left out, as AWS reads that.
+                    init.push(format!(
+                        "input.{} = model.{}.clone().filter(|v| !v.is_empty());",
+                        f.ident, mf.ident
+                    ));
                 } else {
                     init.push(format!("input.{} = model.{}.clone();", f.ident, mf.ident));
                 }

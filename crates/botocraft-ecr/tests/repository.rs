@@ -572,3 +572,43 @@ async fn refreshed_asks_the_registry_the_model_came_from() {
     assert_eq!(now.image_tags, Some(vec!["v1".to_owned()]));
     f.done();
 }
+
+/// PutImageTagMutability sets the whole setting: a changed mode is sent
+/// with the repository's exclusion filters (the *_WITH_EXCLUSION modes
+/// require them), and cleared filters are left out, never sent empty (AWS
+/// refuses an empty list).
+#[tokio::test]
+async fn tag_mutability_is_written_with_its_exclusion_filters() {
+    let filters = serde_json::json!([{"filterType": "WILDCARD", "filter": "latest*"}]);
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "DescribeRepositories",
+         "response": {"body": {"repositories": [{"repositoryArn": ARN, "registryId": "123456789012",
+             "repositoryName": "web", "imageTagMutability": "IMMUTABLE_WITH_EXCLUSION",
+             "imageTagMutabilityExclusionFilters": filters}]}}},
+        {"operation": "ListTagsForResource", "response": {"body": {"tags": []}}},
+        {"operation": "PutImageTagMutability",
+         "request": {"body": {"registryId": "123456789012", "repositoryName": "web",
+             "imageTagMutability": "MUTABLE_WITH_EXCLUSION",
+             "imageTagMutabilityExclusionFilters": filters}},
+         "response": {"body": {"registryId": "123456789012", "repositoryName": "web",
+             "imageTagMutability": "MUTABLE_WITH_EXCLUSION",
+             "imageTagMutabilityExclusionFilters": filters}}},
+        {"operation": "PutImageTagMutability",
+         "request": {"body": {"registryId": "123456789012", "repositoryName": "web",
+             "imageTagMutability": "IMMUTABLE"}},
+         "response": {"body": {"registryId": "123456789012", "repositoryName": "web",
+             "imageTagMutability": "IMMUTABLE"}}}
+    ]));
+    let mut r = Repository::objects()
+        .using(&f.session)
+        .get("web")
+        .await
+        .unwrap();
+    r.image_tag_mutability = Some(ImageTagMutability::MutableWithExclusion);
+    r.save().await.unwrap();
+    r.image_tag_mutability = Some(ImageTagMutability::Immutable);
+    r.image_tag_mutability_exclusion_filters = Some(Vec::new());
+    r.save().await.unwrap();
+    assert_eq!(r.image_tag_mutability, Some(ImageTagMutability::Immutable));
+    f.done();
+}

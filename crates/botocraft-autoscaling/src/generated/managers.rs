@@ -111,7 +111,10 @@ impl AutoScalingGroupManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = CreateAutoScalingGroupType::default();
-        input.auto_scaling_group_name = model.auto_scaling_group_name.clone();
+        input.auto_scaling_group_name = model
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty());
         input.launch_configuration_name = model
             .launch_configuration_name
             .clone()
@@ -3253,7 +3256,10 @@ impl LaunchConfigurationManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = CreateLaunchConfigurationType::default();
-        input.launch_configuration_name = model.launch_configuration_name.clone();
+        input.launch_configuration_name = model
+            .launch_configuration_name
+            .clone()
+            .filter(|v| !v.is_empty());
         input.image_id = model.image_id.clone().filter(|v| !v.is_empty());
         input.key_name = model.key_name.clone().filter(|v| !v.is_empty());
         input.security_groups = model.security_groups.clone().filter(|v| !v.is_empty());

@@ -9194,7 +9194,7 @@ impl AmiManager {
         let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
         #[allow(unused_mut)]
         let mut input = CreateImageRequest::default();
-        input.name = model.name.clone();
+        input.name = model.name.clone().filter(|v| !v.is_empty());
         input.description = model.description.clone();
         input.block_device_mappings = model
             .block_device_mappings

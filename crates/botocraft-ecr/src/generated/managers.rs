@@ -112,7 +112,7 @@ impl RepositoryManager {
         #[allow(unused_mut)]
         let mut input = CreateRepositoryRequest::default();
         input.registry_id = model.registry_id.clone();
-        input.repository_name = model.repository_name.clone();
+        input.repository_name = model.repository_name.clone().filter(|v| !v.is_empty());
         input.tags = model.tags.clone().filter(|v| !v.is_empty());
         input.image_tag_mutability = model.image_tag_mutability.clone();
         input.image_tag_mutability_exclusion_filters = model
@@ -137,23 +137,12 @@ impl RepositoryManager {
         #[allow(unused_variables)]
         let before = model._state.baseline();
         input.registry_id = model.registry_id.clone();
-        input.repository_name = model.repository_name.clone();
+        input.repository_name = model.repository_name.clone().filter(|v| !v.is_empty());
         input.image_tag_mutability = model.image_tag_mutability.clone();
-        match before {
-            None => {
-                input.image_tag_mutability_exclusion_filters =
-                    model.image_tag_mutability_exclusion_filters.clone()
-            }
-            Some(b) if b.differs(1, &model.image_tag_mutability_exclusion_filters) => {
-                input.image_tag_mutability_exclusion_filters = Some(
-                    model
-                        .image_tag_mutability_exclusion_filters
-                        .clone()
-                        .unwrap_or_default(),
-                );
-            }
-            Some(_) => {}
-        }
+        input.image_tag_mutability_exclusion_filters = model
+            .image_tag_mutability_exclusion_filters
+            .clone()
+            .filter(|v| !v.is_empty());
         #[allow(unused_mut)]
         let mut request = RepositoryUpdate::new(self.clone(), input, key);
         let fixed = model.changed_fixed_fields();

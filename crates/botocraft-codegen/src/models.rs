@@ -3463,7 +3463,7 @@ impl<'a> Emitter<'a> {
             arn,
             reason,
             detail,
-            ..
+            key_text,
         }) = self.failure_exprs(m)?
         else {
             return Ok(String::new());
@@ -3485,6 +3485,14 @@ impl<'a> Emitter<'a> {
             return Ok(format!(
                 "        if let Some(e) = error::partial_failure(super::SERVICE.name, OPERATION, out.{id}.iter().flatten().map(|x| ({arn}, {reason}, {detail})), {done}) {{\n            return Err(e);\n        }}\n",
                 id = member,
+            ));
+        }
+        if arn == "None" && key_text != "String::new()" {
+            // A failure naming its key as a structure (ECR's `imageId`):
+            // each error names that key, within the call's.
+            return Ok(format!(
+                "        if let Some(e) = out.{member}.iter().flatten().find_map(|x| {{\n            let named = error::failure_key(&key, &{key_text});\n            error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, Some(&named), [(Some(named.as_str()), {reason}, {detail})], {skip_missing})\n        }}) {{\n            return Err(e);\n        }}\n",
+                kind = m.model_name,
             ));
         }
         Ok(format!(

@@ -701,5 +701,42 @@ async fn get_manifests_failure_other_than_missing_is_an_error() {
         .unwrap_err();
     assert!(!err.is_not_found(), "{err:?}");
     assert_eq!(err.code(), Some("UnsupportedImageType"));
+    // Among up to 100 ids, the error names the image that failed.
+    assert!(err.to_string().contains(&format!("web/{D1}")), "{err}");
+    f.done();
+}
+
+/// The manager's delete of one image: a per-image failure is the call's
+/// error (an image a manifest list references is not deleted), naming the
+/// image; a missing image is `Error::NotFound`. Never an `Ok` to overlook.
+#[tokio::test]
+async fn manager_delete_failure_is_an_error() {
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "BatchDeleteImage",
+         "request": {"body": {"repositoryName": "web", "imageIds": [{"imageDigest": D1}]}},
+         "response": {"body": {"imageIds": [], "failures": [{"imageId": {"imageDigest": D1},
+             "failureCode": "ImageReferencedByManifestList", "failureReason": "in a manifest list"}]}}},
+        {"operation": "BatchDeleteImage",
+         "response": {"body": {"imageIds": [], "failures": [{"imageId": {"imageTag": "gone"},
+             "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}]}}}
+    ]));
+    let images = EcrImage::objects().using(&f.session);
+    let err = images
+        .delete("web", ImageIdentifier::digest(D1))
+        .await
+        .unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("ImageReferencedByManifestList"));
+    assert!(err.to_string().contains(&format!("web/{D1}")), "{err}");
+    let err = images
+        .delete("web", ImageIdentifier::tag("gone"))
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!((*resource, key.as_str()), ("EcrImage", "web/gone"));
+        }
+        other => panic!("{other:?}"),
+    }
     f.done();
 }

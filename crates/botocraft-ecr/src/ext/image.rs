@@ -201,14 +201,8 @@ impl EcrImage {
         if let Some(registry) = self.registry_id.clone() {
             request = request.registry_id(registry);
         }
-        let out = request.send().await?;
-        if let Some(e) = image_failures_to_error(
-            "BatchDeleteImage",
-            &repo,
-            out.failures.as_deref().unwrap_or(&[]),
-        ) {
-            return Err(e);
-        }
+        // A per-image failure is the call's error.
+        request.send().await?;
         self.state_mut().mark_deleted();
         Ok(())
     }

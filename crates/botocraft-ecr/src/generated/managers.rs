@@ -2623,7 +2623,7 @@ impl EcrImageManager {
         EcrImageGetManifests::new(self.clone(), input, key)
     }
 
-    /// Deletes one image (`BatchDeleteImage`). The answer lists per-image `failures`; `EcrImage::delete` turns them into errors.
+    /// Deletes one image (`BatchDeleteImage`) and answers with its response. An image AWS did not delete is an error: `ImageNotFound` is `Error::NotFound` (key `repository/id`), any other per-image failure (`ImageReferencedByManifestList`) its own error.
     ///
     /// Deletes a list of specified images within a repository. Images are specified with either an `imageTag` or `imageDigest`.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -3477,20 +3477,27 @@ impl EcrImageGetManifests {
                     &key,
                 )
             })?;
-            if let Some(e) = error::failures_to_error(
-                super::SERVICE.name,
-                OPERATION,
-                "EcrImage",
-                Some(&key),
-                out.failures.iter().flatten().map(|x| {
-                    (
-                        None,
+            if let Some(e) = out.failures.iter().flatten().find_map(|x| {
+                let named = error::failure_key(
+                    &key,
+                    &x.image_id
+                        .as_ref()
+                        .map(|v| v.to_string())
+                        .unwrap_or_default(),
+                );
+                error::failures_to_error(
+                    super::SERVICE.name,
+                    OPERATION,
+                    "EcrImage",
+                    Some(&named),
+                    [(
+                        Some(named.as_str()),
                         x.failure_code.as_ref().map(|v| v.as_str()),
                         x.failure_reason.as_deref(),
-                    )
-                }),
-                true,
-            ) {
+                    )],
+                    true,
+                )
+            }) {
                 return Err(e);
             }
             match merged.as_mut() {
@@ -3633,6 +3640,29 @@ impl EcrImageDelete {
                 &key,
             )
         })?;
+        if let Some(e) = out.failures.iter().flatten().find_map(|x| {
+            let named = error::failure_key(
+                &key,
+                &x.image_id
+                    .as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            );
+            error::failures_to_error(
+                super::SERVICE.name,
+                OPERATION,
+                "EcrImage",
+                Some(&named),
+                [(
+                    Some(named.as_str()),
+                    x.failure_code.as_ref().map(|v| v.as_str()),
+                    x.failure_reason.as_deref(),
+                )],
+                false,
+            )
+        }) {
+            return Err(e);
+        }
         Ok(out)
     }
 }

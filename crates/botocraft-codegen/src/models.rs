@@ -2674,13 +2674,13 @@ impl<'a> Emitter<'a> {
                             "botocraft_core::serde_util::unless_empty(&model.{})",
                             mf.ident
                         ),
-                        _ if self.refuses_empty(&f, &mf) => {
+                        _ if self.refuses_empty(f, &mf) => {
                             format!("model.{}.clone().filter(|v| !v.is_empty())", mf.ident)
                         }
                         _ => format!("model.{}.clone()", mf.ident),
                     };
                     init.push(format!("input.{} = {value};", f.ident));
-                } else if self.refuses_empty(&f, &mf) {
+                } else if self.refuses_empty(f, &mf) {
                     // Sent as the model holds it, but never empty where AWS
                     // takes none: left out, as AWS reads that.
                     init.push(format!(

@@ -1143,3 +1143,79 @@ async fn save_refuses_an_edit_of_suspended_processes_with_the_way_to_make_it() {
     assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
     f.done();
 }
+
+/// The update succeeded and the tag write after it failed: the error is
+/// `Error::Partial` naming what UpdateAutoScalingGroup changed, the model
+/// holds the updated group and still its tag edits, and `save()` again
+/// writes only the tags.
+#[tokio::test]
+async fn a_failed_tag_write_after_an_update_is_partial() {
+    let described = |max: u32, tags: &str| {
+        format!(
+            "<DescribeAutoScalingGroupsResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\">\
+             <DescribeAutoScalingGroupsResult><AutoScalingGroups><member>\
+             <AutoScalingGroupName>web</AutoScalingGroupName><MinSize>0</MinSize><MaxSize>{max}</MaxSize>\
+             <DesiredCapacity>0</DesiredCapacity><Tags>{tags}</Tags></member></AutoScalingGroups>\
+             </DescribeAutoScalingGroupsResult></DescribeAutoScalingGroupsResponse>"
+        )
+    };
+    let tag = |k: &str, v: &str| {
+        format!(
+            "<member><ResourceId>web</ResourceId><ResourceType>auto-scaling-group</ResourceType>\
+             <Key>{k}</Key><Value>{v}</Value><PropagateAtLaunch>true</PropagateAtLaunch></member>"
+        )
+    };
+    let env = tag("env", "prod");
+    let both = env.clone() + &tag("team", "web");
+    let f = common::fx_exchanges(serde_json::json!([
+        {"operation": "DescribeAutoScalingGroups", "response": {"body": described(1, &env)}},
+        {"operation": "UpdateAutoScalingGroup",
+         "request": {"body": "Action=UpdateAutoScalingGroup&Version=2011-01-01&AutoScalingGroupName=web&MaxSize=3"},
+         "response": {"body": "<UpdateAutoScalingGroupResponse/>"}},
+        {"operation": "DescribeAutoScalingGroups", "response": {"body": described(3, &env)}},
+        {"operation": "CreateOrUpdateTags",
+         "response": {"status": 403, "body": "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no tagging</Message></Error></ErrorResponse>"}},
+        {"operation": "DescribeAutoScalingGroups", "response": {"body": described(3, &env)}},
+        {"operation": "CreateOrUpdateTags", "response": {"body": "<CreateOrUpdateTagsResponse/>"}},
+        {"operation": "DescribeAutoScalingGroups", "response": {"body": described(3, &both)}}
+    ]));
+    let mut g = web(&f).await;
+    g.max_size = Some(3);
+    g.tags.as_mut().unwrap().push(TagDescription {
+        resource_id: Some("web".into()),
+        resource_type: Some("auto-scaling-group".into()),
+        key: Some("team".into()),
+        value: Some("web".into()),
+        propagate_at_launch: Some(true),
+    });
+    let err = g.save().await.unwrap_err();
+    match &err {
+        Error::Partial { done, failures, .. } => {
+            assert!(
+                done[0].starts_with(
+                    "UpdateAutoScalingGroup changed `max_size` of AutoScalingGroup web"
+                ),
+                "{err}"
+            );
+            assert_eq!(failures[0].code(), Some("AccessDenied"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(g.max_size, Some(3));
+    assert!(g.changed_fields().is_empty(), "the update is done");
+    g.save().await.unwrap();
+    assert_eq!(g.tags.as_ref().unwrap().len(), 2);
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeAutoScalingGroups",
+            "UpdateAutoScalingGroup",
+            "DescribeAutoScalingGroups",
+            "CreateOrUpdateTags",
+            "DescribeAutoScalingGroups",
+            "CreateOrUpdateTags",
+            "DescribeAutoScalingGroups"
+        ]
+    );
+    f.done();
+}

@@ -1152,9 +1152,41 @@ impl<'a> Emitter<'a> {
         if let (Some(tf), true) = (tag_field, can_tag) {
             let create_carries = carries("create")?;
             let update_carries = carries("update")?;
+            // Tags written after a create or an update that succeeded: the
+            // model becomes what was made or changed, still asking for its
+            // tag edits (so save() again writes them, and never creates a
+            // second resource), and the error says what was done.
+            let tags = names::bare(&tf.ident);
+            let done_by_update = match (model.manager.get("update"), &model.update_with) {
+                (Some(def), _) => Some(def.operation.clone()),
+                (None, Some(_)) => Some(format!("{name}.save()")),
+                (None, None) => None,
+            };
+            let saved = match &done_by_update {
+                Some(op) if !tracked.is_empty() => format!(
+                    "botocraft_core::baseline::saved_but(super::SERVICE.name, {name:?}, {op:?}, &id, &self.changed_fields(), &[{tags:?}], e)"
+                ),
+                _ => "e".to_string(),
+            };
+            let created = match model.manager.get("create") {
+                Some(def) => format!(
+                    "botocraft_core::baseline::created_but(super::SERVICE.name, {name:?}, {op:?}, &id, &[{tags:?}], e)",
+                    op = def.operation
+                ),
+                None => "e".to_string(),
+            };
+            let tag_failure = if saved == "e" && created == "e" {
+                "                        return Err(e);\n".to_string()
+            } else {
+                format!(
+                    "                        if persisted && !sent_update {{\n                            return Err(e);\n                        }}\n                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();\n                        let error = if persisted {{ {saved} }} else {{ {created} }};\n                        fresh.{id} = self.{id}.clone();\n                        fresh._state.set_tag_snapshot(Some(before));\n                        *self = fresh;\n                        return Err(error);\n",
+                    id = tf.ident
+                )
+            };
             let _ = writeln!(
                 out,
-                "        let desired = self.tag_map();\n        let carried = if persisted {{ {update_carries} && sent_update }} else {{ {create_carries} }};\n        if let Some(desired) = desired {{\n            if !carried {{\n                let before = if persisted {{ self._state.tag_snapshot().unwrap_or_default() }} else {{ fresh.tag_map().unwrap_or_default() }};\n                if before != desired {{\n                    let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n                    let session = manager.session()?;\n                    super::write_tags(&session, &target, &before, &desired).await?;\n                }}\n            }}\n            fresh.{id} = Some(tags::from_map(&desired));\n            fresh._state.set_tag_snapshot(Some(desired));\n        }}",
+                "        let desired = self.tag_map();\n        let carried = if persisted {{ {update_carries} && sent_update }} else {{ {create_carries} }};\n        if let Some(desired) = desired {{\n            if !carried {{\n                let before = if persisted {{ self._state.tag_snapshot().unwrap_or_default() }} else {{ fresh.tag_map().unwrap_or_default() }};\n                if before != desired {{\n                    let target = {target}.ok_or_else(|| Error::validation(\"{name} has no {what} to write tags to\"))?;\n                    let session = manager.session()?;\n                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {{\n{tag_failure}                    }}\n                }}\n            }}\n            fresh.{id} = Some(tags::from_map(&desired));\n            fresh._state.set_tag_snapshot(Some(desired));\n        }}",
+                tag_failure = tag_failure,
                 id = tf.ident,
                 target = if self.defs.service.tag_by_id {
                     tag_target.as_str()

@@ -272,6 +272,39 @@ async fn save_of_a_fetched_instance_modifies_the_changed_attributes() {
     f.done();
 }
 
+/// The second attribute's call fails after the first changed the instance:
+/// the error is `Error::Partial` naming what was changed, never the bare
+/// failure that would hide it.
+#[tokio::test]
+async fn a_failed_attribute_after_another_is_partial() {
+    let path = common::fixture_path("instance_save_modifies");
+    let mut fixture: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    fixture["exchanges"][2]["response"] = serde_json::json!({"status": 400, "body":
+        "<Response><Errors><Error><Code>IncorrectInstanceState</Code><Message>The instance is not \
+         stopped.</Message></Error></Errors><RequestID>r</RequestID></Response>"});
+    let f = common::fx_exchanges(fixture["exchanges"].clone());
+    let mut i = Instance::objects()
+        .using(&f.session)
+        .get("i-1")
+        .await
+        .unwrap();
+    i.instance_type = Some(InstanceType::from("t3.large"));
+    i.ebs_optimized = Some(true);
+    let err = i.save().await.unwrap_err();
+    match &err {
+        botocraft_core::Error::Partial { done, failures, .. } => {
+            assert_eq!(
+                done,
+                &["ModifyInstanceAttribute changed `instance_type` of Instance i-1"]
+            );
+            assert_eq!(failures[0].code(), Some("IncorrectInstanceState"));
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}
+
 /// An attribute AWS cannot unset, cleared in the model: an error, nothing sent.
 #[tokio::test]
 async fn save_of_a_cleared_attribute_is_an_error() {

@@ -388,3 +388,47 @@ async fn modify_tenancy_sends_the_vpc_and_tenancy() {
         .unwrap();
     f.done();
 }
+
+/// The create succeeded but its answer lacks the tags and writing them
+/// failed: the VPC exists, so the error is `Error::Partial` naming it, the
+/// model holds it (persisted, its id set) still asking for its tags, and
+/// `save()` again writes the tags instead of creating a second VPC.
+#[tokio::test]
+async fn a_failed_tag_write_after_a_create_keeps_the_created_vpc() {
+    let created = "<CreateVpcResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+        <requestId>r1</requestId><vpc><vpcId>vpc-new</vpcId><state>pending</state>\
+        <cidrBlock>10.9.0.0/16</cidrBlock></vpc></CreateVpcResponse>";
+    let denied = "<Response><Errors><Error><Code>UnauthorizedOperation</Code>\
+        <Message>not allowed to tag</Message></Error></Errors><RequestID>r2</RequestID></Response>";
+    let tagged = "<CreateTagsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+        <requestId>r3</requestId><return>true</return></CreateTagsResponse>";
+    let f = common::fx_exchanges(serde_json::json!([
+        {"operation": "CreateVpc", "response": {"body": created}},
+        {"operation": "CreateTags", "response": {"status": 403, "body": denied}},
+        {"operation": "CreateTags",
+         "request": {"body": "Action=CreateTags&Version=2016-11-15&ResourceId.1=vpc-new&Tag.1.Key=Name&Tag.1.Value=new-vpc"},
+         "response": {"body": tagged}}
+    ]));
+    let mut vpc = Vpc {
+        cidr_block: Some("10.9.0.0/16".into()),
+        tags: Some(vec![tag("Name", "new-vpc")]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let err = vpc.save().await.unwrap_err();
+    match &err {
+        botocraft_core::Error::Partial { done, failures, .. } => {
+            assert!(
+                done[0].starts_with("CreateVpc created Vpc vpc-new, without `tags`"),
+                "{err}"
+            );
+            assert_eq!(failures[0].code(), Some("UnauthorizedOperation"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(vpc.state().is_persisted());
+    assert_eq!(vpc.vpc_id.as_deref(), Some("vpc-new"));
+    vpc.save().await.unwrap();
+    assert_eq!(f.operations(), ["CreateVpc", "CreateTags", "CreateTags"]);
+    f.done();
+}

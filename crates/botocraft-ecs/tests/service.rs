@@ -372,6 +372,61 @@ async fn save_updates_and_writes_changed_tags() {
     f.done();
 }
 
+/// The update succeeded and the tag write after it failed: the update is
+/// not lost behind the tag call's error. The error is `Error::Partial`
+/// naming what UpdateService changed, the model holds the updated service
+/// and still its tag edits, and `save()` again writes only the tags.
+#[tokio::test]
+async fn a_failed_tag_write_after_an_update_is_partial_and_save_again_writes_the_tags() {
+    let described = |desired: i64, tags: serde_json::Value| {
+        serde_json::json!({"serviceArn": WEB, "serviceName": "web", "clusterArn": C1,
+            "desiredCount": desired, "tags": tags})
+    };
+    let env = serde_json::json!([{"key": "env", "value": "prod"}]);
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "DescribeServices",
+         "response": {"body": {"services": [described(1, env.clone())], "failures": []}}},
+        {"operation": "UpdateService",
+         "request": {"body": {"service": "web", "cluster": C1, "desiredCount": 4}},
+         "response": {"body": {"service": described(4, env.clone())}}},
+        {"operation": "TagResource",
+         "response": {"status": 400, "body": {"__type": "AccessDeniedException", "message": "no tagging"}}},
+        {"operation": "TagResource",
+         "request": {"body": {"resourceArn": WEB, "tags": [{"key": "team", "value": "payments"}]}},
+         "response": {"body": {}}}
+    ]));
+    let mut s = get_web(&f).await;
+    s.desired_count = Some(4);
+    s.tags_mut().insert("team".into(), "payments".into());
+    let err = s.save().await.unwrap_err();
+    match &err {
+        Error::Partial { done, failures, .. } => {
+            assert_eq!(done.len(), 1);
+            assert!(
+                done[0].starts_with("UpdateService changed `desired_count` of Service"),
+                "{err}"
+            );
+            assert_eq!(failures[0].code(), Some("AccessDeniedException"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.desired_count, Some(4));
+    assert!(s.changed_fields().is_empty(), "the update is done");
+    assert_eq!(s.tags().get("team").map(String::as_str), Some("payments"));
+    s.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            "DescribeServices",
+            "UpdateService",
+            "TagResource",
+            "TagResource"
+        ]
+    );
+    assert_eq!(s.tags().get("team").map(String::as_str), Some("payments"));
+    f.done();
+}
+
 #[tokio::test]
 async fn partial_update() {
     let f = fx("service_partial_update");

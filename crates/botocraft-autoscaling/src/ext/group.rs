@@ -674,6 +674,7 @@ impl AutoScalingGroup {
                     )
                 })?;
                 let persisted = self._state.is_persisted();
+                let mut updated: Vec<&'static str> = Vec::new();
                 if persisted {
                     // Before anything is sent: a rename would update another group.
                     self.refuse_fixed_edits()?;
@@ -696,6 +697,7 @@ impl AutoScalingGroup {
                     } else if !changed.is_empty() {
                         manager.update_of(self, &changed).send().await?;
                     }
+                    updated = changed;
                 } else {
                     // A group read back from JSON, holding the ARN AWS gave it,
                     // names a group that exists: refused rather than created again.
@@ -730,7 +732,30 @@ impl AutoScalingGroup {
                         let (set, removed) = tag_changes(before, edited);
                         if !set.is_empty() || !removed.is_empty() {
                             let current = fresh.tags.as_deref().unwrap_or_default();
-                            write_tags(&manager, &name, set, removed, edited, current).await?;
+                            if let Err(e) =
+                                write_tags(&manager, &name, set, removed, edited, current).await
+                            {
+                                if updated.is_empty() {
+                                    return Err(e);
+                                }
+                                // The update is done: the model becomes the
+                                // updated group, still asking for its tag
+                                // edits, so save() again writes only those.
+                                let error = botocraft_core::baseline::saved_but(
+                                    crate::SERVICE.name,
+                                    "AutoScalingGroup",
+                                    "UpdateAutoScalingGroup",
+                                    &name,
+                                    &updated,
+                                    &["tags"],
+                                    e,
+                                );
+                                fresh.tags = self.tags.clone();
+                                let snapshot = self._state.packed_tag_snapshot().cloned();
+                                fresh._state.set_packed_tag_snapshot(snapshot);
+                                *self = fresh;
+                                return Err(error);
+                            }
                             fresh = manager.get(name.as_str()).send().await?;
                         }
                     }

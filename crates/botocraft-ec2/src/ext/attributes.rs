@@ -2,8 +2,9 @@
 //! in the definitions): AWS has no update operation for them, only a
 //! `Modify*Attribute` call that takes one attribute at a time. The
 //! definitions' `track` fields are sent here, each through its own call,
-//! after every one of them has been checked: an invalid edit sends nothing,
-//! but a call that fails after earlier ones leaves those applied.
+//! after every one of them has been checked: an invalid edit sends nothing.
+//! A call that fails after earlier ones leaves those applied, and its error
+//! is an [`Error::Partial`] naming them.
 
 use botocraft_core::{Error, Result};
 
@@ -15,6 +16,25 @@ fn unset(model: &str, field: &str) -> Error {
     Error::validation(format!(
         "{model}.{field} was cleared, but AWS cannot unset it: set a value or leave it as fetched"
     ))
+}
+
+/// The error of the call for one attribute failing after the calls before it
+/// changed `done`: those changes are made, and the error names them
+/// ([`Error::Partial`]) rather than hide them behind the failure.
+fn partly(kind: &str, id: &str, operation: &str, done: &[&str], error: Error) -> Error {
+    if done.is_empty() {
+        return error;
+    }
+    let fields: Vec<String> = done.iter().map(|f| format!("`{f}`")).collect();
+    Error::Partial {
+        service: crate::SERVICE.name,
+        operation: format!("{kind}.save"),
+        done: vec![format!(
+            "{operation} changed {} of {kind} {id}",
+            fields.join(", ")
+        )],
+        failures: vec![error],
+    }
 }
 
 fn flag(value: bool) -> AttributeBooleanValue {
@@ -44,34 +64,43 @@ pub(crate) async fn instance_update(instance: &Instance, changed: &[&'static str
             return Err(unset(field));
         }
     }
+    let mut done: Vec<&str> = Vec::new();
     for field in changed {
-        match *field {
-            "instance_type" => {
-                let t = instance
-                    .instance_type
-                    .as_ref()
-                    .ok_or_else(|| unset(field))?;
-                let value = AttributeValue {
-                    value: Some(t.as_str().to_owned()),
-                };
-                manager.modify_instance_type(id.as_str(), value).await?;
+        let sent: Result<()> = async {
+            match *field {
+                "instance_type" => {
+                    let t = instance
+                        .instance_type
+                        .as_ref()
+                        .ok_or_else(|| unset(field))?;
+                    let value = AttributeValue {
+                        value: Some(t.as_str().to_owned()),
+                    };
+                    manager.modify_instance_type(id.as_str(), value).await?;
+                }
+                "source_dest_check" => {
+                    let v = instance.source_dest_check.ok_or_else(|| unset(field))?;
+                    manager
+                        .modify_source_dest_check(id.as_str(), flag(v))
+                        .await?;
+                }
+                "ebs_optimized" => {
+                    let v = instance.ebs_optimized.ok_or_else(|| unset(field))?;
+                    manager.modify_ebs_optimized(id.as_str(), flag(v)).await?;
+                }
+                other => {
+                    return Err(Error::validation(format!(
+                        "internal: Instance.save() has no operation for the tracked field {other}"
+                    )))
+                }
             }
-            "source_dest_check" => {
-                let v = instance.source_dest_check.ok_or_else(|| unset(field))?;
-                manager
-                    .modify_source_dest_check(id.as_str(), flag(v))
-                    .await?;
-            }
-            "ebs_optimized" => {
-                let v = instance.ebs_optimized.ok_or_else(|| unset(field))?;
-                manager.modify_ebs_optimized(id.as_str(), flag(v)).await?;
-            }
-            other => {
-                return Err(Error::validation(format!(
-                    "internal: Instance.save() has no operation for the tracked field {other}"
-                )))
-            }
+            Ok(())
         }
+        .await;
+        if let Err(e) = sent {
+            return Err(partly("Instance", &id, "ModifyInstanceAttribute", &done, e));
+        }
+        done.push(field);
     }
     Ok(())
 }
@@ -90,8 +119,8 @@ pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> 
         .ok_or_else(|| missing("Subnet", "save", "SubnetId"))?;
     let manager = subnet.manager();
     let unset = |field: &str| unset("Subnet", field);
-    // Every cleared field is refused before the first call: a save is sent
-    // whole or not at all.
+    // Every cleared field is refused before the first call: an invalid edit
+    // sends nothing.
     for field in changed {
         let cleared = match *field {
             "map_public_ip_on_launch" => subnet.map_public_ip_on_launch.is_none(),
@@ -110,76 +139,85 @@ pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> 
         }
     }
     let mut customer_owned_sent = false;
+    let mut done: Vec<&str> = Vec::new();
     for field in changed {
         let request = manager.modify_attribute(id.as_str());
-        match *field {
-            "map_public_ip_on_launch" => {
-                let v = subnet.map_public_ip_on_launch.ok_or_else(|| unset(field))?;
-                request.map_public_ip_on_launch(flag(v)).await?;
-            }
-            "assign_ipv6_address_on_creation" => {
-                let v = subnet
-                    .assign_ipv6_address_on_creation
-                    .ok_or_else(|| unset(field))?;
-                request.assign_ipv6_address_on_creation(flag(v)).await?;
-            }
-            "enable_dns64" => {
-                let v = subnet.enable_dns64.ok_or_else(|| unset(field))?;
-                request.enable_dns64(flag(v)).await?;
-            }
-            "private_dns_name_options_on_launch" => {
-                let options = subnet
-                    .private_dns_name_options_on_launch
-                    .as_ref()
-                    .ok_or_else(|| unset(field))?;
-                if let Some(t) = &options.hostname_type {
-                    manager
-                        .modify_attribute(id.as_str())
-                        .private_dns_hostname_type_on_launch(t.clone())
-                        .await?;
+        let sent: Result<()> = async {
+            match *field {
+                "map_public_ip_on_launch" => {
+                    let v = subnet.map_public_ip_on_launch.ok_or_else(|| unset(field))?;
+                    request.map_public_ip_on_launch(flag(v)).await?;
                 }
-                if let Some(v) = options.enable_resource_name_dns_a_record {
-                    manager
-                        .modify_attribute(id.as_str())
-                        .enable_resource_name_dns_a_record_on_launch(flag(v))
-                        .await?;
+                "assign_ipv6_address_on_creation" => {
+                    let v = subnet
+                        .assign_ipv6_address_on_creation
+                        .ok_or_else(|| unset(field))?;
+                    request.assign_ipv6_address_on_creation(flag(v)).await?;
                 }
-                if let Some(v) = options.enable_resource_name_dns_aaaa_record {
-                    manager
-                        .modify_attribute(id.as_str())
-                        .enable_resource_name_dns_aaaa_record_on_launch(flag(v))
-                        .await?;
+                "enable_dns64" => {
+                    let v = subnet.enable_dns64.ok_or_else(|| unset(field))?;
+                    request.enable_dns64(flag(v)).await?;
+                }
+                "private_dns_name_options_on_launch" => {
+                    let options = subnet
+                        .private_dns_name_options_on_launch
+                        .as_ref()
+                        .ok_or_else(|| unset(field))?;
+                    if let Some(t) = &options.hostname_type {
+                        manager
+                            .modify_attribute(id.as_str())
+                            .private_dns_hostname_type_on_launch(t.clone())
+                            .await?;
+                    }
+                    if let Some(v) = options.enable_resource_name_dns_a_record {
+                        manager
+                            .modify_attribute(id.as_str())
+                            .enable_resource_name_dns_a_record_on_launch(flag(v))
+                            .await?;
+                    }
+                    if let Some(v) = options.enable_resource_name_dns_aaaa_record {
+                        manager
+                            .modify_attribute(id.as_str())
+                            .enable_resource_name_dns_aaaa_record_on_launch(flag(v))
+                            .await?;
+                    }
+                }
+                "map_customer_owned_ip_on_launch" | "customer_owned_ipv4_pool" => {
+                    // One call for both: AWS wants the pool with `true`.
+                    if customer_owned_sent {
+                        return Ok(());
+                    }
+                    customer_owned_sent = true;
+                    let v = subnet
+                        .map_customer_owned_ip_on_launch
+                        .ok_or_else(|| unset(field))?;
+                    let mut request = request.map_customer_owned_ip_on_launch(flag(v));
+                    if let Some(pool) = subnet
+                        .customer_owned_ipv4_pool
+                        .clone()
+                        .filter(|p| !p.is_empty())
+                    {
+                        request = request.customer_owned_ipv4_pool(pool);
+                    }
+                    request.await?;
+                }
+                "enable_lni_at_device_index" => match subnet.enable_lni_at_device_index {
+                    Some(index) => request.enable_lni_at_device_index(index).await?,
+                    None => request.disable_lni_at_device_index(flag(true)).await?,
+                },
+                other => {
+                    return Err(Error::validation(format!(
+                        "internal: Subnet.save() has no operation for the tracked field {other}"
+                    )))
                 }
             }
-            "map_customer_owned_ip_on_launch" | "customer_owned_ipv4_pool" => {
-                // One call for both: AWS wants the pool with `true`.
-                if customer_owned_sent {
-                    continue;
-                }
-                customer_owned_sent = true;
-                let v = subnet
-                    .map_customer_owned_ip_on_launch
-                    .ok_or_else(|| unset(field))?;
-                let mut request = request.map_customer_owned_ip_on_launch(flag(v));
-                if let Some(pool) = subnet
-                    .customer_owned_ipv4_pool
-                    .clone()
-                    .filter(|p| !p.is_empty())
-                {
-                    request = request.customer_owned_ipv4_pool(pool);
-                }
-                request.await?;
-            }
-            "enable_lni_at_device_index" => match subnet.enable_lni_at_device_index {
-                Some(index) => request.enable_lni_at_device_index(index).await?,
-                None => request.disable_lni_at_device_index(flag(true)).await?,
-            },
-            other => {
-                return Err(Error::validation(format!(
-                    "internal: Subnet.save() has no operation for the tracked field {other}"
-                )))
-            }
+            Ok(())
         }
+        .await;
+        if let Err(e) = sent {
+            return Err(partly("Subnet", &id, "ModifySubnetAttribute", &done, e));
+        }
+        done.push(field);
     }
     Ok(())
 }
@@ -223,27 +261,42 @@ pub(crate) async fn network_interface_update(
     if changed.contains(&"source_dest_check") && eni.source_dest_check.is_none() {
         return Err(unset("source_dest_check"));
     }
+    let mut done: Vec<&str> = Vec::new();
     for field in changed {
         let request = manager.modify(id.as_str());
-        match *field {
-            "description" => {
-                // An empty description is how AWS clears one.
-                let value = AttributeValue {
-                    value: Some(eni.description.clone().unwrap_or_default()),
-                };
-                request.description(value).await?;
-            }
-            "source_dest_check" => {
-                let v = eni.source_dest_check.ok_or_else(|| unset(field))?;
-                request.source_dest_check(flag(v)).await?;
-            }
-            "groups" => request.groups(group_ids.clone()).await?,
-            other => {
-                return Err(Error::validation(format!(
+        let sent: Result<()> = async {
+            match *field {
+                "description" => {
+                    // An empty description is how AWS clears one.
+                    let value = AttributeValue {
+                        value: Some(eni.description.clone().unwrap_or_default()),
+                    };
+                    request.description(value).await?;
+                }
+                "source_dest_check" => {
+                    let v = eni.source_dest_check.ok_or_else(|| unset(field))?;
+                    request.source_dest_check(flag(v)).await?;
+                }
+                "groups" => request.groups(group_ids.clone()).await?,
+                other => {
+                    return Err(Error::validation(format!(
                 "internal: NetworkInterface.save() has no operation for the tracked field {other}"
             )))
+                }
             }
+            Ok(())
         }
+        .await;
+        if let Err(e) = sent {
+            return Err(partly(
+                "NetworkInterface",
+                &id,
+                "ModifyNetworkInterfaceAttribute",
+                &done,
+                e,
+            ));
+        }
+        done.push(field);
     }
     Ok(())
 }

@@ -431,7 +431,28 @@ impl Vpc {
                         .map(|k| k.to_string())
                         .ok_or_else(|| Error::validation("Vpc has no id to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Vpc",
+                                "CreateVpc",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -1029,7 +1050,36 @@ impl Subnet {
                         .map(|k| k.to_string())
                         .ok_or_else(|| Error::validation("Subnet has no id to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "Subnet",
+                                "Subnet.save()",
+                                &id,
+                                &self.changed_fields(),
+                                &["tags"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Subnet",
+                                "CreateSubnet",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -1590,7 +1640,36 @@ impl SecurityGroup {
                                 Error::validation("SecurityGroup has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "SecurityGroup",
+                                "SecurityGroup.save()",
+                                &id,
+                                &self.changed_fields(),
+                                &["tags"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "SecurityGroup",
+                                "CreateSecurityGroup",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -2294,7 +2373,36 @@ impl Instance {
                         .map(|k| k.to_string())
                         .ok_or_else(|| Error::validation("Instance has no id to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "Instance",
+                                "Instance.save()",
+                                &id,
+                                &self.changed_fields(),
+                                &["tags"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Instance",
+                                "RunInstances",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -3122,7 +3230,28 @@ impl Ami {
                         .map(|k| k.to_string())
                         .ok_or_else(|| Error::validation("Ami has no id to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Ami",
+                                "CreateImage",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -3682,7 +3811,28 @@ impl InternetGateway {
                                 Error::validation("InternetGateway has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "InternetGateway",
+                                "CreateInternetGateway",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -4296,7 +4446,28 @@ impl RouteTable {
                                 Error::validation("RouteTable has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "RouteTable",
+                                "CreateRouteTable",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -4754,7 +4925,28 @@ impl NatGateway {
                                 Error::validation("NatGateway has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "NatGateway",
+                                "CreateNatGateway",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -5437,7 +5629,28 @@ impl Address {
                         .map(|k| k.to_string())
                         .ok_or_else(|| Error::validation("Address has no id to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Address",
+                                "AllocateAddress",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -5987,7 +6200,36 @@ impl Volume {
                         .map(|k| k.to_string())
                         .ok_or_else(|| Error::validation("Volume has no id to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "Volume",
+                                "ModifyVolume",
+                                &id,
+                                &self.changed_fields(),
+                                &["tags"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Volume",
+                                "CreateVolume",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -6710,7 +6952,28 @@ impl Snapshot {
                         .map(|k| k.to_string())
                         .ok_or_else(|| Error::validation("Snapshot has no id to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Snapshot",
+                                "CreateSnapshot",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -7212,7 +7475,28 @@ impl KeyPair {
                         .map(|k| k.to_string())
                         .ok_or_else(|| Error::validation("KeyPair has no id to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "KeyPair",
+                                "CreateKeyPair",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -7796,7 +8080,28 @@ impl LaunchTemplate {
                                 Error::validation("LaunchTemplate has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "LaunchTemplate",
+                                "CreateLaunchTemplate",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -8764,7 +9069,36 @@ impl NetworkInterface {
                                 Error::validation("NetworkInterface has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "NetworkInterface",
+                                "NetworkInterface.save()",
+                                &id,
+                                &self.changed_fields(),
+                                &["tag_set"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "NetworkInterface",
+                                "CreateNetworkInterface",
+                                &id,
+                                &["tag_set"],
+                                e,
+                            )
+                        };
+                        fresh.tag_set = self.tag_set.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tag_set = Some(tags::from_map(&desired));
@@ -9505,7 +9839,28 @@ impl NetworkAcl {
                                 Error::validation("NetworkAcl has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "NetworkAcl",
+                                "CreateNetworkAcl",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -9946,7 +10301,28 @@ impl PlacementGroup {
                             Error::validation("PlacementGroup has no id to write tags to")
                         })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "PlacementGroup",
+                                "CreatePlacementGroup",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -10379,7 +10755,28 @@ impl DhcpOptions {
                                 Error::validation("DhcpOptions has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "DhcpOptions",
+                                "CreateDhcpOptions",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -10828,7 +11225,28 @@ impl CustomerGateway {
                                 Error::validation("CustomerGateway has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "CustomerGateway",
+                                "CreateCustomerGateway",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -11360,7 +11778,28 @@ impl VpnGateway {
                                 Error::validation("VpnGateway has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "VpnGateway",
+                                "CreateVpnGateway",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -11870,7 +12309,28 @@ impl VpcPeeringConnection {
                                 Error::validation("VpcPeeringConnection has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "VpcPeeringConnection",
+                                "CreateVpcPeeringConnection",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -12536,7 +12996,28 @@ impl VpcEndpoint {
                                 Error::validation("VpcEndpoint has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "VpcEndpoint",
+                                "CreateVpcEndpoint",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -13014,7 +13495,28 @@ impl VpnConnection {
                                 Error::validation("VpnConnection has no id to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "VpnConnection",
+                                "CreateVpnConnection",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));

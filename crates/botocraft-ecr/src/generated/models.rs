@@ -506,7 +506,36 @@ impl Repository {
                                 Error::validation("Repository has no ARN to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "Repository",
+                                "PutImageTagMutability",
+                                &id,
+                                &self.changed_fields(),
+                                &["tags"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Repository",
+                                "CreateRepository",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));

@@ -519,7 +519,36 @@ impl Cluster {
                         .map(str::to_owned)
                         .ok_or_else(|| Error::validation("Cluster has no ARN to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "Cluster",
+                                "UpdateCluster",
+                                &id,
+                                &self.changed_fields(),
+                                &["tags"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Cluster",
+                                "CreateCluster",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -956,7 +985,36 @@ impl TaskDefinition {
                                 Error::validation("TaskDefinition has no ARN to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "TaskDefinition",
+                                "RegisterTaskDefinition",
+                                &id,
+                                &self.changed_fields(),
+                                &["tags"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "TaskDefinition",
+                                "RegisterTaskDefinition",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -1551,7 +1609,36 @@ impl Service {
                         .map(str::to_owned)
                         .ok_or_else(|| Error::validation("Service has no ARN to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "Service",
+                                "UpdateService",
+                                &id,
+                                &self.changed_fields(),
+                                &["tags"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Service",
+                                "CreateService",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -2291,7 +2378,28 @@ impl Task {
                         .map(str::to_owned)
                         .ok_or_else(|| Error::validation("Task has no ARN to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "Task",
+                                "RunTask",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -3279,7 +3387,36 @@ impl CapacityProvider {
                                 Error::validation("CapacityProvider has no ARN to write tags to")
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "CapacityProvider",
+                                "UpdateCapacityProvider",
+                                &id,
+                                &self.changed_fields(),
+                                &["tags"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "CapacityProvider",
+                                "CreateCapacityProvider",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -3802,7 +3939,36 @@ impl TaskSet {
                         .map(str::to_owned)
                         .ok_or_else(|| Error::validation("TaskSet has no ARN to write tags to"))?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            botocraft_core::baseline::saved_but(
+                                super::SERVICE.name,
+                                "TaskSet",
+                                "UpdateTaskSet",
+                                &id,
+                                &self.changed_fields(),
+                                &["tags"],
+                                e,
+                            )
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "TaskSet",
+                                "CreateTaskSet",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));
@@ -6103,7 +6269,28 @@ impl ExpressGatewayService {
                                 )
                             })?;
                     let session = manager.session()?;
-                    super::write_tags(&session, &target, &before, &desired).await?;
+                    if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
+                        if persisted && !sent_update {
+                            return Err(e);
+                        }
+                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
+                        let error = if persisted {
+                            e
+                        } else {
+                            botocraft_core::baseline::created_but(
+                                super::SERVICE.name,
+                                "ExpressGatewayService",
+                                "CreateExpressGatewayService",
+                                &id,
+                                &["tags"],
+                                e,
+                            )
+                        };
+                        fresh.tags = self.tags.clone();
+                        fresh._state.set_tag_snapshot(Some(before));
+                        *self = fresh;
+                        return Err(error);
+                    }
                 }
             }
             fresh.tags = Some(tags::from_map(&desired));

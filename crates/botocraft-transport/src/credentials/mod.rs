@@ -573,9 +573,22 @@ impl ProvideCredentials for CredentialsProviderChain {
 /// Parses an RFC 3339 timestamp (`2024-01-01T00:00:00Z`) as sent by STS,
 /// the container endpoint, IMDS and `credential_process`.
 pub(crate) fn parse_expiration(text: &str) -> std::result::Result<SystemTime, String> {
-    time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
-        .map(SystemTime::from)
-        .map_err(|_| format!("Expiration {text:?} is not an RFC 3339 timestamp"))
+    let time =
+        time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
+            .map_err(|_| format!("Expiration {text:?} is not an RFC 3339 timestamp"))?;
+    system_time(time).ok_or_else(|| format!("Expiration {text:?} is out of this system's range"))
+}
+
+/// `time` as a [`SystemTime`], when this platform's clock can hold it
+/// (`SystemTime::from` panics otherwise: on Windows, before 1601).
+pub(crate) fn system_time(time: time::OffsetDateTime) -> Option<SystemTime> {
+    let since = time - time::OffsetDateTime::UNIX_EPOCH;
+    let magnitude = std::time::Duration::try_from(since.abs()).ok()?;
+    if since.is_negative() {
+        SystemTime::UNIX_EPOCH.checked_sub(magnitude)
+    } else {
+        SystemTime::UNIX_EPOCH.checked_add(magnitude)
+    }
 }
 
 /// Extracts `{AccessKeyId, SecretAccessKey, <token_key>, Expiration}` from a

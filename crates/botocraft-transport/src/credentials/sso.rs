@@ -506,7 +506,7 @@ fn parse_time(text: &str) -> Option<SystemTime> {
     };
     OffsetDateTime::parse(&text, &Rfc3339)
         .ok()
-        .map(SystemTime::from)
+        .and_then(super::system_time)
 }
 
 /// Whole-second RFC 3339 in UTC, as the AWS CLI writes `expiresAt`.

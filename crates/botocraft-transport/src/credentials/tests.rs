@@ -184,3 +184,25 @@ async fn chain_prefers_env_and_reports_everything_tried() {
         "E"
     );
 }
+
+/// Expirations convert exactly, before and after 1970, without
+/// `SystemTime::from` (which panics where the platform's clock cannot hold
+/// the time: before 1601 on Windows).
+#[test]
+fn expirations_convert_on_both_sides_of_the_epoch() {
+    let epoch = SystemTime::UNIX_EPOCH;
+    assert_eq!(parse_expiration("1970-01-01T00:00:00Z").unwrap(), epoch);
+    assert_eq!(
+        parse_expiration("2026-11-27T10:00:00.5Z").unwrap(),
+        epoch + Duration::from_millis(1_795_773_600_500)
+    );
+    assert_eq!(
+        parse_expiration("1969-12-31T23:59:59Z").unwrap(),
+        epoch - Duration::from_secs(1)
+    );
+    // Far from the epoch: a value or a typed error, never a panic.
+    for text in ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"] {
+        let _ = parse_expiration(text);
+    }
+    assert!(parse_expiration("tomorrow").is_err());
+}

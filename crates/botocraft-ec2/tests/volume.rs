@@ -349,3 +349,54 @@ async fn an_update_that_changes_nothing_is_refused_unsent() {
         .unwrap();
     assert_eq!(f.operations(), ["DescribeVolumes", "ModifyVolume"]);
 }
+
+/// AWS refuses `MaxResults` together with volume, snapshot or image ids
+/// (`InvalidParameterCombination`): a page size given with ids is not sent,
+/// and one given alone is.
+#[tokio::test]
+async fn a_page_size_is_not_sent_with_ids() {
+    let f = common::fx_exchanges(serde_json::json!([
+        {"operation": "DescribeVolumes",
+         "request": {"body": "Action=DescribeVolumes&Version=2016-11-15&VolumeId.1=vol-1"},
+         "response": {"body": "<DescribeVolumesResponse><volumeSet/></DescribeVolumesResponse>"}},
+        {"operation": "DescribeVolumes",
+         "request": {"body": "Action=DescribeVolumes&Version=2016-11-15&MaxResults=6"},
+         "response": {"body": "<DescribeVolumesResponse><volumeSet/></DescribeVolumesResponse>"}},
+        {"operation": "DescribeSnapshots",
+         "request": {"body": "Action=DescribeSnapshots&Version=2016-11-15&SnapshotId.1=snap-1"},
+         "response": {"body": "<DescribeSnapshotsResponse><snapshotSet/></DescribeSnapshotsResponse>"}},
+        {"operation": "DescribeImages",
+         "request": {"body": "Action=DescribeImages&Version=2016-11-15&ImageId.1=ami-1"},
+         "response": {"body": "<DescribeImagesResponse><imagesSet/></DescribeImagesResponse>"}}
+    ]));
+    let s = &f.session;
+    let listed = botocraft_ec2::Volume::objects()
+        .using(s)
+        .list()
+        .volume_ids(["vol-1"])
+        .page_size(6)
+        .await
+        .unwrap();
+    assert!(listed.is_empty());
+    botocraft_ec2::Volume::objects()
+        .using(s)
+        .list()
+        .page_size(6)
+        .await
+        .unwrap();
+    botocraft_ec2::Snapshot::objects()
+        .using(s)
+        .list()
+        .snapshot_ids(["snap-1"])
+        .page_size(6)
+        .await
+        .unwrap();
+    botocraft_ec2::Ami::objects()
+        .using(s)
+        .list()
+        .image_ids(["ami-1"])
+        .page_size(6)
+        .await
+        .unwrap();
+    f.done();
+}

@@ -281,7 +281,9 @@ impl AmiManager {
     }
 
     /// The images among `ids` that are still registered (and visible to the
-    /// account), described; the others are left out. `get` and
+    /// account), described, deprecated and disabled ones included (AWS
+    /// leaves those out of a listing unless asked, and they can still be
+    /// launched from or be in use); the others are left out. `get` and
     /// `list().image_ids(..)` fail the whole call on an id that is gone,
     /// which an instance's or a template's image often is: this asks by the
     /// `image-id` filter, which leaves it out instead.
@@ -298,6 +300,8 @@ impl AmiManager {
             images.extend(
                 self.list()
                     .filter("image-id", chunk.iter().cloned())
+                    .include_deprecated(true)
+                    .include_disabled(true)
                     .await?
                     .into_vec(),
             );

@@ -9555,6 +9555,8 @@ impl AmiList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `ImageIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
@@ -9685,6 +9687,9 @@ impl AmiList {
             "Ami::objects().list",
             "MaxResults",
         )?;
+        if input.image_ids.as_ref().is_some_and(|v| !v.is_empty()) {
+            input.max_results = None;
+        }
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -16888,6 +16893,8 @@ impl VolumeGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `VolumeIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
@@ -17007,6 +17014,9 @@ impl VolumeGetMany {
             "Volume::objects().get_many",
             "MaxResults",
         )?;
+        if input.volume_ids.as_ref().is_some_and(|v| !v.is_empty()) {
+            input.max_results = None;
+        }
         let session = self.manager.session()?;
         if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -17119,6 +17129,8 @@ impl VolumeList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `VolumeIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
@@ -17228,6 +17240,9 @@ impl VolumeList {
             "Volume::objects().list",
             "MaxResults",
         )?;
+        if input.volume_ids.as_ref().is_some_and(|v| !v.is_empty()) {
+            input.max_results = None;
+        }
         let session = self.manager.session()?;
         if input.volume_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -18501,6 +18516,8 @@ impl SnapshotGetMany {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `SnapshotIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
@@ -18630,6 +18647,9 @@ impl SnapshotGetMany {
             "Snapshot::objects().get_many",
             "MaxResults",
         )?;
+        if input.snapshot_ids.as_ref().is_some_and(|v| !v.is_empty()) {
+            input.max_results = None;
+        }
         let session = self.manager.session()?;
         if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
@@ -18747,6 +18767,8 @@ impl SnapshotList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `SnapshotIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
@@ -18871,6 +18893,9 @@ impl SnapshotList {
             "Snapshot::objects().list",
             "MaxResults",
         )?;
+        if input.snapshot_ids.as_ref().is_some_and(|v| !v.is_empty()) {
+            input.max_results = None;
+        }
         let session = self.manager.session()?;
         if input.snapshot_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());

@@ -708,7 +708,9 @@ fn matches<O>(acceptor: &Compiled, result: &Result<O>, json: Option<&Value>) -> 
             (Value::String(code), Err(err)) if err.code() == Some(code.as_str()) => {
                 Some(format!("error {code}: {err}"))
             }
-            (Value::Bool(true), Err(err)) => Some(format!("error: {err}")),
+            // Only an error AWS answered with a code, as in botocore: a
+            // transport failure or a timeout is not the state waited for.
+            (Value::Bool(true), Err(err)) if err.code().is_some() => Some(format!("error: {err}")),
             (Value::Bool(false), Ok(_)) => Some("no error".to_string()),
             _ => None,
         },
@@ -1677,6 +1679,26 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert_eq!(count.load(Ordering::SeqCst), 2);
+    }
+
+    /// An `error: true` acceptor matches an error AWS answered with a code,
+    /// as botocore's does: a transport failure ending a wait for a resource
+    /// to be gone in success would say it is gone when nothing was heard.
+    #[tokio::test]
+    async fn an_any_error_acceptor_matches_service_errors_only() {
+        const ACCEPTORS: &[Acceptor] = &[Acceptor {
+            matcher: "error",
+            argument: "",
+            state: "success",
+            expected: "true",
+        }];
+        let (waiter, _) = scripted(ACCEPTORS, 5, vec![Err(service_error("Gone", 400))]);
+        waiter.await.unwrap();
+        let broken = Error::transport("DescribeThing", "connection reset", None);
+        let (waiter, count) = scripted(ACCEPTORS, 5, vec![Err(broken)]);
+        let err = waiter.await.unwrap_err();
+        assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+        assert_eq!(count.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

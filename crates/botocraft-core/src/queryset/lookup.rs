@@ -126,9 +126,12 @@ fn describe(value: &Value) -> &'static str {
     }
 }
 
+/// `text`'s instant as epoch seconds computed as a model's [`DateTime`]
+/// computes them, so that equal instants compare equal to the last bit.
+///
+/// [`DateTime`]: crate::DateTime
 fn rfc3339_epoch(text: &str) -> Option<f64> {
-    let at = OffsetDateTime::parse(text.trim(), &Rfc3339).ok()?;
-    Some(at.unix_timestamp_nanos() as f64 / 1e9)
+    crate::DateTime::parse_rfc3339(text.trim()).map(|t| t.epoch_seconds())
 }
 
 impl<'a> Lookup<'a> {

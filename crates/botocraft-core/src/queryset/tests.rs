@@ -689,6 +689,36 @@ fn lookup_comparisons_with_rfc3339_timestamps() {
     assert!(by("created_at__gt", "yesterday").is_empty());
 }
 
+/// A timestamp compared with the same instant written as text is equal to
+/// the last bit, whatever its milliseconds: `gte`/`lte` keep it and
+/// `gt`/`lt` leave it out (the text's seconds were computed another way,
+/// and a quarter of millisecond instants differed in the last bit).
+#[test]
+fn equal_instants_compare_equal() {
+    for ms in 0..1000 {
+        let text = format!("2026-09-22T11:58:15.{ms:03}Z");
+        let at = crate::DateTime::parse_rfc3339(&text)
+            .unwrap()
+            .epoch_seconds();
+        let qs = QuerySet::new(vec![Service {
+            service_name: Some("web".into()),
+            created_at: Some(at),
+            ..Default::default()
+        }]);
+        let count = |op: &str| {
+            qs.clone()
+                .filter_by(&format!("created_at__{op}"), text.as_str())
+                .unwrap()
+                .len()
+        };
+        assert_eq!(
+            [count("gte"), count("lte"), count("gt"), count("lt")],
+            [1, 1, 0, 0],
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn lookup_isnull() {
     assert_eq!(

@@ -1282,6 +1282,10 @@ impl<'p, 'a> Items<'p, 'a> {
             // 0: end, 1: item, 2: skip
             let step = match self.p.peek_child()? {
                 None => 0,
+                // A wrapped list's children are all items, whatever their
+                // tag (botocore reads them so): a model naming its items
+                // `member` where EC2 writes `item` loses none.
+                Some(_) if siblings.is_none() => 1,
                 Some(n) if n == name.as_bytes() || alias.is_some_and(|a| a.as_bytes() == n) => 1,
                 Some(n) => match siblings {
                     Some(s) if find_member(s, n, ec2).is_some() => 0,

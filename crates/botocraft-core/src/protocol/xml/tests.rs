@@ -222,6 +222,25 @@ fn ec2_describe_instances() {
     assert!(instances[1].launch_time.is_none());
 }
 
+/// Every child of a wrapped list is an item, whatever its tag, as botocore
+/// reads them: a list the model says holds `<item>`s that arrives with
+/// `<member>`s (or the other way round) loses none of them.
+#[test]
+fn wrapped_list_items_are_read_whatever_their_tag() {
+    let body = DESCRIBE_INSTANCES_BODY.replacen("<item><key>", "<member><key>", 1);
+    let body = body.replacen("</value></item>", "</value></member>", 1);
+    assert_ne!(body, DESCRIBE_INSTANCES_BODY);
+    let r = response(200, &[], &body);
+    let out: DescribeInstancesOut =
+        parse_response(&EC2, "DescribeInstances", &DESCRIBE_INSTANCES, None, &r).unwrap();
+    let reservations = out.reservations.unwrap();
+    let instances = reservations[0].instances.as_deref().unwrap();
+    let tags = instances[0].tags.as_deref().unwrap();
+    assert_eq!(tags.len(), 2);
+    assert_eq!(tags[0].key.as_deref(), Some("Name"));
+    assert_eq!(tags[1].key.as_deref(), Some("env"));
+}
+
 #[test]
 fn learned_member_order_survives_changes_of_order() {
     // The parser learns which member follows which; instances that change

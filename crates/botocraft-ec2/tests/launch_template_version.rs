@@ -281,3 +281,51 @@ async fn ami_of_an_ssm_parameter_image_is_the_resolved_ami() {
     assert_eq!(body(&f, 1, "DescribeImages")["ImageId.1"], "ami-0resolved");
     f.done();
 }
+
+/// `delete()` of a version that no longer exists is `Error::NotFound`, as
+/// for every other model (AWS reports it in the answer's unsuccessful
+/// versions, with a code of its own); other refusals stay `Error::Service`.
+#[tokio::test]
+async fn delete_of_a_missing_version_is_not_found() {
+    let refused = |code: &str| {
+        format!(
+            "<DeleteLaunchTemplateVersionsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+             <requestId>r</requestId><unsuccessfullyDeletedLaunchTemplateVersionSet><item>\
+             <launchTemplateId>{LT}</launchTemplateId><versionNumber>4</versionNumber>\
+             <responseError><code>{code}</code><message>refused</message></responseError>\
+             </item></unsuccessfullyDeletedLaunchTemplateVersionSet></DeleteLaunchTemplateVersionsResponse>"
+        )
+    };
+    let f = common::fx_exchanges(serde_json::json!([
+        {"operation": "DeleteLaunchTemplateVersions",
+         "response": {"body": refused("launchTemplateVersionDoesNotExist")}},
+        {"operation": "DeleteLaunchTemplateVersions",
+         "response": {"body": refused("launchTemplateVersionIsDefault")}}
+    ]));
+    let version = || {
+        LaunchTemplateVersion {
+            launch_template_id: Some(LT.into()),
+            version_number: Some(4),
+            ..Default::default()
+        }
+        .using(&f.session)
+    };
+    let err = version().delete().await.unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound {
+            resource,
+            key,
+            code,
+            ..
+        } => {
+            assert_eq!(*resource, "LaunchTemplateVersion");
+            assert_eq!(key, &format!("{LT}/4"));
+            assert_eq!(code.as_deref(), Some("launchTemplateVersionDoesNotExist"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let err = version().delete().await.unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("launchTemplateVersionIsDefault"));
+    f.done();
+}

@@ -216,7 +216,7 @@ impl LaunchTemplateVersion {
             .ok_or_else(|| missing("LaunchTemplateVersion", "delete()", "VersionNumber"))?;
         let out = self
             .manager()
-            .delete(id, version.to_string())
+            .delete(id.clone(), version.to_string())
             .send()
             .await?;
         if let Some(failed) = out
@@ -235,6 +235,24 @@ impl LaunchTemplateVersion {
                     )
                 })
                 .unwrap_or_default();
+            // The version (or its template) is gone: not found, as for
+            // every other delete.
+            if let Some(code) = code.as_deref().filter(|c| {
+                [
+                    "launchTemplateVersionDoesNotExist",
+                    "launchTemplateIdDoesNotExist",
+                ]
+                .contains(c)
+            }) {
+                return Err(Error::NotFound {
+                    service: "ec2",
+                    resource: "LaunchTemplateVersion",
+                    key: format!("{id}/{version}"),
+                    code: Some(code.to_owned()),
+                    message,
+                    request_id: None,
+                });
+            }
             return Err(Error::Service {
                 service: "ec2",
                 operation: "DeleteLaunchTemplateVersions".into(),

@@ -26491,7 +26491,15 @@ impl InstanceTypeInfoGet {
             None,
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidInstanceType", "InvalidInstanceType.NotFound"],
+                "InstanceTypeInfo",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = error::only_answer(
             "InstanceTypeInfo",
@@ -26716,6 +26724,7 @@ impl InstanceTypeInfoGetMany {
                         move |token| {
                             let session = session.clone();
                             let mut input = input.clone();
+                            let key = key.clone();
                             input.next_token = token;
                             async move {
                                 let out = call::<_, DescribeInstanceTypesResult>(
@@ -26725,7 +26734,15 @@ impl InstanceTypeInfoGetMany {
                                     None,
                                     &input,
                                 )
-                                .await?;
+                                .await
+                                .map_err(|e| {
+                                    error::map_not_found(
+                                        e,
+                                        &["InvalidInstanceType", "InvalidInstanceType.NotFound"],
+                                        "InstanceTypeInfo",
+                                        &key,
+                                    )
+                                })?;
                                 Ok(Page {
                                     items: out.instance_types.unwrap_or_default(),
                                     next_token: out.next_token,
@@ -37290,46 +37307,62 @@ impl FlowLogGetMany {
         if input.flow_log_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());
         }
-        let pager = TokenPaginator::new(OPERATION, {
-            let session = session.clone();
-            let input = input.clone();
-            move |token| {
-                let session = session.clone();
-                let mut input = input.clone();
-                let key = key.clone();
-                input.next_token = token;
-                async move {
-                    let out = call::<_, DescribeFlowLogsResult>(
-                        &*session,
-                        &super::SERVICE,
-                        OPERATION,
-                        None,
-                        &input,
-                    )
-                    .await
-                    .map_err(|e| {
-                        error::not_found_among(
-                            error::map_not_found(
-                                e,
-                                &["InvalidFlowLogId.NotFound"],
-                                "FlowLog",
-                                &key,
-                            ),
-                            "",
-                            input.flow_log_ids.as_deref().unwrap_or_default(),
-                        )
-                    })?;
-                    Ok(Page {
-                        items: out.flow_logs.unwrap_or_default(),
-                        next_token: out.next_token,
+        let chunks: Vec<_> = match input.flow_log_ids.take() {
+            Some(keys) => keys.chunks(1000).map(<[_]>::to_vec).map(Some).collect(),
+            None => vec![None],
+        };
+        // The first error ends the stream: no later chunk's call is made.
+        Ok(botocraft_core::paginator::until_first_error(
+            futures::stream::iter(chunks)
+                .map(move |chunk| {
+                    let session = session.clone();
+                    #[allow(unused_variables)]
+                    let key = key.clone();
+                    let mut input = input.clone();
+                    input.flow_log_ids = chunk;
+                    let pager = TokenPaginator::new(OPERATION, {
+                        let session = session.clone();
+                        let input = input.clone();
+                        move |token| {
+                            let session = session.clone();
+                            let mut input = input.clone();
+                            let key = key.clone();
+                            input.next_token = token;
+                            async move {
+                                let out = call::<_, DescribeFlowLogsResult>(
+                                    &*session,
+                                    &super::SERVICE,
+                                    OPERATION,
+                                    None,
+                                    &input,
+                                )
+                                .await
+                                .map_err(|e| {
+                                    error::not_found_among(
+                                        error::map_not_found(
+                                            e,
+                                            &["InvalidFlowLogId.NotFound"],
+                                            "FlowLog",
+                                            &key,
+                                        ),
+                                        "",
+                                        input.flow_log_ids.as_deref().unwrap_or_default(),
+                                    )
+                                })?;
+                                Ok(Page {
+                                    items: out.flow_logs.unwrap_or_default(),
+                                    next_token: out.next_token,
+                                })
+                            }
+                        }
+                    });
+                    pager.pages().map_ok(move |page| {
+                        page.into_iter().map(|m| m.into_fetched(&session)).collect()
                     })
-                }
-            }
-        });
-        Ok(pager
-            .pages()
-            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
-            .boxed())
+                })
+                .flatten()
+                .boxed(),
+        ))
     }
 }
 

@@ -9401,7 +9401,8 @@ impl PrimaryModel for InstanceTypeInfo {
     type Manager = InstanceTypeInfoManager;
     const SERVICE: &'static str = "ec2";
     const KIND: &'static str = "InstanceTypeInfo";
-    const NOT_FOUND_CODES: &'static [&'static str] = &[];
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["InvalidInstanceType", "InvalidInstanceType.NotFound"];
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<InstanceTypeInfoKey> {

@@ -12758,21 +12758,20 @@ impl VpcEndpoint {
         request
     }
 
-    /// The related [`NetworkInterface`] (calls `NetworkInterface::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    /// The related [`NetworkInterface`] (calls `NetworkInterface::objects().get_many(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn network_interfaces(&self) -> NetworkInterfaceList {
+    pub fn network_interfaces(&self) -> NetworkInterfaceGetMany {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
-        #[allow(unused_mut)]
-        let mut request = manager.list();
-        let Some(v) = self.vpc_endpoint_id.clone().filter(|v| !v.is_empty()) else {
-            return NetworkInterfaceList::failed(
+        let Some(a0) = self.network_interface_ids.clone() else {
+            return NetworkInterfaceGetMany::failed(
                 manager,
                 Error::validation(
-                    "VpcEndpoint.network_interfaces needs `VpcEndpointId`, which is not set",
+                    "VpcEndpoint.network_interfaces needs `NetworkInterfaceIds`, which is not set",
                 ),
             );
         };
-        request = request.filter("vpc-endpoint-id", [v]);
+        #[allow(unused_mut)]
+        let mut request = manager.get_many(a0);
         request
     }
 

@@ -284,6 +284,11 @@ pub struct MethodDef {
     /// mode).
     #[serde(default)]
     pub always_sent: Vec<String>,
+    /// The call names other resources of the model's kind, and AWS answers
+    /// the not-found code for those too (a security group rule's source
+    /// group): the error is `NotFound` only when its message names the key.
+    #[serde(default)]
+    pub not_found_names_key: bool,
     /// For create/update: input members that are NOT taken from the model even
     /// though a model field has the same name.
     #[serde(default)]

@@ -3873,7 +3873,12 @@ impl<'a> Emitter<'a> {
             "?".to_string()
         } else {
             format!(
-                ".map_err(|e| error::map_not_found(e, &[{}], {:?}, &key))?",
+                ".map_err(|e| error::{}(e, &[{}], {:?}, &key))?",
+                if m.def.not_found_names_key {
+                    "map_not_found_naming"
+                } else {
+                    "map_not_found"
+                },
                 not_found_codes.join(", "),
                 m.model_name
             )

@@ -666,6 +666,55 @@ pub fn map_not_found(err: Error, codes: &[&str], resource: &'static str, key: &s
     }
 }
 
+/// [`map_not_found`] for a call on `key` that names other resources of the
+/// same kind, for which AWS answers the same code (a security group rule's
+/// source group: `InvalidGroup.NotFound`): the error is about `key` only
+/// when its message names it, and otherwise stays the service error.
+///
+/// ```
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::error::map_not_found_naming;
+/// use botocraft::core::Error;
+///
+/// let gone = |id: &str| Error::Service {
+///     service: "ec2",
+///     operation: "AuthorizeSecurityGroupIngress".into(),
+///     code: "InvalidGroup.NotFound".into(),
+///     message: format!("The security group '{id}' does not exist"),
+///     request_id: None,
+///     status: 400,
+/// };
+/// let codes = &["InvalidGroup.NotFound"];
+/// assert!(map_not_found_naming(gone("sg-1"), codes, "SecurityGroup", "sg-1").is_not_found());
+/// // The rule's source group is missing, not sg-1.
+/// assert!(!map_not_found_naming(gone("sg-12"), codes, "SecurityGroup", "sg-1").is_not_found());
+/// ```
+pub fn map_not_found_naming(
+    err: Error,
+    codes: &[&str],
+    resource: &'static str,
+    key: &str,
+) -> Error {
+    match &err {
+        Error::Service { message, .. } if !names_word(message, key) => err,
+        _ => map_not_found(err, codes, resource, key),
+    }
+}
+
+/// Whether `text` names `word` as a word of its own (`sg-1` is not named by
+/// a message about `sg-12`).
+fn names_word(text: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    let part = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(part) && !after.is_some_and(part)
+    })
+}
+
 /// Refuses, before anything is sent, a required text argument given empty
 /// or blank (`Instance::objects().launch("", 1)`, an unset variable): AWS
 /// would answer it with a confusing error, or a listing would list

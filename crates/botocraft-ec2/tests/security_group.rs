@@ -246,3 +246,31 @@ async fn removing_a_tag_sends_only_delete_tags() {
     assert_eq!(f.sent()[1].body["ResourceId.1"], "sg-t");
     f.done();
 }
+
+/// The manager's rule calls: AWS answers `InvalidGroup.NotFound` for a
+/// rule's missing source group as for the group itself. Only the second is
+/// `Error::NotFound`; the first stays the service error about the rule.
+#[tokio::test]
+async fn rule_calls_are_not_found_only_for_the_group_itself() {
+    let gone = |id: &str| {
+        serde_json::json!({"operation": "AuthorizeSecurityGroupIngress", "response": {"status": 400,
+            "body": format!("<Response><Errors><Error><Code>InvalidGroup.NotFound</Code><Message>The \
+                security group '{id}' does not exist</Message></Error></Errors><RequestID>r</RequestID></Response>")}})
+    };
+    let f = common::fx_exchanges(serde_json::json!([gone("sg-404"), gone("sg-1")]));
+    let rule = || {
+        vec![
+            botocraft_ec2::IpPermission::tcp(5432).allow_group(botocraft_ec2::UserIdGroupPair {
+                group_id: Some("sg-404".into()),
+                ..Default::default()
+            }),
+        ]
+    };
+    let groups = SecurityGroup::objects().using(&f.session);
+    let err = groups.authorize_ingress("sg-1", rule()).await.unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InvalidGroup.NotFound"));
+    let err = groups.authorize_ingress("sg-1", rule()).await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}

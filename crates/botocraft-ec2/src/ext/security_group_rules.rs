@@ -394,42 +394,6 @@ impl Described for UpdateDescriptionsResult {
     }
 }
 
-/// Whether `message` names `id` as a word of its own (`sg-1` is not named
-/// by a message about `sg-12`).
-fn names(message: &str, id: &str) -> bool {
-    let word = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    message.match_indices(id).any(|(at, _)| {
-        let before = message[..at].chars().next_back();
-        let after = message[at + id.len()..].chars().next();
-        !before.is_some_and(word) && !after.is_some_and(word)
-    })
-}
-
-/// The generated authorize/revoke turn `InvalidGroup.NotFound` into "this
-/// group does not exist", but AWS answers the same code for a rule whose
-/// source group does not exist. When the message names another group than
-/// `id` (which was just described, so exists), the error is about the rule:
-/// it goes back to being the service error it was.
-fn source_group_error(err: Error, id: &str, operation: &str) -> Error {
-    match err {
-        Error::NotFound {
-            service,
-            code: Some(code),
-            message: Some(message),
-            request_id,
-            ..
-        } if code == "InvalidGroup.NotFound" && !names(&message, id) => Error::Service {
-            service,
-            operation: operation.to_owned(),
-            code,
-            message,
-            request_id,
-            status: 400,
-        },
-        other => other,
-    }
-}
-
 /// Sends one step. Answers the rules a revoke did not remove
 /// (`UnknownIpPermissions`); the other calls are all or nothing.
 #[cfg_attr(not(debug_assertions), inline)]
@@ -477,9 +441,9 @@ async fn send(manager: &SecurityGroupManager, id: &str, step: &Step) -> Result<V
             Ok(None)
         }
     };
-    unknown
-        .map(Option::unwrap_or_default)
-        .map_err(|e| source_group_error(e, id, operation))
+    // A rule's missing source group is the service error, not this group
+    // gone: the generated calls map the code only when it names the group.
+    unknown.map(Option::unwrap_or_default)
 }
 
 /// `permissions` without the rules of `unknown`.
@@ -996,57 +960,5 @@ mod tests {
         let sent = [tcp(22, &["10.0.0.0/8", "10.2.0.0/16"])];
         let unknown = [tcp(22, &["10.2.0.0/16"])];
         assert_eq!(without(&sent, &unknown), [tcp(22, &["10.0.0.0/8"])]);
-    }
-
-    #[test]
-    fn a_message_names_a_group_only_as_a_whole_word() {
-        assert!(names("The security group 'sg-1' does not exist", "sg-1"));
-        assert!(!names("The security group 'sg-12' does not exist", "sg-1"));
-        assert!(!names("The security group 'xsg-1' does not exist", "sg-1"));
-        assert!(names("sg-1", "sg-1"));
-    }
-
-    fn group_not_found(message: &str) -> Error {
-        Error::NotFound {
-            service: "ec2",
-            resource: "SecurityGroup",
-            key: "sg-1".into(),
-            code: Some("InvalidGroup.NotFound".into()),
-            message: Some(message.into()),
-            request_id: Some("r-1".into()),
-        }
-    }
-
-    #[test]
-    fn a_missing_source_group_is_a_service_error_about_the_rule() {
-        let err = source_group_error(
-            group_not_found("The security group 'sg-404' does not exist"),
-            "sg-1",
-            "AuthorizeSecurityGroupIngress",
-        );
-        match err {
-            Error::Service {
-                operation,
-                code,
-                message,
-                request_id,
-                status,
-                ..
-            } => {
-                assert_eq!(operation, "AuthorizeSecurityGroupIngress");
-                assert_eq!(code, "InvalidGroup.NotFound");
-                assert_eq!(message, "The security group 'sg-404' does not exist");
-                assert_eq!(request_id.as_deref(), Some("r-1"));
-                assert_eq!(status, 400);
-            }
-            other => panic!("expected Error::Service, got {other:?}"),
-        }
-        // The group being saved itself gone stays NotFound.
-        let err = source_group_error(
-            group_not_found("The security group 'sg-1' does not exist"),
-            "sg-1",
-            "AuthorizeSecurityGroupIngress",
-        );
-        assert!(err.is_not_found(), "{err:?}");
     }
 }

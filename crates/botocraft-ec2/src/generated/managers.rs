@@ -4234,7 +4234,9 @@ impl SecurityGroupAuthorizeIngress {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found_naming(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key)
+        })?;
         Ok(out.security_group_rules.take().unwrap_or_default())
     }
 }
@@ -4349,7 +4351,9 @@ impl SecurityGroupRevokeIngress {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found_naming(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key)
+        })?;
         Ok(out)
     }
 }
@@ -4540,7 +4544,9 @@ impl SecurityGroupAuthorizeEgress {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found_naming(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key)
+        })?;
         Ok(out.security_group_rules.take().unwrap_or_default())
     }
 }
@@ -4660,7 +4666,9 @@ impl SecurityGroupRevokeEgress {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key))?;
+        .map_err(|e| {
+            error::map_not_found_naming(e, &["InvalidGroup.NotFound"], "SecurityGroup", &key)
+        })?;
         Ok(out)
     }
 }

@@ -787,3 +787,36 @@ async fn refreshed_describes_the_instance_again() {
     f.done();
     f2.done();
 }
+
+/// A described instance reports its zone and its placement group both by
+/// name and by id, and RunInstances refuses either pair: a copy launches in
+/// the zone by name and the placement group by id.
+#[tokio::test]
+async fn a_copy_launches_with_one_of_each_placement_pair() {
+    let f = fx("instance_get");
+    let mut model = Instance::objects()
+        .using(&f.session)
+        .get("i-1")
+        .await
+        .unwrap()
+        .as_new();
+    model.placement = Some(botocraft_ec2::Placement {
+        availability_zone: Some("us-east-1a".into()),
+        availability_zone_id: Some("use1-az4".into()),
+        group_name: Some("cluster-pg".into()),
+        group_id: Some("pg-0123".into()),
+        tenancy: Some("default".into()),
+        ..Default::default()
+    });
+    let request = Instance::objects().create(&model);
+    let placement = request.input().placement.clone().unwrap();
+    assert_eq!(placement.availability_zone.as_deref(), Some("us-east-1a"));
+    assert_eq!(placement.availability_zone_id, None);
+    assert_eq!(placement.group_id.as_deref(), Some("pg-0123"));
+    assert_eq!(placement.group_name, None);
+    assert_eq!(
+        placement.tenancy.as_ref().map(|t| t.as_str()),
+        Some("default")
+    );
+    f.done();
+}

@@ -41,6 +41,26 @@ pub(crate) fn instance_security_group_names(instance: &Instance) -> Result<Optio
     Ok((!names.is_empty()).then_some(names))
 }
 
+/// Where to launch: the placement as the model holds it, with one of each
+/// pair RunInstances refuses together. A described instance reports its
+/// zone by name and by id, and its placement group by name and by id, each
+/// naming the same one: the zone goes by name (as a copy of a subnet does)
+/// and the placement group by id.
+pub(crate) fn instance_placement(instance: &Instance) -> Result<Option<Placement>> {
+    let Some(placement) = instance.placement.as_ref() else {
+        return Ok(None);
+    };
+    let set = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+    let mut sent = placement.clone();
+    if set(&sent.availability_zone) && set(&sent.availability_zone_id) {
+        sent.availability_zone_id = None;
+    }
+    if set(&sent.group_id) && set(&sent.group_name) {
+        sent.group_name = None;
+    }
+    Ok(Some(sent))
+}
+
 /// The instance profile, by ARN (what a described instance holds).
 pub(crate) fn instance_iam_profile(
     instance: &Instance,

@@ -4787,7 +4787,6 @@ impl InstanceManager {
         input.instance_type = model.instance_type.clone();
         input.kernel_id = model.kernel_id.clone();
         input.key_name = model.key_name.clone();
-        input.placement = botocraft_core::serde_util::unless_empty(&model.placement);
         input.ramdisk_id = model.ramdisk_id.clone();
         input.subnet_id = model.subnet_id.clone();
         input.private_ip_address = model.private_ip_address.clone();
@@ -4814,6 +4813,11 @@ impl InstanceManager {
         }
         match crate::ext::instance_network_interfaces(model) {
             Ok(Some(v)) => input.network_interfaces = Some(v),
+            Ok(None) => {}
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
+        match crate::ext::instance_placement(model) {
+            Ok(Some(v)) => input.placement = Some(v),
             Ok(None) => {}
             Err(e) => return InstanceCreate::failed(self.clone(), e),
         }

@@ -612,3 +612,26 @@ async fn tag_mutability_is_written_with_its_exclusion_filters() {
     assert_eq!(r.image_tag_mutability, Some(ImageTagMutability::Immutable));
     f.done();
 }
+
+/// AWS refuses `maxResults` with `repositoryNames`: a page size given with
+/// names is not sent.
+#[tokio::test]
+async fn a_page_size_is_not_sent_with_names() {
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "DescribeRepositories",
+         "request": {"body": {"repositoryNames": ["web"]}},
+         "response": {"body": {"repositories": []}}},
+        {"operation": "DescribeRepositories",
+         "request": {"body": {"maxResults": 10}},
+         "response": {"body": {"repositories": []}}}
+    ]));
+    let repos = Repository::objects().using(&f.session);
+    repos
+        .list()
+        .repository_names(["web"])
+        .page_size(10)
+        .await
+        .unwrap();
+    repos.list().page_size(10).await.unwrap();
+    f.done();
+}

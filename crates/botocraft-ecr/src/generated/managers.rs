@@ -665,6 +665,8 @@ impl RepositoryList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `repositoryNames` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
@@ -740,6 +742,13 @@ impl RepositoryList {
             "Repository::objects().list",
             "maxResults",
         )?;
+        if input
+            .repository_names
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            input.max_results = None;
+        }
         let session = self.manager.session()?;
         if input
             .repository_names
@@ -3062,6 +3071,8 @@ impl EcrImageList {
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `imageIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn page_size(mut self, n: i32) -> Self {
         self.input.max_results = Some(n);
@@ -3155,6 +3166,9 @@ impl EcrImageList {
             "EcrImage::objects().list",
             "maxResults",
         )?;
+        if input.image_ids.as_ref().is_some_and(|v| !v.is_empty()) {
+            input.max_results = None;
+        }
         let session = self.manager.session()?;
         if input.image_ids.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(futures::stream::empty().boxed());

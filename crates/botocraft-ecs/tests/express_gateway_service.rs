@@ -72,3 +72,33 @@ async fn delete() {
     assert_eq!(s.service_arn.as_deref(), Some(S1));
     f.done();
 }
+
+/// The running configuration cannot be sent from the model
+/// (UpdateExpressGatewayService takes a new one as its own members): an edit
+/// of it is refused by `save()` with how to make it, nothing sent, instead
+/// of being dropped with an `Ok`. The builder sends a new configuration.
+#[tokio::test]
+async fn save_refuses_a_configuration_edit_and_the_builder_sends_one() {
+    let f = fx("egs_get");
+    let mut s = ExpressGatewayService::objects()
+        .using(&f.session)
+        .get(S1)
+        .await
+        .unwrap();
+    s.active_configurations.as_mut().unwrap()[0].cpu = Some("1024".into());
+    let err = s.save().await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("`active_configurations`"), "{err}");
+    assert!(err.to_string().contains(".cpu(..)"), "{err}");
+    let named = ExpressGatewayService {
+        service_arn: Some(S1.into()),
+        ..Default::default()
+    };
+    let request = ExpressGatewayService::objects().update(&named).cpu("1024");
+    assert_eq!(request.input().service_arn.as_deref(), Some(S1));
+    assert_eq!(request.input().cpu.as_deref(), Some("1024"));
+    f.done();
+}

@@ -13899,10 +13899,17 @@ impl ExpressGatewayServiceManager {
         input.service_name = model.service_name.clone();
         input.cluster = model.cluster.clone();
         input.tags = model.tags.clone().filter(|v| !v.is_empty());
+        if model
+            .active_configurations
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return ExpressGatewayServiceCreate::failed(self.clone(), Error::validation("ExpressGatewayService: `active_configurations` is set, but CreateExpressGatewayService cannot send it and save() does not apply it after the create: clear it to create the ExpressGatewayService, then change it with `ExpressGatewayService::objects().update(&service)` and the builder's `.cpu(..)`, `.memory(..)`, `.primary_container(..)`, ... (UpdateExpressGatewayService)"));
+        }
         ExpressGatewayServiceCreate::new(self.clone(), input, key)
     }
 
-    /// Updates the service from the model; AWS answers with the changed configuration only, so `save()` re-reads it with `get`.
+    /// Updates the service the model names with the configuration given to the builder (`.cpu(..)`, `.memory(..)`, `.primary_container(..)`, `.scaling_target(..)`, ...); AWS answers with the changed configuration only: `refreshed()` reads the service again.
     ///
     /// Updates an existing Express service configuration. Modifies container settings, resource allocation, auto-scaling configuration, and other service parameters without recreating the service.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -13917,11 +13924,12 @@ impl ExpressGatewayServiceManager {
         let mut request = ExpressGatewayServiceUpdate::new(self.clone(), input, key);
         let fixed = model.changed_fixed_fields();
         if !fixed.is_empty() {
-            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+            request.error = Some(botocraft_core::baseline::fixed_edit_error_by(
                 "ExpressGatewayService",
                 &fixed,
                 &ExpressGatewayService::IDENTITY,
                 "UpdateExpressGatewayService cannot change it",
+                &ExpressGatewayService::CHANGED_BY,
             ));
         }
         request

@@ -6109,11 +6109,12 @@ impl ExpressGatewayService {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 4] = [
+    const FIXED: [&'static str; 5] = [
         "service_arn",
         "service_name",
         "infrastructure_role_arn",
         "cluster",
+        "active_configurations",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -6121,12 +6122,13 @@ impl ExpressGatewayService {
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 5] {
         [
             botocraft_core::fingerprint(&self.service_arn),
             botocraft_core::fingerprint(&self.service_name),
             botocraft_core::fingerprint(&self.infrastructure_role_arn),
             botocraft_core::fingerprint(&self.cluster),
+            botocraft_core::fingerprint(&self.active_configurations),
         ]
     }
 
@@ -6145,6 +6147,10 @@ impl ExpressGatewayService {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("active_configurations", "change it with `ExpressGatewayService::objects().update(&service)` and the builder's `.cpu(..)`, `.memory(..)`, `.primary_container(..)`, ... (UpdateExpressGatewayService)")];
 
     /// The fields AWS assigns when it creates a `ExpressGatewayService`, naming it: a model
     /// that holds one names a `ExpressGatewayService` that exists, so `save()` refuses to
@@ -6195,11 +6201,16 @@ impl ExpressGatewayService {
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
     ///
+    /// A new model holding `active_configurations` (which neither CreateExpressGatewayService nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `active_configurations`: change it with `ExpressGatewayService::objects().update(&service)` and the builder's `.cpu(..)`, `.memory(..)`, `.primary_container(..)`, ... (UpdateExpressGatewayService)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `ExpressGatewayService` that exists, say one read
@@ -6223,12 +6234,7 @@ impl ExpressGatewayService {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error(
-                    "ExpressGatewayService",
-                    &fixed,
-                    &Self::IDENTITY,
-                    "UpdateExpressGatewayService cannot change it",
-                ));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("ExpressGatewayService", &fixed, &Self::IDENTITY, "UpdateExpressGatewayService cannot change it", &[("active_configurations", "change it with `ExpressGatewayService::objects().update(&service)` and the builder's `.cpu(..)`, `.memory(..)`, `.primary_container(..)`, ... (UpdateExpressGatewayService)")]));
             }
         }
         #[allow(unused_variables)]
@@ -6302,7 +6308,8 @@ impl ExpressGatewayService {
 
     /// A copy of this ExpressGatewayService to create another with the same configuration: `copy.save()` (or `ExpressGatewayService::objects().create(&copy)`) creates a new ExpressGatewayService instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
     /// - what AWS assigned this ExpressGatewayService ([`Self::ASSIGNED`]): `service_arn`
-    /// - what AWS only reports: `status`, `current_deployment`, `active_configurations`, `created_at`, `updated_at`
+    /// - what AWS only reports: `status`, `current_deployment`, `created_at`, `updated_at`
+    /// - what CreateExpressGatewayService refuses from a model (it describes what the ExpressGatewayService has; other calls set it): `active_configurations`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
@@ -6322,9 +6329,9 @@ impl ExpressGatewayService {
         copy.service_arn = None;
         copy.status = None;
         copy.current_deployment = None;
-        copy.active_configurations = None;
         copy.created_at = None;
         copy.updated_at = None;
+        copy.active_configurations = None;
         if let Some(tags) = copy.tags.as_mut() {
             tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
         }

@@ -4079,10 +4079,12 @@ impl<'a> Emitter<'a> {
                     .find(|(f, single)| !*single && f.ty.starts_with("Vec<"))
                     .map(|(f, _)| f.ident.clone());
                 // A listing on the operation `get`/`get_many` use takes the
-                // same id list as an optional argument.
+                // same id list as an optional argument (as does a get_many
+                // whose ids narrow what its other arguments name: a
+                // service's task sets).
                 let id_list = positional_list.clone().or_else(|| {
                     let model = self.defs.models.get(m.model_name)?;
-                    (m.name == "list").then_some(())?;
+                    matches!(m.name, "list" | "get_many").then_some(())?;
                     ["get_many", "get"].iter().find_map(|g| {
                         let d = model
                             .manager

@@ -169,3 +169,22 @@ async fn relation_source_service_revisions() {
     assert_eq!(revs.len(), 1);
     f.done();
 }
+
+/// The deployments of a service named by its ARN are listed in the cluster
+/// the ARN names (ECS would look in `default`).
+#[tokio::test]
+async fn list_by_arn_asks_the_cluster_it_names() {
+    let web = "arn:aws:ecs:us-east-1:123456789012:service/c2/web";
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "ListServiceDeployments",
+         "request": {"body": {"service": web, "cluster": "c2"}},
+         "response": {"body": {"serviceDeployments": []}}}
+    ]));
+    let deployments = ServiceDeployment::objects()
+        .using(&f.session)
+        .list(web)
+        .await
+        .unwrap();
+    assert!(deployments.is_empty());
+    f.done();
+}

@@ -150,3 +150,18 @@ async fn list_describes_every_set_of_the_service() {
     assert!(qs.iter().all(|t| t.state().is_persisted()));
     f.done();
 }
+
+/// An explicitly empty list of task sets means none, not every task set of
+/// the service (DescribeTaskSets with `taskSets: []` answers them all).
+#[tokio::test]
+async fn get_many_of_no_task_sets_sends_nothing() {
+    let f = fx_exchanges(serde_json::json!([]));
+    let sets = TaskSet::objects()
+        .using(&f.session)
+        .get_many("c1", "web")
+        .task_sets(Vec::<String>::new())
+        .await
+        .unwrap();
+    assert!(sets.is_empty());
+    f.nothing_sent();
+}

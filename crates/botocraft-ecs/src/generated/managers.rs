@@ -8430,7 +8430,10 @@ impl CapacityProviderGet {
             None,
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["ClusterNotFoundException"], "CapacityProvider", &key)
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -8594,7 +8597,17 @@ impl CapacityProviderGetMany {
                 None,
                 &input,
             )
-            .await?;
+            .await
+            .map_err(|e| {
+                error::map_not_found(e, &["ClusterNotFoundException"], "CapacityProvider", &key)
+            })
+            .map_err(|e| {
+                error::not_found_among(
+                    e,
+                    "",
+                    &chunk.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                )
+            })?;
             if out.next_token.as_deref().is_some_and(|t| !t.is_empty()) {
                 return Err(Error::deserialize(
                     OPERATION,
@@ -9113,7 +9126,10 @@ impl CapacityProviderUpdate {
             None,
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["ClusterNotFoundException"], "CapacityProvider", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .capacity_provider
@@ -9241,7 +9257,10 @@ impl CapacityProviderDelete {
             None,
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["ClusterNotFoundException"], "CapacityProvider", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = out
             .capacity_provider
@@ -9719,6 +9738,9 @@ impl TaskSetGetMany {
             "service",
         )?;
         let session = self.manager.session()?;
+        if input.task_sets.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(QuerySet::described(Vec::new()));
+        }
         #[allow(unused_mut)]
         let mut out = call::<_, DescribeTaskSetsResponse>(
             &*session,
@@ -11326,6 +11348,8 @@ impl ServiceDeploymentList {
     }
 
     /// The cluster that hosts the service. This can either be the cluster name or ARN. Starting April 15, 2023, Amazon Web Services will not onboard new customers to Amazon Elastic Inference (EI), and will help current customers migrate their workloads to options that offer better price and performance. If you don't specify a cluster, `default` is used.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:service/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn cluster(mut self, value: impl Into<String>) -> Self {
         self.input.cluster = Some(value.into());
@@ -11405,6 +11429,36 @@ impl ServiceDeploymentList {
             "ServiceDeployment::objects().list",
             "service",
         )?;
+        let consistent = input.cluster.as_deref().is_some_and(|given| {
+            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+            input
+                .service
+                .as_deref()
+                .into_iter()
+                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        });
+        if !consistent {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
+                });
+            let ids: Vec<&str> = input.service.as_deref().into_iter().collect();
+            let named: Vec<&str> = ids
+                .iter()
+                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
+                .collect();
+            if let Some(first) = named.first() {
+                if let Some(other) = named.iter().find(|n| *n != first) {
+                    return Err(Error::validation(format!("ServiceDeployment::objects().list: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
+                }
+                match input.cluster.as_deref() {
+                    None if named.len() < ids.len() => return Err(Error::validation(format!("ServiceDeployment::objects().list: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
+                    None => input.cluster = Some(first.to_string()),
+                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ServiceDeployment::objects().list: the ids name cluster {}, not the cluster given ({})", first, given))),
+                    Some(_) => {}
+                }
+            }
+        }
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();

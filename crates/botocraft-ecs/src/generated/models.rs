@@ -3059,7 +3059,7 @@ impl PrimaryModel for CapacityProvider {
     type Manager = CapacityProviderManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "CapacityProvider";
-    const NOT_FOUND_CODES: &'static [&'static str] = &[];
+    const NOT_FOUND_CODES: &'static [&'static str] = &["ClusterNotFoundException"];
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<CapacityProviderKey> {

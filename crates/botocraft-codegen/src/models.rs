@@ -3521,9 +3521,15 @@ impl<'a> Emitter<'a> {
         }
         if arn == "None" && key_text != "String::new()" {
             // A failure naming its key as a structure (ECR's `imageId`):
-            // each error names that key, within the call's.
+            // each error names that key, within the call's, unless the
+            // call is on that one item and its key already names it.
+            let named = if m.def.single.is_empty() {
+                format!("error::failure_key(&key, &{key_text})")
+            } else {
+                "key.clone()".to_string()
+            };
             return Ok(format!(
-                "        if let Some(e) = out.{member}.iter().flatten().find_map(|x| {{\n            let named = error::failure_key(&key, &{key_text});\n            error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, Some(&named), [(Some(named.as_str()), {reason}, {detail})], {skip_missing})\n        }}) {{\n            return Err(e);\n        }}\n",
+                "        if let Some(e) = out.{member}.iter().flatten().find_map(|x| {{\n            let named = {named};\n            error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, Some(&named), [(Some(named.as_str()), {reason}, {detail})], {skip_missing})\n        }}) {{\n            return Err(e);\n        }}\n",
                 kind = m.model_name,
             ));
         }

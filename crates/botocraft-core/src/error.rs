@@ -1147,26 +1147,22 @@ pub fn push_failure(
 
 /// The key naming what one per-key failure is about: `{key}/{id}` (the
 /// call's key, an image's repository, then the key the failure names), or
-/// the call's key alone when it already names the failed one (a call on
-/// one image, keyed `web/sha256:..`).
+/// either alone when the other is empty.
 ///
 /// ```
 /// # mod botocraft { pub(crate) use ::botocraft_core as core; }
 /// use botocraft::core::error::failure_key;
 ///
 /// assert_eq!(failure_key("web", "v1"), "web/v1");
-/// assert_eq!(failure_key("web/v1", "v1"), "web/v1");
 /// assert_eq!(failure_key("", "v1"), "v1");
 /// assert_eq!(failure_key("web", ""), "web");
 /// ```
 pub fn failure_key(key: &str, id: &str) -> String {
-    if key.is_empty() {
-        return id.to_owned();
+    match (key.is_empty(), id.is_empty()) {
+        (true, _) => id.to_owned(),
+        (false, true) => key.to_owned(),
+        (false, false) => format!("{key}/{id}"),
     }
-    if id.is_empty() || key.strip_suffix(id).is_some_and(|rest| rest.ends_with('/')) {
-        return key.to_owned();
-    }
-    format!("{key}/{id}")
 }
 
 /// The error of a call acting on several keys in batches (`BatchDeleteImage`

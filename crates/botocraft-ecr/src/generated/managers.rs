@@ -3655,13 +3655,7 @@ impl EcrImageDelete {
             )
         })?;
         if let Some(e) = out.failures.iter().flatten().find_map(|x| {
-            let named = error::failure_key(
-                &key,
-                &x.image_id
-                    .as_ref()
-                    .map(|v| v.to_string())
-                    .unwrap_or_default(),
-            );
+            let named = key.clone();
             error::failures_to_error(
                 super::SERVICE.name,
                 OPERATION,

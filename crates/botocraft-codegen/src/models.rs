@@ -1114,7 +1114,7 @@ impl<'a> Emitter<'a> {
             // lacks fails it before anything else is sent.
             let _ = writeln!(
                 out,
-                "        let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {{ Some(self.{}().await?) }} else {{ None }};",
+                "        let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {{ Some(self.{}().await?) }} else {{ None }};\n        let apart_done = sent_apart.is_some();",
                 also.proxy
             );
         }
@@ -1163,10 +1163,19 @@ impl<'a> Emitter<'a> {
                 (None, None) => None,
             };
             let saved = match &done_by_update {
+                // The call sending some edits apart may have been made too.
+                Some(op) if !tracked.is_empty() && !apart.is_empty() => format!(
+                    "{{ let mut ops: Vec<&str> = Vec::new(); let mut done: Vec<&str> = Vec::new(); if apart_done {{ ops.push({apart_op:?}); done.extend([{apart_list}]); }} if sent_update {{ ops.push({op:?}); done.extend(self.changed_fields()); }} botocraft_core::baseline::saved_but(super::SERVICE.name, {name:?}, &ops.join(\" and \"), &id, &done, &[{tags:?}], e) }}"
+                ),
                 Some(op) if !tracked.is_empty() => format!(
                     "botocraft_core::baseline::saved_but(super::SERVICE.name, {name:?}, {op:?}, &id, &self.changed_fields(), &[{tags:?}], e)"
                 ),
                 _ => "e".to_string(),
+            };
+            let nothing_done = if apart.is_empty() {
+                "persisted && !sent_update"
+            } else {
+                "persisted && !sent_update && !apart_done"
             };
             let created = match model.manager.get("create") {
                 Some(def) => format!(
@@ -1179,7 +1188,7 @@ impl<'a> Emitter<'a> {
                 "                        return Err(e);\n".to_string()
             } else {
                 format!(
-                    "                        if persisted && !sent_update {{\n                            return Err(e);\n                        }}\n                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();\n                        let error = if persisted {{ {saved} }} else {{ {created} }};\n                        fresh.{id} = self.{id}.clone();\n                        fresh._state.set_tag_snapshot(Some(before));\n                        *self = fresh;\n                        return Err(error);\n",
+                    "                        if {nothing_done} {{\n                            return Err(e);\n                        }}\n                        let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();\n                        let error = if persisted {{ {saved} }} else {{ {created} }};\n                        fresh.{id} = self.{id}.clone();\n                        fresh._state.set_tag_snapshot(Some(before));\n                        *self = fresh;\n                        return Err(error);\n",
                     id = tf.ident
                 )
             };

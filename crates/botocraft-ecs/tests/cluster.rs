@@ -551,6 +551,57 @@ async fn manager_update_refuses_capacity_provider_edits_it_cannot_send() {
     f.done();
 }
 
+/// Capacity providers put, then the tag write fails: the put is not lost
+/// behind the tag call's error. `Error::Partial` names it, the model is the
+/// cluster as put (still asking for its tag edits), and `save()` again
+/// writes only the tags.
+#[tokio::test]
+async fn a_failed_tag_write_after_the_put_is_partial() {
+    let put = serde_json::json!({"clusterArn": C1, "clusterName": "c1",
+        "capacityProviders": ["FARGATE", "FARGATE_SPOT"],
+        "defaultCapacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1, "base": 0}],
+        "settings": [{"name": "containerInsights", "value": "enabled"}]});
+    let f = fx_exchanges(serde_json::json!([
+        described_c1(),
+        {"operation": "PutClusterCapacityProviders", "response": {"body": {"cluster": put}}},
+        {"operation": "TagResource",
+         "response": {"status": 400, "body": {"__type": "AccessDeniedException", "message": "no"}}},
+        {"operation": "TagResource",
+         "request": {"body": {"resourceArn": C1, "tags": [{"key": "team", "value": "infra"}]}},
+         "response": {"body": {}}}
+    ]));
+    let mut c = get_c1(&f).await;
+    c.capacity_providers = Some(vec!["FARGATE".into(), "FARGATE_SPOT".into()]);
+    c.tags_mut().insert("team".into(), "infra".into());
+    let err = c.save().await.unwrap_err();
+    match &err {
+        Error::Partial { done, failures, .. } => {
+            assert!(
+                done[0].starts_with(
+                    "PutClusterCapacityProviders changed `capacity_providers`, \
+                     `default_capacity_provider_strategy` of Cluster"
+                ),
+                "{err}"
+            );
+            assert_eq!(failures[0].code(), Some("AccessDeniedException"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(c.capacity_providers.as_ref().map(Vec::len), Some(2));
+    // The put is done: saved again, only the tags are sent.
+    c.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        [
+            DESCRIBED,
+            "PutClusterCapacityProviders",
+            "TagResource",
+            "TagResource"
+        ]
+    );
+    f.done();
+}
+
 /// Only the default strategy edited: PutClusterCapacityProviders alone,
 /// with the unchanged capacity providers, and the model holds its answer.
 #[tokio::test]

@@ -463,6 +463,7 @@ impl Cluster {
         } else {
             None
         };
+        let apart_done = sent_apart.is_some();
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -520,20 +521,35 @@ impl Cluster {
                         .ok_or_else(|| Error::validation("Cluster has no ARN to write tags to"))?;
                     let session = manager.session()?;
                     if let Err(e) = super::write_tags(&session, &target, &before, &desired).await {
-                        if persisted && !sent_update {
+                        if persisted && !sent_update && !apart_done {
                             return Err(e);
                         }
                         let id = fresh.pk().map(|k| k.to_string()).unwrap_or_default();
                         let error = if persisted {
-                            botocraft_core::baseline::saved_but(
-                                super::SERVICE.name,
-                                "Cluster",
-                                "UpdateCluster",
-                                &id,
-                                &self.changed_fields(),
-                                &["tags"],
-                                e,
-                            )
+                            {
+                                let mut ops: Vec<&str> = Vec::new();
+                                let mut done: Vec<&str> = Vec::new();
+                                if apart_done {
+                                    ops.push("PutClusterCapacityProviders");
+                                    done.extend([
+                                        "capacity_providers",
+                                        "default_capacity_provider_strategy",
+                                    ]);
+                                }
+                                if sent_update {
+                                    ops.push("UpdateCluster");
+                                    done.extend(self.changed_fields());
+                                }
+                                botocraft_core::baseline::saved_but(
+                                    super::SERVICE.name,
+                                    "Cluster",
+                                    &ops.join(" and "),
+                                    &id,
+                                    &done,
+                                    &["tags"],
+                                    e,
+                                )
+                            }
                         } else {
                             botocraft_core::baseline::created_but(
                                 super::SERVICE.name,

@@ -59,10 +59,11 @@ const CREDENTIALS_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 /// failures, and returns the raw response whatever its status.
 ///
 /// When AWS rejects a request for its time ([`CLOCK_SKEW_CODES`]) and the
-/// response's `Date` is more than [`MAX_CLOCK_SKEW`] from this machine's
-/// clock, the session remembers the difference, signs the request again
-/// with the server's time and sends it once more; its later requests are
-/// signed with the corrected time too.
+/// response's `Date` is more than [`MAX_CLOCK_SKEW`] from the time the
+/// request was signed, the session signs it again with the server's time
+/// and sends it once more, remembering the difference (unless another call
+/// already corrected the clock); its later requests are signed with the
+/// corrected time too.
 ///
 /// ```
 /// # mod botocraft { pub(crate) use ::botocraft_transport::{AwsSession, Credentials}; }
@@ -571,7 +572,8 @@ impl AwsSessionBuilder {
                     .signing_clock(clock.clone())
                     .profile(profile_name.clone())
                     .region(region.clone())
-                    .endpoints(self.endpoints.clone());
+                    .endpoints(self.endpoints.clone())
+                    .retry(retry);
                 Arc::new(if self.profile.is_some() {
                     CredentialsProviderChain::for_chosen_profile(config)
                 } else {

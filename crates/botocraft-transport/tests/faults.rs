@@ -1726,6 +1726,14 @@ async fn skewed_sts(server: &MockServer, server_date: &str, expiration: &str) {
 /// STS; the directory holding its config file lives as long as the session
 /// is used.
 fn assumed_role_session(server: &MockServer) -> (tempfile::TempDir, AwsSession) {
+    assumed_role_session_attempts(server, 1)
+}
+
+/// [`assumed_role_session`] making up to `attempts` attempts a call.
+fn assumed_role_session_attempts(
+    server: &MockServer,
+    attempts: u32,
+) -> (tempfile::TempDir, AwsSession) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".aws")).unwrap();
     std::fs::write(
@@ -1742,7 +1750,7 @@ fn assumed_role_session(server: &MockServer) -> (tempfile::TempDir, AwsSession) 
         .profile("deploy")
         .region("us-east-1")
         .endpoint_url(server.uri())
-        .max_attempts(1)
+        .max_attempts(attempts)
         .build()
         .unwrap();
     (dir, session)
@@ -1750,7 +1758,8 @@ fn assumed_role_session(server: &MockServer) -> (tempfile::TempDir, AwsSession) 
 
 /// STS throttles and fails transiently like any service: the `AssumeRole`
 /// behind a session's credentials is retried as its calls are (standard
-/// mode, 3 attempts), not given up on after one.
+/// mode, the session's attempts), not given up on after one; a session of
+/// one attempt makes one.
 #[tokio::test]
 async fn an_assume_role_throttled_or_failing_transiently_is_retried() {
     bounded(async {
@@ -1789,7 +1798,10 @@ async fn an_assume_role_throttled_or_failing_transiently_is_retried() {
             .with_priority(4)
             .mount(&server)
             .await;
-        let (_dir, session) = assumed_role_session(&server);
+        let (_dir, single) = assumed_role_session(&server);
+        let err = list_clusters(&single).await.unwrap_err();
+        assert!(err.to_string().contains("Throttling"), "{err}");
+        let (_dir, session) = assumed_role_session_attempts(&server, 3);
         list_clusters(&session).await.unwrap();
         let sent: Vec<bool> = server
             .received_requests()

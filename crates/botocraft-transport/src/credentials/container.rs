@@ -8,7 +8,7 @@ use botocraft_core::Result;
 use super::{
     credentials_from_json, Credentials, CredentialsLookup, ProvideCredentials, ProviderConfig,
 };
-use crate::retry::{classify_error, Jitter, RetryConfig, RetryKind};
+use crate::retry::{classify_error, Jitter, RetryKind};
 use crate::transport::is_loopback_host;
 
 /// The ECS agent's credentials endpoint.
@@ -130,7 +130,7 @@ impl ContainerCredentialsProvider {
         let limit = self.config.container_timeout;
         // Three attempts, as botocore makes: the agent answering a container
         // restarts, and is briefly busy when many tasks start at once.
-        let retry = RetryConfig::default();
+        let retry = self.config.retry;
         let jitter = Jitter::default();
         let mut attempt = 1;
         let response = loop {

@@ -225,6 +225,8 @@ pub struct ProviderConfig {
     pub(crate) container_timeout: Duration,
     pub(crate) sts_timeout: Duration,
     pub(crate) process_timeout: Duration,
+    /// How STS, SSO and container requests are retried: the session's.
+    pub(crate) retry: crate::retry::RetryConfig,
 }
 
 /// The lazily built default transports: one for STS (https; plain http only
@@ -278,7 +280,17 @@ impl ProviderConfig {
             container_timeout: Duration::from_secs(2),
             sts_timeout: Duration::from_secs(10),
             process_timeout: Duration::from_secs(60),
+            retry: crate::retry::RetryConfig::default(),
         }
+    }
+
+    /// How STS, IAM Identity Center (SSO) and container credential requests
+    /// are retried (a session passes its own settings; default: standard
+    /// mode, 3 attempts). Their throttling and transient failures are
+    /// retried; any other failure fails the lookup at once.
+    pub fn retry(mut self, retry: crate::retry::RetryConfig) -> Self {
+        self.retry = retry;
+        self
     }
 
     /// The profile to read (else `AWS_PROFILE`, else `default`).

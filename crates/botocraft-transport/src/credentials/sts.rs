@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{parse_expiration, Credentials, ProviderConfig};
 use crate::config::{join_uri, resolve_endpoint};
 use crate::profile::Profile;
-use crate::retry::{classify_error, classify_response, Jitter, RetryConfig, RetryKind};
+use crate::retry::{classify_error, classify_response, Jitter, RetryKind};
 use crate::signer::Signer;
 use crate::transport::{is_loopback_host, Transport};
 
@@ -274,7 +274,7 @@ pub(crate) async fn send_provider_request(
     // credential refresh fails every call waiting on it. Signed with the
     // session's clock; a rejection for its time corrects the clock and is
     // sent once more, outside the attempts.
-    let retry = RetryConfig::default();
+    let retry = config.retry;
     let jitter = Jitter::default();
     let mut attempt = 1;
     let mut corrected = false;

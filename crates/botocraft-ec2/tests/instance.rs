@@ -302,6 +302,8 @@ async fn a_failed_attribute_after_another_is_partial() {
         }
         other => panic!("{other:?}"),
     }
+    // The model keeps every edit: save() again sends them all.
+    assert_eq!(i.changed_fields(), ["instance_type", "ebs_optimized"]);
     f.done();
 }
 

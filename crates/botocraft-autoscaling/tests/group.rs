@@ -325,7 +325,8 @@ async fn create_checks_required_members_first() {
 #[tokio::test]
 async fn create_refuses_what_only_other_calls_set() {
     let f = fx("nothing");
-    let edits: [(&str, fn(&mut AutoScalingGroup)); 3] = [
+    type Edit = fn(&mut AutoScalingGroup);
+    let edits: [(&str, Edit); 3] = [
         ("suspended_processes", |g| {
             g.suspended_processes = Some(vec![SuspendedProcess {
                 process_name: Some("Launch".into()),

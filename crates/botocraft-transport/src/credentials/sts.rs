@@ -269,8 +269,8 @@ pub(crate) async fn send_provider_request(
     );
     let unsigned = http::Request::from_parts(parts, body);
     let transport: Arc<dyn Transport> = config.sts_transport()?;
-    // Retried as the session's own calls are (standard mode, 3 attempts):
-    // STS throttles and fails transiently like any service, and a failed
+    // Retried as the session's own calls are (its retry settings): STS
+    // throttles and fails transiently like any service, and a failed
     // credential refresh fails every call waiting on it. Signed with the
     // session's clock; a rejection for its time corrects the clock and is
     // sent once more, outside the attempts.

@@ -3860,21 +3860,10 @@ impl<'a> Emitter<'a> {
                 regex_lite::Regex::new(regex)
                     .map_err(|e| format!("{name}.{}: bad infer regex for {member}: {e}", m.name))?;
                 let f = self.field(&m.input_fields, member, m.name)?;
-                // One call looks in one place: ids naming different ones, a
-                // given one that differs from what they name, or a mix of
-                // ids that name it and ids that do not (looked up in the
-                // inferred one, where they would silently be missing) are
-                // refused.
-                let msg = |what: &str| format!("{name}::objects().{}: {what}", m.name);
-                // The common case, a listing describing the ids it just got
-                // for the cluster it was given, is checked without the regex
-                // (2,000 services would pay it 2,000 times).
-                let _ = writeln!(s, "        let consistent = input.{id}.as_deref().is_some_and(|given| {{\n            let needle = format!(\"/{{}}/\", given.rsplit('/').next().unwrap_or(given));\n            {all_ids}.all(|id| !id.starts_with(\"arn:\") || id.contains(&needle))\n        }});", id = f.ident);
-                let _ = writeln!(s, "        if !consistent {{\n            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> = std::sync::LazyLock::new(|| botocraft_core::transform::compile({regex:?}));\n            let ids: Vec<&str> = {all_ids}.collect();\n            let named: Vec<&str> = ids.iter().filter_map(|id| botocraft_core::transform::capture(&RE, Some(id))).collect();\n            if let Some(first) = named.first() {{\n                if let Some(other) = named.iter().find(|n| *n != first) {{\n                    return Err(Error::validation(format!({different:?}, first, other)));\n                }}\n                match input.{id}.as_deref() {{\n                    None if named.len() < ids.len() => return Err(Error::validation(format!({mixed:?}, first))),\n                    None => input.{id} = Some(first.to_string()),\n                    Some(given) if given != *first && !given.ends_with(&format!(\"/{{first}}\")) => return Err(Error::validation(format!({conflict:?}, first, given))),\n                    Some(_) => {{}}\n                }}\n            }}\n        }}",
+                // One call looks in one place (see `infer_context`).
+                let _ = writeln!(s, "        {{\n            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> = std::sync::LazyLock::new(|| botocraft_core::transform::compile({regex:?}));\n            let ids: Vec<&str> = {all_ids}.collect();\n            let method = \"{name}::objects().{method}\";\n            if let Some(inferred) = botocraft_core::transform::infer_context(input.{id}.as_deref(), &ids, &RE, method, {member:?})? {{\n                input.{id} = Some(inferred);\n            }}\n        }}",
                     id = f.ident,
-                    different = msg(&format!("the ids name different {member}s ({{}}, {{}}); one call looks in one: make one per {member}")),
-                    mixed = msg(&format!("some ids name {member} {{}} and some name none; say which {member} with `.{member}(..)`")),
-                    conflict = msg(&format!("the ids name {member} {{}}, not the {member} given ({{}})")),
+                    method = m.name,
                 );
             }
         }

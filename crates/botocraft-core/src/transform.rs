@@ -17,6 +17,70 @@ pub fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("generated pattern {pattern:?} is invalid: {e}"))
 }
 
+/// The context (`member`: a cluster) a call on `ids` is made in, when its ids
+/// name it (`re`'s first group: a long ARN `service/<cluster>/<name>` names
+/// its cluster) and `given` does not: `Ok(Some(value))` to send,
+/// `Ok(None)` to send what was given (or nothing). One call looks in one
+/// place, so ids naming different ones, a given one that differs from what
+/// they name, or ids that name it mixed with ids that do not (looked up in
+/// the inferred one, they would silently be missing) are an
+/// [`Error::Validation`](crate::Error::Validation) naming `method`.
+///
+/// ```
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::transform::{compile, infer_context};
+///
+/// let re = compile(":service/([^/]+)/[^/]+$");
+/// let arn = |c: &str| format!("arn:aws:ecs:us-east-1:1:service/{c}/web");
+/// let (a, b) = (arn("a"), arn("b"));
+/// let infer = |given, ids: &[&str]| infer_context(given, ids, &re, "Service::objects().get_many", "cluster");
+/// assert_eq!(infer(None, &[&a]).unwrap().as_deref(), Some("a"));
+/// assert_eq!(infer(Some("a"), &[&a, "web"]).unwrap(), None);
+/// assert!(infer(None, &[&a, &b]).is_err());
+/// assert!(infer(None, &[&a, "web"]).is_err());
+/// assert!(infer(Some("b"), &[&a]).is_err());
+/// ```
+pub fn infer_context(
+    given: Option<&str>,
+    ids: &[&str],
+    re: &Regex,
+    method: &str,
+    member: &str,
+) -> crate::Result<Option<String>> {
+    // The common case, a listing describing the ids it just got for the
+    // place it was given, is checked without the regex (2,000 services would
+    // pay it 2,000 times).
+    if let Some(given) = given {
+        let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
+        if ids
+            .iter()
+            .all(|id| !id.starts_with("arn:") || id.contains(&needle))
+        {
+            return Ok(None);
+        }
+    }
+    let named: Vec<&str> = ids.iter().filter_map(|id| capture(re, Some(id))).collect();
+    let Some(first) = named.first() else {
+        return Ok(None);
+    };
+    let refuse = |what: String| Err(crate::Error::validation(format!("{method}: {what}")));
+    if let Some(other) = named.iter().find(|n| *n != first) {
+        return refuse(format!(
+            "the ids name different {member}s ({first}, {other}); one call looks in one: make one per {member}"
+        ));
+    }
+    match given {
+        None if named.len() < ids.len() => refuse(format!(
+            "some ids name {member} {first} and some name none; say which {member} with `.{member}(..)`"
+        )),
+        None => Ok(Some((*first).to_owned())),
+        Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => refuse(
+            format!("the ids name {member} {first}, not the {member} given ({given})"),
+        ),
+        Some(_) => Ok(None),
+    }
+}
+
 /// Text a request member carries base64-encoded although its service model
 /// types it as a plain string (EC2 `RunInstances` `UserData`): botocore
 /// encodes it for the caller (its `base64_encode_user_data` handler), and

@@ -3588,16 +3588,7 @@ impl ServiceGet {
             "Service::objects().get",
             "service",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .services
-                .iter()
-                .flatten()
-                .map(String::as_str)
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
@@ -3608,20 +3599,15 @@ impl ServiceGet {
                 .flatten()
                 .map(String::as_str)
                 .collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("Service::objects().get: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("Service::objects().get: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Service::objects().get: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "Service::objects().get";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -3782,16 +3768,7 @@ impl ServiceGetMany {
             "Service::objects().get_many",
             "services",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .services
-                .iter()
-                .flatten()
-                .map(String::as_str)
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
@@ -3802,20 +3779,15 @@ impl ServiceGetMany {
                 .flatten()
                 .map(String::as_str)
                 .collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("Service::objects().get_many: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("Service::objects().get_many: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Service::objects().get_many: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "Service::objects().get_many";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -5087,34 +5059,21 @@ impl ServicePartialUpdate {
             "Service::objects().partial_update",
             "desired_count",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .service
-                .as_deref()
-                .into_iter()
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
                 });
             let ids: Vec<&str> = input.service.as_deref().into_iter().collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("Service::objects().partial_update: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("Service::objects().partial_update: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Service::objects().partial_update: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "Service::objects().partial_update";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -5248,34 +5207,21 @@ impl ServiceDelete {
             "Service::objects().delete",
             "service",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .service
-                .as_deref()
-                .into_iter()
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
                 });
             let ids: Vec<&str> = input.service.as_deref().into_iter().collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("Service::objects().delete: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("Service::objects().delete: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Service::objects().delete: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "Service::objects().delete";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -5544,35 +5490,21 @@ impl TaskGet {
             "Task::objects().get",
             "task",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .tasks
-                .iter()
-                .flatten()
-                .map(String::as_str)
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
                 });
             let ids: Vec<&str> = input.tasks.iter().flatten().map(String::as_str).collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("Task::objects().get: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("Task::objects().get: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Task::objects().get: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "Task::objects().get";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -5723,35 +5655,21 @@ impl TaskGetMany {
             "Task::objects().get_many",
             "tasks",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .tasks
-                .iter()
-                .flatten()
-                .map(String::as_str)
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
                 });
             let ids: Vec<&str> = input.tasks.iter().flatten().map(String::as_str).collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("Task::objects().get_many: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("Task::objects().get_many: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Task::objects().get_many: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "Task::objects().get_many";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -6680,34 +6598,21 @@ impl TaskDelete {
             return Err(Error::validation("StopTask needs `task`"));
         }
         error::refuse_blank(input.task.as_slice(), "Task::objects().delete", "task")?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .task
-                .as_deref()
-                .into_iter()
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
                 });
             let ids: Vec<&str> = input.task.as_deref().into_iter().collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("Task::objects().delete: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("Task::objects().delete: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("Task::objects().delete: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "Task::objects().delete";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -7002,16 +6907,7 @@ impl ContainerInstanceGet {
             "ContainerInstance::objects().get",
             "container_instance",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .container_instances
-                .iter()
-                .flatten()
-                .map(String::as_str)
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
@@ -7022,20 +6918,15 @@ impl ContainerInstanceGet {
                 .flatten()
                 .map(String::as_str)
                 .collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("ContainerInstance::objects().get: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("ContainerInstance::objects().get: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ContainerInstance::objects().get: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "ContainerInstance::objects().get";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -7200,16 +7091,7 @@ impl ContainerInstanceGetMany {
             "ContainerInstance::objects().get_many",
             "container_instances",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .container_instances
-                .iter()
-                .flatten()
-                .map(String::as_str)
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
@@ -7220,20 +7102,15 @@ impl ContainerInstanceGetMany {
                 .flatten()
                 .map(String::as_str)
                 .collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("ContainerInstance::objects().get_many: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("ContainerInstance::objects().get_many: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ContainerInstance::objects().get_many: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "ContainerInstance::objects().get_many";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -7606,16 +7483,7 @@ impl ContainerInstanceUpdateState {
             "ContainerInstance::objects().update_state",
             "container_instances",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .container_instances
-                .iter()
-                .flatten()
-                .map(String::as_str)
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
@@ -7626,20 +7494,15 @@ impl ContainerInstanceUpdateState {
                 .flatten()
                 .map(String::as_str)
                 .collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("ContainerInstance::objects().update_state: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("ContainerInstance::objects().update_state: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ContainerInstance::objects().update_state: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "ContainerInstance::objects().update_state";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -7820,34 +7683,21 @@ impl ContainerInstanceDeregister {
             "ContainerInstance::objects().deregister",
             "container_instance",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .container_instance
-                .as_deref()
-                .into_iter()
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
                 });
             let ids: Vec<&str> = input.container_instance.as_deref().into_iter().collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("ContainerInstance::objects().deregister: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("ContainerInstance::objects().deregister: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ContainerInstance::objects().deregister: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "ContainerInstance::objects().deregister";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -8039,34 +7889,21 @@ impl ContainerInstanceListTasks {
             "ContainerInstance::objects().list_tasks",
             "maxResults",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .container_instance
-                .as_deref()
-                .into_iter()
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
                 });
             let ids: Vec<&str> = input.container_instance.as_deref().into_iter().collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("ContainerInstance::objects().list_tasks: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("ContainerInstance::objects().list_tasks: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ContainerInstance::objects().list_tasks: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "ContainerInstance::objects().list_tasks";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;
@@ -11429,34 +11266,21 @@ impl ServiceDeploymentList {
             "ServiceDeployment::objects().list",
             "service",
         )?;
-        let consistent = input.cluster.as_deref().is_some_and(|given| {
-            let needle = format!("/{}/", given.rsplit('/').next().unwrap_or(given));
-            input
-                .service
-                .as_deref()
-                .into_iter()
-                .all(|id| !id.starts_with("arn:") || id.contains(&needle))
-        });
-        if !consistent {
+        {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
                     botocraft_core::transform::compile(":service/([^/]+)/[^/]+$")
                 });
             let ids: Vec<&str> = input.service.as_deref().into_iter().collect();
-            let named: Vec<&str> = ids
-                .iter()
-                .filter_map(|id| botocraft_core::transform::capture(&RE, Some(id)))
-                .collect();
-            if let Some(first) = named.first() {
-                if let Some(other) = named.iter().find(|n| *n != first) {
-                    return Err(Error::validation(format!("ServiceDeployment::objects().list: the ids name different clusters ({}, {}); one call looks in one: make one per cluster", first, other)));
-                }
-                match input.cluster.as_deref() {
-                    None if named.len() < ids.len() => return Err(Error::validation(format!("ServiceDeployment::objects().list: some ids name cluster {} and some name none; say which cluster with `.cluster(..)`", first))),
-                    None => input.cluster = Some(first.to_string()),
-                    Some(given) if given != *first && !given.ends_with(&format!("/{first}")) => return Err(Error::validation(format!("ServiceDeployment::objects().list: the ids name cluster {}, not the cluster given ({})", first, given))),
-                    Some(_) => {}
-                }
+            let method = "ServiceDeployment::objects().list";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
             }
         }
         let session = self.manager.session()?;

@@ -659,8 +659,12 @@ impl<'a> Emitter<'a> {
                 v
             };
             let missing = missing(expr);
-            // A relation (a read) without its ids stays a missing link.
-            let reads = matches!(m.name, "get" | "get_many" | "list");
+            // A read by one id or by a filter without its value stays a
+            // missing link. A list of ids the model holds none of is the
+            // empty list: AWS leaves empty lists out (a gateway endpoint's
+            // `NetworkInterfaceIds`), `Items[].Id` paths already read it so,
+            // and `get_many` of no ids answers none without a call.
+            let reads = matches!(m.name, "get" | "list");
             if !call.optional
                 && !reads
                 && pf.ty.starts_with("Vec<")
@@ -670,7 +674,14 @@ impl<'a> Emitter<'a> {
                 // A list the model holds none of is sent empty, as an update
                 // sends one (a cluster with no default capacity provider
                 // strategy, which PutClusterCapacityProviders requires).
-                let _ = writeln!(body, "        let a{i} = {v}.unwrap_or_default();");
+                match always_some(&v) {
+                    Some(list) => {
+                        let _ = writeln!(body, "        let a{i} = {list};");
+                    }
+                    None => {
+                        let _ = writeln!(body, "        let a{i} = {v}.unwrap_or_default();");
+                    }
+                }
             } else {
                 let _ = writeln!(body, "        let Some(a{i}) = {v} else {{ {missing} }};");
             }
@@ -4684,4 +4695,21 @@ struct FailureExprs {
     reason: String,
     detail: String,
     key_text: String,
+}
+
+/// The value inside `Some(..)` when the expression `v` is one `Some(..)`
+/// (an `Items[].Id` path, always set), so that code reading it need not
+/// unwrap it.
+fn always_some(v: &str) -> Option<&str> {
+    let inner = v.strip_prefix("Some(")?.strip_suffix(')')?;
+    let mut depth = 0i32;
+    for c in inner.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return None,
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    (depth == 0).then_some(inner)
 }

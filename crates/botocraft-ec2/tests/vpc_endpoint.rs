@@ -4,7 +4,7 @@
 mod common;
 
 use botocraft_core::PrimaryModel;
-use botocraft_ec2::{SecurityGroupIdentifier, State, VpcEndpoint};
+use botocraft_ec2::{SecurityGroupIdentifier, State, VpcEndpoint, VpcEndpointType};
 use common::{fx, new_in, Fx};
 use serde_json::Value;
 
@@ -259,5 +259,23 @@ async fn network_interfaces_are_the_ones_the_endpoint_lists() {
     }
     .using(&f.session);
     assert_eq!(e.network_interfaces().await.unwrap().len(), 2);
+    f.done();
+}
+
+/// AWS leaves an empty list out of an answer: an endpoint without
+/// `NetworkInterfaceIds` has no interfaces, answered without a call (a
+/// `DescribeNetworkInterfaces` of no ids would list every interface).
+#[tokio::test]
+async fn network_interfaces_of_an_endpoint_listing_none_are_none() {
+    let f = common::fx_exchanges(serde_json::json!([]));
+    let e = VpcEndpoint {
+        vpc_endpoint_id: Some(VPCE.into()),
+        vpc_endpoint_type: Some(VpcEndpointType::Gateway),
+        network_interface_ids: None,
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert!(e.network_interfaces().await.unwrap().is_empty());
+    assert!(f.sent().is_empty());
     f.done();
 }

@@ -327,7 +327,13 @@ async fn relation_with_missing_link_is_validation() {
         _state: new_in(&f.session),
         ..Default::default()
     };
-    assert_validation(c.capacity_providers().await, "capacityProviders");
+    // No capacity providers listed: none, but the cluster is still needed.
+    assert_validation(c.capacity_providers().await, "clusterArn");
+    let with_arn = Cluster {
+        cluster_arn: Some("arn:aws:ecs:us-east-1:123456789012:cluster/c1".into()),
+        ..c.clone()
+    };
+    assert!(with_arn.capacity_providers().await.unwrap().is_empty());
     let mut c = c;
     assert_validation(c.delete().await, "clusterArn");
     f.nothing_sent();

@@ -1950,20 +1950,12 @@ impl Instance {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_groups(&self) -> SecurityGroupGetMany {
         let manager = SecurityGroupManager::with_session(self._state.session().cloned());
-        let Some(a0) = Some(
-            self.security_groups
-                .iter()
-                .flatten()
-                .filter_map(|x| x.group_id.clone())
-                .collect::<Vec<_>>(),
-        ) else {
-            return SecurityGroupGetMany::failed(
-                manager,
-                Error::validation(
-                    "Instance.security_groups needs `SecurityGroups[].GroupId`, which is not set",
-                ),
-            );
-        };
+        let a0 = self
+            .security_groups
+            .iter()
+            .flatten()
+            .filter_map(|x| x.group_id.clone())
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request
@@ -2993,20 +2985,12 @@ impl Ami {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn snapshots(&self) -> SnapshotGetMany {
         let manager = SnapshotManager::with_session(self._state.session().cloned());
-        let Some(a0) = Some(
-            self.block_device_mappings
-                .iter()
-                .flatten()
-                .filter_map(|x| x.ebs.as_ref().and_then(|x| x.snapshot_id.clone()))
-                .collect::<Vec<_>>(),
-        ) else {
-            return SnapshotGetMany::failed(
-                manager,
-                Error::validation(
-                    "Ami.snapshots needs `BlockDeviceMappings[].Ebs.SnapshotId`, which is not set",
-                ),
-            );
-        };
+        let a0 = self
+            .block_device_mappings
+            .iter()
+            .flatten()
+            .filter_map(|x| x.ebs.as_ref().and_then(|x| x.snapshot_id.clone()))
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request
@@ -3615,20 +3599,12 @@ impl InternetGateway {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn vpcs(&self) -> VpcGetMany {
         let manager = VpcManager::with_session(self._state.session().cloned());
-        let Some(a0) = Some(
-            self.attachments
-                .iter()
-                .flatten()
-                .filter_map(|x| x.vpc_id.clone())
-                .collect::<Vec<_>>(),
-        ) else {
-            return VpcGetMany::failed(
-                manager,
-                Error::validation(
-                    "InternetGateway.vpcs needs `Attachments[].VpcId`, which is not set",
-                ),
-            );
-        };
+        let a0 = self
+            .attachments
+            .iter()
+            .flatten()
+            .filter_map(|x| x.vpc_id.clone())
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request
@@ -4182,20 +4158,12 @@ impl RouteTable {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnets(&self) -> SubnetGetMany {
         let manager = SubnetManager::with_session(self._state.session().cloned());
-        let Some(a0) = Some(
-            self.associations
-                .iter()
-                .flatten()
-                .filter_map(|x| x.subnet_id.clone())
-                .collect::<Vec<_>>(),
-        ) else {
-            return SubnetGetMany::failed(
-                manager,
-                Error::validation(
-                    "RouteTable.subnets needs `Associations[].SubnetId`, which is not set",
-                ),
-            );
-        };
+        let a0 = self
+            .associations
+            .iter()
+            .flatten()
+            .filter_map(|x| x.subnet_id.clone())
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request
@@ -8728,20 +8696,12 @@ impl NetworkInterface {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn security_groups(&self) -> SecurityGroupGetMany {
         let manager = SecurityGroupManager::with_session(self._state.session().cloned());
-        let Some(a0) = Some(
-            self.groups
-                .iter()
-                .flatten()
-                .filter_map(|x| x.group_id.clone())
-                .collect::<Vec<_>>(),
-        ) else {
-            return SecurityGroupGetMany::failed(
-                manager,
-                Error::validation(
-                    "NetworkInterface.security_groups needs `Groups[].GroupId`, which is not set",
-                ),
-            );
-        };
+        let a0 = self
+            .groups
+            .iter()
+            .flatten()
+            .filter_map(|x| x.group_id.clone())
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request
@@ -9646,20 +9606,12 @@ impl NetworkAcl {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn subnets(&self) -> SubnetGetMany {
         let manager = SubnetManager::with_session(self._state.session().cloned());
-        let Some(a0) = Some(
-            self.associations
-                .iter()
-                .flatten()
-                .filter_map(|x| x.subnet_id.clone())
-                .collect::<Vec<_>>(),
-        ) else {
-            return SubnetGetMany::failed(
-                manager,
-                Error::validation(
-                    "NetworkAcl.subnets needs `Associations[].SubnetId`, which is not set",
-                ),
-            );
-        };
+        let a0 = self
+            .associations
+            .iter()
+            .flatten()
+            .filter_map(|x| x.subnet_id.clone())
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request
@@ -12762,14 +12714,7 @@ impl VpcEndpoint {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn network_interfaces(&self) -> NetworkInterfaceGetMany {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.network_interface_ids.clone() else {
-            return NetworkInterfaceGetMany::failed(
-                manager,
-                Error::validation(
-                    "VpcEndpoint.network_interfaces needs `NetworkInterfaceIds`, which is not set",
-                ),
-            );
-        };
+        let a0 = self.network_interface_ids.clone().unwrap_or_default();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request

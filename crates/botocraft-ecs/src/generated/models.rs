@@ -204,14 +204,7 @@ impl Cluster {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn capacity_providers(&self) -> CapacityProviderGetMany {
         let manager = CapacityProviderManager::with_session(self._state.session().cloned());
-        let Some(a0) = self.capacity_providers.clone() else {
-            return CapacityProviderGetMany::failed(
-                manager,
-                Error::validation(
-                    "Cluster.capacity_providers needs `capacityProviders`, which is not set",
-                ),
-            );
-        };
+        let a0 = self.capacity_providers.clone().unwrap_or_default();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
@@ -1342,15 +1335,12 @@ impl Service {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn current_service_revisions(&self) -> ServiceRevisionGetMany {
         let manager = ServiceRevisionManager::with_session(self._state.session().cloned());
-        let Some(a0) = Some(
-            self.current_service_revisions
-                .iter()
-                .flatten()
-                .filter_map(|x| x.arn.clone())
-                .collect::<Vec<_>>(),
-        ) else {
-            return ServiceRevisionGetMany::failed(manager, Error::validation("Service.current_service_revisions needs `currentServiceRevisions[].arn`, which is not set"));
-        };
+        let a0 = self
+            .current_service_revisions
+            .iter()
+            .flatten()
+            .filter_map(|x| x.arn.clone())
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request
@@ -4458,15 +4448,12 @@ impl ServiceDeployment {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn source_service_revisions(&self) -> ServiceRevisionGetMany {
         let manager = ServiceRevisionManager::with_session(self._state.session().cloned());
-        let Some(a0) = Some(
-            self.source_service_revisions
-                .iter()
-                .flatten()
-                .filter_map(|x| x.arn.clone())
-                .collect::<Vec<_>>(),
-        ) else {
-            return ServiceRevisionGetMany::failed(manager, Error::validation("ServiceDeployment.source_service_revisions needs `sourceServiceRevisions[].arn`, which is not set"));
-        };
+        let a0 = self
+            .source_service_revisions
+            .iter()
+            .flatten()
+            .filter_map(|x| x.arn.clone())
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request
@@ -4642,20 +4629,12 @@ impl Daemon {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn current_revisions(&self) -> DaemonRevisionGetMany {
         let manager = DaemonRevisionManager::with_session(self._state.session().cloned());
-        let Some(a0) = Some(
-            self.current_revisions
-                .iter()
-                .flatten()
-                .filter_map(|x| x.arn.clone())
-                .collect::<Vec<_>>(),
-        ) else {
-            return DaemonRevisionGetMany::failed(
-                manager,
-                Error::validation(
-                    "Daemon.current_revisions needs `currentRevisions[].arn`, which is not set",
-                ),
-            );
-        };
+        let a0 = self
+            .current_revisions
+            .iter()
+            .flatten()
+            .filter_map(|x| x.arn.clone())
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request
@@ -6091,15 +6070,12 @@ impl ExpressGatewayService {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn active_service_revisions(&self) -> ServiceRevisionGetMany {
         let manager = ServiceRevisionManager::with_session(self._state.session().cloned());
-        let Some(a0) = Some(
-            self.active_configurations
-                .iter()
-                .flatten()
-                .filter_map(|x| x.service_revision_arn.clone())
-                .collect::<Vec<_>>(),
-        ) else {
-            return ServiceRevisionGetMany::failed(manager, Error::validation("ExpressGatewayService.active_service_revisions needs `activeConfigurations[].serviceRevisionArn`, which is not set"));
-        };
+        let a0 = self
+            .active_configurations
+            .iter()
+            .flatten()
+            .filter_map(|x| x.service_revision_arn.clone())
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
         let mut request = manager.get_many(a0);
         request

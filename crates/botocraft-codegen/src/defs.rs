@@ -128,6 +128,11 @@ pub struct ModelDef {
     /// model calls with the model as given and as created, and whose answer
     /// `save()` keeps.
     pub after_create: Option<String>,
+    /// With `after_create`: a hand-written `crate::ext` function
+    /// `fn(&Model) -> Result<()>` that refuses what `after_create` could
+    /// not write, called before the create is sent, so that a model it
+    /// refuses creates nothing.
+    pub check_new: Option<String>,
     /// The error codes that mean a resource of this kind does not exist
     /// (`InvalidVpcID.NotFound`, `RepositoryNotFoundException`; `Code:text`
     /// also needs `text` in the message). Calls about one resource (a get,

@@ -873,6 +873,9 @@ impl<'a> Emitter<'a> {
                 "{name}: update_with needs the fields it updates in `track`"
             ));
         }
+        if model.check_new.is_some() && model.after_create.is_none() {
+            return Err(format!("{name}: check_new goes with after_create"));
+        }
         if model.after_create.is_some() && !has_create {
             return Err(format!(
                 "{name}: after_create needs a create that answers with the model"
@@ -1064,8 +1067,12 @@ impl<'a> Emitter<'a> {
             // The create alone, then the model's after_create function, which
             // makes the model what was created before its second step (the
             // create's send() runs the same function on its copy).
+            let check = match &model.check_new {
+                Some(check) => format!("crate::ext::{check}(self)?; "),
+                None => String::new(),
+            };
             create = format!(
-                "{{ let created = manager.create(self).send_create().await?; crate::ext::{function}(self, created).await? }}"
+                "{{ {check}let created = manager.create(self).send_create().await?; crate::ext::{function}(self, created).await? }}"
             );
         } else if let Some(plan) = plan.as_ref().filter(|p| !p.applied.is_empty()) {
             // What the create cannot send but the update path can: the
@@ -4320,8 +4327,14 @@ impl<'a> Emitter<'a> {
                 Some(function) => format!("crate::ext::{function}(&mut model, created).await"),
                 None => "model.finish_create(created).await.map_err(|failed| failed.1)".to_string(),
             };
+            let check = match &model.check_new {
+                Some(check) => format!(
+                    "        if let Some(model) = &after {{\n            crate::ext::{check}(model)?;\n        }}\n"
+                ),
+                None => String::new(),
+            };
             s = format!(
-                "    /// Sends the request, then what {op} cannot carry, as `save()` of a new\n    /// model does (see [`{name}::save`]): the answer holds both. If that\n    /// second step fails, the {name} exists and the error is an\n    /// [`Error::Partial`] naming it.\n    pub fn send(self) -> MethodFuture<'static, Result<{out_ty}>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, \"create\", Box::pin(self.run()))\n    }}\n\n    async fn run(mut self) -> Result<{out_ty}> {{\n        let after = self.after.take();\n        let created = self.send_create().await?;\n        match after {{\n            Some({binding}) => {finish},\n            None => Ok(created),\n        }}\n    }}\n\n    /// The create call alone: what it cannot carry is not applied.\n    pub(crate) async fn send_create(self) -> Result<{out_ty}> {{\n{rest}"
+                "    /// Sends the request, then what {op} cannot carry, as `save()` of a new\n    /// model does (see [`{name}::save`]): the answer holds both. If that\n    /// second step fails, the {name} exists and the error is an\n    /// [`Error::Partial`] naming it.\n    pub fn send(self) -> MethodFuture<'static, Result<{out_ty}>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, \"create\", Box::pin(self.run()))\n    }}\n\n    async fn run(mut self) -> Result<{out_ty}> {{\n        let after = self.after.take();\n{check}        let created = self.send_create().await?;\n        match after {{\n            Some({binding}) => {finish},\n            None => Ok(created),\n        }}\n    }}\n\n    /// The create call alone: what it cannot carry is not applied.\n    pub(crate) async fn send_create(self) -> Result<{out_ty}> {{\n{rest}"
             );
         }
         out.push_str(&s);

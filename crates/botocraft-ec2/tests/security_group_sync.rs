@@ -305,3 +305,73 @@ async fn a_new_group_whose_rules_fail_is_kept_and_a_second_save_retries_them() {
     assert!(g.changed_fields().is_empty());
     f.done();
 }
+
+/// A rule `save()` could not write as given is refused before anything is
+/// sent: without a protocol it would have been read as all traffic (AWS
+/// refuses a permission without one), and without a source it would have
+/// been left out while `save()` answered Ok.
+#[tokio::test]
+async fn rules_without_a_protocol_or_a_source_are_refused_before_any_call() {
+    let no_protocol = IpPermission {
+        ip_protocol: None,
+        ..tcp(22, "0.0.0.0/0", None)
+    };
+    let no_source = IpPermission::tcp(443);
+    let blank_cidr = IpPermission {
+        ip_ranges: Some(vec![IpRange::default()]),
+        ..IpPermission::tcp(80)
+    };
+    let nameless_group = IpPermission::tcp(5432).allow_group(UserIdGroupPair {
+        user_id: Some("123456789012".into()),
+        ..Default::default()
+    });
+    let cases = [
+        (no_protocol, "ip_permissions[0] has no ip_protocol"),
+        (no_source, "ip_permissions[0] allows traffic from nowhere"),
+        (
+            blank_cidr,
+            "ip_permissions[0] has an ip_ranges entry without cidr_ip",
+        ),
+        (
+            nameless_group,
+            "ip_permissions[0] has a user_id_group_pairs entry without group_id or group_name",
+        ),
+    ];
+    for (rule, needle) in cases {
+        // A new group: refused before CreateSecurityGroup, by save() and
+        // by the manager's create alike.
+        let f = common::fx_exchanges(serde_json::json!([]));
+        let mut new = SecurityGroup {
+            group_name: Some("web".into()),
+            description: Some("web servers".into()),
+            ip_permissions: Some(vec![rule.clone()]),
+            ..Default::default()
+        }
+        .using(&f.session);
+        common::assert_validation(new.save().await, needle);
+        assert!(!new.state().is_persisted());
+        common::assert_validation(
+            SecurityGroup::objects()
+                .using(&f.session)
+                .create(&new)
+                .await,
+            needle,
+        );
+        f.nothing_sent();
+
+        // A fetched group: refused before the group is described again.
+        let f = fx("security_group_sync_describe");
+        let mut g = fetched(&f).await;
+        g.ip_permissions_egress = Some(vec![https()]);
+        g.ip_permissions = Some(vec![ssh(), rule]);
+        let err = g.save().await.unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+        assert!(message.contains(&needle.replace("[0]", "[1]")), "{message}");
+        assert_eq!(f.operations(), ["DescribeSecurityGroups"]);
+        assert_eq!(
+            g.changed_fields(),
+            ["ip_permissions", "ip_permissions_egress"]
+        );
+    }
+}

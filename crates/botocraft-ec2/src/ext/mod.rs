@@ -26,7 +26,9 @@ pub(crate) use launch_template::{
     launch_template_named, launch_template_user_data, launch_template_version_user_data,
 };
 
-pub(crate) use security_group_rules::{security_group_after_create, security_group_update};
+pub(crate) use security_group_rules::{
+    security_group_after_create, security_group_check_new, security_group_update,
+};
 
 fn missing(model: &str, method: &str, field: &str) -> Error {
     Error::validation(format!(

@@ -612,6 +612,62 @@ async fn run(manager: &SecurityGroupManager, id: &str, planned: &[Planned]) -> R
     })
 }
 
+/// Refuses rules the model gives that [`rules`] would read otherwise than
+/// written: a permission without a protocol (read as all traffic, where
+/// AWS refuses it) or whose sources name nothing (left out, so `save()`
+/// would answer Ok without the rule).
+fn check_desired(field: &str, permissions: &[IpPermission]) -> Result<()> {
+    for (i, p) in permissions.iter().enumerate() {
+        let refuse = |why: &str| {
+            Err(Error::validation(format!(
+                "SecurityGroup.save(): {field}[{i}] {why}; nothing was sent"
+            )))
+        };
+        if p.ip_protocol.as_deref().is_none_or(str::is_empty) {
+            return refuse(
+                "has no ip_protocol (\"tcp\", \"udp\", \"icmp\", or \"-1\" for all traffic)",
+            );
+        }
+        let set = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+        let ranges = p.ip_ranges.as_deref().unwrap_or_default();
+        let ranges6 = p.ipv6_ranges.as_deref().unwrap_or_default();
+        let lists = p.prefix_list_ids.as_deref().unwrap_or_default();
+        let groups = p.user_id_group_pairs.as_deref().unwrap_or_default();
+        if ranges.iter().any(|r| !set(&r.cidr_ip)) {
+            return refuse("has an ip_ranges entry without cidr_ip");
+        }
+        if ranges6.iter().any(|r| !set(&r.cidr_ipv6)) {
+            return refuse("has an ipv6_ranges entry without cidr_ipv6");
+        }
+        if lists.iter().any(|r| !set(&r.prefix_list_id)) {
+            return refuse("has a prefix_list_ids entry without prefix_list_id");
+        }
+        if groups
+            .iter()
+            .any(|g| !set(&g.group_id) && !set(&g.group_name))
+        {
+            return refuse("has a user_id_group_pairs entry without group_id or group_name");
+        }
+        if ranges.is_empty() && ranges6.is_empty() && lists.is_empty() && groups.is_empty() {
+            return refuse("allows traffic from nowhere: give it a source (ip_ranges, ipv6_ranges, prefix_list_ids or user_id_group_pairs)");
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a new group's rules that `save()` could not write after
+/// creating it (see [`check_desired`]), before anything is sent.
+pub(crate) fn security_group_check_new(group: &SecurityGroup) -> Result<()> {
+    check_desired(
+        "ip_permissions",
+        group.ip_permissions.as_deref().unwrap_or_default(),
+    )?;
+    check_desired(
+        "ip_permissions_egress",
+        group.ip_permissions_egress.as_deref().unwrap_or_default(),
+    )
+}
+
 /// Brings the rules AWS holds now for group `id` to those of `group` for
 /// the `fields` asked for (`ip_permissions`, `ip_permissions_egress`).
 #[cfg_attr(not(debug_assertions), inline)]
@@ -621,6 +677,13 @@ async fn write_rules(
     fields: &[&'static str],
     id: &str,
 ) -> Result<()> {
+    for field in fields {
+        let desired = match *field {
+            "ip_permissions" => &group.ip_permissions,
+            _ => &group.ip_permissions_egress,
+        };
+        check_desired(field, desired.as_deref().unwrap_or_default())?;
+    }
     let now = manager.get(id).await?;
     let mut directions = Vec::new();
     for field in fields {

@@ -3892,6 +3892,9 @@ impl SecurityGroupCreate {
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(mut self) -> Result<SecurityGroup> {
         let after = self.after.take();
+        if let Some(model) = &after {
+            crate::ext::security_group_check_new(model)?;
+        }
         let created = self.send_create().await?;
         match after {
             Some(mut model) => crate::ext::security_group_after_create(&mut model, created).await,

@@ -1613,6 +1613,7 @@ impl SecurityGroup {
             }
         } else {
             {
+                crate::ext::security_group_check_new(self)?;
                 let created = manager.create(self).send_create().await?;
                 crate::ext::security_group_after_create(self, created).await?
             }

@@ -459,11 +459,23 @@ async fn save_of_an_unchanged_group_sends_no_update() {
 async fn save_writes_tag_edits_keeping_propagate_at_launch() {
     let f = fx("asg_save_tags");
     let mut g = web(&f).await;
+    let flags = |g: &AutoScalingGroup| -> Vec<(String, Option<bool>)> {
+        let tags = g.tags.as_deref().unwrap_or_default();
+        tags.iter()
+            .map(|t| (t.key.clone().unwrap_or_default(), t.propagate_at_launch))
+            .collect()
+    };
+    let fetched = flags(&g);
     {
         let mut tags = g.tags_mut();
         tags.insert("Name".into(), "web-asg-2".into());
         tags.remove("env");
     }
+    // The edit keeps every other tag's PropagateAtLaunch (it used to
+    // rebuild the list from keys and values, erasing them).
+    let kept: Vec<_> = fetched.into_iter().filter(|(k, _)| k != "env").collect();
+    assert!(kept.iter().all(|(_, flag)| flag.is_some()), "{kept:?}");
+    assert_eq!(flags(&g), kept);
     g.set_tag("team", "core", true);
     g.save().await.unwrap();
     assert_eq!(g.tags().get("team").map(String::as_str), Some("core"));
@@ -528,8 +540,8 @@ async fn save_of_a_flag_set_back_or_a_tags_mut_edit_writes_no_flag() {
     g.set_tag("env", "prod", true);
     g.set_tag("env", "prod", false);
     {
-        // `tags_mut()` drops the flags of the list it rebuilds; that is
-        // not a change of them.
+        // Edits through `tags_mut()` that end where they began change
+        // nothing, flags included.
         let mut tags = g.tags_mut();
         tags.insert("tmp".into(), "x".into());
         tags.remove("tmp");

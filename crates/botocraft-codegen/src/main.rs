@@ -253,7 +253,7 @@ where
     ) {
         let (kf, vf) = (names::field(k), names::field(v));
         s.push_str(&format!(
-            "impl botocraft_core::TagPair for {tag} {{\n    fn tag_key(&self) -> Option<&str> {{\n        self.{kf}.as_deref()\n    }}\n\n    fn tag_value(&self) -> Option<&str> {{\n        self.{vf}.as_deref()\n    }}\n\n    fn from_pair(key: String, value: String) -> Self {{\n        {tag} {{ {kf}: Some(key), {vf}: Some(value), ..Default::default() }}\n    }}\n}}\n\n"
+            "impl botocraft_core::TagPair for {tag} {{\n    fn tag_key(&self) -> Option<&str> {{\n        self.{kf}.as_deref()\n    }}\n\n    fn tag_value(&self) -> Option<&str> {{\n        self.{vf}.as_deref()\n    }}\n\n    fn from_pair(key: String, value: String) -> Self {{\n        {tag} {{ {kf}: Some(key), {vf}: Some(value), ..Default::default() }}\n    }}\n\n    fn set_tag_value(&mut self, value: String) {{\n        self.{vf} = Some(value);\n    }}\n}}\n\n"
         ));
     }
     s

@@ -382,7 +382,7 @@ impl<'a> Emitter<'a> {
             let tag_ty = Self::elem(&f.ty).ok_or("tags field is not a list")?;
             let _ = writeln!(
                 out,
-                "    /// The tags as a map (a copy; see [`{name}::tags_mut`] to edit).\n    pub fn tags(&self) -> TagMap {{\n        tags::to_map(self.{id}.as_deref())\n    }}\n\n    /// The tags as a mutable map; edits are written to the model when the\n    /// view is dropped, and to AWS by `save()`.\n    pub fn tags_mut(&mut self) -> TagsMut<'_, {tag_ty}> {{\n        TagsMut::new(&mut self.{id})\n    }}\n\n    /// Replaces every tag.\n    pub fn set_tags(&mut self, tags: TagMap) {{\n        self.{id} = Some(tags::from_map(&tags));\n    }}\n",
+                "    /// The tags as a map (a copy; see [`{name}::tags_mut`] to edit).\n    pub fn tags(&self) -> TagMap {{\n        tags::to_map(self.{id}.as_deref())\n    }}\n\n    /// The tags as a mutable map; edits are written to the model when the\n    /// view is dropped, and to AWS by `save()`.\n    pub fn tags_mut(&mut self) -> TagsMut<'_, {tag_ty}> {{\n        TagsMut::new(&mut self.{id})\n    }}\n\n    /// Replaces every tag; a tag whose key stays keeps what it carries\n    /// besides its value.\n    pub fn set_tags(&mut self, tags: TagMap) {{\n        tags::merge_map(self.{id}.get_or_insert_with(Vec::new), &tags);\n    }}\n",
                 id = f.ident
             );
         }

@@ -14,6 +14,9 @@ pub trait TagPair: Sized {
     fn tag_value(&self) -> Option<&str>;
     /// A new tag.
     fn from_pair(key: String, value: String) -> Self;
+    /// Gives this tag a new value, keeping everything else it carries (its
+    /// key, Auto Scaling's `PropagateAtLaunch` and resource).
+    fn set_tag_value(&mut self, value: String);
     /// A per-tag flag the service keeps beside the value (Auto Scaling's
     /// `PropagateAtLaunch`), so a change of it alone counts as a tag change;
     /// `None` for services without one, or when the tag does not say.
@@ -41,6 +44,40 @@ pub fn from_map<T: TagPair>(map: &TagMap) -> Vec<T> {
     map.iter()
         .map(|(k, v)| T::from_pair(k.clone(), v.clone()))
         .collect()
+}
+
+/// Makes `list` read as `map` (by [`to_map`]) with the fewest changes: a
+/// tag whose key stays keeps its element, so what a tag carries besides its
+/// key and value (Auto Scaling's `PropagateAtLaunch`, its resource) is kept
+/// and only a changed value is written; removed keys (and tags without a
+/// key, or repeated ones `to_map` does not read) are dropped; new keys are
+/// appended in key order.
+pub fn merge_map<T: TagPair>(list: &mut Vec<T>, map: &TagMap) {
+    // The last tag of a key is the one `to_map` reads: keep that one.
+    let mut kept = std::collections::BTreeSet::new();
+    let mut keep = vec![false; list.len()];
+    for (i, t) in list.iter().enumerate().rev() {
+        if let Some(k) = t.tag_key() {
+            if map.contains_key(k) && kept.insert(k.to_owned()) {
+                keep[i] = true;
+            }
+        }
+    }
+    let mut keep = keep.into_iter();
+    list.retain(|_| keep.next().unwrap_or(false));
+    for t in list.iter_mut() {
+        let Some(value) = t.tag_key().and_then(|k| map.get(k)) else {
+            continue;
+        };
+        if t.tag_value() != Some(value.as_str()) {
+            t.set_tag_value(value.clone());
+        }
+    }
+    for (k, v) in map {
+        if !kept.contains(k) {
+            list.push(T::from_pair(k.clone(), v.clone()));
+        }
+    }
 }
 
 /// Tags as AWS last reported them, kept by every fetched model so `save()`
@@ -234,7 +271,7 @@ impl<T: TagPair> Drop for TagsMut<'_, T> {
     fn drop(&mut self) {
         let unchanged = to_map(self.list.as_deref()) == self.map;
         if !unchanged {
-            *self.list = Some(from_map(&self.map));
+            merge_map(self.list.get_or_insert_with(Vec::new), &self.map);
         }
     }
 }
@@ -255,6 +292,9 @@ mod tests {
         fn from_pair(k: String, v: String) -> Self {
             Tag(Some(k), Some(v))
         }
+        fn set_tag_value(&mut self, v: String) {
+            self.1 = Some(v);
+        }
     }
 
     #[test]
@@ -266,6 +306,55 @@ mod tests {
             tags.remove("a");
         }
         assert_eq!(list, Some(vec![Tag(Some("b".into()), Some("2".into()))]));
+    }
+
+    /// What a tag carries besides its key and value survives an edit of
+    /// the map (Auto Scaling's `PropagateAtLaunch`, here the third member).
+    #[test]
+    fn edits_keep_the_elements_of_kept_keys() {
+        #[derive(Debug, PartialEq)]
+        struct Carrying(Option<String>, Option<String>, bool);
+        impl TagPair for Carrying {
+            fn tag_key(&self) -> Option<&str> {
+                self.0.as_deref()
+            }
+            fn tag_value(&self) -> Option<&str> {
+                self.1.as_deref()
+            }
+            fn from_pair(k: String, v: String) -> Self {
+                Carrying(Some(k), Some(v), false)
+            }
+            fn set_tag_value(&mut self, v: String) {
+                self.1 = Some(v);
+            }
+        }
+        let t = |k: &str, v: &str, carried| Carrying(Some(k.into()), Some(v.into()), carried);
+        let mut list = Some(vec![
+            t("z", "old", true),
+            t("keep", "1", true),
+            Carrying(None, Some("orphan".into()), true),
+            t("gone", "x", true),
+            t("z", "2", true),
+        ]);
+        {
+            let mut tags = TagsMut::new(&mut list);
+            tags.insert("z".into(), "3".into());
+            tags.insert("new".into(), "n".into());
+            tags.remove("gone");
+        }
+        // The last `z` (the one read) is kept and changed; the keyless tag
+        // and the shadowed `z` go, as `to_map` never read them.
+        assert_eq!(
+            list,
+            Some(vec![
+                t("keep", "1", true),
+                t("z", "3", true),
+                t("new", "n", false)
+            ])
+        );
+        let mut list = list.unwrap();
+        merge_map(&mut list, &TagMap::from([("keep".into(), "1".into())]));
+        assert_eq!(list, [t("keep", "1", true)]);
     }
 
     #[test]
@@ -302,6 +391,9 @@ mod tests {
             Some(self.1)
         }
         fn from_pair(_: String, _: String) -> Self {
+            unreachable!()
+        }
+        fn set_tag_value(&mut self, _: String) {
             unreachable!()
         }
         fn tag_flag(&self) -> Option<bool> {

@@ -31,6 +31,10 @@ impl TagPair for TagDescription {
         }
     }
 
+    fn set_tag_value(&mut self, value: String) {
+        self.value = Some(value);
+    }
+
     /// `PropagateAtLaunch`: the tag snapshot of a fetched group keeps it, so
     /// `save()` writes a tag whose `PropagateAtLaunch` alone was changed.
     fn tag_flag(&self) -> Option<bool> {

@@ -159,10 +159,11 @@ impl AutoScalingGroup {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.

@@ -84,6 +84,11 @@ impl botocraft_core::TagPair for Tag {
             ..Default::default()
         }
     }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn set_tag_value(&mut self, value: String) {
+        self.value = Some(value);
+    }
 }
 
 /// Sets and removes tags on an existing resource (by id) so that `before` becomes `after`.

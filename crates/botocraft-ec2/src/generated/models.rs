@@ -146,10 +146,11 @@ impl Vpc {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -769,10 +770,11 @@ impl Subnet {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -1396,10 +1398,11 @@ impl SecurityGroup {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
@@ -1903,10 +1906,11 @@ impl Instance {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -2960,10 +2964,11 @@ impl Ami {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The related [`Instance`] (calls `Instance::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -3580,10 +3585,11 @@ impl InternetGateway {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -4124,10 +4130,11 @@ impl RouteTable {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -4669,10 +4676,11 @@ impl NatGateway {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -5340,10 +5348,11 @@ impl Address {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -5865,10 +5874,11 @@ impl Volume {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -6686,10 +6696,11 @@ impl Snapshot {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -7273,10 +7284,11 @@ impl KeyPair {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// This KeyPair as AWS holds it now: `KeyPair::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -7788,10 +7800,11 @@ impl LaunchTemplate {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The related [`LaunchTemplateVersion`] (calls `LaunchTemplateVersion::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -8649,10 +8662,11 @@ impl NetworkInterface {
         TagsMut::new(&mut self.tag_set)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tag_set = Some(tags::from_map(&tags));
+        tags::merge_map(self.tag_set.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -9572,10 +9586,11 @@ impl NetworkAcl {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -10052,10 +10067,11 @@ impl PlacementGroup {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The related [`Instance`] (calls `Instance::objects().list(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -10506,10 +10522,11 @@ impl DhcpOptions {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -10959,10 +10976,11 @@ impl CustomerGateway {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -11517,10 +11535,11 @@ impl VpnGateway {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -11989,10 +12008,11 @@ impl VpcPeeringConnection {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -12680,10 +12700,11 @@ impl VpcEndpoint {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -13202,10 +13223,11 @@ impl VpnConnection {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.
@@ -13861,10 +13883,11 @@ impl FlowLog {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The value of the `Name` tag, if the model has one.

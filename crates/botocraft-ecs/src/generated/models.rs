@@ -154,10 +154,11 @@ impl Cluster {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The same as `clusterName`.
@@ -802,10 +803,11 @@ impl TaskDefinition {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// Derived from `taskDefinitionArn` (pattern `:task-definition/(.+:[0-9]+)$`); `None` when it is unset or does not match.
@@ -1218,10 +1220,11 @@ impl Service {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// Derived from `clusterArn` (pattern `^.*:cluster/(.+)$`); `None` when it is unset or does not match.
@@ -2083,10 +2086,11 @@ impl Task {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// Derived from `group` (pattern `^service:(.+)$`); `None` when it is unset or does not match.
@@ -2851,10 +2855,11 @@ impl ContainerInstance {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// Derived from `containerInstanceArn` (pattern `:container-instance/(.+)/[0-9a-f-]+$`); `None` when it is unset or does not match.
@@ -3146,10 +3151,11 @@ impl CapacityProvider {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// This CapacityProvider as AWS holds it now: `CapacityProvider::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -3666,10 +3672,11 @@ impl TaskSet {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
@@ -6017,10 +6024,11 @@ impl ExpressGatewayService {
         TagsMut::new(&mut self.tags)
     }
 
-    /// Replaces every tag.
+    /// Replaces every tag; a tag whose key stays keeps what it carries
+    /// besides its value.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn set_tags(&mut self, tags: TagMap) {
-        self.tags = Some(tags::from_map(&tags));
+        tags::merge_map(self.tags.get_or_insert_with(Vec::new), &tags);
     }
 
     /// The related [`Cluster`] (calls `Cluster::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].

@@ -77,6 +77,8 @@ banner "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
 banner "cargo test (integration tests against moto at $BOTOCRAFT_MOTO_ENDPOINT)"
+# Tests that skip without moto or botocore's protocol suites fail instead.
+export BOTOCRAFT_FULL_SUITE=1
 TEST_LOG="$ROOT/.cache/cargo-test.log"
 mkdir -p "$ROOT/.cache"
 cargo test --workspace 2>&1 | tee "$TEST_LOG"

@@ -103,6 +103,16 @@ impl MotoAccount {
     }
 }
 
+/// Set (to `1`) by `scripts/test.sh`, the suite as CI runs it: tests that
+/// skip without their external parts (moto, botocore's protocol suites)
+/// fail instead, so a broken setup cannot pass as green.
+pub const FULL_SUITE_VAR: &str = "BOTOCRAFT_FULL_SUITE";
+
+/// Whether this is the full suite ([`FULL_SUITE_VAR`]).
+pub fn full_suite() -> bool {
+    std::env::var(FULL_SUITE_VAR).is_ok_and(|v| v.trim() == "1")
+}
+
 /// Returns a session for a fresh moto account, or `None` (after telling
 /// stderr once) when `BOTOCRAFT_MOTO_ENDPOINT` is not set.
 ///
@@ -110,11 +120,16 @@ impl MotoAccount {
 ///
 /// When the variable is set but the server does not answer
 /// `GET /moto-api/`: a configured moto that is down must fail the tests,
-/// not skip them.
+/// not skip them. Also when it is not set in the full suite
+/// ([`FULL_SUITE_VAR`]).
 pub fn moto() -> Option<MotoAccount> {
     let endpoint = match std::env::var(MOTO_ENDPOINT_VAR) {
         Ok(value) if !value.trim().is_empty() => value.trim().trim_end_matches('/').to_string(),
         _ => {
+            assert!(
+                !full_suite(),
+                "{MOTO_ENDPOINT_VAR} is not set, and {FULL_SUITE_VAR}=1 says the moto tests must run"
+            );
             static SKIP_NOTED: AtomicBool = AtomicBool::new(false);
             if !SKIP_NOTED.swap(true, Ordering::Relaxed) {
                 // Written to the real stderr, bypassing libtest's capture.

@@ -463,7 +463,11 @@ fn panic_text(p: Box<dyn std::any::Any + Send>) -> String {
 
 #[test]
 fn botocore_protocol_conformance() {
+    // Offline `cargo test` without the fetched suites passes with a hint;
+    // the suite as CI runs it (scripts/test.sh) must find them.
+    let required = botocraft_tests::full_suite();
     let Some(dir) = protocols_dir() else {
+        assert!(!required, "{FETCH_HINT}");
         println!("{FETCH_HINT}");
         return;
     };
@@ -471,6 +475,7 @@ fn botocore_protocol_conformance() {
     json_files(&dir, &dir, &mut files);
     files.sort();
     if !files.iter().any(|(rel, _)| rel.ends_with("json.json")) {
+        assert!(!required, "{FETCH_HINT}");
         println!("{FETCH_HINT}");
         return;
     }
@@ -584,11 +589,21 @@ fn botocore_protocol_conformance() {
     for f in &failures {
         println!("{f}");
     }
+    // A stale skip hides nothing today but would hide a regression later:
+    // both fail the test.
+    let mut stale = Vec::new();
     for s in &skipped_but_passing {
-        println!("note: passes although skipped, remove it from conformance-skips.toml: {s}");
+        stale.push(format!(
+            "passes although skipped, remove it from conformance-skips.toml: {s}"
+        ));
     }
     for id in skips.keys().filter(|k| !seen_skips.contains(*k)) {
-        println!("note: conformance-skips.toml lists {id:?}, which matches no case");
+        stale.push(format!(
+            "conformance-skips.toml lists {id:?}, which matches no case"
+        ));
+    }
+    for s in &stale {
+        println!("STALE {s}");
     }
     for (id, n) in ids_seen
         .iter()
@@ -624,4 +639,19 @@ fn botocore_protocol_conformance() {
         "{} protocol conformance case(s) failed (see the FAIL lines above)",
         total.failed
     );
+    assert!(
+        stale.is_empty(),
+        "{} stale skip(s) (see the STALE lines above)",
+        stale.len()
+    );
+    // Botocore 1.44.8's suites give 379 passing cases; far fewer means
+    // files were not found or not read, not that the code got better.
+    for (proto, floor) in [(Proto::Json, 150), (Proto::Query, 80), (Proto::Ec2, 50)] {
+        let passed = tallies.get(&proto).map_or(0, |t| t.passed);
+        assert!(
+            passed >= floor,
+            "only {passed} {} protocol case(s) ran and passed (at least {floor} expected): are the botocore suites complete?",
+            proto.name()
+        );
+    }
 }

@@ -3136,7 +3136,12 @@ impl<'a> Emitter<'a> {
             } else {
                 format!("{min} to {max}")
             };
-            let _ = writeln!(out, "    /// The smallest page size AWS accepts for `{wire}`.\n    pub const PAGE_SIZE_MIN: i32 = {min};\n    /// The largest page size AWS accepts for `{wire}` (`i32::MAX`: AWS caps\n    /// larger values rather than refusing them).\n    pub const PAGE_SIZE_MAX: i32 = {max};\n\n    /// How many results to ask for per page (`{wire}`, {range}; AWS's own\n    /// default when not set). A size out of range is refused when the request\n    /// is sent (`Error::Validation`, nothing sent). Every page is still\n    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.{with_ids}\n    pub fn page_size(mut self, n: i32) -> Self {{\n        self.input.{id} = Some(n);\n        self\n    }}\n", wire = f.wire, id = f.ident);
+            let max_doc = if max == i64::from(i32::MAX) {
+                " (`i32::MAX`: AWS caps\n    /// larger values rather than refusing them)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "    /// The smallest page size AWS accepts for `{wire}`.\n    pub const PAGE_SIZE_MIN: i32 = {min};\n    /// The largest page size AWS accepts for `{wire}`{max_doc}.\n    pub const PAGE_SIZE_MAX: i32 = {max};\n\n    /// How many results to ask for per page (`{wire}`, {range}; AWS's own\n    /// default when not set). A size out of range is refused when the request\n    /// is sent (`Error::Validation`, nothing sent). Every page is still\n    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.{with_ids}\n    pub fn page_size(mut self, n: i32) -> Self {{\n        self.input.{id} = Some(n);\n        self\n    }}\n", wire = f.wire, id = f.ident);
         }
         for f in &m.input_fields {
             if positional.contains(&f.wire.as_str())

@@ -573,8 +573,7 @@ impl AutoScalingGroupGetMany {
 
     /// The smallest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
@@ -803,8 +802,7 @@ impl AutoScalingGroupList {
 
     /// The smallest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
@@ -2338,8 +2336,7 @@ impl AutoScalingGroupInstanceStatus {
 
     /// The smallest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MAX: i32 = 50;
 
     /// How many results to ask for per page (`MaxRecords`, 1 to 50; AWS's own
@@ -2611,8 +2608,7 @@ impl AutoScalingGroupActivities {
 
     /// The smallest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
@@ -3035,8 +3031,7 @@ impl AutoScalingGroupGetTags {
 
     /// The smallest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
@@ -3491,8 +3486,7 @@ impl LaunchConfigurationGetMany {
 
     /// The smallest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
@@ -3677,8 +3671,7 @@ impl LaunchConfigurationList {
 
     /// The smallest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `MaxRecords` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own

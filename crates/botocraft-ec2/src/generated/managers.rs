@@ -420,8 +420,7 @@ impl VpcGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -639,8 +638,7 @@ impl VpcList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -2020,8 +2018,7 @@ impl SubnetGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -2244,8 +2241,7 @@ impl SubnetList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -3359,8 +3355,7 @@ impl SecurityGroupGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -3592,8 +3587,7 @@ impl SecurityGroupList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -5389,8 +5383,7 @@ impl InstanceGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -5633,8 +5626,7 @@ impl InstanceList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -11155,8 +11147,7 @@ impl InternetGatewayGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -11392,8 +11383,7 @@ impl InternetGatewayList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -12480,8 +12470,7 @@ impl RouteTableGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
@@ -12709,8 +12698,7 @@ impl RouteTableList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
@@ -14275,8 +14263,7 @@ impl NatGatewayGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -14460,8 +14447,7 @@ impl NatGatewayList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -22056,8 +22042,7 @@ impl LaunchTemplateGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 200;
 
     /// How many results to ask for per page (`MaxResults`, 1 to 200; AWS's own
@@ -22303,8 +22288,7 @@ impl LaunchTemplateList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 200;
 
     /// How many results to ask for per page (`MaxResults`, 1 to 200; AWS's own
@@ -23311,8 +23295,7 @@ impl LaunchTemplateVersionList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 200;
 
     /// How many results to ask for per page (`MaxResults`, 1 to 200; AWS's own
@@ -24343,8 +24326,7 @@ impl NetworkInterfaceGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -24596,8 +24578,7 @@ impl NetworkInterfaceList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -26156,8 +26137,7 @@ impl NetworkInterfacePermissions {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 255;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 255; AWS's own
@@ -26601,8 +26581,7 @@ impl InstanceTypeInfoGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
@@ -26841,8 +26820,7 @@ impl InstanceTypeInfoList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 100; AWS's own
@@ -27449,8 +27427,7 @@ impl NetworkAclGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -27678,8 +27655,7 @@ impl NetworkAclList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -29987,8 +29963,7 @@ impl DhcpOptionsGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -30220,8 +30195,7 @@ impl DhcpOptionsList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -33293,8 +33267,7 @@ impl VpcPeeringConnectionGetMany {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
@@ -33543,8 +33516,7 @@ impl VpcPeeringConnectionList {
 
     /// The smallest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MIN: i32 = 5;
-    /// The largest page size AWS accepts for `MaxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `MaxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own

@@ -657,8 +657,7 @@ impl RepositoryList {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`maxResults`, 1 to 1000; AWS's own
@@ -2286,8 +2285,7 @@ impl RepositoryListImages {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`maxResults`, 1 to 1000; AWS's own
@@ -3063,8 +3061,7 @@ impl EcrImageList {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 1000;
 
     /// How many results to ask for per page (`maxResults`, 1 to 1000; AWS's own

@@ -652,8 +652,7 @@ impl ClusterList {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
@@ -1964,8 +1963,7 @@ impl TaskDefinitionList {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
@@ -3073,8 +3071,7 @@ impl TaskDefinitionFamilies {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
@@ -3911,8 +3908,7 @@ impl ServiceList {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
@@ -5786,8 +5782,7 @@ impl TaskList {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
@@ -7237,8 +7232,7 @@ impl ContainerInstanceList {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
@@ -7791,8 +7785,7 @@ impl ContainerInstanceListTasks {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
@@ -14025,8 +14018,7 @@ impl ExpressGatewayServiceList {
 
     /// The smallest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MIN: i32 = 1;
-    /// The largest page size AWS accepts for `maxResults` (`i32::MAX`: AWS caps
-    /// larger values rather than refusing them).
+    /// The largest page size AWS accepts for `maxResults`.
     pub const PAGE_SIZE_MAX: i32 = 100;
 
     /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own

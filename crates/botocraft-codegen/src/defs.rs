@@ -233,8 +233,9 @@ pub struct MethodDef {
     pub args: Vec<String>,
     /// The positional arguments that name the resource in errors (a
     /// NotFound's key): by default the model's key members when the
-    /// arguments hold all of them, else every argument that has a text form.
-    /// Named where neither fits: a copy names its source.
+    /// arguments hold all of them, else the one argument; required for
+    /// several arguments that are not the key (a copy names its source, a
+    /// launch its image and not its count).
     #[serde(default)]
     pub key_args: Vec<String>,
     /// List members that take a single value (sent as a one-element list).

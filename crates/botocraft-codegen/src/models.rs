@@ -2639,6 +2639,15 @@ impl<'a> Emitter<'a> {
         } else if !model.key.is_empty() && model.key.iter().all(|k| m.def.args.contains(k)) {
             model.key.iter().collect()
         } else {
+            // Several arguments that are not the model's key: which of them
+            // name the resource is the definitions' word, or an error's key
+            // could be a whole manifest or a count (`ami-1/2`).
+            if m.def.args.len() > 1 {
+                return Err(format!(
+                    "{name}.{}: key_args must say which of {:?} name the resource in errors",
+                    m.name, m.def.args
+                ));
+            }
             m.def.args.iter().collect()
         };
         if !m.def.from_model_fn.is_empty() && (m.name != "create" || !m.takes_model) {

@@ -807,20 +807,24 @@ fn methods_run_inside_a_method_span() {
 }
 
 /// A method's NotFound key is what names the resource: the arguments
-/// `key_args` lists, else every argument with a text form (the model's own
-/// key is taken alone when the arguments hold all of it).
+/// `key_args` lists (required for several arguments that are not the
+/// model's own key, which is taken alone when the arguments hold all of it).
 #[test]
 fn key_args_choose_what_names_the_resource() {
+    let defs_with = |extra: &str| {
+        format!("{DEFS}\n[models.Widget.manager.make]\noperation = \"CreateWidget\"\nargs = [\"name\", \"color\"]\nresult = \"widget\"\n{extra}")
+    };
     let with = |extra: &str| -> String {
-        let defs = format!("{DEFS}\n[models.Widget.manager.make]\noperation = \"CreateWidget\"\nargs = [\"name\", \"color\"]\nresult = \"widget\"\n{extra}");
-        let (_, _, managers) = generate_with(&defs).unwrap();
+        let (_, _, managers) = generate_with(&defs_with(extra)).unwrap();
         let start = managers.find("pub fn make(").expect("make");
         let key = &managers[start..];
         let key = &key[key.find("let key: String =").expect("key")..];
         key[..key.find(';').unwrap()].split_whitespace().collect()
     };
+    let err = generate_with(&defs_with("")).unwrap_err();
+    assert!(err.contains("key_args must say which of"), "{err}");
     assert_eq!(
-        with(""),
+        with("key_args = [\"name\", \"color\"]"),
         "letkey:String=name.to_string()+\"/\"+&color.to_string()"
     );
     assert_eq!(

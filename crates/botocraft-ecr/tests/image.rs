@@ -740,3 +740,27 @@ async fn manager_delete_failure_is_an_error() {
     }
     f.done();
 }
+
+/// A push to a missing repository is a NotFound naming the repository, not
+/// `repository/<the whole manifest>`.
+#[tokio::test]
+async fn put_image_to_a_missing_repository_names_the_repository() {
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "PutImage",
+         "response": {"status": 400,
+            "headers": {"x-amzn-errortype": "RepositoryNotFoundException",
+                        "content-type": "application/x-amz-json-1.1"},
+            "body": {"__type": "RepositoryNotFoundException",
+                     "message": "The repository with name 'nope' does not exist"}}}
+    ]));
+    let err = EcrImage::objects()
+        .using(&f.session)
+        .put_image("nope", manifest())
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { key, .. } => assert_eq!(key, "nope"),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    f.done();
+}

@@ -300,8 +300,7 @@ impl AutoScalingGroupManager {
     ) -> AutoScalingGroupTerminateInstance {
         let instance_id = instance_id.into();
         let should_decrement_desired_capacity = should_decrement_desired_capacity.into();
-        let key: String =
-            instance_id.to_string() + "/" + &should_decrement_desired_capacity.to_string();
+        let key: String = instance_id.to_string();
         #[allow(unused_mut)]
         let mut input = TerminateInstanceInAutoScalingGroupType::default();
         input.instance_id = Some(instance_id);

@@ -4942,7 +4942,7 @@ impl InstanceManager {
     pub fn launch(&self, image_id: impl Into<String>, max_count: impl Into<i32>) -> InstanceLaunch {
         let image_id = image_id.into();
         let max_count = max_count.into();
-        let key: String = image_id.to_string() + "/" + &max_count.to_string();
+        let key: String = image_id.to_string();
         #[allow(unused_mut)]
         let mut input = RunInstancesRequest::default();
         input.image_id = Some(image_id);
@@ -4964,7 +4964,7 @@ impl InstanceManager {
     ) -> InstanceLaunchFromTemplate {
         let launch_template = launch_template.into();
         let max_count = max_count.into();
-        let key: String = max_count.to_string();
+        let key: String = String::new();
         #[allow(unused_mut)]
         let mut input = RunInstancesRequest::default();
         input.launch_template = Some(launch_template);
@@ -36992,9 +36992,7 @@ impl FlowLogManager {
                 .iter()
                 .map(|k| k.to_string())
                 .collect::<Vec<_>>()
-                .join(",")
-            + "/"
-            + &resource_type.to_string();
+                .join(",");
         #[allow(unused_mut)]
         let mut input = CreateFlowLogsRequest::default();
         input.deliver_logs_permission_arn = model.deliver_logs_permission_arn.clone();

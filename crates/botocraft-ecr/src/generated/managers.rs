@@ -2594,7 +2594,7 @@ impl EcrImageManager {
     ) -> EcrImagePutImage {
         let repository_name = repository_name.into();
         let image_manifest = image_manifest.into();
-        let key: String = repository_name.to_string() + "/" + &image_manifest.to_string();
+        let key: String = repository_name.to_string();
         #[allow(unused_mut)]
         let mut input = PutImageRequest::default();
         input.repository_name = Some(repository_name);

@@ -284,7 +284,10 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
         }
     }
 
-    /// Sets the time slept between two polls.
+    /// Sets the time slept between two polls. A zero delay needs
+    /// [`max_attempts`](Self::max_attempts) when [`max_wait`](Self::max_wait)
+    /// is set: time alone would let it poll back to back
+    /// ([`Error::Validation`], nothing sent).
     ///
     /// ```
     /// # mod botocraft { pub(crate) use ::botocraft_core as core; }
@@ -485,6 +488,13 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
         } = self;
         let mut poll = poll?;
         let compiled = compile(operation, acceptors)?;
+        if max_wait.is_some() && !attempts_chosen && delay.is_zero() {
+            // Time alone would bound the polls: back to back, thousands a
+            // second, each a call AWS throttles and bills the retry quota for.
+            return Err(Error::validation(format!(
+                "waiter for {operation}: a zero delay with only max_wait(..) would poll without pause; set a delay or max_attempts(..)"
+            )));
+        }
         // With a time cap and no count of the caller's, time decides.
         let max_attempts = if max_wait.is_some() && !attempts_chosen {
             u32::MAX
@@ -1950,6 +1960,28 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(count.load(Ordering::SeqCst), 3);
+
+        // A zero delay bounded by time alone would poll back to back: refused
+        // before the first poll; with a count of the caller's it is bounded.
+        let (waiter, count) = scripted(ACCEPTORS, 40, Vec::new());
+        let err = waiter
+            .delay(Duration::ZERO)
+            .max_wait(Duration::from_secs(10))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation { message } if message.contains("zero delay")),
+            "{err:?}"
+        );
+        assert_eq!(count.load(Ordering::SeqCst), 0);
+        let (waiter, count) = scripted(ACCEPTORS, 40, Vec::new());
+        waiter
+            .delay(Duration::ZERO)
+            .max_attempts(2)
+            .max_wait(Duration::from_secs(10))
+            .await
+            .unwrap_err();
+        assert_eq!(count.load(Ordering::SeqCst), 2);
 
         // max_attempts(0) still polls once.
         let (waiter, count) = scripted(ACCEPTORS, 0, Vec::new());

@@ -480,7 +480,7 @@ fn cleared_hint(field: &str) -> &'static str {
 }
 
 /// What the group waiters look at, from one `DescribeAutoScalingGroups`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct GroupCapacity {
     /// `DescribeAutoScalingGroups` lists the group (it may be being deleted).
     pub listed: bool,

@@ -722,6 +722,37 @@ impl<M> Default for QuerySet<M> {
     }
 }
 
+/// A QuerySet is written as the list of its models.
+///
+/// ```
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::QuerySet;
+///
+/// let qs = QuerySet::new(vec![1, 2]);
+/// let json = serde_json::to_string(&qs).unwrap();
+/// assert_eq!(json, "[1,2]");
+/// let back: QuerySet<i32> = serde_json::from_str(&json).unwrap();
+/// assert_eq!(back, qs);
+/// ```
+impl<M: Serialize> Serialize for QuerySet<M> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        self.items.serialize(serializer)
+    }
+}
+
+/// Read back from a list of models. Its string paths are unchecked, as for
+/// [`QuerySet::new`]: nothing says what the models' fields are.
+impl<'de, M: serde::Deserialize<'de>> serde::Deserialize<'de> for QuerySet<M> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        Vec::deserialize(deserializer).map(QuerySet::new)
+    }
+}
+
 impl<M> From<Vec<M>> for QuerySet<M> {
     fn from(items: Vec<M>) -> Self {
         QuerySet::new(items)

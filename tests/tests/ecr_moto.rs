@@ -199,6 +199,7 @@ async fn repository_lifecycle_with_tags_and_settings() {
         .expect("a policy")
         .contains("ecr:BatchGetImage"));
     got.delete_policy().await.expect("delete policy");
+    assert_eq!(got.policy().await.expect("deleted policy"), None);
 
     // delete both; a missing repository is NotFound
     got.delete().await.expect("delete web");
@@ -237,7 +238,8 @@ async fn images_put_list_get_delete() {
 
     let images = EcrImage::objects().using(&moto.session);
     let v1 = images
-        .put("app", manifest('b'), Some("v1"))
+        .put("app", manifest('b'))
+        .tag("v1")
         .await
         .expect("put v1");
     assert_eq!(v1.repository_name.as_deref(), Some("app"));
@@ -386,7 +388,8 @@ async fn task_definition_image_objects_follow_the_image_uri() {
     .expect("create repository");
     let pushed = EcrImage::objects()
         .using(&moto.session)
-        .put("web", manifest('d'), Some("1"))
+        .put("web", manifest('d'))
+        .tag("1")
         .await
         .expect("put image");
     let host = |region: &str| format!("{}.dkr.ecr.{region}.amazonaws.com", moto.account_id);

@@ -23,4 +23,4 @@ pub use generated::*;
 
 pub mod ext;
 
-pub use ext::{image_failures_to_error, MANIFEST_MEDIA_TYPES};
+pub use ext::{image_failures_to_error, EcrImagePut, MANIFEST_MEDIA_TYPES};

@@ -127,7 +127,8 @@ async fn put_then_get() {
     let f = fx("img_put");
     let i = EcrImage::objects()
         .using(&f.session)
-        .put("web", manifest(), Some("v3"))
+        .put("web", manifest())
+        .tag("v3")
         .await
         .unwrap();
     assert_eq!(i.image_digest.as_deref(), Some(D1));
@@ -381,8 +382,8 @@ async fn blank_names_are_refused_unsent() {
         "EcrImage::objects().scan_findings: an empty `image_id`",
     );
     assert_validation(
-        m.put("web", manifest(), Some("")).await,
-        "EcrImage::objects().put: an empty `image_tag`",
+        m.put("web", manifest()).tag("").await,
+        "EcrImage::objects().put: an empty `tag`",
     );
     assert_validation(
         Repository::objects().using(&f.session).delete("").await,
@@ -762,5 +763,36 @@ async fn put_image_to_a_missing_repository_names_the_repository() {
         botocraft_core::Error::NotFound { key, .. } => assert_eq!(key, "nope"),
         other => panic!("expected NotFound, got {other:?}"),
     }
+    f.done();
+}
+
+/// A push whose image AWS cannot describe yet (its reads lag) is not lost:
+/// the answer is the image as the push answered it.
+#[tokio::test(start_paused = true)]
+async fn put_answers_the_pushed_image_while_describe_lags() {
+    let fixture = std::fs::read_to_string(common::fixture_path("img_put")).unwrap();
+    let fixture: serde_json::Value = serde_json::from_str(&fixture).unwrap();
+    let missing = serde_json::json!({"operation": "DescribeImages",
+        "response": {"status": 400,
+            "headers": {"x-amzn-errortype": "ImageNotFoundException",
+                        "content-type": "application/x-amz-json-1.1"},
+            "body": {"__type": "ImageNotFoundException", "message": "not yet"}}});
+    let put = fixture["exchanges"][0].clone();
+    let f = fx_exchanges(serde_json::json!([put, missing, missing, missing, missing]));
+    let i = EcrImage::objects()
+        .using(&f.session)
+        .put("web", manifest())
+        .tag("v3")
+        .await
+        .unwrap();
+    assert_eq!(i.image_digest.as_deref(), Some(D1));
+    assert_eq!(i.repository_name.as_deref(), Some("web"));
+    assert_eq!(i.registry_id.as_deref(), Some("123456789012"));
+    assert_eq!(i.image_tags, Some(vec!["v3".to_string()]));
+    assert!(i.state().is_persisted());
+    assert_eq!(
+        f.operations(),
+        ["PutImage", "DescribeImages", "DescribeImages", "DescribeImages", "DescribeImages"]
+    );
     f.done();
 }

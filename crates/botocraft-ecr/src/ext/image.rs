@@ -358,41 +358,153 @@ impl EcrImageManager {
         )
     }
 
-    /// Puts an image manifest (`PutImage`, tagged `image_tag` when given), then
-    /// describes the image so the full model is returned.
+    /// Pushes an image manifest (`PutImage`; `.tag(..)` tags it), then
+    /// describes the image, so the awaited answer is the full model.
+    ///
+    /// ```no_run
+    /// # mod botocraft { pub(crate) use ::botocraft_ecr as ecr; pub(crate) use ::botocraft_core::Result; }
+    /// # async fn demo(manifest: String) -> botocraft::Result<()> {
+    /// use botocraft::ecr::EcrImage;
+    ///
+    /// let image = EcrImage::objects().put("web", manifest).tag("1.4.2").await?;
+    /// println!("{:?}", image.image_digest);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// The push is never lost: when AWS's reads lag and the image cannot be
+    /// described yet, the answer is the image as the push answered it (its
+    /// registry, repository, digest and tag), with a warning logged.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn put(
+    pub fn put(
         &self,
         repository_name: impl Into<String>,
         image_manifest: impl Into<String>,
-        image_tag: Option<&str>,
-    ) -> Result<EcrImage> {
-        botocraft_core::trace::in_method(crate::SERVICE.name, "EcrImage", "put", async move {
-            let repository_name = repository_name.into();
-            let mut request = self.put_image(repository_name.clone(), image_manifest);
-            if let Some(tag) = image_tag {
-                // A tag given blank names nothing: refused, as a blank argument is.
-                botocraft_core::error::refuse_blank(
-                    &[tag.to_owned()],
-                    "EcrImage::objects().put",
-                    "image_tag",
-                )?;
-                request = request.image_tag(tag);
-            }
-            let image = request.send().await?;
-            let digest = image.image_id.and_then(|i| i.image_digest).ok_or_else(|| {
+    ) -> EcrImagePut {
+        let repository_name = repository_name.into();
+        EcrImagePut {
+            manager: self.clone(),
+            put: self.put_image(repository_name.clone(), image_manifest),
+            repository_name,
+        }
+    }
+}
+
+/// The request built by [`EcrImageManager::put`]: set optional arguments,
+/// then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug, Clone)]
+pub struct EcrImagePut {
+    manager: EcrImageManager,
+    put: crate::EcrImagePutImage,
+    repository_name: String,
+}
+
+impl EcrImagePut {
+    /// The `PutImage` input as it will be sent.
+    pub fn input(&self) -> &crate::PutImageRequest {
+        self.put.input()
+    }
+
+    /// Tags the image (`imageTag`).
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.put = self.put.image_tag(tag);
+        self
+    }
+
+    /// The manifest's media type, for a manifest without a `mediaType`
+    /// field (`imageManifestMediaType`).
+    pub fn media_type(mut self, media_type: impl Into<String>) -> Self {
+        self.put = self.put.image_manifest_media_type(media_type);
+        self
+    }
+
+    /// The digest the manifest must have (`imageDigest`).
+    pub fn digest(mut self, digest: impl Into<String>) -> Self {
+        self.put = self.put.image_digest(digest);
+        self
+    }
+
+    /// Pushes to another account's registry (`registryId`); the image is
+    /// then described there too.
+    pub fn registry_id(mut self, registry_id: impl Into<String>) -> Self {
+        self.put = self.put.registry_id(registry_id);
+        self
+    }
+
+    /// Sends the request.
+    pub fn send(self) -> botocraft_core::trace::MethodFuture<'static, Result<EcrImage>> {
+        botocraft_core::trace::method(
+            crate::SERVICE.name,
+            "EcrImage",
+            "put",
+            Box::pin(self.run()),
+        )
+    }
+
+    async fn run(self) -> Result<EcrImage> {
+        let EcrImagePut {
+            manager,
+            put,
+            repository_name,
+        } = self;
+        // A tag given blank names nothing: refused, as a blank argument is.
+        if let Some(tag) = &put.input().image_tag {
+            botocraft_core::error::refuse_blank(
+                std::slice::from_ref(tag),
+                "EcrImage::objects().put",
+                "tag",
+            )?;
+        }
+        let registry_id = put.input().registry_id.clone();
+        let pushed = put.send().await?;
+        let digest = pushed
+            .image_id
+            .as_ref()
+            .and_then(|i| i.image_digest.clone())
+            .ok_or_else(|| {
                 Error::missing_in_response(
                     "PutImage",
                     "the response has no image.imageId.imageDigest",
                 )
             })?;
-            let session = self.session()?;
-            self.using(&session)
-                .get(repository_name, ImageIdentifier::digest(digest))
-                .send()
-                .await
-        })
+        let session = manager.session()?;
+        let manager = manager.using(&session);
+        botocraft_core::manager::describe_created(
+            "PutImage",
+            &digest,
+            || {
+                let get = manager.get(
+                    repository_name.clone(),
+                    ImageIdentifier::digest(digest.as_str()),
+                );
+                match &registry_id {
+                    Some(registry) => get.registry_id(registry.clone()).send(),
+                    None => get.send(),
+                }
+            },
+            || {
+                let tag = pushed.image_id.as_ref().and_then(|i| i.image_tag.clone());
+                Ok(EcrImage {
+                    registry_id: pushed.registry_id.clone().or(registry_id.clone()),
+                    repository_name: Some(repository_name.clone()),
+                    image_digest: Some(digest.clone()),
+                    image_tags: tag.map(|t| vec![t]),
+                    image_manifest_media_type: pushed.image_manifest_media_type.clone(),
+                    ..Default::default()
+                }
+                .into_fetched(&session))
+            },
+        )
         .await
+    }
+}
+
+impl std::future::IntoFuture for EcrImagePut {
+    type Output = Result<EcrImage>;
+    type IntoFuture = botocraft_core::trace::MethodFuture<'static, Result<EcrImage>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 

@@ -24,4 +24,4 @@ pub mod image;
 pub mod image_id;
 pub mod repository;
 
-pub use image::{image_failures_to_error, MANIFEST_MEDIA_TYPES};
+pub use image::{image_failures_to_error, EcrImagePut, MANIFEST_MEDIA_TYPES};

@@ -22,4 +22,7 @@ pub use generated::*;
 
 pub mod ext;
 
-pub use ext::{ImageReference, ServiceAll, DEFAULT_IMAGE_TAG, DEFAULT_SERVICE_SCAN_CONCURRENCY};
+pub use ext::{
+    ImageReference, ServiceAll, TaskDefinitionInUse, DEFAULT_IMAGE_TAG,
+    DEFAULT_SERVICE_SCAN_CONCURRENCY,
+};

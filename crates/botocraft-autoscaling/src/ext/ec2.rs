@@ -25,6 +25,7 @@
 //! # }
 //! ```
 
+use botocraft_core::trace::MethodFuture;
 use botocraft_core::{Error, Manager as _, PrimaryModel, QuerySet, Result};
 use botocraft_ec2::{
     Ami, AmiManager, Instance as Ec2Instance, InstanceManager, InstanceType, InstanceTypeInfo,
@@ -287,14 +288,17 @@ impl AutoScalingGroupManager {
     ///
     /// Needs EC2 (the `ec2` feature) for the template versions: one
     /// `DescribeLaunchTemplateVersions` per distinct template version.
+    ///
+    /// Await the returned future (it borrows nothing: it can be spawned).
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn image_ids(&self) -> Result<Vec<String>> {
-        botocraft_core::trace::in_method(
+    pub fn image_ids(&self) -> MethodFuture<'static, Result<Vec<String>>> {
+        let manager = self.clone();
+        botocraft_core::trace::method(
             crate::SERVICE.name,
             "AutoScalingGroup",
             "image_ids",
-            async move {
-                let session = self.bound_session().cloned();
+            Box::pin(async move {
+                let session = manager.bound_session().cloned();
                 let mut ids = UniqueIds::default();
                 let configurations = LaunchConfigurationManager::with_session(session.clone())
                     .list()
@@ -302,7 +306,7 @@ impl AutoScalingGroupManager {
                 for configuration in &configurations {
                     ids.add(&configuration.image_id);
                 }
-                let groups = self.list().await?;
+                let groups = manager.list().await?;
                 let versions = LaunchTemplateVersionManager::with_session(session);
                 let mut specs_seen: Vec<(Option<&str>, Option<&str>, Option<&str>)> = Vec::new();
                 for spec in groups.iter().flat_map(super::group::template_specs) {
@@ -327,9 +331,8 @@ impl AutoScalingGroupManager {
                     }
                 }
                 Ok(ids.0)
-            },
+            }),
         )
-        .await
     }
 }
 
@@ -387,31 +390,30 @@ pub trait AmisInUse {
     /// # Ok(())
     /// # }
     /// ```
-    fn in_use_by_instances_or_auto_scaling(
-        &self,
-    ) -> impl std::future::Future<Output = Result<QuerySet<Ami>>> + Send;
+    /// Await the returned future (it borrows nothing: it can be spawned).
+    fn in_use_by_instances_or_auto_scaling(&self) -> MethodFuture<'static, Result<QuerySet<Ami>>>;
 }
 
 impl AmisInUse for AmiManager {
-    fn in_use_by_instances_or_auto_scaling(
-        &self,
-    ) -> impl std::future::Future<Output = Result<QuerySet<Ami>>> + Send {
-        botocraft_core::trace::in_method(
+    fn in_use_by_instances_or_auto_scaling(&self) -> MethodFuture<'static, Result<QuerySet<Ami>>> {
+        let manager = self.clone();
+        botocraft_core::trace::method(
             "ec2",
             "Ami",
             "in_use_by_instances_or_auto_scaling",
-            async move {
-                let mut in_use = self.in_use().await?.into_vec();
-                let groups = AutoScalingGroupManager::with_session(self.bound_session().cloned());
+            Box::pin(async move {
+                let mut in_use = manager.in_use().await?.into_vec();
+                let groups =
+                    AutoScalingGroupManager::with_session(manager.bound_session().cloned());
                 let launched: Vec<String> = groups
                     .image_ids()
                     .await?
                     .into_iter()
                     .filter(|id| !in_use.iter().any(|ami| ami.image_id.as_deref() == Some(id)))
                     .collect();
-                in_use.extend(self.registered(launched).await?.into_vec());
+                in_use.extend(manager.registered(launched).await?.into_vec());
                 Ok(QuerySet::described(in_use))
-            },
+            }),
         )
     }
 }

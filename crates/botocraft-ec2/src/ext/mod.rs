@@ -11,6 +11,7 @@
 //! in release builds they, and the operations they reach, are compiled only
 //! into programs that call them (see `defer_every_fn` in botocraft-codegen).
 
+use botocraft_core::trace::MethodFuture;
 use botocraft_core::{Error, PrimaryModel, Result};
 
 use crate::generated::*;
@@ -278,26 +279,33 @@ impl AmiManager {
     /// and templates: with the Auto Scaling crate's `ec2` feature,
     /// `botocraft_autoscaling::AmisInUse::in_use_by_instances_or_auto_scaling`
     /// does (in `botocraft::prelude` with both services).
+    ///
+    /// Await the returned future (it borrows nothing: it can be spawned).
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn in_use(&self) -> Result<botocraft_core::QuerySet<Ami>> {
-        botocraft_core::trace::in_method(crate::SERVICE.name, "Ami", "in_use", async move {
-            use botocraft_core::Manager as _;
-            let instances = InstanceManager::with_session(self.bound_session().cloned())
-                .list()
-                .filter(
-                    "instance-state-name",
-                    ["pending", "running", "shutting-down", "stopping", "stopped"],
-                )
-                .await?;
-            let mut ids: Vec<String> = Vec::new();
-            for id in instances.iter().filter_map(|i| i.image_id.clone()) {
-                if !ids.contains(&id) {
-                    ids.push(id);
+    pub fn in_use(&self) -> MethodFuture<'static, Result<botocraft_core::QuerySet<Ami>>> {
+        let manager = self.clone();
+        botocraft_core::trace::method(
+            crate::SERVICE.name,
+            "Ami",
+            "in_use",
+            Box::pin(async move {
+                use botocraft_core::Manager as _;
+                let instances = InstanceManager::with_session(manager.bound_session().cloned())
+                    .list()
+                    .filter(
+                        "instance-state-name",
+                        ["pending", "running", "shutting-down", "stopping", "stopped"],
+                    )
+                    .await?;
+                let mut ids: Vec<String> = Vec::new();
+                for id in instances.iter().filter_map(|i| i.image_id.clone()) {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
                 }
-            }
-            self.registered(ids).await
-        })
-        .await
+                manager.registered(ids).await
+            }),
+        )
     }
 
     /// The images among `ids` that are still registered (and visible to the
@@ -306,27 +314,37 @@ impl AmiManager {
     /// launched from or be in use); the others are left out. `get` and
     /// `list().image_ids(..)` fail the whole call on an id that is gone,
     /// which an instance's or a template's image often is: this asks by the
-    /// `image-id` filter, which leaves it out instead.
+    /// `image-id` filter, which leaves it out instead. Await the returned
+    /// future (it borrows nothing: it can be spawned).
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn registered(
+    pub fn registered(
         &self,
         ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Result<botocraft_core::QuerySet<Ami>> {
+    ) -> MethodFuture<'static, Result<botocraft_core::QuerySet<Ami>>> {
         // AWS takes at most 200 values a filter.
         const FILTER_VALUES: usize = 200;
         let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
-        let mut images = Vec::new();
-        for chunk in ids.chunks(FILTER_VALUES) {
-            images.extend(
-                self.list()
-                    .filter("image-id", chunk.iter().cloned())
-                    .include_deprecated(true)
-                    .include_disabled(true)
-                    .await?
-                    .into_vec(),
-            );
-        }
-        Ok(botocraft_core::QuerySet::described(images))
+        let manager = self.clone();
+        botocraft_core::trace::method(
+            crate::SERVICE.name,
+            "Ami",
+            "registered",
+            Box::pin(async move {
+                let mut images = Vec::new();
+                for chunk in ids.chunks(FILTER_VALUES) {
+                    images.extend(
+                        manager
+                            .list()
+                            .filter("image-id", chunk.iter().cloned())
+                            .include_deprecated(true)
+                            .include_disabled(true)
+                            .await?
+                            .into_vec(),
+                    );
+                }
+                Ok(botocraft_core::QuerySet::described(images))
+            }),
+        )
     }
 }
 

@@ -37,3 +37,4 @@ mod test_support;
 
 pub use container::{ImageReference, DEFAULT_IMAGE_TAG};
 pub use service::{ServiceAll, DEFAULT_SERVICE_SCAN_CONCURRENCY};
+pub use task_definition::TaskDefinitionInUse;

@@ -288,43 +288,92 @@ impl TaskDefinition {
 }
 
 impl crate::TaskDefinitionManager {
-    /// The task definitions some service runs, across every cluster (optionally
-    /// only clusters whose tags contain all of `cluster_tags`), each fetched
+    /// The task definitions some service runs, across every cluster (only
+    /// clusters with given tags: `.cluster_tag(key, value)`), each fetched
     /// once, in the order first seen.
     ///
     /// The Python original also scans EventBridge rules (scheduled tasks);
     /// botocraft covers the four services ECS, EC2, ECR and Auto Scaling, so
     /// a revision used only by a scheduled rule is not reported here.
+    ///
+    /// ```no_run
+    /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; pub(crate) use ::botocraft_core::Result; }
+    /// # async fn demo() -> botocraft::Result<()> {
+    /// use botocraft::ecs::TaskDefinition;
+    ///
+    /// let used = TaskDefinition::objects().in_use().cluster_tag("env", "prod").await?;
+    /// # drop(used); Ok(()) }
+    /// ```
     #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn in_use(
-        &self,
-        cluster_tags: botocraft_core::TagMap,
-    ) -> Result<QuerySet<TaskDefinition>> {
-        botocraft_core::trace::in_method(
+    pub fn in_use(&self) -> TaskDefinitionInUse {
+        TaskDefinitionInUse {
+            manager: self.clone(),
+            cluster_tags: botocraft_core::TagMap::new(),
+        }
+    }
+}
+
+/// The request built by [`TaskDefinitionManager::in_use`](crate::TaskDefinitionManager::in_use):
+/// set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug, Clone)]
+pub struct TaskDefinitionInUse {
+    manager: crate::TaskDefinitionManager,
+    cluster_tags: botocraft_core::TagMap,
+}
+
+impl TaskDefinitionInUse {
+    /// Only services of clusters tagged `key` = `value` (given several
+    /// times: clusters holding all of them).
+    pub fn cluster_tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.cluster_tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// Sends the requests.
+    pub fn send(
+        self,
+    ) -> botocraft_core::trace::MethodFuture<'static, Result<QuerySet<TaskDefinition>>> {
+        botocraft_core::trace::method(
             crate::SERVICE.name,
             "TaskDefinition",
             "in_use",
-            async move {
-                let session = self.bound_session().cloned();
-                let mut all = ServiceManager::with_session(session).all();
-                for (key, value) in cluster_tags {
-                    all = all.cluster_tag(key, value);
-                }
-                let services = all.await?;
-                let mut arns: Vec<String> = Vec::new();
-                for arn in services.iter().filter_map(|s| s.task_definition.clone()) {
-                    if !arns.contains(&arn) {
-                        arns.push(arn);
-                    }
-                }
-                let mut found = Vec::with_capacity(arns.len());
-                for arn in arns {
-                    found.push(self.get(arn).await?);
-                }
-                Ok(QuerySet::described(found))
-            },
+            Box::pin(self.run()),
         )
-        .await
+    }
+
+    async fn run(self) -> Result<QuerySet<TaskDefinition>> {
+        let TaskDefinitionInUse {
+            manager,
+            cluster_tags,
+        } = self;
+        let session = manager.bound_session().cloned();
+        let mut all = ServiceManager::with_session(session).all();
+        for (key, value) in cluster_tags {
+            all = all.cluster_tag(key, value);
+        }
+        let services = all.await?;
+        let mut arns: Vec<String> = Vec::new();
+        for arn in services.iter().filter_map(|s| s.task_definition.clone()) {
+            if !arns.contains(&arn) {
+                arns.push(arn);
+            }
+        }
+        let mut found = Vec::with_capacity(arns.len());
+        for arn in arns {
+            found.push(manager.get(arn).await?);
+        }
+        Ok(QuerySet::described(found))
+    }
+}
+
+impl std::future::IntoFuture for TaskDefinitionInUse {
+    type Output = Result<QuerySet<TaskDefinition>>;
+    type IntoFuture =
+        botocraft_core::trace::MethodFuture<'static, Result<QuerySet<TaskDefinition>>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -544,7 +593,7 @@ mod in_use_tests {
              "response": {"body": {"taskDefinition": {"taskDefinitionArn": td, "family": "web", "revision": 3}}}}
         ]));
         let used = TaskDefinitionManager::with_session(Some(session))
-            .in_use(Default::default())
+            .in_use()
             .await
             .unwrap();
         fixture.assert_all_used().unwrap();

@@ -792,7 +792,13 @@ async fn put_answers_the_pushed_image_while_describe_lags() {
     assert!(i.state().is_persisted());
     assert_eq!(
         f.operations(),
-        ["PutImage", "DescribeImages", "DescribeImages", "DescribeImages", "DescribeImages"]
+        [
+            "PutImage",
+            "DescribeImages",
+            "DescribeImages",
+            "DescribeImages",
+            "DescribeImages"
+        ]
     );
     f.done();
 }

@@ -433,12 +433,7 @@ impl EcrImagePut {
 
     /// Sends the request.
     pub fn send(self) -> botocraft_core::trace::MethodFuture<'static, Result<EcrImage>> {
-        botocraft_core::trace::method(
-            crate::SERVICE.name,
-            "EcrImage",
-            "put",
-            Box::pin(self.run()),
-        )
+        botocraft_core::trace::method(crate::SERVICE.name, "EcrImage", "put", Box::pin(self.run()))
     }
 
     async fn run(self) -> Result<EcrImage> {

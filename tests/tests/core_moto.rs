@@ -92,9 +92,9 @@ async fn rebinding_to_a_new_handle_of_the_same_session_keeps_tracking() {
 }
 
 /// QuerySets of real listings: a tag named like a lookup, field checking
-/// kept through an empty slice and a sum, and timestamps (a task
-/// volume's `create_time`) refused by text lookups and shown as
-/// RFC 3339 by values().
+/// kept through an empty slice and a sum, and timestamps (an EC2
+/// volume's `create_time`) refused by text lookups, matched by `__year`
+/// (its year only) and shown as RFC 3339 by values().
 #[tokio::test]
 async fn querysets_over_listings_check_fields_tags_and_timestamps() {
     let Some(moto) = botocraft_tests::moto() else {
@@ -154,6 +154,14 @@ async fn querysets_over_listings_check_fields_tags_and_timestamps() {
             .unwrap()
             .len(),
         1
+    );
+    assert_eq!(
+        volumes
+            .clone()
+            .filter_by("create_time__year", year + 1)
+            .unwrap()
+            .len(),
+        0
     );
     let shown = volumes.values_flat("create_time").unwrap();
     assert_eq!(shown, vec![json!(created.to_rfc3339())]);

@@ -175,9 +175,22 @@ async fn cluster_create_get_list_update_tag_delete() {
         Some(expected_arn.as_str())
     );
 
-    // save() on a persisted model updates: still one cluster, same ARN.
+    // save() on a persisted model updates (UpdateCluster): the changed
+    // setting reads back, still one cluster, same ARN.
+    let insights = vec![botocraft::ecs::ClusterSetting {
+        name: Some(botocraft::ecs::ClusterSettingName::ContainerInsights),
+        value: Some("enhanced".into()),
+    }];
+    assert_ne!(cluster.settings.as_ref(), Some(&insights));
+    cluster.settings = Some(insights.clone());
     cluster.save().await.expect("update");
     assert_eq!(cluster.cluster_arn.as_deref(), Some(expected_arn.as_str()));
+    assert_eq!(cluster.settings.as_ref(), Some(&insights));
+    assert!(cluster.changed_fields().is_empty());
+    assert_eq!(
+        clusters.get("orders").await.expect("get updated").settings,
+        Some(insights)
+    );
     assert_eq!(clusters.list().await.expect("list").len(), 1);
 
     // Tag edits go out through TagResource/UntagResource.
@@ -545,7 +558,9 @@ async fn service_create_get_update_list_relations_delete() {
     let related_cluster = svc.cluster().await.expect("service.cluster()");
     assert_eq!(related_cluster.cluster_name.as_deref(), Some("shop"));
     assert_eq!(related_cluster.cluster_arn, cluster.cluster_arn);
-    // moto quirk: activeServicesCount stays 0 whatever services exist.
+    // moto quirk: activeServicesCount stays 0 whatever services exist (AWS
+    // would count the 3 here); the related cluster holds what was reported.
+    assert_eq!(related_cluster.active_services_count, Some(0));
     assert!(svc.tasks().await.expect("service.tasks()").is_empty());
 
     // The stable waiter succeeds for desiredCount 0 (moto never runs tasks).
@@ -1085,7 +1100,17 @@ async fn queryset_tour_over_real_services() {
         .filter_by("service_name__in", json!(["nope"]))
         .expect("in")
         .is_empty());
-    assert!(all.clone().filter_by("desired_count__in", 3).is_err());
+    // `__in` takes a list: a single number is refused, naming the lookup.
+    match all.clone().filter_by("desired_count__in", 3) {
+        Err(err @ Error::Validation { .. }) => {
+            assert!(
+                err.to_string()
+                    .contains("\"desired_count__in\": `in` needs an array, got a number"),
+                "{err}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// Starting a task the model way: build a `Task` and create it (RunTask).
@@ -1135,6 +1160,15 @@ async fn task_create_runs_a_fargate_task() {
         .await
         .expect("RunTask from the model");
     assert_eq!(task.last_status.as_deref(), Some("RUNNING"));
+    assert_eq!(task.started_by.as_deref(), Some("model"));
+    assert_eq!(task.launch_type, Some(LaunchType::Fargate));
+    assert!(
+        task.cluster_arn
+            .as_deref()
+            .is_some_and(|arn| arn.ends_with(":cluster/batch")),
+        "{:?}",
+        task.cluster_arn
+    );
     assert!(task.state().is_persisted());
 }
 
@@ -1314,7 +1348,22 @@ async fn as_new_copies_of_a_described_cluster_and_service_are_created() {
     assert_eq!(got.tags(), described.tags());
 
     register_web(&moto, "web").await;
-    let mut svc = bound(web_service("api", "orig", 2), s);
+    let load_balancer = LoadBalancer {
+        target_group_arn: Some(format!(
+            "arn:aws:elasticloadbalancing:{REGION}:{}:targetgroup/tg/123",
+            moto.account_id
+        )),
+        container_name: Some("web".into()),
+        container_port: Some(80),
+        ..Default::default()
+    };
+    let mut svc = bound(
+        Service {
+            load_balancers: Some(vec![load_balancer.clone()]),
+            ..web_service("api", "orig", 2)
+        },
+        s,
+    );
     svc.save().await.expect("create service");
     let described = Service::objects()
         .using(s)
@@ -1334,6 +1383,8 @@ async fn as_new_copies_of_a_described_cluster_and_service_are_created() {
     assert_ne!(got.service_arn, described.service_arn);
     assert_eq!(got.task_definition, described.task_definition);
     assert_eq!(got.desired_count, Some(2));
+    assert_eq!(described.load_balancers, Some(vec![load_balancer]));
+    assert_eq!(got.load_balancers, described.load_balancers);
     assert_eq!(got.launch_type, described.launch_type);
     assert_eq!(got.cluster_arn, described.cluster_arn);
 }

@@ -213,13 +213,15 @@ async fn model_delete_passes_its_id() {
     f.done();
 }
 
-/// DeleteFlowLogs answers 200 with per-id failures in `Unsuccessful`; the
-/// model's `delete()` discards the output and reports success.
+/// DeleteFlowLogs answers 200 with per-id failures in `Unsuccessful`: the
+/// model's `delete()` reports the failure for its id as an error (with AWS's
+/// code) and the model stays persisted.
 #[tokio::test]
 async fn model_delete_fails_when_the_flow_log_was_not_deleted() {
     let f = fx("flow_log_delete_unsuccessful");
     let mut l = FlowLog::objects().using(&f.session).get(FL).await.unwrap();
     let err = l.delete().await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidFlowLogId.NotFound"));
+    assert!(l.state().is_persisted());
     f.done();
 }

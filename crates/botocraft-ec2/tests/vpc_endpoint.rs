@@ -182,9 +182,9 @@ async fn manager_delete_turns_unsuccessful_items_into_errors() {
     f.done();
 }
 
-/// DeleteVpcEndpoints answers 200 with per-id failures in `Unsuccessful`;
-/// the model's `delete()` discards the output, so a failed delete reports
-/// success and marks the model deleted.
+/// DeleteVpcEndpoints answers 200 with per-id failures in `Unsuccessful`:
+/// the model's `delete()` reports the failure for its id as an error (with
+/// AWS's code) and the model stays persisted.
 #[tokio::test]
 async fn model_delete_fails_when_the_endpoint_was_not_deleted() {
     let f = fx("vpc_endpoint_delete_unsuccessful");

@@ -80,10 +80,14 @@ fn valid_paths_work_as_before() {
         qs.values_flat("desired_count").unwrap(),
         [json!(2), json!(2)]
     );
-    assert!(qs
-        .clone()
-        .order_by_path("-load_balancers__container_port")
-        .is_ok());
+    assert_eq!(
+        names(
+            qs.clone()
+                .order_by_path("-load_balancers__container_port")
+                .unwrap()
+        ),
+        ["api", "web"]
+    );
 }
 
 #[test]

@@ -187,7 +187,15 @@ async fn stream_yields_the_first_page_then_the_error_and_ends() {
         .collect()
         .await;
     assert_eq!(items.len(), 2, "one page, then the error, then the end");
-    assert!(items[0].is_ok());
+    let first = items[0].as_ref().expect("the first page");
+    let names: Vec<_> = first
+        .iter()
+        .filter_map(|s| s.service_name.as_deref())
+        .collect();
+    assert_eq!(
+        names,
+        ["svc-00", "svc-01", "svc-02", "svc-03", "svc-04", "svc-05", "svc-06"]
+    );
     let err = items[1].as_ref().unwrap_err();
     assert_eq!(err.code(), Some("InvalidParameterException"));
     f.done();

@@ -190,6 +190,43 @@ async fn save_of_a_fetched_subnet_modifies_the_changed_attributes() {
     f.done();
 }
 
+/// The private DNS name options go in several calls: one failing after
+/// another succeeded is an `Error::Partial` naming the part changed, even
+/// when it is the first field sent.
+#[tokio::test]
+async fn a_private_dns_option_failing_after_another_is_partial() {
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture_path("subnet_save_modifies")).unwrap(),
+    )
+    .unwrap();
+    let exchanges = &fixture["exchanges"];
+    let refused = serde_json::json!({"operation": "ModifySubnetAttribute",
+        "response": {"status": 400, "body": "<Response><Errors><Error><Code>InvalidParameterValue</Code>\
+            <Message>no A records here</Message></Error></Errors><RequestID>r-1</RequestID></Response>"}});
+    let f = common::fx_exchanges(serde_json::json!([exchanges[0], exchanges[2], refused]));
+    let mut s = Subnet::objects()
+        .using(&f.session)
+        .get("subnet-1")
+        .await
+        .unwrap();
+    s.private_dns_name_options_on_launch = Some(botocraft_ec2::PrivateDnsNameOptionsOnLaunch {
+        hostname_type: Some(botocraft_ec2::HostnameType::from("resource-name")),
+        enable_resource_name_dns_a_record: Some(true),
+        ..Default::default()
+    });
+    match s.save().await.unwrap_err() {
+        botocraft_core::Error::Partial { done, failures, .. } => {
+            assert_eq!(
+                done,
+                ["ModifySubnetAttribute changed `private_dns_name_options_on_launch.hostname_type` of Subnet subnet-1"]
+            );
+            assert_eq!(failures[0].code(), Some("InvalidParameterValue"));
+        }
+        other => panic!("expected Error::Partial, got {other:?}"),
+    }
+    f.done();
+}
+
 /// A subnet field save() does not send (only the create takes its block)
 /// is refused; nothing is sent.
 #[tokio::test]

@@ -163,24 +163,33 @@ pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> 
                         .private_dns_name_options_on_launch
                         .as_ref()
                         .ok_or_else(|| unset(field))?;
+                    // Three calls: one that fails after another succeeded
+                    // says which part was changed.
                     if let Some(t) = &options.hostname_type {
                         manager
                             .modify_attribute(id.as_str())
                             .private_dns_hostname_type_on_launch(t.clone())
                             .await?;
+                        done.push("private_dns_name_options_on_launch.hostname_type");
                     }
                     if let Some(v) = options.enable_resource_name_dns_a_record {
                         manager
                             .modify_attribute(id.as_str())
                             .enable_resource_name_dns_a_record_on_launch(flag(v))
                             .await?;
+                        done.push("private_dns_name_options_on_launch.enable_resource_name_dns_a_record");
                     }
                     if let Some(v) = options.enable_resource_name_dns_aaaa_record {
                         manager
                             .modify_attribute(id.as_str())
                             .enable_resource_name_dns_aaaa_record_on_launch(flag(v))
                             .await?;
+                        done.push(
+                            "private_dns_name_options_on_launch.enable_resource_name_dns_aaaa_record",
+                        );
                     }
+                    // The parts stand for the whole field below.
+                    done.retain(|f| !f.starts_with("private_dns_name_options_on_launch."));
                 }
                 "map_customer_owned_ip_on_launch" | "customer_owned_ipv4_pool" => {
                     // One call for both: AWS wants the pool with `true`.

@@ -619,8 +619,8 @@ impl<'a> Emitter<'a> {
         // What a call without one of its values does: nothing (optional),
         // or fail saying which value is missing and, for a property, which
         // field it is read from.
-        let missing = |expr: &str| {
-            if call.optional {
+        let missing_value = |expr: &str, link: bool| {
+            if call.optional && link {
                 return "return Ok(None)".to_string();
             }
             let derived = model
@@ -632,12 +632,22 @@ impl<'a> Emitter<'a> {
                 Some(p) => format!("which cannot be read from its `{}`", p.field),
                 None => "which is not set".to_string(),
             };
-            format!(
-                "return {}::failed(manager, Error::validation({:?}))",
-                m.builder,
-                format!("{name}.{} needs `{expr}`, {why}", call.name)
-            )
+            let message = format!("{name}.{} needs `{expr}`, {why}", call.name);
+            if call.optional {
+                format!("return Err(Error::validation({message:?}))")
+            } else {
+                format!(
+                    "return {}::failed(manager, Error::validation({message:?}))",
+                    m.builder
+                )
+            }
         };
+        // A missing link value is no related model (optional calls answer
+        // `Ok(None)`); a missing context (the cluster a linked task's
+        // container instance is in) is an error even then: answering none
+        // would deny a link the model holds.
+        let missing = |expr: &str| missing_value(expr, true);
+        let missing_context = |expr: &str| missing_value(expr, false);
         let mut body = String::new();
         let _ = writeln!(
             body,
@@ -715,18 +725,18 @@ impl<'a> Emitter<'a> {
                 continue;
             }
             let v = self.value_expr(model, fields, expr, &ctx)?;
-            let missing = missing(expr);
+            let missing = missing_context(expr);
             let _ = writeln!(body, "        let Some(v) = {v} else {{ {missing} }};\n        request = request.{setter}(v);");
         }
         for (filter, expr) in &call.filters {
             let v = self.value_expr(model, fields, expr, &ctx)?;
-            let missing = missing(expr);
+            let missing = missing_context(expr);
             let _ = writeln!(body, "        let Some(v) = {v} else {{ {missing} }};\n        request = request.filter({filter:?}, [v]);");
         }
         if call.optional {
             let _ = writeln!(
                 out,
-                "    /// {doc}\n    ///\n    /// `Ok(None)` when this model has no such link.\n    pub async fn {}(&self) -> Result<Option<{out_ty}>> {{\n{body}        request.send().await.map(Some)\n    }}\n",
+                "    /// {doc}\n    ///\n    /// `Ok(None)` when this model has no such link; a link without what\n    /// the call needs besides it (a cluster) is an [`Error::Validation`].\n    pub async fn {}(&self) -> Result<Option<{out_ty}>> {{\n{body}        request.send().await.map(Some)\n    }}\n",
                 call.name
             );
         } else {

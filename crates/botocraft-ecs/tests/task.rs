@@ -234,6 +234,32 @@ async fn relation_container_instance_on_fargate_is_none() {
     f.done();
 }
 
+/// A task that names its container instance but not its cluster is no
+/// "no container instance": asking without the cluster would look in the
+/// default one, so it is an error naming what is missing.
+#[tokio::test]
+async fn relation_container_instance_without_the_cluster_is_an_error() {
+    let f = fx_exchanges(serde_json::json!([]));
+    let t = Task {
+        task_arn: Some("arn:aws:ecs:us-east-1:123456789012:task/c1/t1".into()),
+        container_instance_arn: Some(
+            "arn:aws:ecs:us-east-1:123456789012:container-instance/9f8e".into(),
+        ),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert_validation(
+        t.container_instance().await,
+        "Task.container_instance needs `clusterArn`",
+    );
+    let no_link = Task {
+        container_instance_arn: None,
+        ..t.clone()
+    };
+    assert!(no_link.container_instance().await.unwrap().is_none());
+    f.nothing_sent();
+}
+
 #[tokio::test]
 async fn relation_service() {
     let f = fx("task_rel_service");

@@ -178,7 +178,8 @@ impl AutoScalingGroup {
 
     /// The group's launch configuration; `Ok(None)` for a group that uses a launch template or a mixed instances policy.
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn launch_configuration(&self) -> Result<Option<LaunchConfiguration>> {
         let manager = LaunchConfigurationManager::with_session(self._state.session().cloned());

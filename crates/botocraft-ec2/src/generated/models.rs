@@ -1407,7 +1407,8 @@ impl SecurityGroup {
 
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
@@ -1925,7 +1926,8 @@ impl Instance {
 
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
@@ -1939,7 +1941,8 @@ impl Instance {
 
     /// The related [`Subnet`] (calls `Subnet::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn subnet(&self) -> Result<Option<Subnet>> {
         let manager = SubnetManager::with_session(self._state.session().cloned());
@@ -2001,7 +2004,8 @@ impl Instance {
 
     /// The related [`InstanceTypeInfo`] (calls `InstanceTypeInfo::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance_type(&self) -> Result<Option<InstanceTypeInfo>> {
         let manager = InstanceTypeInfoManager::with_session(self._state.session().cloned());
@@ -4695,7 +4699,8 @@ impl NatGateway {
 
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
@@ -4709,7 +4714,8 @@ impl NatGateway {
 
     /// The related [`Subnet`] (calls `Subnet::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn subnet(&self) -> Result<Option<Subnet>> {
         let manager = SubnetManager::with_session(self._state.session().cloned());
@@ -5367,7 +5373,8 @@ impl Address {
 
     /// The related [`Instance`] (calls `Instance::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance(&self) -> Result<Option<Instance>> {
         let manager = InstanceManager::with_session(self._state.session().cloned());
@@ -5381,7 +5388,8 @@ impl Address {
 
     /// The related [`NetworkInterface`] (calls `NetworkInterface::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn network_interface(&self) -> Result<Option<NetworkInterface>> {
         let manager = NetworkInterfaceManager::with_session(self._state.session().cloned());
@@ -5893,7 +5901,8 @@ impl Volume {
 
     /// The snapshot the volume was created from.
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn snapshot(&self) -> Result<Option<Snapshot>> {
         let manager = SnapshotManager::with_session(self._state.session().cloned());
@@ -6715,7 +6724,8 @@ impl Snapshot {
 
     /// The volume the snapshot was taken of (copied snapshots name a placeholder volume that does not exist).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn volume(&self) -> Result<Option<Volume>> {
         let manager = VolumeManager::with_session(self._state.session().cloned());
@@ -8309,7 +8319,8 @@ impl LaunchTemplateVersion {
 
     /// The related [`InstanceTypeInfo`] (calls `InstanceTypeInfo::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance_type(&self) -> Result<Option<InstanceTypeInfo>> {
         let manager = InstanceTypeInfoManager::with_session(self._state.session().cloned());
@@ -8681,7 +8692,8 @@ impl NetworkInterface {
 
     /// The related [`Subnet`] (calls `Subnet::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn subnet(&self) -> Result<Option<Subnet>> {
         let manager = SubnetManager::with_session(self._state.session().cloned());
@@ -8695,7 +8707,8 @@ impl NetworkInterface {
 
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
@@ -8724,7 +8737,8 @@ impl NetworkInterface {
 
     /// The related [`Instance`] (calls `Instance::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance(&self) -> Result<Option<Instance>> {
         let manager = InstanceManager::with_session(self._state.session().cloned());
@@ -12027,7 +12041,8 @@ impl VpcPeeringConnection {
 
     /// The related [`Vpc`] (calls `Vpc::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn requester_vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
@@ -12045,7 +12060,8 @@ impl VpcPeeringConnection {
 
     /// The accepter VPC (only describable when it is in this account and region).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn accepter_vpc(&self) -> Result<Option<Vpc>> {
         let manager = VpcManager::with_session(self._state.session().cloned());
@@ -13242,7 +13258,8 @@ impl VpnConnection {
 
     /// The related [`CustomerGateway`] (calls `CustomerGateway::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn customer_gateway(&self) -> Result<Option<CustomerGateway>> {
         let manager = CustomerGatewayManager::with_session(self._state.session().cloned());
@@ -13256,7 +13273,8 @@ impl VpnConnection {
 
     /// The related [`VpnGateway`] (calls `VpnGateway::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn vpn_gateway(&self) -> Result<Option<VpnGateway>> {
         let manager = VpnGatewayManager::with_session(self._state.session().cloned());

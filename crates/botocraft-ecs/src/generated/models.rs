@@ -1318,7 +1318,8 @@ impl Service {
 
     /// The related [`ServiceDeployment`] (calls `ServiceDeployment::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn current_service_deployment(&self) -> Result<Option<ServiceDeployment>> {
         let manager = ServiceDeploymentManager::with_session(self._state.session().cloned());
@@ -2143,7 +2144,8 @@ impl Task {
 
     /// The related [`ContainerInstance`] (calls `ContainerInstance::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn container_instance(&self) -> Result<Option<ContainerInstance>> {
         let manager = ContainerInstanceManager::with_session(self._state.session().cloned());
@@ -2157,7 +2159,9 @@ impl Task {
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
         let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
-            return Ok(None);
+            return Err(Error::validation(
+                "Task.container_instance needs `clusterArn`, which is not set",
+            ));
         };
         request = request.cluster(v);
         request.send().await.map(Some)
@@ -2165,7 +2169,8 @@ impl Task {
 
     /// The related [`Service`] (calls `Service::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn service(&self) -> Result<Option<Service>> {
         let manager = ServiceManager::with_session(self._state.session().cloned());
@@ -2175,7 +2180,9 @@ impl Task {
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
         let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
-            return Ok(None);
+            return Err(Error::validation(
+                "Task.service needs `clusterArn`, which is not set",
+            ));
         };
         request = request.cluster(v);
         request.send().await.map(Some)
@@ -2183,7 +2190,8 @@ impl Task {
 
     /// The related [`CapacityProvider`] (calls `CapacityProvider::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn capacity_provider(&self) -> Result<Option<CapacityProvider>> {
         let manager = CapacityProviderManager::with_session(self._state.session().cloned());
@@ -2197,7 +2205,9 @@ impl Task {
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
         let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
-            return Ok(None);
+            return Err(Error::validation(
+                "Task.capacity_provider needs `clusterArn`, which is not set",
+            ));
         };
         request = request.cluster(v);
         request.send().await.map(Some)
@@ -2926,7 +2936,8 @@ impl ContainerInstance {
 
     /// The related [`CapacityProvider`] (calls `CapacityProvider::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn capacity_provider(&self) -> Result<Option<CapacityProvider>> {
         let manager = CapacityProviderManager::with_session(self._state.session().cloned());
@@ -2940,7 +2951,7 @@ impl ContainerInstance {
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
         let Some(v) = self.cluster_name().map(str::to_owned) else {
-            return Ok(None);
+            return Err(Error::validation("ContainerInstance.capacity_provider needs `cluster_name()`, which cannot be read from its `containerInstanceArn`"));
         };
         request = request.cluster(v);
         request.send().await.map(Some)
@@ -4435,7 +4446,8 @@ impl ServiceDeployment {
 
     /// The related [`ServiceRevision`] (calls `ServiceRevision::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn target_service_revision(&self) -> Result<Option<ServiceRevision>> {
         let manager = ServiceRevisionManager::with_session(self._state.session().cloned());
@@ -5690,7 +5702,8 @@ impl DaemonDeployment {
 
     /// The related [`DaemonRevision`] (calls `DaemonRevision::objects().get(..)` with this model's values).
     ///
-    /// `Ok(None)` when this model has no such link.
+    /// `Ok(None)` when this model has no such link; a link without what
+    /// the call needs besides it (a cluster) is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn target_revision(&self) -> Result<Option<DaemonRevision>> {
         let manager = DaemonRevisionManager::with_session(self._state.session().cloned());

@@ -15,8 +15,13 @@ pub trait TagPair: Sized {
     /// A new tag.
     fn from_pair(key: String, value: String) -> Self;
     /// Gives this tag a new value, keeping everything else it carries (its
-    /// key, Auto Scaling's `PropagateAtLaunch` and resource).
-    fn set_tag_value(&mut self, value: String);
+    /// key, Auto Scaling's `PropagateAtLaunch` and resource). The default
+    /// makes a new tag of the key and value: a shape that carries more
+    /// overrides it.
+    fn set_tag_value(&mut self, value: String) {
+        let key = self.tag_key().unwrap_or_default().to_owned();
+        *self = Self::from_pair(key, value);
+    }
     /// A per-tag flag the service keeps beside the value (Auto Scaling's
     /// `PropagateAtLaunch`), so a change of it alone counts as a tag change;
     /// `None` for services without one, or when the tag does not say.

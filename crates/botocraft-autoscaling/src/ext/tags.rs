@@ -251,7 +251,7 @@ mod tests {
 
     #[test]
     fn a_tag_that_does_not_say_or_a_snapshot_without_flags_is_no_flag_change() {
-        // `tags_mut()` rebuilds the list without flags.
+        // A tag whose flag is unset (a key new to the list, or set by hand).
         let before = TagSnapshot::of(&[tag("env", "prod", Some(true))]);
         assert_eq!(
             tag_changes(&before, &[tag("env", "prod", None)]).0,

@@ -620,7 +620,7 @@ fn check_desired(field: &str, permissions: &[IpPermission]) -> Result<()> {
     for (i, p) in permissions.iter().enumerate() {
         let refuse = |why: &str| {
             Err(Error::validation(format!(
-                "SecurityGroup.save(): {field}[{i}] {why}; nothing was sent"
+                "SecurityGroup rules: {field}[{i}] {why}; nothing was sent"
             )))
         };
         if p.ip_protocol.as_deref().is_none_or(str::is_empty) {

@@ -371,9 +371,12 @@ impl EcrImageManager {
     /// # Ok(()) }
     /// ```
     ///
-    /// The push is never lost: when AWS's reads lag and the image cannot be
-    /// described yet, the answer is the image as the push answered it (its
-    /// registry, repository, digest and tag), with a warning logged.
+    /// The push is never lost: when the image cannot be described (AWS's
+    /// reads lag behind the push, tried again for about two seconds; or the
+    /// describe fails otherwise, a role allowed `ecr:PutImage` but not
+    /// `ecr:DescribeImages`), the answer is the image as the push answered
+    /// it (its registry, repository, digest and tag, without its size or
+    /// push time), with a warning logged.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn put(
         &self,

@@ -19,15 +19,24 @@ impl DaemonManager {
         &self,
         daemon_arns: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> MethodFuture<'static, Result<QuerySet<Daemon>>> {
-        let requests: Vec<_> = daemon_arns
+        let arns: Vec<String> = daemon_arns
             .into_iter()
-            .map(|arn| self.get(arn.as_ref()).send())
+            .map(|a| a.as_ref().to_owned())
             .collect();
+        let manager = self.clone();
+        // The gets are built inside the span, so theirs are its children.
         botocraft_core::trace::method(
             crate::SERVICE.name,
             "Daemon",
             "get_many",
-            Box::pin(described(requests)),
+            Box::pin(async move {
+                described(
+                    arns.into_iter()
+                        .map(|arn| manager.get(arn).send())
+                        .collect(),
+                )
+                .await
+            }),
         )
     }
 }
@@ -41,15 +50,18 @@ impl DaemonTaskDefinitionManager {
         &self,
         daemon_task_definitions: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> MethodFuture<'static, Result<QuerySet<DaemonTaskDefinition>>> {
-        let requests: Vec<_> = daemon_task_definitions
+        let ids: Vec<String> = daemon_task_definitions
             .into_iter()
-            .map(|id| self.get(id.as_ref()).send())
+            .map(|id| id.as_ref().to_owned())
             .collect();
+        let manager = self.clone();
         botocraft_core::trace::method(
             crate::SERVICE.name,
             "DaemonTaskDefinition",
             "get_many",
-            Box::pin(described(requests)),
+            Box::pin(async move {
+                described(ids.into_iter().map(|id| manager.get(id).send()).collect()).await
+            }),
         )
     }
 }

@@ -1239,9 +1239,17 @@ mod botocore {
         }
     }
 
-    fn cases_dir() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../.cache/botocore/1.44.8/protocols/output")
+    /// The newest fetched botocore's output cases (the version
+    /// scripts/fetch-botocore.py pins).
+    fn cases_dir() -> Option<PathBuf> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.cache/botocore");
+        let mut versions: Vec<PathBuf> = std::fs::read_dir(root)
+            .ok()?
+            .filter_map(|e| Some(e.ok()?.path().join("protocols/output")))
+            .filter(|p| p.join("query.json").is_file())
+            .collect();
+        versions.sort();
+        versions.pop()
     }
 
     /// Runs one case; `Err` says why it failed.
@@ -1308,11 +1316,15 @@ mod botocore {
 
     #[test]
     fn botocore_output_cases() {
-        let dir = cases_dir();
-        if !dir.join("query.json").is_file() {
+        let Some(dir) = cases_dir() else {
+            // The suite as CI runs it (scripts/test.sh) must find them.
+            assert!(
+                std::env::var("BOTOCRAFT_FULL_SUITE").as_deref() != Ok("1"),
+                "botocore protocol tests not cached; run scripts/fetch-botocore.py --sdist"
+            );
             println!("botocore protocol tests not cached; run scripts/fetch-botocore.py --sdist");
             return;
-        }
+        };
         let mut failures = Vec::new();
         let mut passed = 0;
         for (file, service) in [("query.json", &AUTOSCALING), ("ec2.json", &EC2)] {

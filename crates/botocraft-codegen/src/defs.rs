@@ -119,8 +119,10 @@ pub struct ModelDef {
     pub track: Vec<String>,
     /// For a model AWS updates through several operations (an EC2
     /// instance's attribute changes): a hand-written `crate::ext` function
-    /// `async fn(&Model, &[&'static str]) -> Result<()>` that `save()` of a
-    /// fetched model calls with its changed `track` fields.
+    /// `async fn(&Model, &[&'static str], &mut Vec<&'static str>) ->
+    /// Result<()>` that `save()` of a fetched model calls with its changed
+    /// `track` fields, and which lists those it wrote (so that when it fails
+    /// part-way they count as saved).
     pub update_with: Option<String>,
     /// For a model whose create operation cannot carry all of it (a
     /// security group's rules): a hand-written `crate::ext` function

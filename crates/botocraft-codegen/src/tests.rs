@@ -274,7 +274,7 @@ fn hand_written_updates_get_change_tracking_for_the_fields_named() {
     assert!(generate_with(&unknown).is_err());
     // A model AWS updates through several operations: save() hands the
     // changed fields to the hand-written function, then takes what it sent
-    // as the new baseline.
+    // as the new baseline (on failure, what it says it applied).
     let with_fn = DEFS.replacen(
         model_line,
         "name = \"name\"\ntrack = [\"color\"]\nupdate_with = \"widget_update\"\nproperties",
@@ -283,7 +283,7 @@ fn hand_written_updates_get_change_tracking_for_the_fields_named() {
     let (_, models, _) = generate_with(&with_fn).unwrap();
     let compact: String = models.split_whitespace().collect();
     assert!(
-        compact.contains("letchanged=self.changed_fields();if!changed.is_empty(){crate::ext::widget_update(self,&changed).await?;}"),
+        compact.contains("letchanged=self.changed_fields();if!changed.is_empty(){letmutapplied=Vec::new();ifletErr(e)=crate::ext::widget_update(self,&changed,&mutapplied).await{self.mark_applied(&applied);returnErr(e);}}"),
         "{models}"
     );
     assert!(compact.contains("PrimaryModel::as_saved(self)"));
@@ -303,7 +303,7 @@ fn hand_written_updates_get_change_tracking_for_the_fields_named() {
     let (_, models, _) = generate_with(&no_create).unwrap();
     let compact: String = models.split_whitespace().collect();
     assert!(
-        compact.contains("crate::ext::widget_update(self,&changed)")
+        compact.contains("crate::ext::widget_update(self,&changed,&mutapplied)")
             && compact.contains("cannotbesaved:AWShasnocreateoperationforit"),
         "{models}"
     );
@@ -704,7 +704,7 @@ fn a_new_models_fields_are_sent_applied_refused_or_output_only() {
         "{models}"
     );
     assert!(
-        compact.contains("matchcrate::ext::widget_update(&created,&changed).await.map(|()|PrimaryModel::as_saved(&created)){Ok(fresh)=>Ok(fresh),Err(e)=>{"),
+        compact.contains("match{letmutapplied=Vec::new();letsent=crate::ext::widget_update(&created,&changed,&mutapplied).await;created.mark_applied(&applied);sent.map(|()|PrimaryModel::as_saved(&created))}{Ok(fresh)=>Ok(fresh),Err(e)=>{"),
         "{models}"
     );
     assert!(

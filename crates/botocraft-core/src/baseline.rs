@@ -73,6 +73,40 @@ pub fn changed<const N: usize>(
     changed_from(baseline, 0, names, now)
 }
 
+/// `baseline` with the fields of `applied` counted as saved: their
+/// fingerprints become `now`'s (`names` and `now` are the tracked fields and
+/// their fingerprints, in the baseline's order). For a save that wrote some
+/// fields and then failed: `save()` again sends only the others.
+///
+/// ```
+/// # mod botocraft { pub(crate) use ::botocraft_core as core; }
+/// use botocraft::core::baseline::{changed, with_saved};
+/// use botocraft::core::{fingerprint, Baseline};
+///
+/// const NAMES: [&str; 2] = ["a", "b"];
+/// let fetched = Baseline::of([fingerprint(&1), fingerprint(&2)]);
+/// let now = [fingerprint(&10), fingerprint(&20)];
+/// assert_eq!(changed(Some(&fetched), &NAMES, now), ["a", "b"]);
+/// let after = with_saved(&fetched, &NAMES, &now, &["a"]);
+/// assert_eq!(changed(Some(&after), &NAMES, now), ["b"]);
+/// ```
+pub fn with_saved<const N: usize>(
+    baseline: &Baseline,
+    names: &[&'static str; N],
+    now: &[Option<u64>; N],
+    applied: &[&str],
+) -> Baseline {
+    let mut prints: Vec<u64> = baseline.0.to_vec();
+    for (i, name) in names.iter().enumerate() {
+        if applied.contains(name) {
+            if let Some(slot) = prints.get_mut(i) {
+                *slot = now[i].unwrap_or(NONE);
+            }
+        }
+    }
+    Baseline(prints.into())
+}
+
 /// [`changed`] for fields whose fingerprints start at `offset` in the
 /// baseline (a model keeps those of the fields its update sends first, then
 /// those of the fields only its create takes).

@@ -4,7 +4,9 @@
 //! definitions' `track` fields are sent here, each through its own call,
 //! after every one of them has been checked: an invalid edit sends nothing.
 //! A call that fails after earlier ones leaves those applied, and its error
-//! is an [`Error::Partial`] naming them.
+//! is an [`Error::Partial`] naming them; each function lists them in
+//! `applied`, which the model then counts as saved (`save()` again sends
+//! only the rest).
 
 use botocraft_core::{Error, Result};
 
@@ -46,7 +48,11 @@ fn flag(value: bool) -> AttributeBooleanValue {
 /// only while the instance is stopped, which AWS checks). A field changed to
 /// `None` is refused: AWS has no way to unset these.
 #[cfg_attr(not(debug_assertions), inline)]
-pub(crate) async fn instance_update(instance: &Instance, changed: &[&'static str]) -> Result<()> {
+pub(crate) async fn instance_update(
+    instance: &Instance,
+    changed: &[&'static str],
+    applied: &mut Vec<&'static str>,
+) -> Result<()> {
     let id = instance
         .instance_id
         .clone()
@@ -101,6 +107,7 @@ pub(crate) async fn instance_update(instance: &Instance, changed: &[&'static str
             return Err(partly("Instance", &id, "ModifyInstanceAttribute", &done, e));
         }
         done.push(field);
+        applied.push(field);
     }
     Ok(())
 }
@@ -112,7 +119,11 @@ pub(crate) async fn instance_update(instance: &Instance, changed: &[&'static str
 /// cannot be sent); a local network interface index set to `None` is
 /// disabled. Also what `save()` of a new subnet sends after `CreateSubnet`.
 #[cfg_attr(not(debug_assertions), inline)]
-pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> Result<()> {
+pub(crate) async fn subnet_update(
+    subnet: &Subnet,
+    changed: &[&'static str],
+    applied: &mut Vec<&'static str>,
+) -> Result<()> {
     let id = subnet
         .subnet_id
         .clone()
@@ -227,6 +238,7 @@ pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> 
             return Err(partly("Subnet", &id, "ModifySubnetAttribute", &done, e));
         }
         done.push(field);
+        applied.push(field);
     }
     Ok(())
 }
@@ -238,6 +250,7 @@ pub(crate) async fn subnet_update(subnet: &Subnet, changed: &[&'static str]) -> 
 pub(crate) async fn network_interface_update(
     eni: &NetworkInterface,
     changed: &[&'static str],
+    applied: &mut Vec<&'static str>,
 ) -> Result<()> {
     let id = eni
         .network_interface_id
@@ -306,6 +319,7 @@ pub(crate) async fn network_interface_update(
             ));
         }
         done.push(field);
+        applied.push(field);
     }
     Ok(())
 }

@@ -722,6 +722,8 @@ async fn write_rules(
 pub(crate) async fn security_group_update(
     group: &SecurityGroup,
     changed: &[&'static str],
+    // A failed rule sync puts back what it did: nothing stays applied.
+    _applied: &mut Vec<&'static str>,
 ) -> Result<()> {
     let id = group
         .group_id

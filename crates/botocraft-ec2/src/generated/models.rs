@@ -859,6 +859,19 @@ impl Subnet {
         ]
     }
 
+    /// Counts `applied` (fields a `save()` wrote before it failed) as saved.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn mark_applied(&mut self, applied: &[&'static str]) {
+        let now = self.fingerprints();
+        let saved = self
+            ._state
+            .baseline()
+            .map(|b| botocraft_core::baseline::with_saved(b, &Self::TRACKED, &now, applied));
+        if let Some(saved) = saved.filter(|_| !applied.is_empty()) {
+            self._state.set_baseline(Some(saved));
+        }
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS). Tag
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
@@ -1015,7 +1028,11 @@ impl Subnet {
             {
                 let changed = self.changed_fields();
                 if !changed.is_empty() {
-                    crate::ext::subnet_update(self, &changed).await?;
+                    let mut applied = Vec::new();
+                    if let Err(e) = crate::ext::subnet_update(self, &changed, &mut applied).await {
+                        self.mark_applied(&applied);
+                        return Err(e);
+                    }
                 }
                 PrimaryModel::as_saved(self)
             }
@@ -1137,10 +1154,12 @@ impl Subnet {
         if changed.is_empty() {
             return Ok(created);
         }
-        match crate::ext::subnet_update(&created, &changed)
-            .await
-            .map(|()| PrimaryModel::as_saved(&created))
-        {
+        match {
+            let mut applied = Vec::new();
+            let sent = crate::ext::subnet_update(&created, &changed, &mut applied).await;
+            created.mark_applied(&applied);
+            sent.map(|()| PrimaryModel::as_saved(&created))
+        } {
             Ok(fresh) => Ok(fresh),
             Err(e) => {
                 // The resource exists: the model becomes it, still
@@ -1448,6 +1467,19 @@ impl SecurityGroup {
         ]
     }
 
+    /// Counts `applied` (fields a `save()` wrote before it failed) as saved.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn mark_applied(&mut self, applied: &[&'static str]) {
+        let now = self.fingerprints();
+        let saved = self
+            ._state
+            .baseline()
+            .map(|b| botocraft_core::baseline::with_saved(b, &Self::TRACKED, &now, applied));
+        if let Some(saved) = saved.filter(|_| !applied.is_empty()) {
+            self._state.set_baseline(Some(saved));
+        }
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS). Tag
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
@@ -1611,7 +1643,13 @@ impl SecurityGroup {
             {
                 let changed = self.changed_fields();
                 if !changed.is_empty() {
-                    crate::ext::security_group_update(self, &changed).await?;
+                    let mut applied = Vec::new();
+                    if let Err(e) =
+                        crate::ext::security_group_update(self, &changed, &mut applied).await
+                    {
+                        self.mark_applied(&applied);
+                        return Err(e);
+                    }
                 }
                 PrimaryModel::as_saved(self)
             }
@@ -2123,6 +2161,19 @@ impl Instance {
         ]
     }
 
+    /// Counts `applied` (fields a `save()` wrote before it failed) as saved.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn mark_applied(&mut self, applied: &[&'static str]) {
+        let now = self.fingerprints();
+        let saved = self
+            ._state
+            .baseline()
+            .map(|b| botocraft_core::baseline::with_saved(b, &Self::TRACKED, &now, applied));
+        if let Some(saved) = saved.filter(|_| !applied.is_empty()) {
+            self._state.set_baseline(Some(saved));
+        }
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS). Tag
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
@@ -2337,7 +2388,12 @@ impl Instance {
             {
                 let changed = self.changed_fields();
                 if !changed.is_empty() {
-                    crate::ext::instance_update(self, &changed).await?;
+                    let mut applied = Vec::new();
+                    if let Err(e) = crate::ext::instance_update(self, &changed, &mut applied).await
+                    {
+                        self.mark_applied(&applied);
+                        return Err(e);
+                    }
                 }
                 PrimaryModel::as_saved(self)
             }
@@ -2434,10 +2490,12 @@ impl Instance {
         if changed.is_empty() {
             return Ok(created);
         }
-        match crate::ext::instance_update(&created, &changed)
-            .await
-            .map(|()| PrimaryModel::as_saved(&created))
-        {
+        match {
+            let mut applied = Vec::new();
+            let sent = crate::ext::instance_update(&created, &changed, &mut applied).await;
+            created.mark_applied(&applied);
+            sent.map(|()| PrimaryModel::as_saved(&created))
+        } {
             Ok(fresh) => Ok(fresh),
             Err(e) => {
                 // The resource exists: the model becomes it, still
@@ -8836,6 +8894,19 @@ impl NetworkInterface {
         ]
     }
 
+    /// Counts `applied` (fields a `save()` wrote before it failed) as saved.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn mark_applied(&mut self, applied: &[&'static str]) {
+        let now = self.fingerprints();
+        let saved = self
+            ._state
+            .baseline()
+            .map(|b| botocraft_core::baseline::with_saved(b, &Self::TRACKED, &now, applied));
+        if let Some(saved) = saved.filter(|_| !applied.is_empty()) {
+            self._state.set_baseline(Some(saved));
+        }
+    }
+
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS). Tag
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
@@ -9018,7 +9089,13 @@ impl NetworkInterface {
             {
                 let changed = self.changed_fields();
                 if !changed.is_empty() {
-                    crate::ext::network_interface_update(self, &changed).await?;
+                    let mut applied = Vec::new();
+                    if let Err(e) =
+                        crate::ext::network_interface_update(self, &changed, &mut applied).await
+                    {
+                        self.mark_applied(&applied);
+                        return Err(e);
+                    }
                 }
                 PrimaryModel::as_saved(self)
             }
@@ -9118,10 +9195,12 @@ impl NetworkInterface {
         if changed.is_empty() {
             return Ok(created);
         }
-        match crate::ext::network_interface_update(&created, &changed)
-            .await
-            .map(|()| PrimaryModel::as_saved(&created))
-        {
+        match {
+            let mut applied = Vec::new();
+            let sent = crate::ext::network_interface_update(&created, &changed, &mut applied).await;
+            created.mark_applied(&applied);
+            sent.map(|()| PrimaryModel::as_saved(&created))
+        } {
             Ok(fresh) => Ok(fresh),
             Err(e) => {
                 // The resource exists: the model becomes it, still

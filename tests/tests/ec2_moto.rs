@@ -2484,10 +2484,18 @@ async fn vpc_read_back_from_json_is_not_created_again() {
         .expect("get");
     fetched.save().await.expect("save fetched");
     assert_eq!(fetched.vpc_id.as_deref(), Some(id.as_str()));
-    // Cleared of its id, the model is a new VPC, but one still naming its
-    // DHCP options, which CreateVpc cannot send: refused, not created
-    // without them.
+    // Cleared of its id, the model is a new VPC, but one still holding
+    // AWS's records of its CIDR blocks and naming its DHCP options, which
+    // CreateVpc cannot send: refused, not created without them.
     read.vpc_id = None;
+    let err = read.save().await.expect_err("a copy with its CIDR associations");
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("`cidr_block_association_set` is set"),
+        "{err}"
+    );
+    read.cidr_block_association_set = None;
+    read.ipv6_cidr_block_association_set = None;
     let err = read.save().await.expect_err("a copy with its DHCP options");
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
     assert!(

@@ -377,6 +377,39 @@ async fn save_refuses_a_dhcp_options_edit_and_names_the_association() {
     f.done();
 }
 
+/// A CIDR block added to a fetched VPC's associations is refused, naming
+/// the call that adds one (it was dropped: save() answered Ok having sent
+/// nothing); a copy made with `as_new()` leaves them out and is created.
+#[tokio::test]
+async fn save_refuses_an_edit_of_the_cidr_block_associations() {
+    let f = fx("vpc_get");
+    let mut vpc = Vpc::objects()
+        .using(&f.session)
+        .get("vpc-1a2b3c4d")
+        .await
+        .unwrap();
+    let mut blocks = vpc.cidr_block_association_set.clone().unwrap_or_default();
+    blocks.push(botocraft_ec2::VpcCidrBlockAssociation {
+        cidr_block: Some("10.1.0.0/16".into()),
+        ..Default::default()
+    });
+    vpc.cidr_block_association_set = Some(blocks);
+    assert_eq!(vpc.changed_fixed_fields(), ["cidr_block_association_set"]);
+    common::assert_validation(vpc.save().await, "AssociateVpcCidrBlock");
+    let copy = vpc.as_new();
+    assert_eq!(copy.cidr_block_association_set, None);
+    let json_copy: Vpc = serde_json::from_value(serde_json::json!({
+        "CidrBlock": "10.9.0.0/16",
+        "CidrBlockAssociationSet": [{"CidrBlock": "10.9.0.0/16"}]
+    }))
+    .unwrap();
+    common::assert_validation(
+        json_copy.using(&f.session).save().await,
+        "`cidr_block_association_set` is set",
+    );
+    f.done();
+}
+
 /// The tenancy a save refuses is changed by its own call.
 #[tokio::test]
 async fn modify_tenancy_sends_the_vpc_and_tenancy() {

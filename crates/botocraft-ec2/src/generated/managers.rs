@@ -112,11 +112,25 @@ impl VpcManager {
         input.cidr_block = model.cidr_block.clone();
         input.instance_tenancy = model.instance_tenancy.clone();
         if model
+            .cidr_block_association_set
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return VpcCreate::failed(self.clone(), Error::validation("Vpc: `cidr_block_association_set` is set, but CreateVpc cannot send it and save() does not apply it after the create: clear it to create the Vpc, then add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC's primary block is its `cidr_block`"));
+        }
+        if model
             .dhcp_options_id
             .as_deref()
             .is_some_and(|v| !v.is_empty())
         {
             return VpcCreate::failed(self.clone(), Error::validation("Vpc: `dhcp_options_id` is set, but CreateVpc cannot send it and save() does not apply it after the create: clear it to create the Vpc, then change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"));
+        }
+        if model
+            .ipv6_cidr_block_association_set
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return VpcCreate::failed(self.clone(), Error::validation("Vpc: `ipv6_cidr_block_association_set` is set, but CreateVpc cannot send it and save() does not apply it after the create: clear it to create the Vpc, then add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`"));
         }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
@@ -1775,6 +1789,13 @@ impl SubnetManager {
             Ok(Some(v)) => input.availability_zone_id = Some(v),
             Ok(None) => {}
             Err(e) => return SubnetCreate::failed(self.clone(), e),
+        }
+        if model
+            .ipv6_cidr_block_association_set
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return SubnetCreate::failed(self.clone(), Error::validation("Subnet: `ipv6_cidr_block_association_set` is set, but CreateSubnet cannot send it and save() does not apply it after the create: clear it to create the Subnet, then add or remove a block with AssociateSubnetCidrBlock or DisassociateSubnetCidrBlock (botocraft has no call for them yet); a new subnet's block is its `ipv6_cidr_block`"));
         }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {

@@ -277,11 +277,13 @@ impl Vpc {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 4] = [
+    const FIXED: [&'static str; 6] = [
         "vpc_id",
         "cidr_block",
         "instance_tenancy",
+        "cidr_block_association_set",
         "dhcp_options_id",
+        "ipv6_cidr_block_association_set",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -289,12 +291,14 @@ impl Vpc {
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 6] {
         [
             botocraft_core::fingerprint(&self.vpc_id),
             botocraft_core::fingerprint(&self.cidr_block),
             botocraft_core::fingerprint(&self.instance_tenancy),
+            botocraft_core::fingerprint(&self.cidr_block_association_set),
             botocraft_core::fingerprint(&self.dhcp_options_id),
+            botocraft_core::fingerprint(&self.ipv6_cidr_block_association_set),
         ]
     }
 
@@ -316,7 +320,7 @@ impl Vpc {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 2] = [("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 4] = [("cidr_block_association_set", "add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC's primary block is its `cidr_block`"), ("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)"), ("ipv6_cidr_block_association_set", "add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`")];
 
     /// The fields AWS assigns when it creates a `Vpc`, naming it: a model
     /// that holds one names a `Vpc` that exists, so `save()` refuses to
@@ -367,7 +371,7 @@ impl Vpc {
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
     ///
-    /// A new model holding `dhcp_options_id` (which neither CreateVpc nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    /// A new model holding `cidr_block_association_set`, `dhcp_options_id`, `ipv6_cidr_block_association_set` (which neither CreateVpc nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -376,8 +380,10 @@ impl Vpc {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
+    /// - `cidr_block_association_set`: add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC's primary block is its `cidr_block`
     /// - `dhcp_options_id`: change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)
     /// - `instance_tenancy`: change it with `Vpc::objects().modify_tenancy(vpc_id, "default")` (ModifyVpcTenancy: only to `default`)
+    /// - `ipv6_cidr_block_association_set`: add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Vpc` that exists, say one read
@@ -401,7 +407,7 @@ impl Vpc {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Vpc", &fixed, &Self::IDENTITY, "AWS has no update operation for a Vpc", &[("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Vpc", &fixed, &Self::IDENTITY, "AWS has no update operation for a Vpc", &[("cidr_block_association_set", "add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC's primary block is its `cidr_block`"), ("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)"), ("ipv6_cidr_block_association_set", "add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`")]));
             }
         }
         #[allow(unused_variables)]
@@ -465,8 +471,8 @@ impl Vpc {
 
     /// A copy of this Vpc to create another with the same configuration: `copy.save()` (or `Vpc::objects().create(&copy)`) creates a new Vpc instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
     /// - what AWS assigned this Vpc ([`Self::ASSIGNED`]): `vpc_id`
-    /// - what AWS only reports: `owner_id`, `ipv6_cidr_block_association_set`, `cidr_block_association_set`, `is_default`, `encryption_control`, `block_public_access_states`, `network_firewall_associations`, `state`
-    /// - what CreateVpc refuses from a model (it describes what the Vpc has; other calls set it): `dhcp_options_id`
+    /// - what AWS only reports: `owner_id`, `is_default`, `encryption_control`, `block_public_access_states`, `network_firewall_associations`, `state`
+    /// - what CreateVpc refuses from a model (it describes what the Vpc has; other calls set it): `cidr_block_association_set`, `dhcp_options_id`, `ipv6_cidr_block_association_set`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
@@ -485,14 +491,14 @@ impl Vpc {
         copy._state = self._state.as_new();
         copy.vpc_id = None;
         copy.owner_id = None;
-        copy.ipv6_cidr_block_association_set = None;
-        copy.cidr_block_association_set = None;
         copy.is_default = None;
         copy.encryption_control = None;
         copy.block_public_access_states = None;
         copy.network_firewall_associations = None;
         copy.state = None;
+        copy.cidr_block_association_set = None;
         copy.dhcp_options_id = None;
+        copy.ipv6_cidr_block_association_set = None;
         if let Some(tags) = copy.tags.as_mut() {
             tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
         }
@@ -720,7 +726,7 @@ impl PrimaryModel for Subnet {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 15, _>(|i| if i < 7 { tracked[i] } else { fixed[i - 7] }),
+            std::array::from_fn::<_, 16, _>(|i| if i < 7 { tracked[i] } else { fixed[i - 7] }),
         ))
     }
 
@@ -889,7 +895,7 @@ impl Subnet {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 8] = [
+    const FIXED: [&'static str; 9] = [
         "subnet_id",
         "subnet_arn",
         "availability_zone",
@@ -898,6 +904,7 @@ impl Subnet {
         "vpc_id",
         "ipv6_native",
         "availability_zone_id",
+        "ipv6_cidr_block_association_set",
     ];
 
     /// The fields naming the resource, which an update uses to find it.
@@ -905,7 +912,7 @@ impl Subnet {
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
         [
             botocraft_core::fingerprint(&self.subnet_id),
             botocraft_core::fingerprint(&self.subnet_arn),
@@ -915,6 +922,7 @@ impl Subnet {
             botocraft_core::fingerprint(&self.vpc_id),
             botocraft_core::fingerprint(&self.ipv6_native),
             botocraft_core::fingerprint(&self.availability_zone_id),
+            botocraft_core::fingerprint(&self.ipv6_cidr_block_association_set),
         ]
     }
 
@@ -933,6 +941,10 @@ impl Subnet {
             None => Vec::new(),
         }
     }
+
+    /// The fields other operations change, each with how: `save()`
+    /// refuses an edit to one with that hint rather than drop it.
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("ipv6_cidr_block_association_set", "add or remove a block with AssociateSubnetCidrBlock or DisassociateSubnetCidrBlock (botocraft has no call for them yet); a new subnet's block is its `ipv6_cidr_block`")];
 
     /// The fields AWS assigns when it creates a `Subnet`, naming it: a model
     /// that holds one names a `Subnet` that exists, so `save()` refuses to
@@ -990,11 +1002,16 @@ impl Subnet {
     ///
     /// For a new model, `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index` (CreateSubnet has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the Subnet exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created Subnet.
     ///
+    /// A new model holding `ipv6_cidr_block_association_set` (which neither CreateSubnet nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
     /// operations change: see
     /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
     /// [`Error::Validation`] before anything is sent, never silently dropped.
+    ///
+    /// Fields `save()` does not send, and how to change them:
+    /// - `ipv6_cidr_block_association_set`: add or remove a block with AssociateSubnetCidrBlock or DisassociateSubnetCidrBlock (botocraft has no call for them yet); a new subnet's block is its `ipv6_cidr_block`
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Subnet` that exists, say one read
@@ -1018,7 +1035,7 @@ impl Subnet {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error("Subnet", &fixed, &Self::IDENTITY, "save() can change only `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index`"));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Subnet", &fixed, &Self::IDENTITY, "save() can change only `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index`", &[("ipv6_cidr_block_association_set", "add or remove a block with AssociateSubnetCidrBlock or DisassociateSubnetCidrBlock (botocraft has no call for them yet); a new subnet's block is its `ipv6_cidr_block`")]));
             }
         }
         #[allow(unused_variables)]
@@ -1183,7 +1200,8 @@ impl Subnet {
 
     /// A copy of this Subnet to create another with the same configuration: `copy.save()` (or `Subnet::objects().create(&copy)`) creates a new Subnet instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
     /// - what AWS assigned this Subnet ([`Self::ASSIGNED`]): `subnet_id`, `subnet_arn`
-    /// - what AWS only reports: `owner_id`, `ipv6_cidr_block_association_set`, `block_public_access_states`, `network_firewall_connectivity_type`, `state`, `available_ip_address_count`, `default_for_az`, `type`
+    /// - what AWS only reports: `owner_id`, `block_public_access_states`, `network_firewall_connectivity_type`, `state`, `available_ip_address_count`, `default_for_az`, `type`
+    /// - what CreateSubnet refuses from a model (it describes what the Subnet has; other calls set it): `ipv6_cidr_block_association_set`
     /// - what a copy of this Subnet cannot be created with (what it has attached, values AWS picked for it, a second name of the same thing): `availability_zone_id`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
@@ -1204,13 +1222,13 @@ impl Subnet {
         copy.subnet_id = None;
         copy.subnet_arn = None;
         copy.owner_id = None;
-        copy.ipv6_cidr_block_association_set = None;
         copy.block_public_access_states = None;
         copy.network_firewall_connectivity_type = None;
         copy.state = None;
         copy.available_ip_address_count = None;
         copy.default_for_az = None;
         copy.r#type = None;
+        copy.ipv6_cidr_block_association_set = None;
         copy.availability_zone_id = None;
         if let Some(tags) = copy.tags.as_mut() {
             tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));

@@ -2488,10 +2488,14 @@ async fn vpc_read_back_from_json_is_not_created_again() {
     // AWS's records of its CIDR blocks and naming its DHCP options, which
     // CreateVpc cannot send: refused, not created without them.
     read.vpc_id = None;
-    let err = read.save().await.expect_err("a copy with its CIDR associations");
+    let err = read
+        .save()
+        .await
+        .expect_err("a copy with its CIDR associations");
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
     assert!(
-        err.to_string().contains("`cidr_block_association_set` is set"),
+        err.to_string()
+            .contains("`cidr_block_association_set` is set"),
         "{err}"
     );
     read.cidr_block_association_set = None;

@@ -379,7 +379,8 @@ async fn save_refuses_a_dhcp_options_edit_and_names_the_association() {
 
 /// A CIDR block added to a fetched VPC's associations is refused, naming
 /// the call that adds one (it was dropped: save() answered Ok having sent
-/// nothing); a copy made with `as_new()` leaves them out and is created.
+/// nothing); a copy made with `as_new()` leaves them out, and a new model
+/// read back from JSON holding them is refused, nothing sent.
 #[tokio::test]
 async fn save_refuses_an_edit_of_the_cidr_block_associations() {
     let f = fx("vpc_get");

@@ -782,14 +782,6 @@ impl<'a> Emitter<'a> {
                 prints.join(", ")
             );
         }
-        if !tracked.is_empty() && model.update_with.is_some() {
-            // An update of several calls can fail after some: those count
-            // as saved, so save() again sends only the rest.
-            let _ = writeln!(
-                out,
-                "    /// Counts `applied` (fields a `save()` wrote before it failed) as saved.\n    fn mark_applied(&mut self, applied: &[&'static str]) {{\n        let now = self.fingerprints();\n        let saved = self._state.baseline().map(|b| botocraft_core::baseline::with_saved(b, &Self::TRACKED, &now, applied));\n        if let Some(saved) = saved.filter(|_| !applied.is_empty()) {{\n            self._state.set_baseline(Some(saved));\n        }}\n    }}\n"
-            );
-        }
         if !tracked.is_empty() {
             let _ = writeln!(
                 out,
@@ -1105,7 +1097,7 @@ impl<'a> Emitter<'a> {
                 "manager.update(&created).send().await.map(|_| PrimaryModel::as_saved(&created))"
                     .to_string()
             } else if let Some(function) = &model.update_with {
-                format!("{{ let mut applied = Vec::new(); let sent = crate::ext::{function}(&created, &changed, &mut applied).await; created.mark_applied(&applied); sent.map(|()| PrimaryModel::as_saved(&created)) }}")
+                format!("{{ let mut applied = Vec::new(); let sent = crate::ext::{function}(&created, &changed, &mut applied).await; let now = created.fingerprints(); created._state.count_as_saved(&{name}::TRACKED, &now, &applied); sent.map(|()| PrimaryModel::as_saved(&created)) }}")
             } else {
                 return Err(format!(
                     "{name}: fields to apply after the create, but no update path"
@@ -1179,7 +1171,7 @@ impl<'a> Emitter<'a> {
         } else if model.manager.contains_key("update") {
             format!("{{ if sent_update {{ manager.update(self).send().await?; }} {sent_is_held} }}")
         } else if let Some(function) = &model.update_with {
-            format!("{{ let changed = self.changed_fields(); if !changed.is_empty() {{ let mut applied = Vec::new(); if let Err(e) = crate::ext::{function}(self, &changed, &mut applied).await {{ self.mark_applied(&applied); return Err(e); }} }} {sent_is_held} }}")
+            format!("{{ let changed = self.changed_fields(); if !changed.is_empty() {{ let mut applied = Vec::new(); if let Err(e) = crate::ext::{function}(self, &changed, &mut applied).await {{ let now = self.fingerprints(); self._state.count_as_saved(&Self::TRACKED, &now, &applied); return Err(e); }} }} {sent_is_held} }}")
         } else {
             "self.clone()".to_string()
         };

@@ -283,7 +283,7 @@ fn hand_written_updates_get_change_tracking_for_the_fields_named() {
     let (_, models, _) = generate_with(&with_fn).unwrap();
     let compact: String = models.split_whitespace().collect();
     assert!(
-        compact.contains("letchanged=self.changed_fields();if!changed.is_empty(){letmutapplied=Vec::new();ifletErr(e)=crate::ext::widget_update(self,&changed,&mutapplied).await{self.mark_applied(&applied);returnErr(e);}}"),
+        compact.contains("letchanged=self.changed_fields();if!changed.is_empty(){letmutapplied=Vec::new();ifletErr(e)=crate::ext::widget_update(self,&changed,&mutapplied).await{letnow=self.fingerprints();self._state.count_as_saved(&Self::TRACKED,&now,&applied);returnErr(e);}}"),
         "{models}"
     );
     assert!(compact.contains("PrimaryModel::as_saved(self)"));
@@ -704,7 +704,7 @@ fn a_new_models_fields_are_sent_applied_refused_or_output_only() {
         "{models}"
     );
     assert!(
-        compact.contains("match{letmutapplied=Vec::new();letsent=crate::ext::widget_update(&created,&changed,&mutapplied).await;created.mark_applied(&applied);sent.map(|()|PrimaryModel::as_saved(&created))}{Ok(fresh)=>Ok(fresh),Err(e)=>{"),
+        compact.contains("match{letmutapplied=Vec::new();letsent=crate::ext::widget_update(&created,&changed,&mutapplied).await;letnow=created.fingerprints();created._state.count_as_saved(&Widget::TRACKED,&now,&applied);sent.map(|()|PrimaryModel::as_saved(&created))}{Ok(fresh)=>Ok(fresh),Err(e)=>{"),
         "{models}"
     );
     assert!(

@@ -192,6 +192,24 @@ impl ModelState {
         self.baseline = baseline;
     }
 
+    /// Counts `applied`, fields a `save()` wrote before it failed, as saved:
+    /// their fingerprints in the baseline become `now`'s (`names` and `now`
+    /// are the model's tracked fields and their fingerprints), so `save()`
+    /// again sends only the others. See [`crate::baseline::with_saved`].
+    pub fn count_as_saved<const N: usize>(
+        &mut self,
+        names: &[&'static str; N],
+        now: &[Option<u64>; N],
+        applied: &[&str],
+    ) {
+        if applied.is_empty() {
+            return;
+        }
+        if let Some(baseline) = &self.baseline {
+            self.baseline = Some(crate::baseline::with_saved(baseline, names, now, applied));
+        }
+    }
+
     /// The update-sent fields as AWS returned them, if recorded (models
     /// built locally have none: every field counts as changed).
     pub fn baseline(&self) -> Option<&Baseline> {

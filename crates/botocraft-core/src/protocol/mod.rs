@@ -8,6 +8,34 @@ pub mod json;
 pub mod query;
 pub mod xml;
 
+/// The newest fetched botocore's protocol test suites (the version
+/// scripts/fetch-botocore.py pins) that hold `file` (`input/query.json`),
+/// for the in-crate conformance tests. `None` (with a note) when none is
+/// fetched; under `BOTOCRAFT_FULL_SUITE=1` (scripts/test.sh) that fails the
+/// test instead.
+#[cfg(test)]
+pub(crate) fn botocore_protocols(file: &str) -> Option<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.cache/botocore");
+    let mut versions: Vec<std::path::PathBuf> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| Some(e.ok()?.path().join("protocols")))
+        .filter(|p| p.join(file).is_file())
+        .collect();
+    versions.sort();
+    let found = versions.pop();
+    if found.is_none() {
+        let hint =
+            "botocore protocol tests not found; run `python3 scripts/fetch-botocore.py --sdist`";
+        assert!(
+            std::env::var("BOTOCRAFT_FULL_SUITE").as_deref() != Ok("1"),
+            "{hint}"
+        );
+        println!("note: {hint}");
+    }
+    found
+}
+
 /// The fake services of the protocol unit tests (shared with the parser
 /// property tests and fuzz targets).
 #[cfg(test)]

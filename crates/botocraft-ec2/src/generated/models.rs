@@ -865,19 +865,6 @@ impl Subnet {
         ]
     }
 
-    /// Counts `applied` (fields a `save()` wrote before it failed) as saved.
-    #[cfg_attr(not(debug_assertions), inline)]
-    fn mark_applied(&mut self, applied: &[&'static str]) {
-        let now = self.fingerprints();
-        let saved = self
-            ._state
-            .baseline()
-            .map(|b| botocraft_core::baseline::with_saved(b, &Self::TRACKED, &now, applied));
-        if let Some(saved) = saved.filter(|_| !applied.is_empty()) {
-            self._state.set_baseline(Some(saved));
-        }
-    }
-
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS). Tag
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
@@ -1047,7 +1034,8 @@ impl Subnet {
                 if !changed.is_empty() {
                     let mut applied = Vec::new();
                     if let Err(e) = crate::ext::subnet_update(self, &changed, &mut applied).await {
-                        self.mark_applied(&applied);
+                        let now = self.fingerprints();
+                        self._state.count_as_saved(&Self::TRACKED, &now, &applied);
                         return Err(e);
                     }
                 }
@@ -1174,7 +1162,10 @@ impl Subnet {
         match {
             let mut applied = Vec::new();
             let sent = crate::ext::subnet_update(&created, &changed, &mut applied).await;
-            created.mark_applied(&applied);
+            let now = created.fingerprints();
+            created
+                ._state
+                .count_as_saved(&Subnet::TRACKED, &now, &applied);
             sent.map(|()| PrimaryModel::as_saved(&created))
         } {
             Ok(fresh) => Ok(fresh),
@@ -1485,19 +1476,6 @@ impl SecurityGroup {
         ]
     }
 
-    /// Counts `applied` (fields a `save()` wrote before it failed) as saved.
-    #[cfg_attr(not(debug_assertions), inline)]
-    fn mark_applied(&mut self, applied: &[&'static str]) {
-        let now = self.fingerprints();
-        let saved = self
-            ._state
-            .baseline()
-            .map(|b| botocraft_core::baseline::with_saved(b, &Self::TRACKED, &now, applied));
-        if let Some(saved) = saved.filter(|_| !applied.is_empty()) {
-            self._state.set_baseline(Some(saved));
-        }
-    }
-
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS). Tag
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
@@ -1665,7 +1643,8 @@ impl SecurityGroup {
                     if let Err(e) =
                         crate::ext::security_group_update(self, &changed, &mut applied).await
                     {
-                        self.mark_applied(&applied);
+                        let now = self.fingerprints();
+                        self._state.count_as_saved(&Self::TRACKED, &now, &applied);
                         return Err(e);
                     }
                 }
@@ -2179,19 +2158,6 @@ impl Instance {
         ]
     }
 
-    /// Counts `applied` (fields a `save()` wrote before it failed) as saved.
-    #[cfg_attr(not(debug_assertions), inline)]
-    fn mark_applied(&mut self, applied: &[&'static str]) {
-        let now = self.fingerprints();
-        let saved = self
-            ._state
-            .baseline()
-            .map(|b| botocraft_core::baseline::with_saved(b, &Self::TRACKED, &now, applied));
-        if let Some(saved) = saved.filter(|_| !applied.is_empty()) {
-            self._state.set_baseline(Some(saved));
-        }
-    }
-
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS). Tag
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
@@ -2409,7 +2375,8 @@ impl Instance {
                     let mut applied = Vec::new();
                     if let Err(e) = crate::ext::instance_update(self, &changed, &mut applied).await
                     {
-                        self.mark_applied(&applied);
+                        let now = self.fingerprints();
+                        self._state.count_as_saved(&Self::TRACKED, &now, &applied);
                         return Err(e);
                     }
                 }
@@ -2511,7 +2478,10 @@ impl Instance {
         match {
             let mut applied = Vec::new();
             let sent = crate::ext::instance_update(&created, &changed, &mut applied).await;
-            created.mark_applied(&applied);
+            let now = created.fingerprints();
+            created
+                ._state
+                .count_as_saved(&Instance::TRACKED, &now, &applied);
             sent.map(|()| PrimaryModel::as_saved(&created))
         } {
             Ok(fresh) => Ok(fresh),
@@ -8912,19 +8882,6 @@ impl NetworkInterface {
         ]
     }
 
-    /// Counts `applied` (fields a `save()` wrote before it failed) as saved.
-    #[cfg_attr(not(debug_assertions), inline)]
-    fn mark_applied(&mut self, applied: &[&'static str]) {
-        let now = self.fingerprints();
-        let saved = self
-            ._state
-            .baseline()
-            .map(|b| botocraft_core::baseline::with_saved(b, &Self::TRACKED, &now, applied));
-        if let Some(saved) = saved.filter(|_| !applied.is_empty()) {
-            self._state.set_baseline(Some(saved));
-        }
-    }
-
     /// The fields an update would send: those that differ from what AWS
     /// returned (all of them for a model that did not come from AWS). Tag
     /// edits are compared on their own (`tags_mut()`), and `save()` writes
@@ -9111,7 +9068,8 @@ impl NetworkInterface {
                     if let Err(e) =
                         crate::ext::network_interface_update(self, &changed, &mut applied).await
                     {
-                        self.mark_applied(&applied);
+                        let now = self.fingerprints();
+                        self._state.count_as_saved(&Self::TRACKED, &now, &applied);
                         return Err(e);
                     }
                 }
@@ -9216,7 +9174,10 @@ impl NetworkInterface {
         match {
             let mut applied = Vec::new();
             let sent = crate::ext::network_interface_update(&created, &changed, &mut applied).await;
-            created.mark_applied(&applied);
+            let now = created.fingerprints();
+            created
+                ._state
+                .count_as_saved(&NetworkInterface::TRACKED, &now, &applied);
             sent.map(|()| PrimaryModel::as_saved(&created))
         } {
             Ok(fresh) => Ok(fresh),

@@ -499,7 +499,6 @@ mod botocore {
     //! check of the serialiser alone.)
 
     use std::collections::HashMap;
-    use std::path::PathBuf;
 
     use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
     use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -685,17 +684,6 @@ mod botocore {
         }
     }
 
-    fn protocols_dir() -> Option<PathBuf> {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.cache/botocore");
-        let mut versions: Vec<PathBuf> = std::fs::read_dir(root)
-            .ok()?
-            .filter_map(|e| Some(e.ok()?.path().join("protocols")))
-            .filter(|p| p.join("input/query.json").is_file())
-            .collect();
-        versions.sort();
-        versions.pop()
-    }
-
     fn decode(s: &str) -> String {
         let bytes = s.as_bytes();
         let mut out = Vec::with_capacity(bytes.len());
@@ -828,16 +816,7 @@ mod botocore {
 
     #[test]
     fn query_botocore_protocol_input_cases() {
-        let Some(dir) = protocols_dir() else {
-            // The suite as CI runs it (scripts/test.sh) must find them.
-            assert!(
-                std::env::var("BOTOCRAFT_FULL_SUITE").as_deref() != Ok("1"),
-                "botocore protocol tests not found; run `python3 scripts/fetch-botocore.py --sdist`"
-            );
-            println!(
-                "note: botocore protocol tests not found; run \
-                 `python3 scripts/fetch-botocore.py --sdist` to enable this test"
-            );
+        let Some(dir) = crate::protocol::botocore_protocols("input/query.json") else {
             return;
         };
         let ignore: Value = std::fs::read_to_string(dir.join("protocol-tests-ignore-list.json"))

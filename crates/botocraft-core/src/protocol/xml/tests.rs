@@ -993,7 +993,6 @@ mod botocore {
     //! has filled the cache.
 
     use std::collections::HashMap;
-    use std::path::PathBuf;
 
     use base64::Engine as _;
     use serde::de::{self, Deserializer, Visitor};
@@ -1239,19 +1238,6 @@ mod botocore {
         }
     }
 
-    /// The newest fetched botocore's output cases (the version
-    /// scripts/fetch-botocore.py pins).
-    fn cases_dir() -> Option<PathBuf> {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.cache/botocore");
-        let mut versions: Vec<PathBuf> = std::fs::read_dir(root)
-            .ok()?
-            .filter_map(|e| Some(e.ok()?.path().join("protocols/output")))
-            .filter(|p| p.join("query.json").is_file())
-            .collect();
-        versions.sort();
-        versions.pop()
-    }
-
     /// Runs one case; `Err` says why it failed.
     fn run_case(
         service: &'static ServiceMetadata,
@@ -1316,15 +1302,10 @@ mod botocore {
 
     #[test]
     fn botocore_output_cases() {
-        let Some(dir) = cases_dir() else {
-            // The suite as CI runs it (scripts/test.sh) must find them.
-            assert!(
-                std::env::var("BOTOCRAFT_FULL_SUITE").as_deref() != Ok("1"),
-                "botocore protocol tests not cached; run scripts/fetch-botocore.py --sdist"
-            );
-            println!("botocore protocol tests not cached; run scripts/fetch-botocore.py --sdist");
+        let Some(dir) = crate::protocol::botocore_protocols("output/query.json") else {
             return;
         };
+        let dir = dir.join("output");
         let mut failures = Vec::new();
         let mut passed = 0;
         for (file, service) in [("query.json", &AUTOSCALING), ("ec2.json", &EC2)] {

@@ -2613,6 +2613,10 @@ impl<'a> Emitter<'a> {
             } else if self.model.metadata.protocol == "ec2" {
                 doc.push(String::new());
                 doc.push("Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).".to_string());
+                if m.input_fields.iter().any(|f| f.wire == "Filters") {
+                    doc.push(String::new());
+                    doc.push("With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.".to_string());
+                }
             }
         }
         let answers_from_list = m.result.as_ref().is_some_and(|r| r.ty.starts_with("Vec<"))
@@ -3380,24 +3384,24 @@ impl<'a> Emitter<'a> {
     /// exist, not for all, and a shorter list would be a silently partial
     /// result. Empty for other methods, and for models whose id is not text.
     fn unanswered_check(&self, model: &ModelDef, m: &Method) -> Result<Option<String>, String> {
-        let Some((ids, key)) = self.unanswered_ids(model, m)? else {
+        let Some(u) = self.unanswered_ids(model, m)? else {
             return Ok(None);
         };
         Ok(Some(format!(
-            "        let requested = self.input.{ids}.clone().unwrap_or_default();\n        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;\n        error::refuse_unanswered(super::SERVICE.name, {name:?}, {op:?}, &requested, items.iter().map(|m| m.{key}.as_deref()))?;\n        Ok(QuerySet::described(items))\n",
-            name = m.model_name,
-            op = m.def.operation,
+            "        let requested = {requested};\n        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;\n        {refusal}\n        Ok(QuerySet::described(items))\n",
+            requested = u.owned_requested_unless_filtered("self.input"),
+            refusal = u.guarded("", &format!("error::refuse_unanswered(super::SERVICE.name, {name:?}, {op:?}, &requested, items.iter().map(|m| {answered}))?;", name = m.model_name, op = m.def.operation, answered = u.answered("m"))),
         )))
     }
 
-    /// The input's id list and the model's id field (idents) of a `get_many`
-    /// or `get` whose answer is checked against the ids asked for (see
+    /// The input's id list and the model's id field of a `get_many` or
+    /// `get` whose answer is checked against the ids asked for (see
     /// [`Self::unanswered_check`] and `error::answer_for`).
     fn unanswered_ids(
         &self,
         model: &ModelDef,
         m: &Method,
-    ) -> Result<Option<(String, String)>, String> {
+    ) -> Result<Option<UnansweredIds>, String> {
         if !matches!(m.name, "get_many" | "get")
             || self.model.metadata.protocol != "ec2"
             || model.key.len() != 1
@@ -3415,11 +3419,26 @@ impl<'a> Emitter<'a> {
         let fields = self.model_fields(model);
         let key = self.field(&fields, &model.key[0], m.name)?;
         // The ids must be the model's id (`InstanceIds` of `InstanceId`),
-        // not another way of naming it (`PublicIps` of an address).
-        if ids.ty != "Vec<String>" || key.ty != "String" || !ids.wire.starts_with(&key.wire) {
+        // not another way of naming it (`PublicIps` of an address); an id
+        // that is an enum (an instance type) is compared as its text.
+        let text = key.ty == "String";
+        if ids.ty != format!("Vec<{}>", key.ty)
+            || !(text || self.is_enum(&key.shape))
+            || !ids.wire.starts_with(&key.wire)
+        {
             return Ok(None);
         }
-        Ok(Some((ids.ident.clone(), key.ident.clone())))
+        let filters = m
+            .input_fields
+            .iter()
+            .find(|f| f.wire == "Filters")
+            .map(|f| f.ident.clone());
+        Ok(Some(UnansweredIds {
+            ids: ids.ident.clone(),
+            key: key.ident.clone(),
+            text,
+            filters,
+        }))
     }
 
     /// For a batch call made without following pages, a refusal of an
@@ -4052,9 +4071,11 @@ impl<'a> Emitter<'a> {
                     // The model asked for, never another in its place nor
                     // the first of several.
                     match self.unanswered_ids(model, m)? {
-                        Some((ids, id)) => format!(
-                            "error::answer_for(super::SERVICE.name, {name:?}, OPERATION, input.{ids}.as_deref().unwrap_or_default(), {answered}, |x| x.{id}.as_deref())?",
+                        Some(u) => format!(
+                            "error::answer_for(super::SERVICE.name, {name:?}, OPERATION, {requested}, {answered}, |x| {id})?",
                             name = m.model_name,
+                            requested = u.requested_slice("input"),
+                            id = u.answered("x"),
                         ),
                         None => format!(
                             "error::only_answer({name:?}, OPERATION, {answered})?",
@@ -4268,8 +4289,8 @@ impl<'a> Emitter<'a> {
                         let done_id = self.done_id(m);
                         let _ = writeln!(s, "        let asked = usize::try_from(input.{c}.unwrap_or(1)).unwrap_or(0);\n        let started = out.{r}.as_ref().map_or(0, Vec::len);\n        if started < asked {{\n            return Err(error::fewer_than_asked(super::SERVICE.name, OPERATION, {name:?}, asked, out.{r}.iter().flatten().filter_map(|x| {done_id}).collect()));\n        }}", c = cf.ident);
                     }
-                    if let Some((ids, key)) = self.unanswered_ids(model, m)? {
-                        let _ = writeln!(s, "        let items: Vec<{name}> = out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect();\n        error::refuse_unanswered(super::SERVICE.name, {name:?}, OPERATION, input.{ids}.as_deref().unwrap_or_default(), items.iter().map(|m| m.{key}.as_deref()))?;\n        Ok(QuerySet::described(items))", Self::projection(m));
+                    if let Some(u) = self.unanswered_ids(model, m)? {
+                        let _ = writeln!(s, "        let items: Vec<{name}> = out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect();\n        {refusal}\n        Ok(QuerySet::described(items))", Self::projection(m), refusal = u.guarded("input", &format!("error::refuse_unanswered(super::SERVICE.name, {name:?}, OPERATION, {requested}, items.iter().map(|m| {answered}))?;", requested = u.requested_slice("input"), answered = u.answered("m"))));
                     } else {
                         let _ = writeln!(s, "        Ok(QuerySet::described(out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                     }
@@ -4749,4 +4770,71 @@ fn always_some(v: &str) -> Option<&str> {
         }
     }
     (depth == 0).then_some(inner)
+}
+
+/// How a generated `get_many` or `get` checks its answer against the ids
+/// asked for: the input's list (`ids`), the model's id field (`key`), both
+/// text or an enum (`text`), and the input's filters, if it takes any.
+struct UnansweredIds {
+    ids: String,
+    key: String,
+    text: bool,
+    filters: Option<String>,
+}
+
+impl UnansweredIds {
+    /// The ids asked for, as a `Vec<String>`, from the input named `input`.
+    fn owned_requested(&self, input: &str) -> String {
+        if self.text {
+            format!("{input}.{}.clone().unwrap_or_default()", self.ids)
+        } else {
+            format!(
+                "{input}.{}.iter().flatten().map(|id| id.as_str().to_owned()).collect::<Vec<String>>()",
+                self.ids
+            )
+        }
+    }
+
+    /// The ids asked for, as a `&[String]`, from the input named `input`.
+    fn requested_slice(&self, input: &str) -> String {
+        if self.text {
+            format!("{input}.{}.as_deref().unwrap_or_default()", self.ids)
+        } else {
+            format!("&{}", self.owned_requested(input))
+        }
+    }
+
+    /// A model's id (`Option<&str>`), of the model named `var`.
+    fn answered(&self, var: &str) -> String {
+        if self.text {
+            format!("{var}.{}.as_deref()", self.key)
+        } else {
+            format!("{var}.{}.as_ref().map(|id| id.as_str())", self.key)
+        }
+    }
+
+    /// `refusal` under the condition it is made on (with `input` empty, made
+    /// always: the ids were taken as none when filtered). Filters narrow
+    /// the answer to the ids that match them, so an id left out then exists
+    /// and is no `NotFound` (an id that does not exist is refused by AWS).
+    fn guarded(&self, input: &str, refusal: &str) -> String {
+        match &self.filters {
+            Some(f) if !input.is_empty() => {
+                format!("if {input}.{f}.as_ref().is_none_or(Vec::is_empty) {{ {refusal} }}")
+            }
+            _ => refusal.to_owned(),
+        }
+    }
+
+    /// [`Self::owned_requested`], or none when filters are set (see
+    /// [`Self::guarded`]): for a check made after the input is consumed.
+    fn owned_requested_unless_filtered(&self, input: &str) -> String {
+        let requested = self.owned_requested(input);
+        match &self.filters {
+            Some(f) => format!(
+                "if {input}.{f}.as_ref().is_none_or(Vec::is_empty) {{ {requested} }} else {{ Vec::new() }}"
+            ),
+            None => requested,
+        }
+    }
 }

@@ -85,6 +85,25 @@ async fn get_many_follows_next_token_across_pages() {
     f.done();
 }
 
+/// With filters set, an id that exists but does not match them is left out
+/// of the answer, as AWS answers: the ids that match, not a `NotFound`.
+#[tokio::test]
+async fn get_many_with_a_filter_answers_the_ids_that_match() {
+    let f = fx("vpc_get_many_filtered");
+    let vpcs = Vpc::objects()
+        .using(&f.session)
+        .get_many(["vpc-1", "vpc-2"])
+        .filter("cidr", ["10.0.0.0/16"])
+        .await
+        .unwrap();
+    let ids: Vec<_> = vpcs.iter().map(|v| v.vpc_id.clone().unwrap()).collect();
+    assert_eq!(ids, ["vpc-1"]);
+    let sent = f.sent();
+    assert_eq!(sent[0].body["Filter.1.Name"], "cidr");
+    assert_eq!(sent[0].body["Filter.1.Value.1"], "10.0.0.0/16");
+    f.done();
+}
+
 /// AWS fails the whole call when one id is missing, quoting it: the
 /// NotFound names that id, not every id asked for.
 #[tokio::test]

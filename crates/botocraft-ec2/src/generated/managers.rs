@@ -75,6 +75,8 @@ impl VpcManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, vpc_ids: impl IntoIterator<Item = impl AsRef<str>>) -> VpcGetMany {
@@ -514,7 +516,11 @@ impl VpcGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Vpc>> {
-        let requested = self.input.vpc_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.vpc_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -1741,6 +1747,8 @@ impl SubnetManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, subnet_ids: impl IntoIterator<Item = impl AsRef<str>>) -> SubnetGetMany {
@@ -2124,7 +2132,11 @@ impl SubnetGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Subnet>> {
-        let requested = self.input.subnet_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.subnet_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -3006,6 +3018,8 @@ impl SecurityGroupManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes the specified security groups or all of your security groups.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -3461,7 +3475,11 @@ impl SecurityGroupGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<SecurityGroup>> {
-        let requested = self.input.group_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.group_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -4759,6 +4777,8 @@ impl InstanceManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes the specified instances or all instances.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -5498,7 +5518,11 @@ impl InstanceGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Instance>> {
-        let requested = self.input.instance_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.instance_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -10837,6 +10861,8 @@ impl InternetGatewayManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -11253,7 +11279,11 @@ impl InternetGatewayGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<InternetGateway>> {
-        let requested = self.input.internet_gateway_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.internet_gateway_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -12135,6 +12165,8 @@ impl RouteTableManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -12576,7 +12608,11 @@ impl RouteTableGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<RouteTable>> {
-        let requested = self.input.route_table_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.route_table_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -15297,6 +15333,8 @@ impl AddressManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -15705,13 +15743,15 @@ impl AddressGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "Address",
-            OPERATION,
-            input.allocation_ids.as_deref().unwrap_or_default(),
-            items.iter().map(|m| m.allocation_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "Address",
+                OPERATION,
+                input.allocation_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.allocation_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 }
@@ -16492,6 +16532,8 @@ impl VolumeManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes the specified EBS volumes or all of your EBS volumes.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, volume_ids: impl IntoIterator<Item = impl AsRef<str>>) -> VolumeGetMany {
@@ -17002,7 +17044,11 @@ impl VolumeGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Volume>> {
-        let requested = self.input.volume_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.volume_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -18140,6 +18186,8 @@ impl SnapshotManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -18635,7 +18683,11 @@ impl SnapshotGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Snapshot>> {
-        let requested = self.input.snapshot_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.snapshot_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -20272,6 +20324,8 @@ impl KeyPairManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes the specified key pairs or all of your key pairs.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -20824,13 +20878,15 @@ impl KeyPairGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "KeyPair",
-            OPERATION,
-            input.key_pair_ids.as_deref().unwrap_or_default(),
-            items.iter().map(|m| m.key_pair_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "KeyPair",
+                OPERATION,
+                input.key_pair_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.key_pair_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 }
@@ -21555,6 +21611,8 @@ impl LaunchTemplateManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes one or more launch templates.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -22155,7 +22213,11 @@ impl LaunchTemplateGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<LaunchTemplate>> {
-        let requested = self.input.launch_template_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.launch_template_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -23876,6 +23938,8 @@ impl NetworkInterfaceManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes the specified network interfaces or all your network interfaces.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -24441,7 +24505,11 @@ impl NetworkInterfaceGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<NetworkInterface>> {
-        let requested = self.input.network_interface_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.network_interface_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -26329,7 +26397,7 @@ impl InstanceTypeInfoManager {
 
     /// Calls `DescribeInstanceTypes`.
     ///
-    /// Answers with the one InstanceTypeInfo AWS describes, or [`Error::NotFound`]; an answer holding several is an [`Error::Deserialize`], never the first of them.
+    /// Answers with the InstanceTypeInfo whose id is the one asked for, or [`Error::NotFound`]: never another in its place, even when AWS's answer holds others.
     ///
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -26345,6 +26413,8 @@ impl InstanceTypeInfoManager {
     /// Calls `DescribeInstanceTypes`.
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
     ///
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -26517,12 +26587,20 @@ impl InstanceTypeInfoGet {
             )
         })?;
         #[allow(unused_mut)]
-        let mut item = error::only_answer(
+        let mut item = error::answer_for(
+            super::SERVICE.name,
             "InstanceTypeInfo",
             OPERATION,
+            &input
+                .instance_types
+                .iter()
+                .flatten()
+                .map(|id| id.as_str().to_owned())
+                .collect::<Vec<String>>(),
             out.instance_types.take().ok_or_else(|| {
                 Error::missing_in_response(OPERATION, "the response has no InstanceTypes")
             })?,
+            |x| x.instance_type.as_ref().map(|id| id.as_str()),
         )?
         .ok_or_else(|| Error::NotFound {
             service: super::SERVICE.name,
@@ -26694,9 +26772,27 @@ impl InstanceTypeInfoGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<InstanceTypeInfo>> {
-        botocraft_core::paginator::collect_pages(self.paged()?)
-            .await
-            .map(QuerySet::described)
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input
+                .instance_types
+                .iter()
+                .flatten()
+                .map(|id| id.as_str().to_owned())
+                .collect::<Vec<String>>()
+        } else {
+            Vec::new()
+        };
+        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
+        error::refuse_unanswered(
+            super::SERVICE.name,
+            "InstanceTypeInfo",
+            "DescribeInstanceTypes",
+            &requested,
+            items
+                .iter()
+                .map(|m| m.instance_type.as_ref().map(|id| id.as_str())),
+        )?;
+        Ok(QuerySet::described(items))
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
@@ -27066,6 +27162,8 @@ impl NetworkAclManager {
     /// Calls `DescribeNetworkAcls`.
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
+    ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
     ///
     /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -27533,7 +27631,11 @@ impl NetworkAclGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<NetworkAcl>> {
-        let requested = self.input.network_acl_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.network_acl_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -28719,6 +28821,8 @@ impl PlacementGroupManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes the specified placement groups or all of your placement groups.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -29113,13 +29217,15 @@ impl PlacementGroupGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "PlacementGroup",
-            OPERATION,
-            input.group_names.as_deref().unwrap_or_default(),
-            items.iter().map(|m| m.group_name.as_deref()),
-        )?;
+        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "PlacementGroup",
+                OPERATION,
+                input.group_names.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.group_name.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 }
@@ -29683,6 +29789,8 @@ impl DhcpOptionsManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -30069,7 +30177,11 @@ impl DhcpOptionsGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<DhcpOptions>> {
-        let requested = self.input.dhcp_options_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.dhcp_options_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -30800,6 +30912,8 @@ impl CustomerGatewayManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes one or more of your VPN customer gateways.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -31208,13 +31322,15 @@ impl CustomerGatewayGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "CustomerGateway",
-            OPERATION,
-            input.customer_gateway_ids.as_deref().unwrap_or_default(),
-            items.iter().map(|m| m.customer_gateway_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "CustomerGateway",
+                OPERATION,
+                input.customer_gateway_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.customer_gateway_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 }
@@ -31776,6 +31892,8 @@ impl VpnGatewayManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes one or more of your virtual private gateways.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -32187,13 +32305,15 @@ impl VpnGatewayGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "VpnGateway",
-            OPERATION,
-            input.vpn_gateway_ids.as_deref().unwrap_or_default(),
-            items.iter().map(|m| m.vpn_gateway_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "VpnGateway",
+                OPERATION,
+                input.vpn_gateway_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.vpn_gateway_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 }
@@ -32910,6 +33030,8 @@ impl VpcPeeringConnectionManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -33373,11 +33495,14 @@ impl VpcPeeringConnectionGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<VpcPeeringConnection>> {
-        let requested = self
-            .input
-            .vpc_peering_connection_ids
-            .clone()
-            .unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input
+                .vpc_peering_connection_ids
+                .clone()
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -34463,6 +34588,8 @@ impl VpcEndpointManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -34866,7 +34993,11 @@ impl VpcEndpointGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<VpcEndpoint>> {
-        let requested = self.input.vpc_endpoint_ids.clone().unwrap_or_default();
+        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
+            self.input.vpc_endpoint_ids.clone().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
@@ -35831,6 +35962,8 @@ impl VpnConnectionManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
+    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    ///
     /// Describes one or more of your VPN connections.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(
@@ -36249,13 +36382,15 @@ impl VpnConnectionGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "VpnConnection",
-            OPERATION,
-            input.vpn_connection_ids.as_deref().unwrap_or_default(),
-            items.iter().map(|m| m.vpn_connection_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "VpnConnection",
+                OPERATION,
+                input.vpn_connection_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.vpn_connection_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 }

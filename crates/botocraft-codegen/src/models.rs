@@ -3686,6 +3686,17 @@ impl<'a> Emitter<'a> {
                 tokens.push(f);
             }
         }
+        // A client token botocore does not mark (EC2 CreateVpcEndpoint's,
+        // CreateFlowLogs') left unfilled would let a retried call create
+        // twice: each must be named, or the method declare it the caller's.
+        if let Some(unfilled) = m.input_fields.iter().find(|f| {
+            f.wire.eq_ignore_ascii_case("clienttoken") && !tokens.iter().any(|t| t.wire == f.wire)
+        }) {
+            return Err(format!(
+                "{}.{}: {} takes {}, which nothing fills: set `idempotency_token = {:?}` so a retry cannot act twice",
+                m.model_name, m.name, m.def.operation, unfilled.wire, unfilled.wire
+            ));
+        }
         for f in tokens {
             let _ = writeln!(s, "        if input.{id}.is_none() {{\n            input.{id} = Some(uuid::Uuid::new_v4().to_string());\n        }}", id = f.ident);
         }

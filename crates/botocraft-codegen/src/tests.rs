@@ -835,3 +835,25 @@ fn key_args_choose_what_names_the_resource() {
     let err = generate_with(&defs).unwrap_err();
     assert!(err.contains("key_args names `color`"), "{err}");
 }
+
+/// A method whose input has a client token nothing fills (botocore leaves
+/// it unmarked, the definitions do not name it) is refused: a retry of it
+/// could act twice.
+#[test]
+fn an_unfilled_client_token_is_refused() {
+    let unmarked = MODEL.replace(
+        r#""clientToken": {"shape": "String", "idempotencyToken": true}"#,
+        r#""clientToken": {"shape": "String"}"#,
+    );
+    assert_ne!(unmarked, MODEL);
+    // Named by the definitions, it is filled.
+    let (_, _, managers) = generate_from(&unmarked, DEFS).unwrap();
+    assert!(managers.contains("input.client_token = Some(uuid::Uuid::new_v4().to_string());"));
+    let defs = DEFS.replacen("idempotency_token = \"clientToken\"\n", "", 1);
+    assert_ne!(defs, DEFS);
+    let err = generate_from(&unmarked, &defs).unwrap_err();
+    assert!(
+        err.contains("Widget.create: CreateWidget takes clientToken, which nothing fills"),
+        "{err}"
+    );
+}

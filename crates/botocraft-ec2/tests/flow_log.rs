@@ -191,6 +191,29 @@ async fn create_sends_the_models_settings_for_each_resource() {
     f.done();
 }
 
+/// Without a token of the caller's, the create fills one (botocore does not
+/// mark CreateFlowLogs' `ClientToken`), so a retried create cannot make
+/// the flow logs twice.
+#[tokio::test]
+async fn create_without_a_client_token_sends_one_of_its_own() {
+    let f = fx("flow_log_create_token");
+    let model = FlowLog {
+        traffic_type: Some("REJECT".into()),
+        log_destination_type: Some("s3".into()),
+        log_destination: Some("arn:aws:s3:::flow-bucket".into()),
+        max_aggregation_interval: Some(60),
+        ..Default::default()
+    };
+    FlowLog::objects()
+        .using(&f.session)
+        .create(&model, ["vpc-0a1", "vpc-0b2"], "VPC")
+        .await
+        .unwrap();
+    let b = body(&f, 0, "CreateFlowLogs");
+    assert!(common::is_uuid(b["ClientToken"].as_str().unwrap()), "{b}");
+    f.done();
+}
+
 #[tokio::test]
 async fn delete_on_the_manager_sends_the_id() {
     let f = fx("flow_log_delete");

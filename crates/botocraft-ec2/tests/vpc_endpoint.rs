@@ -109,6 +109,9 @@ async fn save_creates_a_gateway_endpoint_from_the_model() {
     assert_eq!(b["RouteTableId.1"], "rtb-0a1");
     assert_eq!(b["RouteTableId.2"], "rtb-0b2");
     assert_eq!(b["TagSpecification.1.ResourceType"], "vpc-endpoint");
+    // Filled once per create (botocore does not mark it): a retry of the
+    // create carries the same token, so AWS cannot make a second endpoint.
+    assert!(common::is_uuid(b["ClientToken"].as_str().unwrap()), "{b}");
     assert_eq!(e.vpc_endpoint_id.as_deref(), Some(VPCE));
     assert_eq!(e.state, Some(State::Pending));
     assert_eq!(e.state.as_ref().unwrap().as_str(), "Pending");

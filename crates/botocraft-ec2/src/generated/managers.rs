@@ -35550,6 +35550,9 @@ impl VpcEndpointCreate {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input.client_token.is_none() {
+            input.client_token = Some(uuid::Uuid::new_v4().to_string());
+        }
         if input.vpc_id.is_none() {
             return Err(Error::validation(
                 "CreateVpcEndpoint needs `VpcId` (set `VpcEndpoint.vpc_id`)",
@@ -37926,6 +37929,9 @@ impl FlowLogCreate {
         let key = self.key;
         #[allow(unused_mut)]
         let mut input = self.input;
+        if input.client_token.is_none() {
+            input.client_token = Some(uuid::Uuid::new_v4().to_string());
+        }
         if input.resource_ids.is_none() {
             return Err(Error::validation("CreateFlowLogs needs `ResourceIds` (the model has no field for it: use `FlowLog::objects().create(&model).resource_ids(..)`)"));
         }

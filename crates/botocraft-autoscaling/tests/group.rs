@@ -19,6 +19,21 @@ async fn web(f: &common::Fx) -> AutoScalingGroup {
         .expect("get web")
 }
 
+/// Tags cleared to `None` ("not loaded") on a group fetched holding tags
+/// would write nothing: `save()` refuses it before any call.
+#[tokio::test]
+async fn save_of_tags_set_to_none_is_refused() {
+    let f = fx("asg_get");
+    let mut g = web(&f).await;
+    assert!(!g.tags().is_empty());
+    g.tags = None;
+    let err = g.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("its tags are None"), "{err}");
+    assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn get_reads_a_group() {
     let f = fx("asg_get");

@@ -918,6 +918,9 @@ impl<'a> Emitter<'a> {
             let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;\n    /// afterwards `self` holds what AWS returned.\n    ///\n    /// Whether to create or update is decided by where the model came from (a model\n    /// returned by a manager is updated), never by whether a key field is set.\n");
             if tags_written {
                 doc.push_str("    /// Tag edits are written with the service's tag operations when the\n    /// create/update operation cannot carry them.\n");
+                if !carries("update")? {
+                    doc.push_str("    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]\n    /// before anything is sent: `None` means not loaded and writes nothing, so\n    /// set an empty list to remove them all.\n");
+                }
             }
             doc
         } else {
@@ -935,6 +938,9 @@ impl<'a> Emitter<'a> {
                 (None, false) => doc.push_str("for one that came from AWS,\n    /// `save()` sends nothing; "),
             }
             doc.push_str("change other fields with the\n    /// manager's operations (its `modify_*`, `associate`, ... methods where\n    /// it has them).\n");
+            if tags_written {
+                doc.push_str("    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]\n    /// before anything is sent: `None` means not loaded and writes nothing, so\n    /// set an empty list to remove them all.\n");
+            }
             doc
         };
         let plan = self.new_model_plan(name, model)?;
@@ -1065,6 +1071,12 @@ impl<'a> Emitter<'a> {
             let tf = tag_field.ok_or(format!("{name}: separate_tags needs `tags`"))?;
             // Before anything is sent: half a save is worse than none.
             let _ = writeln!(out, "        if persisted && self.{}.is_some() && self._state.tag_snapshot().is_none() {{\n            return Err(Error::validation(\"{name}.save(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit\"));\n        }}", tf.ident);
+        }
+        if let (Some(tf), true, false) = (tag_field, can_tag, carries("update")?) {
+            // Clearing the tags to remove them would write nothing (`None` is
+            // "not loaded"): refused before anything is sent. (An update that
+            // carries the tags sends `None` as the resource's new tags.)
+            let _ = writeln!(out, "        botocraft_core::baseline::refuse_dropped_tags({name:?}, \"save\", &self._state, self.{}.is_some())?;", tf.ident);
         }
         let create = if has_create {
             "manager.create(self).send().await?"
@@ -2211,7 +2223,7 @@ impl<'a> Emitter<'a> {
         };
         let _ = writeln!(
             out,
-            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent. Tags of\n    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.{guard_doc}\n    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, \"save_tags\", Box::pin(self.run_save_tags()))\n    }}\n\n    async fn run_save_tags(&mut self) -> Result<()> {{\n{guard}{renamed_guard}        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
+            "    /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:\n    /// only the keys that changed since the model was fetched are sent. Tags of\n    /// `None` (not loaded) write nothing, and are refused on a model fetched\n    /// holding tags; `Some` of an empty list removes them all.{guard_doc}\n    pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {{\n        botocraft_core::trace::method(super::SERVICE.name, {name:?}, \"save_tags\", Box::pin(self.run_save_tags()))\n    }}\n\n    async fn run_save_tags(&mut self) -> Result<()> {{\n{guard}{renamed_guard}        let target = {target};\n        super::save_tags(self, target, \"{name} has no {what} to write tags to\").await\n    }}\n",
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
         );
         Ok(())
@@ -4560,7 +4572,7 @@ impl<'a> Emitter<'a> {
             format!("Some(removed.into_iter().map(|k| {tag_ty} {{ {key_field}: Some(k), ..Default::default() }}).collect())")
         };
         Ok(format!(
-            "/// Sets and removes tags on an existing resource (by {what}) so that `before` becomes `after`.\npub(crate) async fn write_tags(\n    session: &botocraft_core::SharedSession,\n    id: &str,\n    before: &botocraft_core::TagMap,\n    after: &botocraft_core::TagMap,\n) -> botocraft_core::Result<()> {{\n    let (set, removed) = botocraft_core::tags::diff(before, after);\n    if !set.is_empty() {{\n        let input = {tin} {{ {tid}: {tidv}, {ttags}: Some(botocraft_core::tags::from_map(&set)), ..Default::default() }};\n        call::<_, {tout}>(&**session, &SERVICE, {top:?}, {tw}, &input).await?;\n    }}\n    if !removed.is_empty() {{\n        let input = {uin} {{ {uid}: {uidv}, {ukeys}: {keys_value}, ..Default::default() }};\n        call::<_, {uout}>(&**session, &SERVICE, {uop:?}, {uw}, &input).await?;\n    }}\n    Ok(())\n}}\n\n/// `save_tags()` of every tagged model: writes the tag edits made since the model\n/// was fetched to `target` (its ARN or id; `missing` is the error when it has none).\n/// Tags of `None` are unknown, as for `save()`: nothing is written (`Some` of an\n/// empty list removes them all).\npub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(\n    model: &mut M,\n    target: Option<String>,\n    missing: &'static str,\n) -> botocraft_core::Result<()> {{\n    let Some(desired) = model.tag_map() else {{\n        return Ok(());\n    }};\n    let before = model.state().tag_snapshot().unwrap_or_default();\n    if before != desired {{\n        let target = target.ok_or_else(|| botocraft_core::Error::validation(missing))?;\n        let session = match model.state().session() {{\n            Some(session) => session.clone(),\n            None => botocraft_transport::default_session()?,\n        }};\n        write_tags(&session, &target, &before, &desired).await?;\n    }}\n    model.state_mut().set_tag_snapshot(Some(desired));\n    Ok(())\n}}\n",
+            "/// Sets and removes tags on an existing resource (by {what}) so that `before` becomes `after`.\npub(crate) async fn write_tags(\n    session: &botocraft_core::SharedSession,\n    id: &str,\n    before: &botocraft_core::TagMap,\n    after: &botocraft_core::TagMap,\n) -> botocraft_core::Result<()> {{\n    let (set, removed) = botocraft_core::tags::diff(before, after);\n    if !set.is_empty() {{\n        let input = {tin} {{ {tid}: {tidv}, {ttags}: Some(botocraft_core::tags::from_map(&set)), ..Default::default() }};\n        call::<_, {tout}>(&**session, &SERVICE, {top:?}, {tw}, &input).await?;\n    }}\n    if !removed.is_empty() {{\n        let input = {uin} {{ {uid}: {uidv}, {ukeys}: {keys_value}, ..Default::default() }};\n        call::<_, {uout}>(&**session, &SERVICE, {uop:?}, {uw}, &input).await?;\n    }}\n    Ok(())\n}}\n\n/// `save_tags()` of every tagged model: writes the tag edits made since the model\n/// was fetched to `target` (its ARN or id; `missing` is the error when it has none).\n/// Tags of `None` are unknown, as for `save()`: nothing is written (`Some` of an\n/// empty list removes them all), and a model fetched holding tags is refused.\npub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(\n    model: &mut M,\n    target: Option<String>,\n    missing: &'static str,\n) -> botocraft_core::Result<()> {{\n    let desired = model.tag_map();\n    botocraft_core::baseline::refuse_dropped_tags(M::KIND, \"save_tags\", model.state(), desired.is_some())?;\n    let Some(desired) = desired else {{\n        return Ok(());\n    }};\n    let before = model.state().tag_snapshot().unwrap_or_default();\n    if before != desired {{\n        let target = target.ok_or_else(|| botocraft_core::Error::validation(missing))?;\n        let session = match model.state().session() {{\n            Some(session) => session.clone(),\n            None => botocraft_transport::default_session()?,\n        }};\n        write_tags(&session, &target, &before, &desired).await?;\n    }}\n    model.state_mut().set_tag_snapshot(Some(desired));\n    Ok(())\n}}\n",
             what = if self.defs.service.tag_by_id { "id" } else { "ARN" },
             tid = tid.ident,
             tidv = id_value(tid),

@@ -224,6 +224,28 @@ async fn save_updates_and_writes_changed_tags() {
     f.done();
 }
 
+/// Tags cleared to `None` ("not loaded") on a cluster fetched holding tags
+/// would write nothing: `save()` and `save_tags()` refuse it, nothing sent,
+/// rather than answer `Ok` with every tag still on AWS.
+#[tokio::test]
+async fn save_of_tags_set_to_none_is_refused() {
+    let f = fx("cluster_save_update_no_tag_change");
+    let mut c = get_c1(&f).await;
+    assert!(!c.tags().is_empty());
+    c.tags = None;
+    for err in [
+        c.save().await.unwrap_err(),
+        c.save_tags().await.unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains("its tags are None"), "{text}");
+        assert!(text.contains("set_tags([])"), "{text}");
+    }
+    assert_eq!(f.operations(), ["DescribeClusters"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn save_of_an_unchanged_cluster_sends_nothing() {
     let f = fx("cluster_save_update_no_tag_change");

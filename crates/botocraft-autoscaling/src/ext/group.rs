@@ -653,7 +653,9 @@ impl AutoScalingGroup {
     /// - `availability_zones` and `availability_zone_ids` both changed (AWS
     ///   takes one kind): change one. Changing either one sends it;
     /// - a rename, or a field only the create takes (load balancers, target
-    ///   groups, traffic sources: see [`Self::changed_fixed_fields`]).
+    ///   groups, traffic sources: see [`Self::changed_fixed_fields`]);
+    /// - `tags` set to `None` on a group fetched holding tags (`None` means
+    ///   not loaded and writes nothing): set an empty list to remove them.
     ///
     /// Whether to create or update is decided by where the model came from
     /// (a model returned by a manager is updated), never by whether a key
@@ -678,6 +680,12 @@ impl AutoScalingGroup {
                 if persisted {
                     // Before anything is sent: a rename would update another group.
                     self.refuse_fixed_edits()?;
+                    botocraft_core::baseline::refuse_dropped_tags(
+                        "AutoScalingGroup",
+                        "save",
+                        &self._state,
+                        self.tags.is_some(),
+                    )?;
                     // Only what changed since the fetch: nothing changed, no call.
                     let changed = self.changed_fields();
                     let both = |spec: &&LaunchTemplateSpecification| {

@@ -370,6 +370,9 @@ impl Vpc {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `cidr_block_association_set`, `dhcp_options_id`, `ipv6_cidr_block_association_set` (which neither CreateVpc nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -410,6 +413,12 @@ impl Vpc {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("Vpc", &fixed, &Self::IDENTITY, "AWS has no update operation for a Vpc", &[("cidr_block_association_set", "add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC's primary block is its `cidr_block`"), ("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)"), ("ipv6_cidr_block_association_set", "add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Vpc",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -507,7 +516,8 @@ impl Vpc {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -986,6 +996,9 @@ impl Subnet {
     /// the service's tag operations) and sends nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a new model, `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index` (CreateSubnet has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the Subnet exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created Subnet.
     ///
@@ -1025,6 +1038,12 @@ impl Subnet {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("Subnet", &fixed, &Self::IDENTITY, "save() can change only `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index`", &[("ipv6_cidr_block_association_set", "add or remove a block with AssociateSubnetCidrBlock or DisassociateSubnetCidrBlock (botocraft has no call for them yet); a new subnet's block is its `ipv6_cidr_block`")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Subnet",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -1229,7 +1248,8 @@ impl Subnet {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -1592,6 +1612,9 @@ impl SecurityGroup {
     /// the service's tag operations) and sends nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a new model, what the create operation cannot carry is written right
     /// after it, and `self` holds the model as AWS then reports it.
@@ -1632,6 +1655,12 @@ impl SecurityGroup {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "SecurityGroup",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -1749,7 +1778,8 @@ impl SecurityGroup {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -2312,6 +2342,9 @@ impl Instance {
     /// the service's tag operations) and sends nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a new model, `source_dest_check` (RunInstances has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the Instance exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created Instance.
     ///
@@ -2365,6 +2398,12 @@ impl Instance {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("capacity_reservation_specification", "change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)"), ("cpu_options", "change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with AssociateIamInstanceProfile or ReplaceIamInstanceProfileAssociation (botocraft has no call for it yet)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)"), ("metadata_options", "change it with ModifyInstanceMetadataOptions (botocraft has no call for it yet)"), ("monitoring", "change it with MonitorInstances or UnmonitorInstances (botocraft has no call for it yet)"), ("network_performance_options", "change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)"), ("placement", "change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)"), ("private_dns_name_options", "change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Instance",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -2573,7 +2612,8 @@ impl Instance {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -3201,6 +3241,9 @@ impl Ami {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `deprecation_time`, `deregistration_protection`, `imds_support`, `public` (which neither CreateImage nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -3242,6 +3285,12 @@ impl Ami {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("Ami", &fixed, &Self::IDENTITY, "AWS has no update operation for an Ami", &[("deprecation_time", "change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)"), ("deregistration_protection", "change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)"), ("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)"), ("imds_support", "change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)"), ("public", "change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Ami",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -3366,7 +3415,8 @@ impl Ami {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -3776,6 +3826,9 @@ impl InternetGateway {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `attachments` (which neither CreateInternetGateway nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -3813,6 +3866,12 @@ impl InternetGateway {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("InternetGateway", &fixed, &Self::IDENTITY, "AWS has no update operation for an InternetGateway", &[("attachments", "change it with `internet_gateway.attach(vpc_id)` or `.detach(vpc_id)` (AttachInternetGateway, DetachInternetGateway)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "InternetGateway",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -3906,7 +3965,8 @@ impl InternetGateway {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -4402,6 +4462,9 @@ impl RouteTable {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `associations`, `propagating_vgws`, `routes` (which neither CreateRouteTable nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -4441,6 +4504,12 @@ impl RouteTable {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("RouteTable", &fixed, &Self::IDENTITY, "AWS has no update operation for a RouteTable", &[("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("propagating_vgws", "change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "RouteTable",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -4536,7 +4605,8 @@ impl RouteTable {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -4888,6 +4958,9 @@ impl NatGateway {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -4923,6 +4996,12 @@ impl NatGateway {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("NatGateway", &fixed, &Self::IDENTITY, "AWS has no update operation for a NatGateway", &[("nat_gateway_addresses", "change it with `NatGateway::objects().associate_address(nat_gateway_id, allocation_ids)` or `.disassociate_address(nat_gateway_id, association_ids)` (AssociateNatGatewayAddress, DisassociateNatGatewayAddress)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "NatGateway",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -5023,7 +5102,8 @@ impl NatGateway {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -5594,6 +5674,9 @@ impl Address {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `instance_id`, `network_interface_id`, `private_ip_address`, `public_ip` (which neither AllocateAddress nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -5633,6 +5716,12 @@ impl Address {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("Address", &fixed, &Self::IDENTITY, "AWS has no update operation for an Address", &[("instance_id", "change it with `address.associate().instance_id(..)` or `address.disassociate()` (AssociateAddress, DisassociateAddress)"), ("network_interface_id", "change it with `address.associate().network_interface_id(..)` or `address.disassociate()` (AssociateAddress, DisassociateAddress)"), ("private_ip_address", "change it with `address.associate().network_interface_id(..).private_ip_address(..)` (AssociateAddress)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Address",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -5731,7 +5820,8 @@ impl Address {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -6164,6 +6254,9 @@ impl Volume {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `attachments` (which neither CreateVolume nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -6201,6 +6294,12 @@ impl Volume {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("Volume", &fixed, &Self::IDENTITY, "ModifyVolume cannot change it", &[("attachments", "attach it with `Volume::objects().attach(..)` and detach it with `.detach(..)` (AttachVolume, DetachVolume)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Volume",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -6312,7 +6411,8 @@ impl Volume {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -6923,6 +7023,9 @@ impl Snapshot {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `storage_tier` (which neither CreateSnapshot nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -6960,6 +7063,12 @@ impl Snapshot {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("Snapshot", &fixed, &Self::IDENTITY, "AWS has no update operation for a Snapshot", &[("storage_tier", "change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Snapshot",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -7067,7 +7176,8 @@ impl Snapshot {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -7445,6 +7555,9 @@ impl KeyPair {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `public_key` (which neither CreateKeyPair nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -7484,6 +7597,12 @@ impl KeyPair {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "KeyPair",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -7576,7 +7695,8 @@ impl KeyPair {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -8049,6 +8169,9 @@ impl LaunchTemplate {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `default_version_number` (which neither CreateLaunchTemplate nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -8087,6 +8210,12 @@ impl LaunchTemplate {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("LaunchTemplate", &fixed, &Self::IDENTITY, "AWS has no update operation for a LaunchTemplate", &[("default_version_number", "change it with `LaunchTemplate::objects().set_default_version(..)` (ModifyLaunchTemplate)"), ("launch_template_data", "a template's data is its versions': save a new `LaunchTemplateVersion` with this template's `launch_template_id` and the new data (CreateLaunchTemplateVersion), then make it the default with `LaunchTemplate::objects().set_default_version(..)`")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "LaunchTemplate",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -8186,7 +8315,8 @@ impl LaunchTemplate {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -9015,6 +9145,9 @@ impl NetworkInterface {
     /// the service's tag operations) and sends nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a new model, `source_dest_check` (CreateNetworkInterface has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the NetworkInterface exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created NetworkInterface.
     ///
@@ -9057,6 +9190,12 @@ impl NetworkInterface {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkInterface", &fixed, &Self::IDENTITY, "save() can change only `description`, `source_dest_check`, `groups`", &[("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "NetworkInterface",
+            "save",
+            &self._state,
+            self.tag_set.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -9249,7 +9388,8 @@ impl NetworkInterface {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -9811,6 +9951,9 @@ impl NetworkAcl {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `associations`, `entries` (which neither CreateNetworkAcl nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -9849,6 +9992,12 @@ impl NetworkAcl {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkAcl", &fixed, &Self::IDENTITY, "AWS has no update operation for a NetworkAcl", &[("associations", "change it with `NetworkAcl::objects().replace_association(..)` (ReplaceNetworkAclAssociation)"), ("entries", "change it with `NetworkAcl::objects().create_entry(..)`, `.replace_entry(..)` or `.delete_entry(..)` (CreateNetworkAclEntry, ReplaceNetworkAclEntry, DeleteNetworkAclEntry)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "NetworkAcl",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -9944,7 +10093,8 @@ impl NetworkAcl {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -10276,6 +10426,9 @@ impl PlacementGroup {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -10313,6 +10466,12 @@ impl PlacementGroup {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "PlacementGroup",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -10404,7 +10563,8 @@ impl PlacementGroup {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -10730,6 +10890,9 @@ impl DhcpOptions {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -10767,6 +10930,12 @@ impl DhcpOptions {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "DhcpOptions",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -10858,7 +11027,8 @@ impl DhcpOptions {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -11201,6 +11371,9 @@ impl CustomerGateway {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -11238,6 +11411,12 @@ impl CustomerGateway {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "CustomerGateway",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -11329,7 +11508,8 @@ impl CustomerGateway {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -11755,6 +11935,9 @@ impl VpnGateway {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `vpc_attachments` (which neither CreateVpnGateway nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -11792,6 +11975,12 @@ impl VpnGateway {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("VpnGateway", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpnGateway", &[("vpc_attachments", "change it with `VpnGateway::objects().attach(..)` or `.detach(..)` (AttachVpnGateway, DetachVpnGateway)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "VpnGateway",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -11885,7 +12074,8 @@ impl VpnGateway {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -12290,6 +12480,9 @@ impl VpcPeeringConnection {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -12326,6 +12519,12 @@ impl VpcPeeringConnection {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("VpcPeeringConnection", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpcPeeringConnection", &[("accepter_vpc_info", "its peering options change with `VpcPeeringConnection::objects().modify_options(..)` (ModifyVpcPeeringConnectionOptions); the VPCs cannot change"), ("requester_vpc_info", "its peering options change with `VpcPeeringConnection::objects().modify_options(..)` (ModifyVpcPeeringConnectionOptions); the VPCs cannot change")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "VpcPeeringConnection",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -12419,7 +12618,8 @@ impl VpcPeeringConnection {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -12965,6 +13165,9 @@ impl VpcEndpoint {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -13006,6 +13209,12 @@ impl VpcEndpoint {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("VpcEndpoint", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpcEndpoint", &[("dns_options", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).dns_options(..)` (ModifyVpcEndpoint)"), ("groups", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_security_group_ids(..)` / `.remove_security_group_ids(..)` (ModifyVpcEndpoint)"), ("ip_address_type", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).ip_address_type(..)` (ModifyVpcEndpoint)"), ("policy_document", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).policy_document(..)` (ModifyVpcEndpoint)"), ("private_dns_enabled", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).private_dns_enabled(..)` (ModifyVpcEndpoint)"), ("route_table_ids", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_route_table_ids(..)` / `.remove_route_table_ids(..)` (ModifyVpcEndpoint)"), ("subnet_ids", "change it with `VpcEndpoint::objects().modify(vpc_endpoint_id).add_subnet_ids(..)` / `.remove_subnet_ids(..)` (ModifyVpcEndpoint)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "VpcEndpoint",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -13107,7 +13316,8 @@ impl VpcEndpoint {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -13468,6 +13678,9 @@ impl VpnConnection {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `routes`, `options` (which neither CreateVpnConnection nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -13508,6 +13721,12 @@ impl VpnConnection {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("VpnConnection", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpnConnection", &[("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("routes", "change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "VpnConnection",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -13609,7 +13828,8 @@ impl VpnConnection {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -14110,7 +14330,8 @@ impl FlowLog {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(

@@ -433,6 +433,9 @@ impl Repository {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -471,6 +474,12 @@ impl Repository {
         if persisted && self.tags.is_some() && self._state.tag_snapshot().is_none() {
             return Err(Error::validation("Repository.save(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit"));
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Repository",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -576,7 +585,8 @@ impl Repository {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     ///
     /// A fetched model whose tags were never loaded (a listing does not load them)
     /// is refused with [`Error::Validation`], nothing sent, as by `save()`: load them first.

@@ -118,14 +118,21 @@ pub(crate) async fn write_tags(
 /// `save_tags()` of every tagged model: writes the tag edits made since the model
 /// was fetched to `target` (its ARN or id; `missing` is the error when it has none).
 /// Tags of `None` are unknown, as for `save()`: nothing is written (`Some` of an
-/// empty list removes them all).
+/// empty list removes them all), and a model fetched holding tags is refused.
 #[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(
     model: &mut M,
     target: Option<String>,
     missing: &'static str,
 ) -> botocraft_core::Result<()> {
-    let Some(desired) = model.tag_map() else {
+    let desired = model.tag_map();
+    botocraft_core::baseline::refuse_dropped_tags(
+        M::KIND,
+        "save_tags",
+        model.state(),
+        desired.is_some(),
+    )?;
+    let Some(desired) = desired else {
         return Ok(());
     };
     let before = model.state().tag_snapshot().unwrap_or_default();

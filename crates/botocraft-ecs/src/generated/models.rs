@@ -413,6 +413,9 @@ impl Cluster {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -452,6 +455,12 @@ impl Cluster {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Cluster",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {
             Some(self.put_capacity_providers().await?)
         } else {
@@ -604,7 +613,8 @@ impl Cluster {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -1070,7 +1080,8 @@ impl TaskDefinition {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -1540,6 +1551,9 @@ impl Service {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -1587,6 +1601,12 @@ impl Service {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Service",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -1698,7 +1718,8 @@ impl Service {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -2333,6 +2354,9 @@ impl Task {
     /// nothing else; change other fields with the
     /// manager's operations (its `modify_*`, `associate`, ... methods where
     /// it has them).
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -2370,6 +2394,12 @@ impl Task {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "Task",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -2485,7 +2515,8 @@ impl Task {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -3001,7 +3032,8 @@ impl ContainerInstance {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -3338,6 +3370,9 @@ impl CapacityProvider {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -3375,6 +3410,12 @@ impl CapacityProvider {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "CapacityProvider",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -3481,7 +3522,8 @@ impl CapacityProvider {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -3894,6 +3936,9 @@ impl TaskSet {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -3931,6 +3976,12 @@ impl TaskSet {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "TaskSet",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -4042,7 +4093,8 @@ impl TaskSet {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(
@@ -6213,6 +6265,9 @@ impl ExpressGatewayService {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// A new model holding `active_configurations` (which neither CreateExpressGatewayService nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
@@ -6250,6 +6305,12 @@ impl ExpressGatewayService {
                 return Err(botocraft_core::baseline::fixed_edit_error_by("ExpressGatewayService", &fixed, &Self::IDENTITY, "UpdateExpressGatewayService cannot change it", &[("active_configurations", "change it with `ExpressGatewayService::objects().update(&service)` and the builder's `.cpu(..)`, `.memory(..)`, `.primary_container(..)`, ... (UpdateExpressGatewayService)")]));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "ExpressGatewayService",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -6353,7 +6414,8 @@ impl ExpressGatewayService {
 
     /// Writes tag edits (`tags_mut()`, `set_tags()`) to AWS without touching anything else:
     /// only the keys that changed since the model was fetched are sent. Tags of
-    /// `None` (not loaded) write nothing; `Some` of an empty list removes them all.
+    /// `None` (not loaded) write nothing, and are refused on a model fetched
+    /// holding tags; `Some` of an empty list removes them all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn save_tags(&mut self) -> MethodFuture<'_, Result<()>> {
         botocraft_core::trace::method(

@@ -755,6 +755,40 @@ impl ser::SerializeStructVariant for &mut Fingerprinter {
     }
 }
 
+/// For `save()` and `save_tags()` of a fetched model (`state`): tags set to
+/// `None` (`tags_set` false) on a model fetched holding tags are refused.
+/// `None` means "not loaded", which writes nothing, so clearing the field
+/// to remove the tags would leave them all on AWS behind an `Ok`.
+///
+/// ```
+/// use botocraft_core::{baseline, ModelState, TagMap};
+/// let mut state = ModelState::default();
+/// state.set_tag_snapshot(Some(TagMap::from([("team".into(), "web".into())])));
+/// // A model built here (not fetched) has nothing to compare with.
+/// assert!(baseline::refuse_dropped_tags("Cluster", "save", &state, false).is_ok());
+/// ```
+pub fn refuse_dropped_tags(
+    kind: &str,
+    method: &str,
+    state: &crate::ModelState,
+    tags_set: bool,
+) -> Result<(), Error> {
+    if tags_set || !state.is_persisted() {
+        return Ok(());
+    }
+    let held = state
+        .packed_tag_snapshot()
+        .map_or(0, |snapshot| snapshot.iter().count());
+    if held == 0 {
+        return Ok(());
+    }
+    Err(Error::validation(format!(
+        "{kind}.{method}(): its tags are None, where it was fetched holding {held} tag(s); \
+         None means the tags are not loaded and writes nothing: set them to an empty list \
+         (`set_tags([])`) to remove them all, or put them back"
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -888,38 +922,4 @@ mod tests {
         assert!(b.differs(0, &Failing));
         assert!(b.differs(0, &1u8));
     }
-}
-
-/// For `save()` and `save_tags()` of a fetched model (`state`): tags set to
-/// `None` (`tags_set` false) on a model fetched holding tags are refused.
-/// `None` means "not loaded", which writes nothing, so clearing the field
-/// to remove the tags would leave them all on AWS behind an `Ok`.
-///
-/// ```
-/// use botocraft_core::{baseline, ModelState, TagMap};
-/// let mut state = ModelState::default();
-/// state.set_tag_snapshot(Some(TagMap::from([("team".into(), "web".into())])));
-/// // A model built here (not fetched) has nothing to compare with.
-/// assert!(baseline::refuse_dropped_tags("Cluster", "save", &state, false).is_ok());
-/// ```
-pub fn refuse_dropped_tags(
-    kind: &str,
-    method: &str,
-    state: &crate::ModelState,
-    tags_set: bool,
-) -> Result<(), Error> {
-    if tags_set || !state.is_persisted() {
-        return Ok(());
-    }
-    let held = state
-        .packed_tag_snapshot()
-        .map_or(0, |snapshot| snapshot.iter().count());
-    if held == 0 {
-        return Ok(());
-    }
-    Err(Error::validation(format!(
-        "{kind}.{method}(): its tags are None, where it was fetched holding {held} tag(s); \
-         None means the tags are not loaded and writes nothing: set them to an empty list \
-         (`set_tags([])`) to remove them all, or put them back"
-    )))
 }

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 
+use futures::future::{self, FutureExt};
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use crate::{Error, Result};
@@ -80,25 +81,56 @@ pub async fn collect_pages<T: Send + 'static>(
 
 /// The future [`get_each`] returns. Named (not `impl Future`) so that it
 /// does not capture the `get` closure, which may borrow a manager.
-pub type GetEach<Fut, T> =
-    stream::TryCollect<stream::Buffered<stream::Iter<std::vec::IntoIter<Fut>>>, Vec<T>>;
+pub type GetEach<Fut, T> = future::Map<
+    stream::TryCollect<
+        stream::Buffered<stream::Iter<std::vec::IntoIter<future::Map<Fut, PresentFn<T>>>>>,
+        Vec<Option<T>>,
+    >,
+    fn(Result<Vec<Option<T>>>) -> Result<Vec<T>>,
+>;
+
+type PresentFn<T> = fn(Result<T>) -> Result<Option<T>>;
 
 /// How many `get` calls [`get_each`] keeps in flight.
 pub const GET_CONCURRENCY: usize = 8;
 
 /// Completes listings whose API returns only ids: `get(id)` for each, up to
-/// [`GET_CONCURRENCY`] at a time, results in the order of `ids`; the first
-/// error instead, never a shorter list. `get` is called for every id before
-/// the returned future is first polled, so it may borrow what it needs.
+/// [`GET_CONCURRENCY`] at a time, results in the order of `ids`. An id whose
+/// `get` is [`Error::NotFound`] names a resource deleted between the listing
+/// and its describe: it is left out, as the batch describes of other
+/// listings leave out what went missing (ECS's `MISSING`), so one deletion
+/// racing a listing does not fail it. Any other error fails the whole
+/// listing, never a shorter list. `get` is called for every id before the
+/// returned future is first polled, so it may borrow what it needs.
 pub fn get_each<I, T, F, Fut>(ids: Vec<I>, get: F) -> GetEach<Fut, T>
 where
     F: FnMut(I) -> Fut,
     Fut: Future<Output = Result<T>>,
 {
-    let requests: Vec<Fut> = ids.into_iter().map(get).collect();
+    let requests: Vec<_> = ids
+        .into_iter()
+        .map(get)
+        .map(|request| request.map(present as PresentFn<T>))
+        .collect();
     stream::iter(requests)
         .buffered(GET_CONCURRENCY)
         .try_collect()
+        .map(flatten_present as fn(_) -> _)
+}
+
+fn present<T>(got: Result<T>) -> Result<Option<T>> {
+    match got {
+        Ok(item) => Ok(Some(item)),
+        Err(e) if e.is_not_found() => {
+            tracing::debug!(error = %e, "a listed resource was gone when described; left out");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn flatten_present<T>(items: Result<Vec<Option<T>>>) -> Result<Vec<T>> {
+    items.map(|items| items.into_iter().flatten().collect())
 }
 
 type FetchFn<T> =
@@ -313,5 +345,28 @@ mod tests {
         .await
         .unwrap_err();
         assert!(err.to_string().contains("no such id"), "{err}");
+    }
+
+    /// A resource deleted between the listing and its describe is left out;
+    /// the others keep their order.
+    #[tokio::test]
+    async fn get_each_leaves_out_what_is_gone() {
+        let got = get_each((1..=5).collect(), |id: u64| async move {
+            if id % 2 == 0 {
+                Err(Error::NotFound {
+                    service: "ecs",
+                    resource: "TaskDefinition",
+                    key: id.to_string(),
+                    code: Some("ClientException".into()),
+                    message: None,
+                    request_id: None,
+                })
+            } else {
+                Ok(id)
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!(got, [1, 3, 5]);
     }
 }

@@ -83,6 +83,34 @@ async fn list_paginates_and_hydrates_each() {
     f.done();
 }
 
+/// A revision deleted between the listing and its describe (AWS: "Unable
+/// to describe task definition") is left out: the listing answers the
+/// revisions that exist instead of failing whole.
+#[tokio::test]
+async fn list_leaves_out_a_revision_gone_before_its_describe() {
+    let f = fx("td_list_one_gone");
+    let qs = TaskDefinition::objects()
+        .using(&f.session)
+        .list()
+        .family_prefix("web")
+        .status(TaskDefinitionStatus::Active)
+        .sort(SortOrder::Desc)
+        .await
+        .unwrap();
+    let revs: Vec<_> = qs.iter().filter_map(|t| t.revision).collect();
+    assert_eq!(revs, [3]);
+    assert_eq!(
+        f.operations(),
+        [
+            "ListTaskDefinitions",
+            "DescribeTaskDefinition",
+            "ListTaskDefinitions",
+            "DescribeTaskDefinition"
+        ]
+    );
+    f.done();
+}
+
 #[tokio::test]
 async fn save_registers_with_tags() {
     let f = fx("td_save_create");

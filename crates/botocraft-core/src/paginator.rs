@@ -352,7 +352,7 @@ mod tests {
     #[tokio::test]
     async fn get_each_leaves_out_what_is_gone() {
         let got = get_each((1..=5).collect(), |id: u64| async move {
-            if id % 2 == 0 {
+            if id.is_multiple_of(2) {
                 Err(Error::NotFound {
                     service: "ecs",
                     resource: "TaskDefinition",

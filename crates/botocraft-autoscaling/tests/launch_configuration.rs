@@ -221,6 +221,9 @@ async fn user_data_that_is_not_base64_is_refused_unsent() {
         "not base64",
     );
     assert_validation(lc.decoded_user_data(), "not base64");
+    // A one-line script of base64 letters and spaces is no base64 either.
+    lc.user_data = Some("shutdown now".into());
+    assert_validation(lc.save().await, "`user_data` is not base64");
     f.nothing_sent();
 
     lc.set_user_data("#!/bin/bash\necho hi\n");

@@ -99,9 +99,10 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 
 /// The bytes base64 `text` encodes, as AWS stores user data (a launch
 /// configuration's `UserData` is described as it was sent); `None` when the
-/// text is not base64. Line breaks and other ASCII whitespace are ignored,
-/// so wrapped output (`base64` without `-w0`) reads too, and padding may be
-/// left out.
+/// text is not base64. Line breaks are ignored, so wrapped output (`base64`
+/// without `-w0`) reads too, and padding may be left out; a space or tab
+/// inside the text is no base64 (a one-line script such as `shutdown now`
+/// is otherwise made only of base64 letters).
 pub fn base64_bytes(text: &str) -> Option<Vec<u8>> {
     use base64::engine::{general_purpose, DecodePaddingMode, GeneralPurpose};
     use base64::Engine as _;
@@ -109,7 +110,14 @@ pub fn base64_bytes(text: &str) -> Option<Vec<u8>> {
         &base64::alphabet::STANDARD,
         general_purpose::PAD.with_decode_padding_mode(DecodePaddingMode::Indifferent),
     );
-    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    if text.bytes().any(|b| b == b' ' || b == b'\t') {
+        return None;
+    }
+    let compact: Vec<u8> = text
+        .bytes()
+        .filter(|b| !matches!(b, b'\r' | b'\n'))
+        .collect();
     LENIENT.decode(compact).ok()
 }
 
@@ -165,7 +173,16 @@ mod tests {
             Some(script.as_bytes()),
             "wrapped and unpadded"
         );
+        assert_eq!(
+            base64_bytes("IyEvYmluL2Jh\r\nc2gKZWNobyBoaQo=\n").as_deref(),
+            Some(script.as_bytes()),
+            "CRLF-wrapped, trailing line break"
+        );
         assert_eq!(base64_bytes(script), None);
+        // Plain one-line scripts made only of base64 letters and spaces.
+        assert_eq!(base64_bytes("shutdown now"), None);
+        assert_eq!(base64_bytes("echo test"), None);
+        assert_eq!(base64_bytes("IyEv\tYmlu"), None);
         assert_eq!(base64_bytes("abc$"), None);
         assert_eq!(base64_bytes("").as_deref(), Some(&b""[..]));
     }

@@ -2977,6 +2977,12 @@ impl<'a> Emitter<'a> {
                         "let {bare}: Vec<{elem}> = {bare}.into_iter().map(Into::into).collect();"
                     ));
                 }
+                // The ids a get_many describes: each once.
+                if m.name == "get_many" && names_resource && elem == "String" {
+                    init.push(format!(
+                        "let {bare} = botocraft_core::key::distinct({bare});"
+                    ));
+                }
                 if names_resource && self.displayable(elem) {
                     key_parts.push(format!(
                         "{bare}.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(\",\")"

@@ -36,6 +36,20 @@
 use crate::error::{Error, Result};
 
 /// A one-part key from its text: the text itself, refused when it is empty
+/// `ids` without repeats, each at its first place: what a `get_many` sends,
+/// so an id given twice is described once (EC2 describes answer it once,
+/// and some servers fail the call) and the answer has one model per id.
+///
+/// ```
+/// assert_eq!(botocraft_core::key::distinct(vec!["a", "b", "a"]), ["a", "b"]);
+/// ```
+pub fn distinct<T: Eq + std::hash::Hash + Clone>(ids: Vec<T>) -> Vec<T> {
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    let mut ids = ids;
+    ids.retain(|id| seen.insert(id.clone()));
+    ids
+}
+
 /// or only whitespace (`kind` names the key type in the error).
 pub fn parse_key(kind: &'static str, text: &str) -> Result<String> {
     if text.trim().is_empty() {

@@ -85,6 +85,22 @@ async fn get_many_follows_next_token_across_pages() {
     f.done();
 }
 
+/// An id given twice is sent once: one model per id, and no server fails
+/// the call over the repeat.
+#[tokio::test]
+async fn get_many_sends_a_repeated_id_once() {
+    let f = fx("vpc_get_many_repeated");
+    let vpcs = Vpc::objects()
+        .using(&f.session)
+        .get_many(["vpc-1", "vpc-2", "vpc-1"])
+        .await
+        .unwrap();
+    let ids: Vec<_> = vpcs.iter().map(|v| v.vpc_id.clone().unwrap()).collect();
+    assert_eq!(ids, ["vpc-1", "vpc-2"]);
+    assert!(f.sent()[0].body.get("VpcId.3").is_none());
+    f.done();
+}
+
 /// With filters set, an id that exists but does not match them is left out
 /// of the answer, as AWS answers: the ids that match, not a `NotFound`.
 #[tokio::test]

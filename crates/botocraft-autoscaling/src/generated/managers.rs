@@ -81,6 +81,7 @@ impl AutoScalingGroupManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let auto_scaling_group_names = botocraft_core::key::distinct(auto_scaling_group_names);
         let key: String = auto_scaling_group_names
             .iter()
             .map(|k| k.to_string())
@@ -3220,6 +3221,7 @@ impl LaunchConfigurationManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let launch_configuration_names = botocraft_core::key::distinct(launch_configuration_names);
         let key: String = launch_configuration_names
             .iter()
             .map(|k| k.to_string())

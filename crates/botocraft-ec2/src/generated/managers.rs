@@ -81,6 +81,7 @@ impl VpcManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, vpc_ids: impl IntoIterator<Item = impl AsRef<str>>) -> VpcGetMany {
         let vpc_ids: Vec<String> = vpc_ids.into_iter().map(|v| v.as_ref().to_owned()).collect();
+        let vpc_ids = botocraft_core::key::distinct(vpc_ids);
         let key: String = vpc_ids
             .iter()
             .map(|k| k.to_string())
@@ -1756,6 +1757,7 @@ impl SubnetManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let subnet_ids = botocraft_core::key::distinct(subnet_ids);
         let key: String = subnet_ids
             .iter()
             .map(|k| k.to_string())
@@ -3030,6 +3032,7 @@ impl SecurityGroupManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let group_ids = botocraft_core::key::distinct(group_ids);
         let key: String = group_ids
             .iter()
             .map(|k| k.to_string())
@@ -4789,6 +4792,7 @@ impl InstanceManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let instance_ids = botocraft_core::key::distinct(instance_ids);
         let key: String = instance_ids
             .iter()
             .map(|k| k.to_string())
@@ -10873,6 +10877,7 @@ impl InternetGatewayManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let internet_gateway_ids = botocraft_core::key::distinct(internet_gateway_ids);
         let key: String = internet_gateway_ids
             .iter()
             .map(|k| k.to_string())
@@ -12177,6 +12182,7 @@ impl RouteTableManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let route_table_ids = botocraft_core::key::distinct(route_table_ids);
         let key: String = route_table_ids
             .iter()
             .map(|k| k.to_string())
@@ -14026,6 +14032,7 @@ impl NatGatewayManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let nat_gateway_ids = botocraft_core::key::distinct(nat_gateway_ids);
         let key: String = nat_gateway_ids
             .iter()
             .map(|k| k.to_string())
@@ -15345,6 +15352,7 @@ impl AddressManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let allocation_ids = botocraft_core::key::distinct(allocation_ids);
         let key: String = allocation_ids
             .iter()
             .map(|k| k.to_string())
@@ -16541,6 +16549,7 @@ impl VolumeManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let volume_ids = botocraft_core::key::distinct(volume_ids);
         let key: String = volume_ids
             .iter()
             .map(|k| k.to_string())
@@ -18198,6 +18207,7 @@ impl SnapshotManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let snapshot_ids = botocraft_core::key::distinct(snapshot_ids);
         let key: String = snapshot_ids
             .iter()
             .map(|k| k.to_string())
@@ -20336,6 +20346,7 @@ impl KeyPairManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let key_pair_ids = botocraft_core::key::distinct(key_pair_ids);
         let key: String = key_pair_ids
             .iter()
             .map(|k| k.to_string())
@@ -21623,6 +21634,7 @@ impl LaunchTemplateManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let launch_template_ids = botocraft_core::key::distinct(launch_template_ids);
         let key: String = launch_template_ids
             .iter()
             .map(|k| k.to_string())
@@ -23950,6 +23962,7 @@ impl NetworkInterfaceManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let network_interface_ids = botocraft_core::key::distinct(network_interface_ids);
         let key: String = network_interface_ids
             .iter()
             .map(|k| k.to_string())
@@ -27175,6 +27188,7 @@ impl NetworkAclManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let network_acl_ids = botocraft_core::key::distinct(network_acl_ids);
         let key: String = network_acl_ids
             .iter()
             .map(|k| k.to_string())
@@ -28833,6 +28847,7 @@ impl PlacementGroupManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let group_names = botocraft_core::key::distinct(group_names);
         let key: String = group_names
             .iter()
             .map(|k| k.to_string())
@@ -29801,6 +29816,7 @@ impl DhcpOptionsManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let dhcp_options_ids = botocraft_core::key::distinct(dhcp_options_ids);
         let key: String = dhcp_options_ids
             .iter()
             .map(|k| k.to_string())
@@ -30924,6 +30940,7 @@ impl CustomerGatewayManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let customer_gateway_ids = botocraft_core::key::distinct(customer_gateway_ids);
         let key: String = customer_gateway_ids
             .iter()
             .map(|k| k.to_string())
@@ -31904,6 +31921,7 @@ impl VpnGatewayManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let vpn_gateway_ids = botocraft_core::key::distinct(vpn_gateway_ids);
         let key: String = vpn_gateway_ids
             .iter()
             .map(|k| k.to_string())
@@ -33042,6 +33060,7 @@ impl VpcPeeringConnectionManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let vpc_peering_connection_ids = botocraft_core::key::distinct(vpc_peering_connection_ids);
         let key: String = vpc_peering_connection_ids
             .iter()
             .map(|k| k.to_string())
@@ -34600,6 +34619,7 @@ impl VpcEndpointManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let vpc_endpoint_ids = botocraft_core::key::distinct(vpc_endpoint_ids);
         let key: String = vpc_endpoint_ids
             .iter()
             .map(|k| k.to_string())
@@ -35977,6 +35997,7 @@ impl VpnConnectionManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let vpn_connection_ids = botocraft_core::key::distinct(vpn_connection_ids);
         let key: String = vpn_connection_ids
             .iter()
             .map(|k| k.to_string())
@@ -37108,6 +37129,7 @@ impl FlowLogManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let flow_log_ids = botocraft_core::key::distinct(flow_log_ids);
         let key: String = flow_log_ids
             .iter()
             .map(|k| k.to_string())

@@ -81,6 +81,7 @@ impl RepositoryManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let repository_names = botocraft_core::key::distinct(repository_names);
         let key: String = repository_names
             .iter()
             .map(|k| k.to_string())

@@ -91,6 +91,7 @@ impl ClusterManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let clusters = botocraft_core::key::distinct(clusters);
         let key: String = clusters
             .iter()
             .map(|k| k.to_string())
@@ -3233,6 +3234,7 @@ impl ServiceManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let services = botocraft_core::key::distinct(services);
         let key: String = services
             .iter()
             .map(|k| k.to_string())
@@ -5321,6 +5323,7 @@ impl TaskManager {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn get_many(&self, tasks: impl IntoIterator<Item = impl AsRef<str>>) -> TaskGetMany {
         let tasks: Vec<String> = tasks.into_iter().map(|v| v.as_ref().to_owned()).collect();
+        let tasks = botocraft_core::key::distinct(tasks);
         let key: String = tasks
             .iter()
             .map(|k| k.to_string())
@@ -6715,6 +6718,7 @@ impl ContainerInstanceManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let container_instances = botocraft_core::key::distinct(container_instances);
         let key: String = container_instances
             .iter()
             .map(|k| k.to_string())
@@ -8009,6 +8013,7 @@ impl CapacityProviderManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let capacity_providers = botocraft_core::key::distinct(capacity_providers);
         let key: String = capacity_providers
             .iter()
             .map(|k| k.to_string())
@@ -10389,6 +10394,7 @@ impl ServiceRevisionManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let service_revision_arns = botocraft_core::key::distinct(service_revision_arns);
         let key: String = service_revision_arns
             .iter()
             .map(|k| k.to_string())
@@ -10773,6 +10779,7 @@ impl ServiceDeploymentManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let service_deployment_arns = botocraft_core::key::distinct(service_deployment_arns);
         let key: String = service_deployment_arns
             .iter()
             .map(|k| k.to_string())
@@ -13153,6 +13160,7 @@ impl DaemonRevisionManager {
             .into_iter()
             .map(|v| v.as_ref().to_owned())
             .collect();
+        let daemon_revision_arns = botocraft_core::key::distinct(daemon_revision_arns);
         let key: String = daemon_revision_arns
             .iter()
             .map(|k| k.to_string())

@@ -130,6 +130,14 @@ pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
 /// Steps 3–6 are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is
 /// `true`, or when it is unset and the profile's
 /// `ignore_configured_endpoint_urls` is.
+///
+/// FIPS and dual-stack endpoints (`AWS_USE_FIPS_ENDPOINT`,
+/// `AWS_USE_DUALSTACK_ENDPOINT`, the profile's `use_fips_endpoint`,
+/// `use_dualstack_endpoint`) are not derived: their hostnames differ per
+/// service and partition (AWS's endpoint rule sets), so asking for one
+/// without a configured endpoint URL is an [`Error::Config`] rather than a
+/// silent call to the standard endpoint. Give the endpoint itself (steps
+/// 1–6), as with any endpoint botocraft does not derive.
 pub fn resolve_endpoint(
     service: &ServiceMetadata,
     region: &str,
@@ -174,6 +182,7 @@ pub fn resolve_endpoint(
             }
         }
     }
+    refuse_endpoint_variants(service, &env_id, env, profile)?;
     validate_region(region)?;
     parse_endpoint(
         &format!(
@@ -183,6 +192,41 @@ pub fn resolve_endpoint(
         ),
         "the default endpoint",
     )
+}
+
+/// The FIPS or dual-stack endpoint asked for, which [`resolve_endpoint`]
+/// does not derive: an error naming the setting and what to set instead.
+fn refuse_endpoint_variants(
+    service: &ServiceMetadata,
+    env_id: &str,
+    env: &Env,
+    profile: Option<&Profile>,
+) -> Result<()> {
+    for (variable, key, what) in [
+        ("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint", "FIPS"),
+        (
+            "AWS_USE_DUALSTACK_ENDPOINT",
+            "use_dualstack_endpoint",
+            "dual-stack",
+        ),
+    ] {
+        let source = match env.get(variable) {
+            Some(v) if crate::env::is_true(&v) => Some(variable.to_owned()),
+            Some(_) => None,
+            None => profile
+                .filter(|p| p.get(key).is_some_and(crate::env::is_true))
+                .map(|p| format!("profile {:?} {key}", p.name())),
+        };
+        if let Some(source) = source {
+            return Err(Error::config(format!(
+                "{source} asks for the {what} endpoint of {}, which botocraft does not derive \
+                 (its hostname depends on the service and partition): set it with \
+                 AWS_ENDPOINT_URL_{env_id} or the session builder's service_endpoint_url(..)",
+                service.env_id
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Joins a request's path-only URI (`/`, `/x?y`) onto an endpoint, keeping the
@@ -321,6 +365,48 @@ mod tests {
             resolve_region(None, &evil, None),
             Err(Error::Config { .. })
         ));
+    }
+
+    /// A FIPS or dual-stack endpoint is not derived: asked for without a
+    /// configured endpoint, it is a Config error naming the setting, never
+    /// a silent call to the standard endpoint; a configured one is used.
+    #[test]
+    fn fips_and_dual_stack_need_a_configured_endpoint() {
+        let none = EndpointOverrides::default();
+        let resolve = |env: &Env, p| resolve_endpoint(&ECR, "us-east-1", &none, env, p, None);
+        for (var, what) in [
+            ("AWS_USE_FIPS_ENDPOINT", "FIPS"),
+            ("AWS_USE_DUALSTACK_ENDPOINT", "dual-stack"),
+        ] {
+            let env = Env::from_vars([(var, "true")]);
+            match resolve(&env, None) {
+                Err(Error::Config { message }) => {
+                    assert!(message.contains(var), "{message}");
+                    assert!(message.contains(what), "{message}");
+                    assert!(message.contains("AWS_ENDPOINT_URL_ECR"), "{message}");
+                }
+                other => panic!("{var}: {other:?}"),
+            }
+            let configured = Env::from_vars([
+                (var, "true"),
+                ("AWS_ENDPOINT_URL_ECR", "https://ecr-fips.example:1"),
+            ]);
+            assert_eq!(
+                resolve(&configured, None).unwrap().to_string(),
+                "https://ecr-fips.example:1/"
+            );
+        }
+        let files =
+            ProfileFiles::from_strings("[default]\nuse_fips_endpoint = true\n", "").unwrap();
+        let err = resolve(
+            &Env::from_vars(Vec::<(String, String)>::new()),
+            files.profile("default"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("use_fips_endpoint"), "{err}");
+        // The variable set to false wins over the profile.
+        let off = Env::from_vars([("AWS_USE_FIPS_ENDPOINT", "false")]);
+        assert!(resolve(&off, files.profile("default")).is_ok());
     }
 
     #[test]

@@ -595,6 +595,25 @@ async fn wait_until_terminated_retries_until_terminated() {
     f.done();
 }
 
+/// `InstanceStatusOk` polls `DescribeInstanceStatus` until the instance's
+/// own status check is ok (its system check may still be initializing).
+#[tokio::test]
+async fn wait_until_status_ok_polls_the_instance_status() {
+    let f = fx("instance_wait_until_status_ok");
+    let i = Instance {
+        instance_id: Some("i-1".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    i.wait_until_status_ok().delay(TICK).await.unwrap();
+    assert_eq!(f.sent().len(), 2);
+    assert_eq!(f.sent()[0].body["InstanceId.1"], "i-1");
+    // The system check is a waiter of its own: ok on the third poll.
+    i.wait_until_system_status_ok().delay(TICK).await.unwrap();
+    assert_eq!(f.sent().len(), 3);
+    f.done();
+}
+
 #[tokio::test]
 async fn wait_until_running_fails_on_terminated() {
     let f = fx("instance_wait_running_fails");

@@ -369,6 +369,22 @@ async fn wait_until_available_retries_until_available() {
     f.done();
 }
 
+/// `VpcExists`: a VPC not listed yet (`InvalidVpcID.NotFound`, as reads
+/// lag a create) is polled again until AWS answers for it.
+#[tokio::test]
+async fn wait_until_exists_retries_until_the_vpc_is_described() {
+    let f = fx("vpc_wait_until_exists");
+    let vpc = Vpc {
+        vpc_id: Some("vpc-1".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let out = vpc.wait_until_exists().delay(TICK).await.unwrap();
+    assert_eq!(out.vpcs.unwrap()[0].vpc_id.as_deref(), Some("vpc-1"));
+    assert_eq!(f.operations(), ["DescribeVpcs", "DescribeVpcs"]);
+    f.done();
+}
+
 /// A VPC read back from JSON does not remember it came from AWS: `save()`
 /// must not call CreateVpc and bill a second VPC under a new id.
 #[tokio::test]

@@ -646,6 +646,88 @@ impl Vpc {
         )
         .method(super::SERVICE.name, "Vpc", "wait_until_available")
     }
+
+    /// Waits until the `VpcExists` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeVpcs` every 1 s, at most 5 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn wait_until_exists(&self) -> Waiter<DescribeVpcsResult> {
+        const ACCEPTORS: &[Acceptor] = &[
+            Acceptor {
+                matcher: "status",
+                argument: "",
+                state: "success",
+                expected: "200",
+            },
+            Acceptor {
+                matcher: "error",
+                argument: "",
+                state: "retry",
+                expected: "\"InvalidVpcID.NotFound\"",
+            },
+        ];
+        let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
+        let prepared = (|| -> Result<DescribeVpcsRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeVpcsRequest::default();
+            let v = self
+                .vpc_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation("Vpc.wait_until_exists needs `VpcId`, which is not set")
+                })?;
+            input.vpc_ids = Some(vec![v]);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeVpcs", e),
+        };
+        Waiter::new(
+            "DescribeVpcs",
+            ACCEPTORS,
+            std::time::Duration::from_secs(1),
+            5,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                let key = key.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    call::<_, DescribeVpcsResult>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeVpcs",
+                        None,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidVpcID.NotFound"],
+                            "Vpc",
+                            &key,
+                        )
+                    })
+                }
+            },
+        )
+        .about(
+            super::SERVICE.name,
+            "Vpc",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(super::SERVICE.name, "Vpc", "wait_until_exists")
+    }
 }
 
 /// The primary key of a [`Subnet`]: its `SubnetId`. `Display` writes it and
@@ -1306,6 +1388,82 @@ impl Subnet {
         self._state.mark_deleted();
         Ok(())
     }
+
+    /// Waits until the `SubnetAvailable` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeSubnets` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn wait_until_available(&self) -> Waiter<DescribeSubnetsResult> {
+        const ACCEPTORS: &[Acceptor] = &[Acceptor {
+            matcher: "pathAll",
+            argument: "Subnets[].State",
+            state: "success",
+            expected: "\"available\"",
+        }];
+        let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
+        let prepared = (|| -> Result<DescribeSubnetsRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeSubnetsRequest::default();
+            let v = self
+                .subnet_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Subnet.wait_until_available needs `SubnetId`, which is not set",
+                    )
+                })?;
+            input.subnet_ids = Some(vec![v]);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeSubnets", e),
+        };
+        Waiter::new(
+            "DescribeSubnets",
+            ACCEPTORS,
+            std::time::Duration::from_secs(15),
+            40,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                let key = key.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    call::<_, DescribeSubnetsResult>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeSubnets",
+                        None,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidSubnetID.NotFound"],
+                            "Subnet",
+                            &key,
+                        )
+                    })
+                }
+            },
+        )
+        .about(
+            super::SERVICE.name,
+            "Subnet",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(super::SERVICE.name, "Subnet", "wait_until_available")
+    }
 }
 
 /// The primary key of a [`SecurityGroup`]: its `GroupId`. `Display` writes it and
@@ -1836,6 +1994,90 @@ impl SecurityGroup {
         request.send().await?;
         self._state.mark_deleted();
         Ok(())
+    }
+
+    /// Waits until the `SecurityGroupExists` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeSecurityGroups` every 5 s, at most 6 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn wait_until_exists(&self) -> Waiter<DescribeSecurityGroupsResult> {
+        const ACCEPTORS: &[Acceptor] = &[
+            Acceptor {
+                matcher: "path",
+                argument: "length(SecurityGroups[].GroupId) > `0`",
+                state: "success",
+                expected: "true",
+            },
+            Acceptor {
+                matcher: "error",
+                argument: "",
+                state: "retry",
+                expected: "\"InvalidGroup.NotFound\"",
+            },
+        ];
+        let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
+        let prepared = (|| -> Result<DescribeSecurityGroupsRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeSecurityGroupsRequest::default();
+            let v = self
+                .group_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "SecurityGroup.wait_until_exists needs `GroupId`, which is not set",
+                    )
+                })?;
+            input.group_ids = Some(vec![v]);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeSecurityGroups", e),
+        };
+        Waiter::new(
+            "DescribeSecurityGroups",
+            ACCEPTORS,
+            std::time::Duration::from_secs(5),
+            6,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                let key = key.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    call::<_, DescribeSecurityGroupsResult>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeSecurityGroups",
+                        None,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidGroup.NotFound"],
+                            "SecurityGroup",
+                            &key,
+                        )
+                    })
+                }
+            },
+        )
+        .about(
+            super::SERVICE.name,
+            "SecurityGroup",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(super::SERVICE.name, "SecurityGroup", "wait_until_exists")
     }
 }
 
@@ -2921,6 +3163,254 @@ impl Instance {
         )
         .method(super::SERVICE.name, "Instance", "wait_until_terminated")
     }
+
+    /// Waits until the `InstanceExists` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeInstances` every 5 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn wait_until_exists(&self) -> Waiter<DescribeInstancesResult> {
+        const ACCEPTORS: &[Acceptor] = &[
+            Acceptor {
+                matcher: "path",
+                argument: "length(Reservations[]) > `0`",
+                state: "success",
+                expected: "true",
+            },
+            Acceptor {
+                matcher: "error",
+                argument: "",
+                state: "retry",
+                expected: "\"InvalidInstanceID.NotFound\"",
+            },
+        ];
+        let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
+        let prepared = (|| -> Result<DescribeInstancesRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeInstancesRequest::default();
+            let v = self
+                .instance_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Instance.wait_until_exists needs `InstanceId`, which is not set",
+                    )
+                })?;
+            input.instance_ids = Some(vec![v]);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeInstances", e),
+        };
+        Waiter::new(
+            "DescribeInstances",
+            ACCEPTORS,
+            std::time::Duration::from_secs(5),
+            40,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                let key = key.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    call::<_, DescribeInstancesResult>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeInstances",
+                        None,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidInstanceID.NotFound"],
+                            "Instance",
+                            &key,
+                        )
+                    })
+                }
+            },
+        )
+        .about(
+            super::SERVICE.name,
+            "Instance",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(super::SERVICE.name, "Instance", "wait_until_exists")
+    }
+
+    /// Waits until the `InstanceStatusOk` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeInstanceStatus` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn wait_until_status_ok(&self) -> Waiter<DescribeInstanceStatusResult> {
+        const ACCEPTORS: &[Acceptor] = &[
+            Acceptor {
+                matcher: "pathAll",
+                argument: "InstanceStatuses[].InstanceStatus.Status",
+                state: "success",
+                expected: "\"ok\"",
+            },
+            Acceptor {
+                matcher: "error",
+                argument: "",
+                state: "retry",
+                expected: "\"InvalidInstanceID.NotFound\"",
+            },
+        ];
+        let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
+        let prepared = (|| -> Result<DescribeInstanceStatusRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeInstanceStatusRequest::default();
+            let v = self
+                .instance_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Instance.wait_until_status_ok needs `InstanceId`, which is not set",
+                    )
+                })?;
+            input.instance_ids = Some(vec![v]);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeInstanceStatus", e),
+        };
+        Waiter::new(
+            "DescribeInstanceStatus",
+            ACCEPTORS,
+            std::time::Duration::from_secs(15),
+            40,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                let key = key.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    call::<_, DescribeInstanceStatusResult>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeInstanceStatus",
+                        None,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidInstanceID.NotFound"],
+                            "Instance",
+                            &key,
+                        )
+                    })
+                }
+            },
+        )
+        .about(
+            super::SERVICE.name,
+            "Instance",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(super::SERVICE.name, "Instance", "wait_until_status_ok")
+    }
+
+    /// Waits until the `SystemStatusOk` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeInstanceStatus` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn wait_until_system_status_ok(&self) -> Waiter<DescribeInstanceStatusResult> {
+        const ACCEPTORS: &[Acceptor] = &[Acceptor {
+            matcher: "pathAll",
+            argument: "InstanceStatuses[].SystemStatus.Status",
+            state: "success",
+            expected: "\"ok\"",
+        }];
+        let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
+        let prepared = (|| -> Result<DescribeInstanceStatusRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeInstanceStatusRequest::default();
+            let v = self
+                .instance_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation(
+                        "Instance.wait_until_system_status_ok needs `InstanceId`, which is not set",
+                    )
+                })?;
+            input.instance_ids = Some(vec![v]);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeInstanceStatus", e),
+        };
+        Waiter::new(
+            "DescribeInstanceStatus",
+            ACCEPTORS,
+            std::time::Duration::from_secs(15),
+            40,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                let key = key.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    call::<_, DescribeInstanceStatusResult>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeInstanceStatus",
+                        None,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidInstanceID.NotFound"],
+                            "Instance",
+                            &key,
+                        )
+                    })
+                }
+            },
+        )
+        .about(
+            super::SERVICE.name,
+            "Instance",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(
+            super::SERVICE.name,
+            "Instance",
+            "wait_until_system_status_ok",
+        )
+    }
 }
 
 /// The primary key of a [`Ami`]: its `ImageId`. `Display` writes it and
@@ -3552,6 +4042,88 @@ impl Ami {
             self.pk().map(|k| k.to_string()).unwrap_or_default(),
         )
         .method(super::SERVICE.name, "Ami", "wait_until_available")
+    }
+
+    /// Waits until the `ImageExists` waiter from the service model succeeds.
+    ///
+    /// Polls `DescribeImages` every 15 s, at most 40 times by default (with
+    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
+    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
+    /// when the resource does not exist (unless that is what it waits for).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn wait_until_exists(&self) -> Waiter<DescribeImagesResult> {
+        const ACCEPTORS: &[Acceptor] = &[
+            Acceptor {
+                matcher: "path",
+                argument: "length(Images[]) > `0`",
+                state: "success",
+                expected: "true",
+            },
+            Acceptor {
+                matcher: "error",
+                argument: "",
+                state: "retry",
+                expected: "\"InvalidAMIID.NotFound\"",
+            },
+        ];
+        let session = self._state.session().cloned();
+        let key = self.pk().map(|k| k.to_string()).unwrap_or_default();
+        let prepared = (|| -> Result<DescribeImagesRequest> {
+            #[allow(unused_mut)]
+            let mut input = DescribeImagesRequest::default();
+            let v = self
+                .image_id
+                .clone()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    Error::validation("Ami.wait_until_exists needs `ImageId`, which is not set")
+                })?;
+            input.image_ids = Some(vec![v]);
+            Ok(input)
+        })();
+        let input = match prepared {
+            Ok(input) => input,
+            Err(e) => return Waiter::failed("DescribeImages", e),
+        };
+        Waiter::new(
+            "DescribeImages",
+            ACCEPTORS,
+            std::time::Duration::from_secs(15),
+            40,
+            move || {
+                let session = session.clone();
+                let input = input.clone();
+                let key = key.clone();
+                async move {
+                    let session = match session {
+                        Some(s) => s,
+                        None => botocraft_transport::default_session()?,
+                    };
+                    call::<_, DescribeImagesResult>(
+                        &*session,
+                        &super::SERVICE,
+                        "DescribeImages",
+                        None,
+                        &input,
+                    )
+                    .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                            "Ami",
+                            &key,
+                        )
+                    })
+                }
+            },
+        )
+        .about(
+            super::SERVICE.name,
+            "Ami",
+            self.pk().map(|k| k.to_string()).unwrap_or_default(),
+        )
+        .method(super::SERVICE.name, "Ami", "wait_until_exists")
     }
 }
 

@@ -367,6 +367,20 @@ pub static AmdSevSnpSpecification: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static ApplicationStatusSummary: Shape = Shape {
+    name: "ApplicationStatusSummary",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("status"),
+            ..Member::new("Status", &SummaryStatus)
+        },
+        Member {
+            location_name: Some("impairedSince"),
+            ..Member::new("ImpairedSince", &MillisecondDateTime)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static ArchitectureType: Shape = Shape {
     name: "ArchitectureType",
     kind: Kind::String,
@@ -3223,6 +3237,45 @@ pub static DescribeImagesResult: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static DescribeInstanceStatusRequest: Shape = Shape {
+    name: "DescribeInstanceStatusRequest",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("InstanceId"),
+            ..Member::new("InstanceIds", &InstanceIdStringList)
+        },
+        Member::new("MaxResults", &Integer),
+        Member::new("NextToken", &String),
+        Member::new("IncludeManagedResources", &Boolean),
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+        Member {
+            location_name: Some("Filter"),
+            ..Member::new("Filters", &FilterList)
+        },
+        Member {
+            location_name: Some("includeAllInstances"),
+            ..Member::new("IncludeAllInstances", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static DescribeInstanceStatusResult: Shape = Shape {
+    name: "DescribeInstanceStatusResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("instanceStatusSet"),
+            ..Member::new("InstanceStatuses", &InstanceStatusList)
+        },
+        Member {
+            location_name: Some("nextToken"),
+            ..Member::new("NextToken", &String)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static DescribeInstanceTypesRequest: Shape = Shape {
     name: "DescribeInstanceTypesRequest",
     kind: Kind::Structure(&[
@@ -4686,6 +4739,49 @@ pub static EbsOptimizedSupport: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static EbsStatusDetails: Shape = Shape {
+    name: "EbsStatusDetails",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("impairedSince"),
+            ..Member::new("ImpairedSince", &MillisecondDateTime)
+        },
+        Member {
+            location_name: Some("name"),
+            ..Member::new("Name", &StatusName)
+        },
+        Member {
+            location_name: Some("status"),
+            ..Member::new("Status", &StatusType)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static EbsStatusDetailsList: Shape = Shape {
+    name: "EbsStatusDetailsList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("item"),
+            ..Member::new("member", &EbsStatusDetails)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static EbsStatusSummary: Shape = Shape {
+    name: "EbsStatusSummary",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("details"),
+            ..Member::new("Details", &EbsStatusDetailsList)
+        },
+        Member {
+            location_name: Some("status"),
+            ..Member::new("Status", &SummaryStatus)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static EfaInfo: Shape = Shape {
     name: "EfaInfo",
     kind: Kind::Structure(&[Member {
@@ -4967,6 +5063,11 @@ pub static ErrorSet: Shape = Shape {
         },
         flattened: false,
     },
+    xml_namespace: None,
+};
+pub static EventCode: Shape = Shape {
+    name: "EventCode",
+    kind: Kind::String,
     xml_namespace: None,
 };
 pub static ExcludedInstanceType: Shape = Shape {
@@ -6280,6 +6381,11 @@ pub static InstanceBootModeValues: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static InstanceEventId: Shape = Shape {
+    name: "InstanceEventId",
+    kind: Kind::String,
+    xml_namespace: None,
+};
 pub static InstanceGeneration: Shape = Shape {
     name: "InstanceGeneration",
     kind: Kind::String,
@@ -7186,6 +7292,155 @@ pub static InstanceStateChangeList: Shape = Shape {
 pub static InstanceStateName: Shape = Shape {
     name: "InstanceStateName",
     kind: Kind::String,
+    xml_namespace: None,
+};
+pub static InstanceStatus: Shape = Shape {
+    name: "InstanceStatus",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("availabilityZone"),
+            ..Member::new("AvailabilityZone", &String)
+        },
+        Member {
+            location_name: Some("availabilityZoneId"),
+            ..Member::new("AvailabilityZoneId", &AvailabilityZoneId)
+        },
+        Member {
+            location_name: Some("outpostArn"),
+            ..Member::new("OutpostArn", &String)
+        },
+        Member {
+            location_name: Some("operator"),
+            ..Member::new("Operator", &OperatorResponse)
+        },
+        Member {
+            location_name: Some("eventsSet"),
+            ..Member::new("Events", &InstanceStatusEventList)
+        },
+        Member {
+            location_name: Some("instanceId"),
+            ..Member::new("InstanceId", &String)
+        },
+        Member {
+            location_name: Some("instanceState"),
+            ..Member::new("InstanceState", &InstanceState)
+        },
+        Member {
+            location_name: Some("instanceStatus"),
+            ..Member::new("InstanceStatus", &InstanceStatusSummary)
+        },
+        Member {
+            location_name: Some("systemStatus"),
+            ..Member::new("SystemStatus", &InstanceStatusSummary)
+        },
+        Member {
+            location_name: Some("attachedEbsStatus"),
+            ..Member::new("AttachedEbsStatus", &EbsStatusSummary)
+        },
+        Member {
+            location_name: Some("applicationStatus"),
+            ..Member::new("ApplicationStatus", &ApplicationStatusSummary)
+        },
+        Member {
+            location_name: Some("performanceStatus"),
+            ..Member::new("PerformanceStatus", &PerformanceStatusSummary)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static InstanceStatusDetails: Shape = Shape {
+    name: "InstanceStatusDetails",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("impairedSince"),
+            ..Member::new("ImpairedSince", &DateTime)
+        },
+        Member {
+            location_name: Some("name"),
+            ..Member::new("Name", &StatusName)
+        },
+        Member {
+            location_name: Some("status"),
+            ..Member::new("Status", &StatusType)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static InstanceStatusDetailsList: Shape = Shape {
+    name: "InstanceStatusDetailsList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("item"),
+            ..Member::new("member", &InstanceStatusDetails)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static InstanceStatusEvent: Shape = Shape {
+    name: "InstanceStatusEvent",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("instanceEventId"),
+            ..Member::new("InstanceEventId", &InstanceEventId)
+        },
+        Member {
+            location_name: Some("code"),
+            ..Member::new("Code", &EventCode)
+        },
+        Member {
+            location_name: Some("description"),
+            ..Member::new("Description", &String)
+        },
+        Member {
+            location_name: Some("notAfter"),
+            ..Member::new("NotAfter", &DateTime)
+        },
+        Member {
+            location_name: Some("notBefore"),
+            ..Member::new("NotBefore", &DateTime)
+        },
+        Member {
+            location_name: Some("notBeforeDeadline"),
+            ..Member::new("NotBeforeDeadline", &DateTime)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static InstanceStatusEventList: Shape = Shape {
+    name: "InstanceStatusEventList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("item"),
+            ..Member::new("member", &InstanceStatusEvent)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static InstanceStatusList: Shape = Shape {
+    name: "InstanceStatusList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("item"),
+            ..Member::new("member", &InstanceStatus)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static InstanceStatusSummary: Shape = Shape {
+    name: "InstanceStatusSummary",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("details"),
+            ..Member::new("Details", &InstanceStatusDetailsList)
+        },
+        Member {
+            location_name: Some("status"),
+            ..Member::new("Status", &SummaryStatus)
+        },
+    ]),
     xml_namespace: None,
 };
 pub static InstanceStorageEncryptionSupport: Shape = Shape {
@@ -11212,6 +11467,24 @@ pub static PerformanceFactorReferenceSetRequest: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static PerformanceStatusSummary: Shape = Shape {
+    name: "PerformanceStatusSummary",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("status"),
+            ..Member::new("Status", &SummaryStatus)
+        },
+        Member {
+            location_name: Some("impairedSince"),
+            ..Member::new("ImpairedSince", &MillisecondDateTime)
+        },
+        Member {
+            location_name: Some("remediation"),
+            ..Member::new("Remediation", &String)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static PermissionGroup: Shape = Shape {
     name: "PermissionGroup",
     kind: Kind::String,
@@ -13636,6 +13909,16 @@ pub static StateReason: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static StatusName: Shape = Shape {
+    name: "StatusName",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static StatusType: Shape = Shape {
+    name: "StatusType",
+    kind: Kind::String,
+    xml_namespace: None,
+};
 pub static StopInstancesRequest: Shape = Shape {
     name: "StopInstancesRequest",
     kind: Kind::Structure(&[
@@ -13931,6 +14214,11 @@ pub static SubnetList: Shape = Shape {
 };
 pub static SubnetState: Shape = Shape {
     name: "SubnetState",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static SummaryStatus: Shape = Shape {
+    name: "SummaryStatus",
     kind: Kind::String,
     xml_namespace: None,
 };

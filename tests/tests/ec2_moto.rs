@@ -937,13 +937,18 @@ async fn vpc_tag_edits_are_written_by_save() {
     assert_eq!(again.cidr_block.as_deref(), Some(VPC_CIDR));
     assert_eq!(again.tags(), tag_map(&[("cost-center", "42")]));
 
-    // Tags of None are unknown to save_tags() as to save(): nothing is removed.
+    // Tags cleared to None ("not loaded") on a VPC fetched holding tags are
+    // refused by save_tags() and save(), never read as "remove them" nor
+    // answered Ok while they stay: nothing is removed.
     let mut again = again;
     again.tags = None;
-    again
-        .save_tags()
-        .await
-        .expect("save_tags with unknown tags");
+    for err in [
+        again.save_tags().await.expect_err("save_tags of None tags"),
+        again.save().await.expect_err("save of None tags"),
+    ] {
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+        assert!(err.to_string().contains("its tags are None"), "{err}");
+    }
     let last = Vpc::objects()
         .using(&moto.session)
         .get(again.vpc_id.clone().unwrap())

@@ -3400,7 +3400,8 @@ impl<'a> Emitter<'a> {
     /// For an EC2 `get_many`, the check that every id asked for was
     /// answered: EC2 fails the call for most resources when one does not
     /// exist, not for all, and a shorter list would be a silently partial
-    /// result. Empty for other methods, and for models whose id is not text.
+    /// result. Empty for other methods, and for models whose id is neither
+    /// text nor an enum.
     fn unanswered_check(&self, model: &ModelDef, m: &Method) -> Result<Option<String>, String> {
         let Some(u) = self.unanswered_ids(model, m)? else {
             return Ok(None);

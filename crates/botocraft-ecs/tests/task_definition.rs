@@ -67,9 +67,9 @@ async fn get_client_exception_is_not_found() {
     f.done();
 }
 
-#[tokio::test]
-async fn list_paginates_and_hydrates_each() {
-    let f = fx("td_list");
+/// The revisions of the active `web` family, newest first, that a listing
+/// (`td_list*` fixtures) answers.
+async fn listed_web_revisions(f: &Fx) -> Vec<i32> {
     let qs = TaskDefinition::objects()
         .using(&f.session)
         .list()
@@ -78,8 +78,13 @@ async fn list_paginates_and_hydrates_each() {
         .sort(SortOrder::Desc)
         .await
         .unwrap();
-    let revs: Vec<_> = qs.iter().filter_map(|t| t.revision).collect();
-    assert_eq!(revs, [3, 2]);
+    qs.iter().filter_map(|t| t.revision).collect()
+}
+
+#[tokio::test]
+async fn list_paginates_and_hydrates_each() {
+    let f = fx("td_list");
+    assert_eq!(listed_web_revisions(&f).await, [3, 2]);
     f.done();
 }
 
@@ -89,16 +94,7 @@ async fn list_paginates_and_hydrates_each() {
 #[tokio::test]
 async fn list_leaves_out_a_revision_gone_before_its_describe() {
     let f = fx("td_list_one_gone");
-    let qs = TaskDefinition::objects()
-        .using(&f.session)
-        .list()
-        .family_prefix("web")
-        .status(TaskDefinitionStatus::Active)
-        .sort(SortOrder::Desc)
-        .await
-        .unwrap();
-    let revs: Vec<_> = qs.iter().filter_map(|t| t.revision).collect();
-    assert_eq!(revs, [3]);
+    assert_eq!(listed_web_revisions(&f).await, [3]);
     assert_eq!(
         f.operations(),
         [

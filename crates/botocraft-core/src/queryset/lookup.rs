@@ -34,18 +34,41 @@ pub const LOOKUPS: &[&str] = &[
     "iregex",
     "has_key",
     "year",
+    "iso_year",
     "month",
     "day",
+    "week",
+    "week_day",
+    "iso_week_day",
+    "quarter",
+    "hour",
+    "minute",
+    "second",
     "date",
+    "time",
 ];
 
-/// A part of a timestamp, for the `year`/`month`/`day`/`date` lookups.
+/// A part of a timestamp (in UTC), for the date and time lookups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DatePart {
     Year,
+    /// The ISO 8601 week-numbering year.
+    IsoYear,
     Month,
     Day,
+    /// The ISO 8601 week number, 1 to 53.
+    Week,
+    /// Monday 1 to Sunday 7, as the Python botocraft numbers it (`week_day`
+    /// and `iso_week_day` alike; Django's `week_day` starts on Sunday).
+    WeekDay,
+    Quarter,
+    Hour,
+    Minute,
+    Second,
+    /// `YYYYMMDD`.
     Date,
+    /// `HHMMSS`.
+    Time,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,11 +249,19 @@ impl<'a> Lookup<'a> {
                     as_number,
                 }
             }
-            "year" | "month" | "day" => {
+            "year" | "iso_year" | "month" | "day" | "week" | "week_day" | "iso_week_day"
+            | "quarter" | "hour" | "minute" | "second" => {
                 let part = match op {
                     "year" => DatePart::Year,
+                    "iso_year" => DatePart::IsoYear,
                     "month" => DatePart::Month,
-                    _ => DatePart::Day,
+                    "day" => DatePart::Day,
+                    "week" => DatePart::Week,
+                    "week_day" | "iso_week_day" => DatePart::WeekDay,
+                    "quarter" => DatePart::Quarter,
+                    "hour" => DatePart::Hour,
+                    "minute" => DatePart::Minute,
+                    _ => DatePart::Second,
                 };
                 let wanted = match &value {
                     Value::Number(n) => n.as_i64(),
@@ -247,6 +278,16 @@ impl<'a> Lookup<'a> {
                     .ok_or_else(|| bad("a date as YYYY-MM-DD", &value))?;
                 Matcher::DatePart {
                     part: DatePart::Date,
+                    wanted,
+                }
+            }
+            "time" => {
+                let wanted = value
+                    .as_str()
+                    .and_then(time_number)
+                    .ok_or_else(|| bad("a time as HH:MM or HH:MM:SS", &value))?;
+                Matcher::DatePart {
+                    part: DatePart::Time,
                     wanted,
                 }
             }
@@ -432,14 +473,25 @@ impl Matcher {
                 };
                 at.map(|at| at.to_offset(time::UtcOffset::UTC))
                     .is_some_and(|at| {
+                        let month = i64::from(u8::from(at.month()));
                         let got = match part {
                             DatePart::Year => i64::from(at.year()),
-                            DatePart::Month => i64::from(u8::from(at.month())),
+                            DatePart::IsoYear => i64::from(at.to_iso_week_date().0),
+                            DatePart::Month => month,
                             DatePart::Day => i64::from(at.day()),
+                            DatePart::Week => i64::from(at.iso_week()),
+                            DatePart::WeekDay => i64::from(at.weekday().number_from_monday()),
+                            DatePart::Quarter => (month - 1) / 3 + 1,
+                            DatePart::Hour => i64::from(at.hour()),
+                            DatePart::Minute => i64::from(at.minute()),
+                            DatePart::Second => i64::from(at.second()),
                             DatePart::Date => {
-                                i64::from(at.year()) * 10_000
-                                    + i64::from(u8::from(at.month())) * 100
-                                    + i64::from(at.day())
+                                i64::from(at.year()) * 10_000 + month * 100 + i64::from(at.day())
+                            }
+                            DatePart::Time => {
+                                i64::from(at.hour()) * 10_000
+                                    + i64::from(at.minute()) * 100
+                                    + i64::from(at.second())
                             }
                         };
                         got == *wanted
@@ -490,6 +542,17 @@ fn date_number(text: &str) -> Option<i64> {
             + i64::from(u8::from(date.month())) * 100
             + i64::from(date.day()),
     )
+}
+
+/// `HH:MM` or `HH:MM:SS` (seconds 0 when left out) as `HHMMSS`.
+fn time_number(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let long = time::macros::format_description!("[hour]:[minute]:[second]");
+    let short = time::macros::format_description!("[hour]:[minute]");
+    let at = time::Time::parse(text, &long)
+        .or_else(|_| time::Time::parse(text, &short))
+        .ok()?;
+    Some(i64::from(at.hour()) * 10_000 + i64::from(at.minute()) * 100 + i64::from(at.second()))
 }
 
 /// Orders a field value against a comparison operand; `None` when the kinds

@@ -54,7 +54,12 @@
 //! | `regex`, `iregex` | contains a match for the regular expression |
 //! | `has_key` | is an object with that key, or a tag list with that tag |
 //! | `year`, `month`, `day` | is a timestamp in that year, month (1–12) or day of the month (UTC) |
+//! | `iso_year`, `week` | is a timestamp in that ISO 8601 week-numbering year or week (1–53) |
+//! | `week_day`, `iso_week_day` | is a timestamp on that weekday, Monday 1 to Sunday 7 (as the Python botocraft counts; Django's `week_day` starts on Sunday) |
+//! | `quarter` | is a timestamp in that quarter (1–4) |
+//! | `hour`, `minute`, `second` | is a timestamp at that hour, minute or second (UTC) |
 //! | `date` | is a timestamp on that day (UTC), given as `YYYY-MM-DD` |
+//! | `time` | is a timestamp at that time of day (UTC), given as `HH:MM:SS` or `HH:MM` (seconds 0) |
 //!
 //! A timestamp field (in a QuerySet that knows its model) takes `exact`,
 //! `in`, the comparisons, `isnull` and the date parts; a text lookup of it

@@ -660,6 +660,49 @@ fn lookup_date_parts_of_timestamps() {
     }
 }
 
+/// The week, weekday, quarter and time-of-day lookups, in UTC, at ISO year
+/// boundaries: `week_day` and `iso_week_day` count Monday 1 to Sunday 7, as
+/// the Python botocraft does.
+#[test]
+fn lookup_week_quarter_and_time_parts() {
+    let at = |name: &str, secs: f64| Service {
+        service_name: Some(name.into()),
+        created_at: Some(secs),
+        ..Default::default()
+    };
+    let qs = QuerySet::new(vec![
+        at("sunday", 1_609_718_398.0), // 2021-01-03T23:59:58Z: ISO 2020-W53-7
+        at("monday", 1_735_566_307.0), // 2024-12-30T13:45:07Z: ISO 2025-W01-1
+    ]);
+    let by = |lookup: &str, value: Value| -> Vec<String> {
+        let found = qs.clone().filter_by(lookup, value).unwrap();
+        names(&found).into_iter().map(String::from).collect()
+    };
+    assert_eq!(by("created_at__year", json!(2024)), ["monday"]);
+    assert_eq!(by("created_at__iso_year", json!(2025)), ["monday"]);
+    assert_eq!(by("created_at__iso_year", json!(2020)), ["sunday"]);
+    assert_eq!(by("created_at__week", json!(53)), ["sunday"]);
+    assert_eq!(by("created_at__week", json!(1)), ["monday"]);
+    assert_eq!(by("created_at__week_day", json!(7)), ["sunday"]);
+    assert_eq!(by("created_at__iso_week_day", json!(1)), ["monday"]);
+    assert_eq!(by("created_at__quarter", json!(1)), ["sunday"]);
+    assert_eq!(by("created_at__quarter", json!("4")), ["monday"]);
+    assert_eq!(by("created_at__hour", json!(13)), ["monday"]);
+    assert_eq!(by("created_at__minute", json!(59)), ["sunday"]);
+    assert_eq!(by("created_at__second", json!(7)), ["monday"]);
+    assert_eq!(by("created_at__time", json!("23:59:58")), ["sunday"]);
+    assert_eq!(by("created_at__time", json!("13:45")), Vec::<String>::new());
+    assert_eq!(by("created_at__time", json!(" 13:45:07 ")), ["monday"]);
+    for (lookup, bad) in [
+        ("created_at__time", json!("25:00")),
+        ("created_at__time", json!(134507)),
+        ("created_at__week", json!("first")),
+    ] {
+        let err = qs.clone().filter_by(lookup, bad).unwrap_err();
+        assert!(is_validation(&err), "{lookup}: {err}");
+    }
+}
+
 #[test]
 fn lookup_comparisons_with_rfc3339_timestamps() {
     assert_eq!(
@@ -825,6 +868,12 @@ fn every_lookup_name_is_recognised() {
             "month" => ("t", json!(11)),
             "day" => ("t", json!(26)),
             "date" => ("t", json!("2025-11-26")),
+            "iso_year" => ("t", json!(2025)),
+            "week" => ("t", json!(48)),
+            "week_day" | "iso_week_day" => ("t", json!(3)),
+            "quarter" => ("t", json!(4)),
+            "hour" | "minute" | "second" => ("t", json!(0)),
+            "time" => ("t", json!("00:00")),
             _ => ("x", json!("a")),
         };
         let lookup = format!("{field}__{name}");

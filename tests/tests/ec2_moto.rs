@@ -195,10 +195,23 @@ async fn vpc_subnet_security_group_instance_lifecycle() {
         by_tag.iter().map(|v| v.vpc_id.clone()).collect::<Vec<_>>(),
         vec![Some(vpc_id.clone())]
     );
+    // The VpcExists waiter answers with the VPC it polled for.
+    let exists = quick(vpc.wait_until_exists()).await.expect("vpc exists");
+    assert_eq!(
+        exists.vpcs.unwrap()[0].vpc_id.as_deref(),
+        Some(vpc_id.as_str())
+    );
 
     // Subnet in the VPC.
     let mut subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "core-a").await;
     let subnet_id = subnet.subnet_id.clone().expect("subnet id");
+    let available = quick(subnet.wait_until_available())
+        .await
+        .expect("subnet available");
+    assert_eq!(
+        available.subnets.unwrap()[0].subnet_id.as_deref(),
+        Some(subnet_id.as_str())
+    );
     assert!(subnet_id.starts_with("subnet-"), "{subnet_id}");
     assert_eq!(subnet.vpc_id.as_deref(), Some(vpc_id.as_str()));
     assert_eq!(subnet.cidr_block.as_deref(), Some(SUBNET_CIDR));
@@ -328,6 +341,17 @@ async fn vpc_subnet_security_group_instance_lifecycle() {
         .as_deref()
         .is_some_and(|ip| ip.starts_with("10.0.1.")));
     assert!(instance.state().is_persisted());
+    // DescribeInstanceStatus: moto reports a running instance's checks ok.
+    quick(instance.wait_until_exists())
+        .await
+        .expect("instance exists");
+    let status = quick(instance.wait_until_status_ok())
+        .await
+        .expect("instance status ok");
+    assert_eq!(
+        status.instance_statuses.unwrap()[0].instance_id.as_deref(),
+        Some(instance_id.as_str())
+    );
 
     // Describe comes back running (moto), with the tags.
     let described = Instance::objects()

@@ -918,9 +918,7 @@ impl<'a> Emitter<'a> {
             let mut doc = String::from("    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;\n    /// afterwards `self` holds what AWS returned.\n    ///\n    /// Whether to create or update is decided by where the model came from (a model\n    /// returned by a manager is updated), never by whether a key field is set.\n");
             if tags_written {
                 doc.push_str("    /// Tag edits are written with the service's tag operations when the\n    /// create/update operation cannot carry them.\n");
-                if !carries("update")? {
-                    doc.push_str("    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]\n    /// before anything is sent: `None` means not loaded and writes nothing, so\n    /// set an empty list to remove them all.\n");
-                }
+                doc.push_str("    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]\n    /// before anything is sent: `None` means not loaded and writes nothing, so\n    /// set an empty list to remove them all.\n");
             }
             doc
         } else {
@@ -1072,10 +1070,10 @@ impl<'a> Emitter<'a> {
             // Before anything is sent: half a save is worse than none.
             let _ = writeln!(out, "        if persisted && self.{}.is_some() && self._state.tag_snapshot().is_none() {{\n            return Err(Error::validation(\"{name}.save(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit\"));\n        }}", tf.ident);
         }
-        if let (Some(tf), true, false) = (tag_field, can_tag, carries("update")?) {
+        if let (Some(tf), true) = (tag_field, can_tag) {
             // Clearing the tags to remove them would write nothing (`None` is
-            // "not loaded"): refused before anything is sent. (An update that
-            // carries the tags sends `None` as the resource's new tags.)
+            // "not loaded"): refused before anything is sent, also where the
+            // update carries the tags (it is sent only for other edits).
             let _ = writeln!(out, "        botocraft_core::baseline::refuse_dropped_tags({name:?}, \"save\", &self._state, self.{}.is_some())?;", tf.ident);
         }
         let create = if has_create {
@@ -2627,7 +2625,7 @@ impl<'a> Emitter<'a> {
                 doc.push("Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).".to_string());
                 if m.input_fields.iter().any(|f| f.wire == "Filters") {
                     doc.push(String::new());
-                    doc.push("With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.".to_string());
+                    doc.push("With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).".to_string());
                 }
             }
         }
@@ -2978,7 +2976,12 @@ impl<'a> Emitter<'a> {
                     ));
                 }
                 // The ids a get_many describes: each once.
-                if m.name == "get_many" && names_resource && elem == "String" {
+                let enum_elem = self
+                    .model
+                    .shapes
+                    .get(elem)
+                    .is_some_and(|s| s.kind == "string" && !s.enum_values.is_empty());
+                if m.name == "get_many" && names_resource && (elem == "String" || enum_elem) {
                     init.push(format!(
                         "let {bare} = botocraft_core::key::distinct({bare});"
                     ));
@@ -3707,7 +3710,7 @@ impl<'a> Emitter<'a> {
         }
         // A client token botocore does not mark (EC2 CreateVpcEndpoint's,
         // CreateFlowLogs') left unfilled would let a retried call create
-        // twice: each must be named, or the method declare it the caller's.
+        // twice: each must be named in the definitions.
         if let Some(unfilled) = m.input_fields.iter().find(|f| {
             f.wire.eq_ignore_ascii_case("clienttoken") && !tokens.iter().any(|t| t.wire == f.wire)
         }) {

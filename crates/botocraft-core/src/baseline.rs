@@ -785,7 +785,7 @@ pub fn refuse_dropped_tags(
     Err(Error::validation(format!(
         "{kind}.{method}(): its tags are None, where it was fetched holding {held} tag(s); \
          None means the tags are not loaded and writes nothing: set them to an empty list \
-         (`set_tags([])`) to remove them all, or put them back"
+         (`set_tags(TagMap::new())`) to remove them all, or put them back"
     )))
 }
 

@@ -35,7 +35,6 @@
 
 use crate::error::{Error, Result};
 
-/// A one-part key from its text: the text itself, refused when it is empty
 /// `ids` without repeats, each at its first place: what a `get_many` sends,
 /// so an id given twice is described once (EC2 describes answer it once,
 /// and some servers fail the call) and the answer has one model per id.
@@ -50,6 +49,7 @@ pub fn distinct<T: Eq + std::hash::Hash + Clone>(ids: Vec<T>) -> Vec<T> {
     ids
 }
 
+/// A one-part key from its text: the text itself, refused when it is empty
 /// or only whitespace (`kind` names the key type in the error).
 pub fn parse_key(kind: &'static str, text: &str) -> Result<String> {
     if text.trim().is_empty() {

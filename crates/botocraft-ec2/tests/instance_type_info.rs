@@ -98,6 +98,24 @@ async fn get_many_sends_every_type() {
     f.done();
 }
 
+/// A type given twice is sent once (an enum id, de-duplicated as text ids
+/// are): one model per type.
+#[tokio::test]
+async fn get_many_sends_a_repeated_type_once() {
+    let f = fx("instance_type_info_get_many");
+    let qs = InstanceTypeInfo::objects()
+        .using(&f.session)
+        .get_many(["t3.micro", "m5.large", "t3.micro"])
+        .include_unsupported_in_region(true)
+        .await
+        .unwrap();
+    assert!(body(&f, 0, "DescribeInstanceTypes")
+        .get("InstanceType.3")
+        .is_none());
+    assert_eq!(qs.len(), 2);
+    f.done();
+}
+
 /// A type AWS leaves out of its answer is `Error::NotFound` naming it (an
 /// instance type is an enum: compared as its text), never a shorter list.
 #[tokio::test]

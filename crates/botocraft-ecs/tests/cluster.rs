@@ -240,7 +240,7 @@ async fn save_of_tags_set_to_none_is_refused() {
         assert!(matches!(err, Error::Validation { .. }), "{err:?}");
         let text = err.to_string();
         assert!(text.contains("its tags are None"), "{text}");
-        assert!(text.contains("set_tags([])"), "{text}");
+        assert!(text.contains("set_tags(TagMap::new())"), "{text}");
     }
     assert_eq!(f.operations(), ["DescribeClusters"]);
     f.done();

@@ -107,6 +107,21 @@ async fn list_leaves_out_a_revision_gone_before_its_describe() {
     f.done();
 }
 
+/// Tags cleared to `None` ("not loaded") on a revision fetched holding
+/// tags: `save()` would register nothing for that edit alone and answer
+/// `Ok`, so it is refused, as `save_tags()` refuses it.
+#[tokio::test]
+async fn save_of_tags_set_to_none_is_refused() {
+    let f = fx("td_get");
+    let mut td = get_web3(&f).await;
+    td.tags = None;
+    let err = td.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("its tags are None"), "{err}");
+    assert_eq!(f.operations(), ["DescribeTaskDefinition"]);
+    f.done();
+}
+
 #[tokio::test]
 async fn save_registers_with_tags() {
     let f = fx("td_save_create");

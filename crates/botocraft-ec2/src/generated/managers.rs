@@ -75,7 +75,7 @@ impl VpcManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -1748,7 +1748,7 @@ impl SubnetManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -3020,7 +3020,7 @@ impl SecurityGroupManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes the specified security groups or all of your security groups.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -4780,7 +4780,7 @@ impl InstanceManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes the specified instances or all instances.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -10865,7 +10865,7 @@ impl InternetGatewayManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -12170,7 +12170,7 @@ impl RouteTableManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -15340,7 +15340,7 @@ impl AddressManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -16540,7 +16540,7 @@ impl VolumeManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes the specified EBS volumes or all of your EBS volumes.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -18195,7 +18195,7 @@ impl SnapshotManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -20334,7 +20334,7 @@ impl KeyPairManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes the specified key pairs or all of your key pairs.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -21622,7 +21622,7 @@ impl LaunchTemplateManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes one or more launch templates.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -23950,7 +23950,7 @@ impl NetworkInterfaceManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes the specified network interfaces or all your network interfaces.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -26427,7 +26427,7 @@ impl InstanceTypeInfoManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -26437,6 +26437,7 @@ impl InstanceTypeInfoManager {
     ) -> InstanceTypeInfoGetMany {
         let instance_types: Vec<InstanceType> =
             instance_types.into_iter().map(Into::into).collect();
+        let instance_types = botocraft_core::key::distinct(instance_types);
         let key: String = instance_types
             .iter()
             .map(|k| k.to_string())
@@ -27176,7 +27177,7 @@ impl NetworkAclManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -28835,7 +28836,7 @@ impl PlacementGroupManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes the specified placement groups or all of your placement groups.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -29804,7 +29805,7 @@ impl DhcpOptionsManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -30928,7 +30929,7 @@ impl CustomerGatewayManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes one or more of your VPN customer gateways.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -31909,7 +31910,7 @@ impl VpnGatewayManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes one or more of your virtual private gateways.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -33048,7 +33049,7 @@ impl VpcPeeringConnectionManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -34607,7 +34608,7 @@ impl VpcEndpointManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -35985,7 +35986,7 @@ impl VpnConnectionManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them: one that exists but does not match is left out, as AWS answers, not an error.
+    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
     ///
     /// Describes one or more of your VPN connections.
     #[cfg_attr(not(debug_assertions), inline)]

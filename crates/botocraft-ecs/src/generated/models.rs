@@ -944,6 +944,9 @@ impl TaskDefinition {
     /// returned by a manager is updated), never by whether a key field is set.
     /// Tag edits are written with the service's tag operations when the
     /// create/update operation cannot carry them.
+    /// Tags of `None` on a model fetched holding tags are an [`Error::Validation`]
+    /// before anything is sent: `None` means not loaded and writes nothing, so
+    /// set an empty list to remove them all.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -975,6 +978,12 @@ impl TaskDefinition {
                 ));
             }
         }
+        botocraft_core::baseline::refuse_dropped_tags(
+            "TaskDefinition",
+            "save",
+            &self._state,
+            self.tags.is_some(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]

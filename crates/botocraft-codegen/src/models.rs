@@ -2625,7 +2625,7 @@ impl<'a> Emitter<'a> {
                 doc.push("Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).".to_string());
                 if m.input_fields.iter().any(|f| f.wire == "Filters") {
                     doc.push(String::new());
-                    doc.push("With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).".to_string());
+                    doc.push("With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.".to_string());
                 }
             }
         }
@@ -3409,10 +3409,14 @@ impl<'a> Emitter<'a> {
         let Some(u) = self.unanswered_ids(model, m)? else {
             return Ok(None);
         };
+        let kept = if u.filters.is_some() {
+            "        let (input, manager) = (self.input.clone(), self.manager.clone());\n"
+        } else {
+            "        let input = self.input.clone();\n"
+        };
         Ok(Some(format!(
-            "        let requested = {requested};\n        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;\n        {refusal}\n        Ok(QuerySet::described(items))\n",
-            requested = u.owned_requested_unless_filtered("self.input"),
-            refusal = u.guarded("", &format!("error::refuse_unanswered(super::SERVICE.name, {name:?}, {op:?}, &requested, items.iter().map(|m| {answered}))?;", name = m.model_name, op = m.def.operation, answered = u.answered("m"))),
+            "{kept}        let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;\n{check}        Ok(QuerySet::described(items))\n",
+            check = u.check(m.model_name, &format!("{:?}", m.def.operation), "manager"),
         )))
     }
 
@@ -4323,7 +4327,7 @@ impl<'a> Emitter<'a> {
                         let _ = writeln!(s, "        let asked = usize::try_from(input.{c}.unwrap_or(1)).unwrap_or(0);\n        let started = out.{r}.as_ref().map_or(0, Vec::len);\n        if started < asked {{\n            return Err(error::fewer_than_asked(super::SERVICE.name, OPERATION, {name:?}, asked, out.{r}.iter().flatten().filter_map(|x| {done_id}).collect()));\n        }}", c = cf.ident);
                     }
                     if let Some(u) = self.unanswered_ids(model, m)? {
-                        let _ = writeln!(s, "        let items: Vec<{name}> = out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect();\n        {refusal}\n        Ok(QuerySet::described(items))", Self::projection(m), refusal = u.guarded("input", &format!("error::refuse_unanswered(super::SERVICE.name, {name:?}, OPERATION, {requested}, items.iter().map(|m| {answered}))?;", requested = u.requested_slice("input"), answered = u.answered("m"))));
+                        let _ = writeln!(s, "        let items: Vec<{name}> = out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect();\n{check}        Ok(QuerySet::described(items))", Self::projection(m), check = u.check(m.model_name, "OPERATION", "self.manager"));
                     } else {
                         let _ = writeln!(s, "        Ok(QuerySet::described(out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect()))", Self::projection(m));
                     }
@@ -4846,28 +4850,27 @@ impl UnansweredIds {
         }
     }
 
-    /// `refusal` under the condition it is made on (with `input` empty, made
-    /// always: the ids were taken as none when filtered). Filters narrow
-    /// the answer to the ids that match them, so an id left out then exists
-    /// and is no `NotFound` (an id that does not exist is refused by AWS).
-    fn guarded(&self, input: &str, refusal: &str) -> String {
-        match &self.filters {
-            Some(f) if !input.is_empty() => {
-                format!("if {input}.{f}.as_ref().is_none_or(Vec::is_empty) {{ {refusal} }}")
-            }
-            _ => refusal.to_owned(),
-        }
-    }
-
-    /// [`Self::owned_requested`], or none when filters are set (see
-    /// [`Self::guarded`]): for a check made after the input is consumed.
-    fn owned_requested_unless_filtered(&self, input: &str) -> String {
-        let requested = self.owned_requested(input);
-        match &self.filters {
-            Some(f) => format!(
-                "if {input}.{f}.as_ref().is_none_or(Vec::is_empty) {{ {requested} }} else {{ Vec::new() }}"
-            ),
-            None => requested,
-        }
+    /// The check of a `get_many`'s answer (`items`) against the ids of
+    /// `input`: without filters, ids left out are an [`Error::NotFound`]
+    /// naming them. Filters narrow the answer to the ids that match them,
+    /// so the ids left out are described again without the filters (a
+    /// request like this one, made with `manager`): those that exist are
+    /// left out, and one that does not is the same `NotFound`.
+    fn check(&self, name: &str, operation: &str, manager: &str) -> String {
+        let requested = self.requested_slice("input");
+        let answered = self.answered("m");
+        let refusal = format!("error::refuse_unanswered(super::SERVICE.name, {name:?}, {operation}, {requested}, items.iter().map(|m| {answered}))?;");
+        let Some(filters) = &self.filters else {
+            return format!("        {refusal}\n");
+        };
+        let missing = if self.text {
+            "missing"
+        } else {
+            "missing.into_iter().map(Into::into).collect()"
+        };
+        format!(
+            "        if input.{filters}.as_ref().is_some_and(|f| !f.is_empty()) {{\n            let missing = error::unanswered({requested}, items.iter().map(|m| {answered}));\n            if !missing.is_empty() {{\n                let key = missing.join(\",\");\n                let mut recheck = input.clone();\n                recheck.{filters} = None;\n                recheck.{ids} = Some({missing});\n                Self::new({manager}.clone(), recheck, key).send().await?;\n            }}\n        }} else {{\n            {refusal}\n        }}\n",
+            ids = self.ids,
+        )
     }
 }

@@ -888,6 +888,21 @@ pub fn fewer_than_asked(
     }
 }
 
+/// The ids of `requested` that `answered` (each model's id, as AWS answered
+/// it) does not hold, each once, in the order asked.
+pub fn unanswered<'a>(
+    requested: &[String],
+    answered: impl IntoIterator<Item = Option<&'a str>>,
+) -> Vec<String> {
+    let answered: std::collections::HashSet<&str> = answered.into_iter().flatten().collect();
+    let mut named = std::collections::HashSet::new();
+    requested
+        .iter()
+        .filter(|id| !answered.contains(id.as_str()) && named.insert(id.as_str()))
+        .cloned()
+        .collect()
+}
+
 /// Refuses a describe-by-ids answer that leaves out some of the ids asked
 /// for: EC2 fails the whole call for most resources when one does not exist,
 /// but not for all, and a shorter list than asked for would be a silently
@@ -900,13 +915,7 @@ pub fn refuse_unanswered<'a>(
     requested: &[String],
     answered: impl IntoIterator<Item = Option<&'a str>>,
 ) -> Result<()> {
-    let answered: std::collections::HashSet<&str> = answered.into_iter().flatten().collect();
-    let mut named = std::collections::HashSet::new();
-    let missing: Vec<&str> = requested
-        .iter()
-        .map(String::as_str)
-        .filter(|id| !answered.contains(id) && named.insert(*id))
-        .collect();
+    let missing = unanswered(requested, answered);
     if missing.is_empty() {
         return Ok(());
     }

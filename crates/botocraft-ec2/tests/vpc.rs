@@ -102,7 +102,9 @@ async fn get_many_sends_a_repeated_id_once() {
 }
 
 /// With filters set, an id that exists but does not match them is left out
-/// of the answer, as AWS answers: the ids that match, not a `NotFound`.
+/// of the answer, as AWS answers: the ids that match, not a `NotFound`. The
+/// id left out is described again without the filters, to tell "does not
+/// match" from "does not exist".
 #[tokio::test]
 async fn get_many_with_a_filter_answers_the_ids_that_match() {
     let f = fx("vpc_get_many_filtered");
@@ -117,6 +119,26 @@ async fn get_many_with_a_filter_answers_the_ids_that_match() {
     let sent = f.sent();
     assert_eq!(sent[0].body["Filter.1.Name"], "cidr");
     assert_eq!(sent[0].body["Filter.1.Value.1"], "10.0.0.0/16");
+    assert_eq!(sent[1].body["VpcId.1"], "vpc-2");
+    assert!(sent[1].body.get("Filter.1.Name").is_none());
+    f.done();
+}
+
+/// An id the filtered answer left out that does not exist is the same
+/// `NotFound` as without filters, never a silently shorter list.
+#[tokio::test]
+async fn get_many_with_a_filter_of_an_id_that_does_not_exist_is_not_found() {
+    let f = fx("vpc_get_many_filtered_gone");
+    let err = Vpc::objects()
+        .using(&f.session)
+        .get_many(["vpc-1", "vpc-2"])
+        .filter("cidr", ["10.0.0.0/16"])
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { key, .. } => assert_eq!(key, "vpc-2"),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
     f.done();
 }
 

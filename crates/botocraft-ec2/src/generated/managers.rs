@@ -75,7 +75,7 @@ impl VpcManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes your VPCs. The default is to describe all your VPCs. Alternatively, you can specify specific VPC IDs or filter the results to include only the VPCs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -517,19 +517,29 @@ impl VpcGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Vpc>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.vpc_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "Vpc",
-            "DescribeVpcs",
-            &requested,
-            items.iter().map(|m| m.vpc_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.vpc_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.vpc_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.vpc_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "Vpc",
+                "DescribeVpcs",
+                input.vpc_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.vpc_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -1748,7 +1758,7 @@ impl SubnetManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes your subnets. The default is to describe all your subnets. Alternatively, you can specify specific subnet IDs or filter the results to include only the subnets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -2134,19 +2144,29 @@ impl SubnetGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Subnet>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.subnet_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "Subnet",
-            "DescribeSubnets",
-            &requested,
-            items.iter().map(|m| m.subnet_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.subnet_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.subnet_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.subnet_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "Subnet",
+                "DescribeSubnets",
+                input.subnet_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.subnet_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -3020,7 +3040,7 @@ impl SecurityGroupManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes the specified security groups or all of your security groups.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -3478,19 +3498,29 @@ impl SecurityGroupGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<SecurityGroup>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.group_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "SecurityGroup",
-            "DescribeSecurityGroups",
-            &requested,
-            items.iter().map(|m| m.group_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.group_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.group_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.group_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "SecurityGroup",
+                "DescribeSecurityGroups",
+                input.group_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.group_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -4780,7 +4810,7 @@ impl InstanceManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes the specified instances or all instances.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -5522,19 +5552,29 @@ impl InstanceGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Instance>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.instance_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "Instance",
-            "DescribeInstances",
-            &requested,
-            items.iter().map(|m| m.instance_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.instance_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.instance_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.instance_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "Instance",
+                "DescribeInstances",
+                input.instance_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.instance_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -10865,7 +10905,7 @@ impl InternetGatewayManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes your internet gateways. The default is to describe all your internet gateways. Alternatively, you can specify specific internet gateway IDs or filter the results to include only the internet gateways that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -11284,19 +11324,29 @@ impl InternetGatewayGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<InternetGateway>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.internet_gateway_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "InternetGateway",
-            "DescribeInternetGateways",
-            &requested,
-            items.iter().map(|m| m.internet_gateway_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.internet_gateway_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.internet_gateway_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.internet_gateway_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "InternetGateway",
+                "DescribeInternetGateways",
+                input.internet_gateway_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.internet_gateway_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -12170,7 +12220,7 @@ impl RouteTableManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes your route tables. The default is to describe all your route tables. Alternatively, you can specify specific route table IDs or filter the results to include only the route tables that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -12614,19 +12664,29 @@ impl RouteTableGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<RouteTable>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.route_table_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "RouteTable",
-            "DescribeRouteTables",
-            &requested,
-            items.iter().map(|m| m.route_table_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.route_table_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.route_table_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.route_table_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "RouteTable",
+                "DescribeRouteTables",
+                input.route_table_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.route_table_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -14373,13 +14433,13 @@ impl NatGatewayGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<NatGateway>> {
-        let requested = self.input.nat_gateway_ids.clone().unwrap_or_default();
+        let input = self.input.clone();
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
             "NatGateway",
             "DescribeNatGateways",
-            &requested,
+            input.nat_gateway_ids.as_deref().unwrap_or_default(),
             items.iter().map(|m| m.nat_gateway_id.as_deref()),
         )?;
         Ok(QuerySet::described(items))
@@ -15340,7 +15400,7 @@ impl AddressManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes the specified Elastic IP addresses or all of your Elastic IP addresses.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -15751,7 +15811,19 @@ impl AddressGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.allocation_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.allocation_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.allocation_ids = Some(missing);
+                Self::new(self.manager.clone(), recheck, key).send().await?;
+            }
+        } else {
             error::refuse_unanswered(
                 super::SERVICE.name,
                 "Address",
@@ -16540,7 +16612,7 @@ impl VolumeManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes the specified EBS volumes or all of your EBS volumes.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -17053,19 +17125,29 @@ impl VolumeGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Volume>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.volume_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "Volume",
-            "DescribeVolumes",
-            &requested,
-            items.iter().map(|m| m.volume_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.volume_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.volume_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.volume_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "Volume",
+                "DescribeVolumes",
+                input.volume_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.volume_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -18195,7 +18277,7 @@ impl SnapshotManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes the specified EBS snapshots available to you or all of the EBS snapshots available to you.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -18693,19 +18775,29 @@ impl SnapshotGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<Snapshot>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.snapshot_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "Snapshot",
-            "DescribeSnapshots",
-            &requested,
-            items.iter().map(|m| m.snapshot_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.snapshot_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.snapshot_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.snapshot_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "Snapshot",
+                "DescribeSnapshots",
+                input.snapshot_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.snapshot_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -20334,7 +20426,7 @@ impl KeyPairManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes the specified key pairs or all of your key pairs.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -20889,7 +20981,19 @@ impl KeyPairGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.key_pair_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.key_pair_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.key_pair_ids = Some(missing);
+                Self::new(self.manager.clone(), recheck, key).send().await?;
+            }
+        } else {
             error::refuse_unanswered(
                 super::SERVICE.name,
                 "KeyPair",
@@ -21622,7 +21726,7 @@ impl LaunchTemplateManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes one or more launch templates.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -22225,19 +22329,29 @@ impl LaunchTemplateGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<LaunchTemplate>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.launch_template_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "LaunchTemplate",
-            "DescribeLaunchTemplates",
-            &requested,
-            items.iter().map(|m| m.launch_template_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.launch_template_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.launch_template_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.launch_template_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "LaunchTemplate",
+                "DescribeLaunchTemplates",
+                input.launch_template_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.launch_template_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -23950,7 +24064,7 @@ impl NetworkInterfaceManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes the specified network interfaces or all your network interfaces.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -24518,19 +24632,29 @@ impl NetworkInterfaceGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<NetworkInterface>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.network_interface_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "NetworkInterface",
-            "DescribeNetworkInterfaces",
-            &requested,
-            items.iter().map(|m| m.network_interface_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.network_interface_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.network_interface_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.network_interface_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "NetworkInterface",
+                "DescribeNetworkInterfaces",
+                input.network_interface_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.network_interface_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -26427,7 +26551,7 @@ impl InstanceTypeInfoManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes the specified instance types. By default, all instance types for the current Region are described. Alternatively, you can filter the results. To include instance types that are not supported in the current Region, set `IncludeUnsupportedInRegion` to `true`.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -26786,26 +26910,43 @@ impl InstanceTypeInfoGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<InstanceTypeInfo>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input
-                .instance_types
-                .iter()
-                .flatten()
-                .map(|id| id.as_str().to_owned())
-                .collect::<Vec<String>>()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "InstanceTypeInfo",
-            "DescribeInstanceTypes",
-            &requested,
-            items
-                .iter()
-                .map(|m| m.instance_type.as_ref().map(|id| id.as_str())),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                &input
+                    .instance_types
+                    .iter()
+                    .flatten()
+                    .map(|id| id.as_str().to_owned())
+                    .collect::<Vec<String>>(),
+                items
+                    .iter()
+                    .map(|m| m.instance_type.as_ref().map(|id| id.as_str())),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.instance_types = Some(missing.into_iter().map(Into::into).collect());
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "InstanceTypeInfo",
+                "DescribeInstanceTypes",
+                &input
+                    .instance_types
+                    .iter()
+                    .flatten()
+                    .map(|id| id.as_str().to_owned())
+                    .collect::<Vec<String>>(),
+                items
+                    .iter()
+                    .map(|m| m.instance_type.as_ref().map(|id| id.as_str())),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -27177,7 +27318,7 @@ impl NetworkAclManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes your network ACLs. The default is to describe all your network ACLs. Alternatively, you can specify specific network ACL IDs or filter the results to include only the network ACLs that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -27646,19 +27787,29 @@ impl NetworkAclGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<NetworkAcl>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.network_acl_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "NetworkAcl",
-            "DescribeNetworkAcls",
-            &requested,
-            items.iter().map(|m| m.network_acl_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.network_acl_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.network_acl_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.network_acl_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "NetworkAcl",
+                "DescribeNetworkAcls",
+                input.network_acl_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.network_acl_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -28836,7 +28987,7 @@ impl PlacementGroupManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes the specified placement groups or all of your placement groups.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -29233,7 +29384,19 @@ impl PlacementGroupGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.group_names.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.group_name.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.group_names = Some(missing);
+                Self::new(self.manager.clone(), recheck, key).send().await?;
+            }
+        } else {
             error::refuse_unanswered(
                 super::SERVICE.name,
                 "PlacementGroup",
@@ -29805,7 +29968,7 @@ impl DhcpOptionsManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes your DHCP option sets. The default is to describe all your DHCP option sets. Alternatively, you can specify specific DHCP option set IDs or filter the results to include only the DHCP option sets that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -30194,19 +30357,29 @@ impl DhcpOptionsGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<DhcpOptions>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.dhcp_options_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "DhcpOptions",
-            "DescribeDhcpOptions",
-            &requested,
-            items.iter().map(|m| m.dhcp_options_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.dhcp_options_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.dhcp_options_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.dhcp_options_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "DhcpOptions",
+                "DescribeDhcpOptions",
+                input.dhcp_options_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.dhcp_options_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -30929,7 +31102,7 @@ impl CustomerGatewayManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes one or more of your VPN customer gateways.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -31340,7 +31513,19 @@ impl CustomerGatewayGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.customer_gateway_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.customer_gateway_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.customer_gateway_ids = Some(missing);
+                Self::new(self.manager.clone(), recheck, key).send().await?;
+            }
+        } else {
             error::refuse_unanswered(
                 super::SERVICE.name,
                 "CustomerGateway",
@@ -31910,7 +32095,7 @@ impl VpnGatewayManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes one or more of your virtual private gateways.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -32324,7 +32509,19 @@ impl VpnGatewayGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.vpn_gateway_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.vpn_gateway_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.vpn_gateway_ids = Some(missing);
+                Self::new(self.manager.clone(), recheck, key).send().await?;
+            }
+        } else {
             error::refuse_unanswered(
                 super::SERVICE.name,
                 "VpnGateway",
@@ -33049,7 +33246,7 @@ impl VpcPeeringConnectionManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes your VPC peering connections. The default is to describe all your VPC peering connections. Alternatively, you can specify specific VPC peering connection IDs or filter the results to include only the VPC peering connections that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -33515,22 +33712,35 @@ impl VpcPeeringConnectionGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<VpcPeeringConnection>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input
-                .vpc_peering_connection_ids
-                .clone()
-                .unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "VpcPeeringConnection",
-            "DescribeVpcPeeringConnections",
-            &requested,
-            items.iter().map(|m| m.vpc_peering_connection_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input
+                    .vpc_peering_connection_ids
+                    .as_deref()
+                    .unwrap_or_default(),
+                items.iter().map(|m| m.vpc_peering_connection_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.vpc_peering_connection_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "VpcPeeringConnection",
+                "DescribeVpcPeeringConnections",
+                input
+                    .vpc_peering_connection_ids
+                    .as_deref()
+                    .unwrap_or_default(),
+                items.iter().map(|m| m.vpc_peering_connection_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -34608,7 +34818,7 @@ impl VpcEndpointManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes your VPC endpoints. The default is to describe all your VPC endpoints. Alternatively, you can specify specific VPC endpoint IDs or filter the results to include only the VPC endpoints that match specific criteria.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -35014,19 +35224,29 @@ impl VpcEndpointGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<VpcEndpoint>> {
-        let requested = if self.input.filters.as_ref().is_none_or(Vec::is_empty) {
-            self.input.vpc_endpoint_ids.clone().unwrap_or_default()
-        } else {
-            Vec::new()
-        };
+        let (input, manager) = (self.input.clone(), self.manager.clone());
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
-        error::refuse_unanswered(
-            super::SERVICE.name,
-            "VpcEndpoint",
-            "DescribeVpcEndpoints",
-            &requested,
-            items.iter().map(|m| m.vpc_endpoint_id.as_deref()),
-        )?;
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.vpc_endpoint_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.vpc_endpoint_ids = Some(missing);
+                Self::new(manager.clone(), recheck, key).send().await?;
+            }
+        } else {
+            error::refuse_unanswered(
+                super::SERVICE.name,
+                "VpcEndpoint",
+                "DescribeVpcEndpoints",
+                input.vpc_endpoint_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.vpc_endpoint_id.as_deref()),
+            )?;
+        }
         Ok(QuerySet::described(items))
     }
 
@@ -35986,7 +36206,7 @@ impl VpnConnectionManager {
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
     ///
-    /// With filters set, the answer is the ids that match them, as AWS answers: an id that does not match is left out, not an error (one that does not exist is then an error only where AWS refuses it).
+    /// With filters set, the answer is the ids that match them: the ids the filters left out are described again without them (one more call), and are left out when they exist, an [`Error::NotFound`] as above when they do not.
     ///
     /// Describes one or more of your VPN connections.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -36407,7 +36627,19 @@ impl VpnConnectionGetMany {
             .into_iter()
             .map(|m| m.into_fetched(&session))
             .collect();
-        if input.filters.as_ref().is_none_or(Vec::is_empty) {
+        if input.filters.as_ref().is_some_and(|f| !f.is_empty()) {
+            let missing = error::unanswered(
+                input.vpn_connection_ids.as_deref().unwrap_or_default(),
+                items.iter().map(|m| m.vpn_connection_id.as_deref()),
+            );
+            if !missing.is_empty() {
+                let key = missing.join(",");
+                let mut recheck = input.clone();
+                recheck.filters = None;
+                recheck.vpn_connection_ids = Some(missing);
+                Self::new(self.manager.clone(), recheck, key).send().await?;
+            }
+        } else {
             error::refuse_unanswered(
                 super::SERVICE.name,
                 "VpnConnection",
@@ -37436,13 +37668,13 @@ impl FlowLogGetMany {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run(self) -> Result<QuerySet<FlowLog>> {
-        let requested = self.input.flow_log_ids.clone().unwrap_or_default();
+        let input = self.input.clone();
         let items = botocraft_core::paginator::collect_pages(self.paged()?).await?;
         error::refuse_unanswered(
             super::SERVICE.name,
             "FlowLog",
             "DescribeFlowLogs",
-            &requested,
+            input.flow_log_ids.as_deref().unwrap_or_default(),
             items.iter().map(|m| m.flow_log_id.as_deref()),
         )?;
         Ok(QuerySet::described(items))

@@ -4851,7 +4851,7 @@ impl UnansweredIds {
     }
 
     /// The check of a `get_many`'s answer (`items`) against the ids of
-    /// `input`: without filters, ids left out are an [`Error::NotFound`]
+    /// `input`: without filters, ids left out are an `Error::NotFound`
     /// naming them. Filters narrow the answer to the ids that match them,
     /// so the ids left out are described again without the filters (a
     /// request like this one, made with `manager`): those that exist are

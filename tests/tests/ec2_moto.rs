@@ -28,9 +28,10 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use botocraft::ec2::{
-    Address, Ami, DomainType, Filter, GroupIdentifier, Instance, InternetGateway, IpPermission,
-    IpRange, KeyPair, LaunchTemplate, LaunchTemplateSpecification, NatGateway,
-    RequestLaunchTemplateData, RouteTable, SecurityGroup, Snapshot, Subnet, Tag, Volume, Vpc,
+    Address, Ami, AttributeBooleanValue, DomainType, Filter, GroupIdentifier, Instance,
+    InternetGateway, IpPermission, IpRange, KeyPair, LaunchTemplate, LaunchTemplateSpecification,
+    NatGateway, RequestLaunchTemplateData, RouteTable, SecurityGroup, Snapshot, Subnet, Tag,
+    Volume, Vpc,
 };
 use botocraft::prelude::*;
 use botocraft::{Error, TagMap};
@@ -925,6 +926,28 @@ async fn instance_tag_edits_are_written_by_save() {
         .await
         .expect("get still");
     assert_eq!(still.tags(), tag_map(&[("Name", "api-2")]));
+}
+
+/// The VPC attribute calls answer the attribute's value, read back after
+/// `modify_attribute`.
+#[tokio::test]
+async fn vpc_attributes_read_as_booleans() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let mut vpc = create_vpc(&moto, "attrs").await;
+    assert!(vpc.dns_support().await.expect("dns support"));
+    let hostnames = vpc.dns_hostnames().await.expect("dns hostnames");
+    Vpc::objects()
+        .using(&moto.session)
+        .modify_attribute(vpc.vpc_id.clone().unwrap())
+        .enable_dns_hostnames(AttributeBooleanValue {
+            value: Some(!hostnames),
+        })
+        .await
+        .expect("modify");
+    assert_eq!(vpc.dns_hostnames().await.expect("read back"), !hostnames);
+    vpc.delete().await.expect("delete vpc");
 }
 
 #[tokio::test]

@@ -41,6 +41,10 @@ struct Method<'a> {
     result: Option<Field>,
     /// For `list[].member` results: the member taken from each element.
     result_member: Option<Field>,
+    /// For `structure.member` results (a value call): the member answered
+    /// instead of the structure holding it, so `DescribeVpcAttribute`
+    /// answers `bool`, not the `AttributeBooleanValue` wrapped around it.
+    result_inner: Option<Field>,
     takes_model: bool,
 }
 
@@ -86,6 +90,7 @@ impl<'a> Emitter<'a> {
         let input_fields = self.types.fields(&input_shape);
         let ctx = format!("{model_name}.{name}");
         let mut result_member = None;
+        let mut result_inner = None;
         let result = match (&def.result, &output_shape) {
             (Some(r), Some(out)) => {
                 let fields = self.types.fields(out);
@@ -93,7 +98,23 @@ impl<'a> Emitter<'a> {
                     Some((l, m)) => (l, Some(m)),
                     None => (r.as_str(), None),
                 };
+                let (list, inner) = match list.split_once('.') {
+                    Some((outer, inner)) if member.is_none() => (outer, Some(inner)),
+                    Some(_) => {
+                        return Err(format!(
+                            "{ctx}: result {r:?} takes either a list's members or a structure's member, not both"
+                        ))
+                    }
+                    None => (list, None),
+                };
                 let f = self.field(&fields, list, &ctx)?.clone();
+                if let Some(inner) = inner {
+                    let ifields = self.types.fields(&f.shape);
+                    if ifields.is_empty() {
+                        return Err(format!("{ctx}: {list} is not a structure"));
+                    }
+                    result_inner = Some(self.field(&ifields, inner, &ctx)?.clone());
+                }
                 if let Some(member) = member {
                     let elem = &self.model.shapes[&f.shape]
                         .member
@@ -118,6 +139,7 @@ impl<'a> Emitter<'a> {
             Some(other) => return Err(format!("{ctx}: unknown returns {other:?}")),
             None if def.hydrate.is_some() => Returns::Models,
             None if def.refetch.is_some() => Returns::Model,
+            None if result_inner.is_some() => Returns::Value,
             None => match &result {
                 Some(f) if &f.ty == model_ty && (name == "get_many" || name == "list") => {
                     Returns::Models
@@ -135,6 +157,13 @@ impl<'a> Emitter<'a> {
                 None => Returns::Nothing,
             },
         };
+        if result_inner.is_some()
+            && !(matches!(returns, Returns::Value) && def.batch.is_none() && !def.paginate)
+        {
+            return Err(format!(
+                "{ctx}: a result naming a structure's member is supported for a single call returning a value only"
+            ));
+        }
         let builder = format!("{model_name}{}", name.to_upper_camel_case());
         Ok(Method {
             model_name,
@@ -147,6 +176,7 @@ impl<'a> Emitter<'a> {
             returns,
             result,
             result_member,
+            result_inner,
             takes_model: name == "create" || name == "update",
         })
     }
@@ -2454,8 +2484,9 @@ impl<'a> Emitter<'a> {
             Returns::Model => model_ty.clone(),
             Returns::Models => format!("QuerySet<{model_ty}>"),
             Returns::Value => m
-                .result
+                .result_inner
                 .as_ref()
+                .or(m.result.as_ref())
                 .map(|f| f.ty.clone())
                 .unwrap_or_else(|| "()".into()),
             Returns::Output => m
@@ -4357,7 +4388,9 @@ impl<'a> Emitter<'a> {
                     let _ = writeln!(s, "        #[allow(unused_mut)] let mut out = {call};");
                     s.push_str(&self.failures_check(m, false)?);
                     let some = if absent { ".map(Some)" } else { "" };
-                    if rf.ty.starts_with("Vec<") || rf.ty.starts_with("BTreeMap<") {
+                    if let Some(inner) = &m.result_inner {
+                        let _ = writeln!(s, "        out.{r}.take().and_then(|x| x.{}){some}.ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {}.{}\"))", inner.ident, rf.wire, inner.wire);
+                    } else if rf.ty.starts_with("Vec<") || rf.ty.starts_with("BTreeMap<") {
                         let _ = writeln!(s, "        Ok(out.{r}.take().unwrap_or_default()){some}");
                     } else {
                         let _ = writeln!(s, "        out.{r}.take(){some}.ok_or_else(|| Error::missing_in_response(OPERATION, \"the response has no {}\"))", rf.wire);

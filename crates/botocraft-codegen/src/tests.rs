@@ -857,3 +857,34 @@ fn an_unfilled_client_token_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_value_call_can_answer_a_member_of_the_structure_answered() {
+    let label = "\n[models.Widget.manager.color_of]\noperation = \"CreateWidget\"\nargs = [\"name\"]\nresult = \"widget.color\"\nidempotency_token = \"clientToken\"\n";
+    let (_, _, managers) = generate_with(&format!("{DEFS}{label}")).unwrap();
+    let compact: String = managers.split_whitespace().collect();
+    assert!(
+        compact.contains("asyncfnrun(self)->Result<Color>"),
+        "{managers}"
+    );
+    assert!(
+        compact.contains(
+            "out.widget.take().and_then(|x|x.color).ok_or_else(||Error::missing_in_response(OPERATION,\"theresponsehasnowidget.color\"))"
+        ),
+        "{managers}"
+    );
+    // Not for models, nor a member of a member that is no structure.
+    let on_model = DEFS.replace(
+        "result = \"widget\"\nidempotency_token",
+        "result = \"widget.color\"\nreturns = \"model\"\nidempotency_token",
+    );
+    assert_ne!(on_model, DEFS);
+    let err = generate_with(&on_model).unwrap_err();
+    assert!(
+        err.contains("a single call returning a value only"),
+        "{err}"
+    );
+    let not_structure = label.replace("widget.color", "widget.name.first");
+    let err = generate_with(&format!("{DEFS}{not_structure}")).unwrap_err();
+    assert!(err.contains("color_of"), "{err}");
+}

@@ -2,7 +2,7 @@
 
 mod common;
 
-use botocraft_core::PrimaryModel;
+use botocraft_core::{Error, PrimaryModel};
 use botocraft_ec2::{AttributeBooleanValue, Tag, Tenancy, Vpc, VpcState};
 use common::{fx, TICK};
 
@@ -285,15 +285,9 @@ async fn manager_delete_of_a_missing_vpc_is_not_found() {
 async fn attribute_getters_send_the_fixed_attribute_name() {
     let f = fx("vpc_attributes");
     let m = Vpc::objects().using(&f.session);
-    assert_eq!(m.dns_hostnames("vpc-1").await.unwrap().value, Some(true));
-    assert_eq!(m.dns_support("vpc-1").await.unwrap().value, Some(false));
-    assert_eq!(
-        m.network_address_usage_metrics("vpc-1")
-            .await
-            .unwrap()
-            .value,
-        Some(true)
-    );
+    assert!(m.dns_hostnames("vpc-1").await.unwrap());
+    assert!(!m.dns_support("vpc-1").await.unwrap());
+    assert!(m.network_address_usage_metrics("vpc-1").await.unwrap());
     let sent = f.sent();
     assert_eq!(sent[0].body["Attribute"], "enableDnsHostnames");
     assert_eq!(sent[1].body["Attribute"], "enableDnsSupport");
@@ -302,6 +296,21 @@ async fn attribute_getters_send_the_fixed_attribute_name() {
         "enableNetworkAddressUsageMetrics"
     );
     assert!(sent.iter().all(|s| s.body["VpcId"] == "vpc-1"));
+    f.done();
+}
+
+/// An answer whose attribute has no value is an error, never read as
+/// `false`.
+#[tokio::test]
+async fn an_attribute_answered_without_its_value_is_an_error() {
+    let f = fx("vpc_attribute_without_value");
+    let err = Vpc::objects()
+        .using(&f.session)
+        .dns_support("vpc-1")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+    assert!(err.to_string().contains("EnableDnsSupport.Value"), "{err}");
     f.done();
 }
 

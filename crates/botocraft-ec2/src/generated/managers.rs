@@ -1175,7 +1175,7 @@ impl VpcDnsHostnames {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<AttributeBooleanValue>> {
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "Vpc",
@@ -1185,7 +1185,7 @@ impl VpcDnsHostnames {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<AttributeBooleanValue> {
+    async fn run(self) -> Result<bool> {
         const OPERATION: &str = "DescribeVpcAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -1217,15 +1217,21 @@ impl VpcDnsHostnames {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
-        out.enable_dns_hostnames.take().ok_or_else(|| {
-            Error::missing_in_response(OPERATION, "the response has no EnableDnsHostnames")
-        })
+        out.enable_dns_hostnames
+            .take()
+            .and_then(|x| x.value)
+            .ok_or_else(|| {
+                Error::missing_in_response(
+                    OPERATION,
+                    "the response has no EnableDnsHostnames.Value",
+                )
+            })
     }
 }
 
 impl std::future::IntoFuture for VpcDnsHostnames {
-    type Output = Result<AttributeBooleanValue>;
-    type IntoFuture = MethodFuture<'static, Result<AttributeBooleanValue>>;
+    type Output = Result<bool>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -1285,7 +1291,7 @@ impl VpcDnsSupport {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<AttributeBooleanValue>> {
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "Vpc",
@@ -1295,7 +1301,7 @@ impl VpcDnsSupport {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<AttributeBooleanValue> {
+    async fn run(self) -> Result<bool> {
         const OPERATION: &str = "DescribeVpcAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -1327,15 +1333,18 @@ impl VpcDnsSupport {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
-        out.enable_dns_support.take().ok_or_else(|| {
-            Error::missing_in_response(OPERATION, "the response has no EnableDnsSupport")
-        })
+        out.enable_dns_support
+            .take()
+            .and_then(|x| x.value)
+            .ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no EnableDnsSupport.Value")
+            })
     }
 }
 
 impl std::future::IntoFuture for VpcDnsSupport {
-    type Output = Result<AttributeBooleanValue>;
-    type IntoFuture = MethodFuture<'static, Result<AttributeBooleanValue>>;
+    type Output = Result<bool>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -1395,7 +1404,7 @@ impl VpcNetworkAddressUsageMetrics {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<AttributeBooleanValue>> {
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "Vpc",
@@ -1405,7 +1414,7 @@ impl VpcNetworkAddressUsageMetrics {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<AttributeBooleanValue> {
+    async fn run(self) -> Result<bool> {
         const OPERATION: &str = "DescribeVpcAttribute";
         if let Some(error) = self.error {
             return Err(error);
@@ -1439,18 +1448,19 @@ impl VpcNetworkAddressUsageMetrics {
         .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
         out.enable_network_address_usage_metrics
             .take()
+            .and_then(|x| x.value)
             .ok_or_else(|| {
                 Error::missing_in_response(
                     OPERATION,
-                    "the response has no EnableNetworkAddressUsageMetrics",
+                    "the response has no EnableNetworkAddressUsageMetrics.Value",
                 )
             })
     }
 }
 
 impl std::future::IntoFuture for VpcNetworkAddressUsageMetrics {
-    type Output = Result<AttributeBooleanValue>;
-    type IntoFuture = MethodFuture<'static, Result<AttributeBooleanValue>>;
+    type Output = Result<bool>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

@@ -274,6 +274,53 @@ impl Vpc {
         request
     }
 
+    /// Calls `Vpc::objects().dns_hostnames(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn dns_hostnames(&self) -> VpcDnsHostnames {
+        let manager = VpcManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
+            return VpcDnsHostnames::failed(
+                manager,
+                Error::validation("Vpc.dns_hostnames needs `VpcId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.dns_hostnames(a0);
+        request
+    }
+
+    /// Calls `Vpc::objects().dns_support(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn dns_support(&self) -> VpcDnsSupport {
+        let manager = VpcManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
+            return VpcDnsSupport::failed(
+                manager,
+                Error::validation("Vpc.dns_support needs `VpcId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.dns_support(a0);
+        request
+    }
+
+    /// Calls `Vpc::objects().network_address_usage_metrics(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn network_address_usage_metrics(&self) -> VpcNetworkAddressUsageMetrics {
+        let manager = VpcManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
+            return VpcNetworkAddressUsageMetrics::failed(
+                manager,
+                Error::validation(
+                    "Vpc.network_address_usage_metrics needs `VpcId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.network_address_usage_metrics(a0);
+        request
+    }
+
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.

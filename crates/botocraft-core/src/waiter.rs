@@ -981,6 +981,34 @@ enum Node {
     Call(Func, Vec<Node>),
 }
 
+impl Node {
+    /// How deep the tree is, counted without recursing (it is checked
+    /// before anything recurses over it).
+    fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack: Vec<(&Node, usize)> = vec![(self, 1)];
+        while let Some((node, depth)) = stack.pop() {
+            deepest = deepest.max(depth);
+            let children: Vec<&Node> = match node {
+                Node::Identity | Node::Field(_) | Node::Literal(_) => Vec::new(),
+                Node::Index(a, _) | Node::Flatten(a) | Node::Not(a) => vec![a],
+                Node::Sub(a, b)
+                | Node::Pipe(a, b)
+                | Node::Projection(a, b)
+                | Node::ValueProjection(a, b)
+                | Node::Cmp(_, a, b)
+                | Node::And(a, b)
+                | Node::Or(a, b) => vec![a, b],
+                Node::Filter(a, b, c) => vec![a, b, c],
+                Node::List(items) | Node::Call(_, items) => items.iter().collect(),
+                Node::Hash(pairs) => pairs.iter().map(|(_, n)| n).collect(),
+            };
+            stack.extend(children.into_iter().map(|c| (c, depth + 1)));
+        }
+        deepest
+    }
+}
+
 fn binding_power(tok: &Tok) -> u8 {
     match tok {
         Tok::Pipe => 1,
@@ -1002,12 +1030,32 @@ fn binding_power(tok: &Tok) -> u8 {
 /// Below this binding power a token ends a projection's right-hand side.
 const PROJECTION_STOP: u8 = 10;
 
+/// Limits on an expression's size: the parser and `eval` recurse once per
+/// level of nesting, and a chain (`a.b.c`) makes a tree as deep as it is
+/// long, so an expression past them is refused instead of overflowing the
+/// stack. botocore's waiters stay far below (a few dozen tokens).
+const MAX_TOKENS: usize = 1024;
+const MAX_NESTING: usize = 64;
+
 fn parse(src: &str) -> std::result::Result<Node, String> {
+    let toks = lex(src)?;
+    if toks.len() > MAX_TOKENS {
+        return Err(format!(
+            "the expression is too long ({} tokens; at most {MAX_TOKENS})",
+            toks.len()
+        ));
+    }
     let mut parser = Parser {
-        toks: lex(src)?,
+        toks,
         pos: 0,
+        depth: 0,
     };
     let node = parser.expression(0)?;
+    if node.depth() > MAX_NESTING {
+        return Err(format!(
+            "the expression is nested too deep (more than {MAX_NESTING} levels)"
+        ));
+    }
     match parser.peek() {
         Tok::Eof => Ok(node),
         other => Err(format!("unexpected {other:?} after a complete expression")),
@@ -1017,6 +1065,7 @@ fn parse(src: &str) -> std::result::Result<Node, String> {
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    depth: usize,
 }
 
 type PResult<T> = std::result::Result<T, String>;
@@ -1046,12 +1095,20 @@ impl Parser {
     }
 
     fn expression(&mut self, rbp: u8) -> PResult<Node> {
+        if self.depth >= MAX_NESTING {
+            return Err(format!(
+                "the expression is nested too deep (more than {MAX_NESTING} levels)"
+            ));
+        }
+        // An error ends the whole parse, so only a success unwinds the depth.
+        self.depth += 1;
         let tok = self.next();
         let mut left = self.nud(tok)?;
         while rbp < binding_power(self.peek()) {
             let tok = self.next();
             left = self.led(tok, left)?;
         }
+        self.depth -= 1;
         Ok(left)
     }
 
@@ -1471,6 +1528,35 @@ mod tests {
 
     fn search(expr: &str, data: &Value) -> std::result::Result<Value, String> {
         eval(&parse(expr)?, data)
+    }
+
+    /// Expressions past the size limits are refused, not a stack overflow
+    /// (which aborts the process); the largest ones allowed parse and
+    /// evaluate on a test thread's small stack.
+    #[test]
+    fn deep_or_long_expressions_are_refused() {
+        for deep in [
+            format!("{}a{}", "(".repeat(2000), ")".repeat(2000)),
+            format!("{}a", "!".repeat(2000)),
+            format!("{}a{}", "[".repeat(100), "]".repeat(100)),
+        ] {
+            let err = parse(&deep).unwrap_err();
+            assert!(
+                err.contains("nested too deep") || err.contains("too long"),
+                "{err}"
+            );
+        }
+        let chain = vec!["a"; 5000].join(".");
+        assert!(parse(&chain).unwrap_err().contains("too long"));
+
+        let nested = format!("{}a{}", "(".repeat(63), ")".repeat(63));
+        assert_eq!(search(&nested, &json!({"a": 1})).unwrap(), json!(1));
+        let chain = vec!["a"; 300].join(".");
+        assert!(parse(&chain).unwrap_err().contains("nested too deep"));
+        let chain = vec!["a"; MAX_NESTING].join(".");
+        assert_eq!(search(&chain, &json!({"a": 1})).unwrap(), Value::Null);
+        let nots = format!("{}a", "!".repeat(63));
+        assert_eq!(search(&nots, &json!({"a": true})).unwrap(), json!(false));
     }
 
     fn service_error(code: &str, status: u16) -> Error {

@@ -248,11 +248,8 @@ impl<M> QuerySet<M> {
     /// tag).
     fn lookup<'l>(&self, lookup: &'l str, value: Value) -> Result<Lookup<'l>> {
         let (parsed, through_tags) = resolve_lookup(self.shape, lookup, value)?;
-        if let (true, Some(tags_unknown)) = (through_tags, self.tags_unknown) {
-            let unknown = self.items.iter().filter(|item| tags_unknown(item)).count();
-            if unknown > 0 {
-                return Err(unknown_tags_error(lookup, unknown, self.items.len()));
-            }
+        if through_tags {
+            self.refuse_unknown_tags(lookup)?;
         }
         Ok(parsed)
     }
@@ -264,10 +261,32 @@ impl<M> QuerySet<M> {
 
     /// The segments of a field path (no lookup), checked, and the shape it
     /// ends at, when known.
+    ///
+    /// A path through the tag list of models whose tags were not loaded is
+    /// refused, as a lookup through it is: it would read them as no tags.
     fn projection<'p>(&self, path: &'p str) -> Result<(Vec<&'p str>, Option<&'static Shape>)> {
         let segments = split_path(path)?;
         let leaf = self.check(&segments, path, false)?;
+        if let (Some(first), Some(_)) = (segments.first(), self.tags_unknown) {
+            let through_tags = self
+                .check(std::slice::from_ref(first), path, false)?
+                .is_some_and(path::is_tag_list_shape);
+            if through_tags {
+                self.refuse_unknown_tags(path)?;
+            }
+        }
         Ok((segments, leaf))
+    }
+
+    /// The error for reading the tags of models whose tags were not loaded.
+    fn refuse_unknown_tags(&self, path: &str) -> Result<()> {
+        if let Some(tags_unknown) = self.tags_unknown {
+            let unknown = self.items.iter().filter(|item| tags_unknown(item)).count();
+            if unknown > 0 {
+                return Err(unknown_tags_error(path, unknown, self.items.len()));
+            }
+        }
+        Ok(())
     }
 
     /// The number of items.
@@ -711,12 +730,12 @@ fn resolve_lookup<'l>(
     Ok((parsed, through_tags))
 }
 
-/// A lookup through the tag list of models whose tags were not loaded would
-/// read "not loaded" as "no tags": an error instead.
+/// A lookup or path through the tag list of models whose tags were not
+/// loaded would read "not loaded" as "no tags": an error instead.
 #[cold]
 fn unknown_tags_error(lookup: &str, unknown: usize, of: usize) -> Error {
     Error::validation(format!(
-        "QuerySet lookup {lookup:?}: the tags of {unknown} of these {of} models were not loaded \
+        "QuerySet {lookup:?}: the tags of {unknown} of these {of} models were not loaded \
          (`tags` is None: unknown, not empty); list them with `.with_tags()`, or call `load_tags()`, first"
     ))
 }

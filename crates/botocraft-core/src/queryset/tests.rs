@@ -1464,4 +1464,43 @@ mod described {
         let plain = QuerySet::new(vec![repo("b", None)]);
         assert!(plain.filter_by("tags__even", "yes").unwrap().is_empty());
     }
+
+    /// Reading tags that were not loaded through values or an ordering is
+    /// refused as a filter on them is: it would give nulls, or an order, as
+    /// if those models had no tags.
+    #[test]
+    fn tag_paths_refuse_models_whose_tags_were_not_loaded() {
+        let listed = QuerySet::described(vec![
+            repo("a", Some(vec![ecs_tag("even", "yes")])),
+            repo("b", None),
+        ]);
+        let checks: [(&str, Result<()>); 5] = [
+            ("values", listed.values(&["name", "tags__even"]).map(drop)),
+            ("values_list", listed.values_list(&["tags"]).map(drop)),
+            ("values_flat", listed.values_flat("tags__even").map(drop)),
+            (
+                "order_by_path",
+                listed.clone().order_by_path("-tags__even").map(drop),
+            ),
+            (
+                "order_by_paths",
+                listed
+                    .clone()
+                    .order_by_paths(&["name", "tags__even"])
+                    .map(drop),
+            ),
+        ];
+        for (what, result) in checks {
+            let err = result.unwrap_err();
+            assert!(is_validation(&err), "{what}: {err}");
+            assert!(err.to_string().contains("1 of these 2"), "{what}: {err}");
+        }
+        // Other paths read as ever; so do tags once every model's are known.
+        assert_eq!(listed.values_flat("name").unwrap().len(), 2);
+        let loaded = listed.filter(|r| r.tags.is_some());
+        assert_eq!(
+            loaded.values_flat("tags__even").unwrap(),
+            vec![json!("yes")]
+        );
+    }
 }

@@ -115,8 +115,9 @@ pub struct IniSection {
 }
 
 /// Parses the INI dialect of the AWS shared files. `source` names the file in
-/// error messages.
-pub fn parse_ini(text: &str, source: &str) -> Result<Vec<IniSection>> {
+/// error messages. Malformed lines never fail the file: each is recorded in
+/// [`IniSection::errors`] of the section it spoils.
+pub fn parse_ini(text: &str, source: &str) -> Vec<IniSection> {
     let mut sections: Vec<IniSection> = Vec::new();
     let mut last_property = false;
     for (index, raw) in text.lines().enumerate() {
@@ -137,27 +138,28 @@ pub fn parse_ini(text: &str, source: &str) -> Result<Vec<IniSection>> {
             }
         }
         if let Some(rest) = trimmed.strip_prefix('[') {
-            let Some(end) = rest.find(']') else {
-                return Err(Error::config(format!(
-                    "{source}:{lineno}: section header without `]`"
-                )));
+            // A broken header starts a section all the same, as unusable:
+            // the lines after it are its own, not the section before's.
+            let (name, error) = match rest.find(']') {
+                None => (rest.trim(), Some("section header without `]`")),
+                Some(end) => {
+                    let after = rest[end + 1..].trim();
+                    let name = rest[..end].trim();
+                    if !(after.is_empty() || after.starts_with('#') || after.starts_with(';')) {
+                        (name, Some("unexpected text after the section header"))
+                    } else if name.is_empty() {
+                        (name, Some("empty section name"))
+                    } else {
+                        (name, None)
+                    }
+                }
             };
-            let after = rest[end + 1..].trim();
-            if !(after.is_empty() || after.starts_with('#') || after.starts_with(';')) {
-                return Err(Error::config(format!(
-                    "{source}:{lineno}: unexpected text after the section header"
-                )));
-            }
-            let name = rest[..end].trim();
-            if name.is_empty() {
-                return Err(Error::config(format!(
-                    "{source}:{lineno}: empty section name"
-                )));
-            }
             sections.push(IniSection {
                 name: name.to_owned(),
                 properties: Vec::new(),
-                errors: Vec::new(),
+                errors: error
+                    .map(|e| vec![format!("{source}:{lineno}: {e}")])
+                    .unwrap_or_default(),
             });
             last_property = false;
             continue;
@@ -167,11 +169,21 @@ pub fn parse_ini(text: &str, source: &str) -> Result<Vec<IniSection>> {
             .find(['=', ':'])
             .map(|at| (trimmed[..at].trim(), &trimmed[at + 1..]))
             .filter(|(key, _)| !key.is_empty());
+        if sections.is_empty() {
+            // Settings above every header were most likely meant for the
+            // default profile (its header forgotten): it is unusable, where
+            // skipping them could run with other credentials.
+            sections.push(IniSection {
+                name: "default".to_owned(),
+                properties: Vec::new(),
+                errors: vec![format!(
+                    "{source}:{lineno}: `{}` appears before any [section]",
+                    trimmed.chars().take(40).collect::<String>()
+                )],
+            });
+        }
         let Some(section) = sections.last_mut() else {
-            return Err(Error::config(format!(
-                "{source}:{lineno}: `{}` appears before any [section]",
-                trimmed.chars().take(40).collect::<String>()
-            )));
+            continue;
         };
         let Some((key, value)) = property else {
             section
@@ -186,7 +198,7 @@ pub fn parse_ini(text: &str, source: &str) -> Result<Vec<IniSection>> {
         ));
         last_property = true;
     }
-    Ok(sections)
+    sections
 }
 
 fn strip_inline_comment(value: &str) -> &str {
@@ -202,7 +214,8 @@ fn strip_inline_comment(value: &str) -> &str {
 impl ProfileFiles {
     /// Loads the files named by `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`
     /// (default `~/.aws/config` and `~/.aws/credentials`). Missing files are
-    /// simply empty; unreadable or malformed ones are an [`Error::Config`].
+    /// simply empty; unreadable ones are an [`Error::Config`], while a
+    /// malformed line spoils only its section (see [`ProfileFiles::problem`]).
     pub fn load(env: &Env) -> Result<ProfileFiles> {
         let path = |var: &str, default: &str| -> Option<PathBuf> {
             match env.get(var) {
@@ -253,7 +266,7 @@ impl ProfileFiles {
                 }
             }
         };
-        for section in parse_ini(config, config_name)? {
+        for section in parse_ini(config, config_name) {
             // `[sso-session x]` and `[services x]`: kept apart from profiles.
             let other = [
                 ("sso-session", &mut sso_sessions),
@@ -305,7 +318,7 @@ impl ProfileFiles {
             });
             profile.properties.extend(properties);
         }
-        for section in parse_ini(credentials, credentials_name)? {
+        for section in parse_ini(credentials, credentials_name) {
             note(section.name.clone(), &section.errors);
             let name = section.name;
             let profile = profiles.entry(name.clone()).or_insert_with(|| Profile {
@@ -500,10 +513,39 @@ aws_session_token = tok
         let sso = "[sso-session corp]\nsso_region\n";
         let files = ProfileFiles::from_strings(sso, "").unwrap();
         assert!(files.sso_session_problem("corp").is_some());
-        let err = ProfileFiles::from_strings("", "key = v\n").unwrap_err();
-        assert!(err.to_string().contains("before any [section]"), "{err}");
-        let err = ProfileFiles::from_strings("[default\n", "").unwrap_err();
-        assert!(err.to_string().contains("without `]`"), "{err}");
+    }
+
+    /// A broken section header spoils the section it starts; settings above
+    /// every header spoil the default profile (they were most likely meant
+    /// for it). The other profiles stay usable.
+    #[test]
+    fn broken_headers_spoil_only_their_own_section() {
+        let config = "[default]\nregion = us-east-1\n\n[profile typo\nregion = eu-west-1\n[profile extra] x\nregion = a\n[]\nregion = b\n[profile ok]\nregion = c\n";
+        let files = ProfileFiles::from_strings(config, "").unwrap();
+        assert_eq!(files.problem("default"), None);
+        assert_eq!(files.get("default", "region"), Some("us-east-1"));
+        assert_eq!(
+            files.problem("typo"),
+            Some("config:4: section header without `]`")
+        );
+        assert_eq!(
+            files.problem("extra"),
+            Some("config:6: unexpected text after the section header")
+        );
+        assert_eq!(files.problem("ok"), None);
+        assert_eq!(files.get("ok", "region"), Some("c"));
+
+        let files = ProfileFiles::from_strings("", "key = v\n[ci]\nkey = w\n").unwrap();
+        assert_eq!(
+            files.problem("default"),
+            Some("credentials:1: `key = v` appears before any [section]")
+        );
+        assert_eq!(files.problem("ci"), None);
+        let files = ProfileFiles::from_strings("[default\n", "").unwrap();
+        assert_eq!(
+            files.problem("default"),
+            Some("config:1: section header without `]`")
+        );
     }
 
     #[test]

@@ -788,15 +788,23 @@ async fn update_settings_sends_update_cluster_settings() {
     f.done();
 }
 
-/// An answer without the list at all (an empty body reads as `{}`) says
-/// nothing of the cluster: a `Deserialize` error, not a NotFound; an empty
-/// list is one.
+/// An answer without the list at all (`{}`, or an empty body) says nothing
+/// of the cluster: a `Deserialize` error, not a NotFound; an empty list is
+/// one.
 #[tokio::test]
 async fn get_answered_without_the_list_is_no_not_found() {
     let f = fx_exchanges(serde_json::json!([
         {"operation": DESCRIBED, "response": {"body": ""}},
+        {"operation": DESCRIBED, "response": {"body": {}}},
         {"operation": DESCRIBED, "response": {"body": {"clusters": [], "failures": []}}}
     ]));
+    let err = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+    assert!(err.to_string().contains("the body is empty"), "{err}");
     let err = Cluster::objects()
         .using(&f.session)
         .get("c1")

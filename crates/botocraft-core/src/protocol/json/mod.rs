@@ -30,7 +30,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::request_id;
-use crate::schema::Shape;
+use crate::schema::{Kind, Shape};
 use crate::session::{Protocol, ServiceMetadata};
 use crate::{Error, Result};
 
@@ -150,7 +150,8 @@ fn no_value() -> serde_json::Error {
 
 /// Parses a response: a 2xx body into `O` (described by `shape`, the
 /// operation's output structure), anything else into an [`Error`]. An empty
-/// body reads as `{}`.
+/// body reads as `{}` only when the output has no members; otherwise it is
+/// an [`Error::Deserialize`].
 pub fn parse_response<O: DeserializeOwned>(
     service: &'static ServiceMetadata,
     operation: &str,
@@ -179,11 +180,29 @@ fn read_response(
     }
     let body = response.body();
     let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        // botocore reads an empty body as `{}`; AWS answers every JSON call
+        // with a document, so an empty one is a body cut on the way, and
+        // read as `{}` it would be a listing, or its next page, with
+        // nothing in it. As the XML protocols do, only an output without
+        // members may be empty.
+        if matches!(shape.kind, Kind::Structure(members) if !members.is_empty()) {
+            return Err(parse_failed(operation, empty_body(shape), response));
+        }
         b"{}"
     } else {
         body
     };
     read_json(shape, text, read).map_err(|e| parse_failed(operation, e, response))
+}
+
+#[cold]
+#[inline(never)]
+fn empty_body(shape: &Shape) -> serde_json::Error {
+    serde::de::Error::custom(format_args!(
+        "the body is empty: a 2xx without a JSON document is not an answer with nothing in it \
+         ({} has members); something between here and AWS may have cut it",
+        shape.name
+    ))
 }
 
 #[cold]

@@ -147,8 +147,34 @@ fn garbage_success_body_is_a_deserialize_error() {
     // The request id AWS support asks for is kept, and shown.
     assert_eq!(err.request_id(), Some("rid-7"));
     assert!(err.to_string().contains("[request id rid-7]"), "{err}");
+}
+
+/// An empty 2xx body is an answer only for an output without members: for
+/// one with members (a listing) it is a body cut on the way, which read as
+/// `{}` would be a listing with nothing in it.
+#[test]
+fn an_empty_body_is_an_answer_only_without_members() {
+    #[derive(Debug, serde::Deserialize)]
+    struct Out {
+        #[allow(dead_code)]
+        n: Option<i32>,
+    }
+    for body in ["", "  \n"] {
+        let r = response(200, &[("x-amzn-requestid", "rid-8")], body);
+        let err = parse_response::<Out>(&ECS, "Op", &OUT, &r).unwrap_err();
+        assert!(matches!(err, Error::Deserialize { .. }), "{err}");
+        assert!(err.to_string().contains("the body is empty"), "{err}");
+        assert_eq!(err.request_id(), Some("rid-8"));
+    }
+    #[derive(Debug, serde::Deserialize)]
+    struct Nothing {}
+    static NOTHING: Shape = Shape {
+        name: "NothingResponse",
+        kind: Kind::Structure(&[]),
+        xml_namespace: None,
+    };
     let r = response(200, &[], "");
-    assert!(parse_response::<Out>(&ECS, "Op", &OUT, &r).is_ok());
+    assert!(parse_response::<Nothing>(&ECS, "Op", &NOTHING, &r).is_ok());
 }
 
 #[test]

@@ -512,3 +512,42 @@ async fn as_new_copy_of_a_described_repository_is_created() {
     );
     assert_eq!(got.tags(), tag_map(&[("team", "platform")]));
 }
+
+/// `as_new()` leaves the source's registry behind: the copy saved in
+/// another account's session is created in that account's registry, not
+/// aimed back at the source account's.
+#[tokio::test]
+async fn as_new_copy_is_created_in_the_saving_accounts_registry() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let other = moto.another_account();
+    let mut repo = Repository {
+        repository_name: Some("shared".into()),
+        ..Default::default()
+    }
+    .using(&moto.session);
+    repo.save().await.expect("create");
+    let described = Repository::objects()
+        .using(&moto.session)
+        .get("shared")
+        .await
+        .unwrap();
+    assert_eq!(described.registry_id.as_deref(), Some(&*moto.account_id));
+    let mut copy = described.as_new().using(&other.session);
+    assert_eq!(copy.registry_id, None);
+    copy.save().await.expect("create the copy");
+    let got = Repository::objects()
+        .using(&other.session)
+        .get("shared")
+        .await
+        .unwrap();
+    assert_eq!(got.registry_id.as_deref(), Some(&*other.account_id));
+    assert!(
+        got.repository_arn
+            .as_deref()
+            .is_some_and(|arn| arn.contains(&*other.account_id)),
+        "{:?}",
+        got.repository_arn
+    );
+}

@@ -558,6 +558,7 @@ impl Repository {
     /// A copy of this Repository to create another with the same configuration: `copy.save()` (or `Repository::objects().create(&copy)`) creates a new Repository instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
     /// - what AWS assigned this Repository ([`Self::ASSIGNED`]): `repository_arn`
     /// - what AWS only reports: `repository_uri`, `created_at`
+    /// - what a copy of this Repository cannot be created with (what it has attached, values AWS picked for it, a second name of the same thing): `registry_id`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
@@ -577,6 +578,7 @@ impl Repository {
         copy.repository_arn = None;
         copy.repository_uri = None;
         copy.created_at = None;
+        copy.registry_id = None;
         if let Some(tags) = copy.tags.as_mut() {
             tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
         }

@@ -109,11 +109,29 @@ impl<'a> Emitter<'a> {
                 };
                 let f = self.field(&fields, list, &ctx)?.clone();
                 if let Some(inner) = inner {
-                    let ifields = self.types.fields(&f.shape);
-                    if ifields.is_empty() {
+                    if inner.contains('.') {
+                        return Err(format!(
+                            "{ctx}: result {r:?} names a member of a member; one level only"
+                        ));
+                    }
+                    let is_structure = self
+                        .model
+                        .shapes
+                        .get(&f.shape)
+                        .is_some_and(|s| s.kind == "structure");
+                    if !is_structure {
                         return Err(format!("{ctx}: {list} is not a structure"));
                     }
-                    result_inner = Some(self.field(&ifields, inner, &ctx)?.clone());
+                    let ifields = self.types.fields(&f.shape);
+                    let member = self.field(&ifields, inner, &ctx)?.clone();
+                    // A missing list or map would be an error here where a
+                    // whole-output one answers empty: not worth the difference.
+                    if member.ty.starts_with("Vec<") || member.ty.starts_with("BTreeMap<") {
+                        return Err(format!(
+                            "{ctx}: result {r:?} names a list or map inside a structure; name the structure"
+                        ));
+                    }
+                    result_inner = Some(member);
                 }
                 if let Some(member) = member {
                     let elem = &self.model.shapes[&f.shape]

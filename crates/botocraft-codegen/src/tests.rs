@@ -884,6 +884,9 @@ fn a_value_call_can_answer_a_member_of_the_structure_answered() {
         err.contains("a single call returning a value only"),
         "{err}"
     );
+    let too_deep = label.replace("widget.color", "widget.parent.label");
+    let err = generate_with(&format!("{DEFS}{too_deep}")).unwrap_err();
+    assert!(err.contains("one level only"), "{err}");
     let not_structure = label.replace("widget.color", "widget.name.first");
     let err = generate_with(&format!("{DEFS}{not_structure}")).unwrap_err();
     assert!(err.contains("color_of"), "{err}");

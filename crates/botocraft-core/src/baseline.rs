@@ -884,6 +884,33 @@ mod tests {
         assert_ne!(fp(&Two { a: None, b: None }), fp(&first));
     }
 
+    /// The buffer changes how bytes reach SipHash, never the hash: the same
+    /// writes, in runs of every size about the buffer's, hash as they do
+    /// straight into SipHash.
+    #[test]
+    fn buffered_writes_hash_as_direct_ones() {
+        let keys = RandomState::new();
+        let sizes = [0, 1, 8, 119, 120, 121, 300, 7, 120, 1, 119, 2];
+        for start in 0..sizes.len() {
+            let mut direct = keys.build_hasher();
+            let mut buffered = Buffered {
+                hasher: keys.build_hasher(),
+                buf: [0; BUFFERED],
+                len: 0,
+            };
+            for (i, &n) in sizes[start..].iter().enumerate() {
+                let bytes: Vec<u8> = (0..n).map(|b| (b * 31 + i * 7) as u8).collect();
+                direct.write(&bytes);
+                buffered.write(&bytes);
+                assert_eq!(
+                    direct.finish(),
+                    buffered.finish(),
+                    "run from {start}, write {i}"
+                );
+            }
+        }
+    }
+
     /// Values built to collide under rustc-hash's `FxHasher` with a fixed
     /// key (its byte mixing absorbs a zero word) have fingerprints of their
     /// own, so an edit between them is sent.

@@ -804,7 +804,7 @@ async fn get_answered_without_the_list_is_no_not_found() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
-    assert!(err.to_string().contains("the body is empty"), "{err}");
+    assert!(err.to_string().contains("clusters"), "{err}");
     let err = Cluster::objects()
         .using(&f.session)
         .get("c1")

@@ -14,7 +14,10 @@
 //! A line that is neither makes its section unusable, not the files: a typo
 //! in a profile nobody selected does not stop a session that names its own
 //! settings, while selecting that profile is an [`Error::Config`] naming the
-//! line.
+//! line. So does a malformed section header, for the section it starts;
+//! settings above every header spoil the default profile, which they were
+//! most likely meant for (so a session that names no profile fails, as
+//! botocore fails on such a file).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -109,8 +112,10 @@ pub struct IniSection {
     pub name: String,
     /// `(key, value)` pairs; keys lower-cased.
     pub properties: Vec<(String, String)>,
-    /// Lines of the section that are neither properties nor comments
-    /// (`file:line: what`); a section with any is not to be used.
+    /// What spoils the section (`file:line: what`): lines that are neither
+    /// properties nor comments, a malformed header, or, for a `default`
+    /// made up for them, settings above every header. A section with any is
+    /// not to be used.
     pub errors: Vec<String>,
 }
 
@@ -141,7 +146,12 @@ pub fn parse_ini(text: &str, source: &str) -> Vec<IniSection> {
             // A broken header starts a section all the same, as unusable:
             // the lines after it are its own, not the section before's.
             let (name, error) = match rest.find(']') {
-                None => (rest.trim(), Some("section header without `]`")),
+                // Its name as far as a comment: `[profile prod # main` spoils
+                // `prod`, whose settings below it would otherwise be lost.
+                None => (
+                    strip_inline_comment(rest.trim()),
+                    Some("section header without `]`"),
+                ),
                 Some(end) => {
                     let after = rest[end + 1..].trim();
                     let name = rest[..end].trim();
@@ -319,6 +329,9 @@ impl ProfileFiles {
             profile.properties.extend(properties);
         }
         for section in parse_ini(credentials, credentials_name) {
+            if section.name.is_empty() {
+                continue; // `[]`: no profile can be named so.
+            }
             note(section.name.clone(), &section.errors);
             let name = section.name;
             let profile = profiles.entry(name.clone()).or_insert_with(|| Profile {
@@ -541,6 +554,14 @@ aws_session_token = tok
             Some("credentials:1: `key = v` appears before any [section]")
         );
         assert_eq!(files.problem("ci"), None);
+        let files =
+            ProfileFiles::from_strings("[profile prod # main\nrole_arn = r\n", "[]\nk = v\n")
+                .unwrap();
+        assert_eq!(
+            files.problem("prod"),
+            Some("config:1: section header without `]`")
+        );
+        assert!(files.profile("").is_none());
         let files = ProfileFiles::from_strings("[default\n", "").unwrap();
         assert_eq!(
             files.problem("default"),

@@ -682,6 +682,45 @@ async fn a_malformed_profile_only_stops_sessions_that_use_it() {
     assert!(text.contains("config:2: expected `key = value`"), "{text}");
 }
 
+/// A broken section header stops only sessions of the profile it starts.
+#[tokio::test]
+async fn a_broken_section_header_only_stops_sessions_of_its_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".aws")).unwrap();
+    std::fs::write(
+        dir.path().join(".aws/config"),
+        "[default]\nregion = us-east-1\n\n[profile typo\nregion = eu-west-1\n[profile ok]\nregion = eu-north-1\n",
+    )
+    .unwrap();
+    let env = || Env::from_vars([("HOME", dir.path().to_str().unwrap())]);
+    let creds = || Credentials::new("AKID", "secret", None);
+    let default = AwsSession::builder()
+        .env(env())
+        .credentials(creds())
+        .build()
+        .unwrap();
+    assert_eq!(default.region(), "us-east-1");
+    let ok = AwsSession::builder()
+        .env(env())
+        .profile("ok")
+        .credentials(creds())
+        .build()
+        .unwrap();
+    assert_eq!(ok.region(), "eu-north-1");
+    let err = AwsSession::builder()
+        .env(env())
+        .profile("typo")
+        .credentials(creds())
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("config:4: section header without `]`"),
+        "{err}"
+    );
+}
+
 #[tokio::test]
 async fn a_profiles_services_section_gives_service_endpoints() {
     let dir = tempfile::tempdir().unwrap();

@@ -150,8 +150,8 @@ fn no_value() -> serde_json::Error {
 
 /// Parses a response: a 2xx body into `O` (described by `shape`, the
 /// operation's output structure), anything else into an [`Error`]. An empty
-/// body reads as `{}` only when the output has no members; otherwise it is
-/// an [`Error::Deserialize`].
+/// body reads as `{}`, as botocore reads it, except for a page of a listing
+/// (an output with a next token): there it is an [`Error::Deserialize`].
 pub fn parse_response<O: DeserializeOwned>(
     service: &'static ServiceMetadata,
     operation: &str,
@@ -180,12 +180,12 @@ fn read_response(
     }
     let body = response.body();
     let text: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        // botocore reads an empty body as `{}`; AWS answers every JSON call
-        // with a document, so an empty one is a body cut on the way, and
-        // read as `{}` it would be a listing, or its next page, with
-        // nothing in it. As the XML protocols do, only an output without
-        // members may be empty.
-        if matches!(shape.kind, Kind::Structure(members) if !members.is_empty()) {
+        // botocore reads an empty body as `{}`, and every ECS and ECR output
+        // may be `{}`, so a write answered so did its work. A page of a
+        // listing may not: read as `{}` it ends the listing with nothing in
+        // it, where AWS always answers a document (an empty one is a body
+        // cut on the way). Other reads need their list and refuse `{}`.
+        if is_page(shape) {
             return Err(parse_failed(operation, empty_body(shape), response));
         }
         b"{}"
@@ -195,12 +195,18 @@ fn read_response(
     read_json(shape, text, read).map_err(|e| parse_failed(operation, e, response))
 }
 
+/// Whether `shape` is the output of a paginated call (it has a next token).
+fn is_page(shape: &Shape) -> bool {
+    matches!(shape.kind, Kind::Structure(members)
+        if members.iter().any(|m| m.name.eq_ignore_ascii_case("nextToken")))
+}
+
 #[cold]
 #[inline(never)]
 fn empty_body(shape: &Shape) -> serde_json::Error {
     serde::de::Error::custom(format_args!(
-        "the body is empty: a 2xx without a JSON document is not an answer with nothing in it \
-         ({} has members); something between here and AWS may have cut it",
+        "the body is empty: a 2xx without a JSON document is not a page with nothing in it \
+         ({} is a page of a listing); something between here and AWS may have cut it",
         shape.name
     ))
 }

@@ -149,32 +149,52 @@ fn garbage_success_body_is_a_deserialize_error() {
     assert!(err.to_string().contains("[request id rid-7]"), "{err}");
 }
 
-/// An empty 2xx body is an answer only for an output without members: for
-/// one with members (a listing) it is a body cut on the way, which read as
-/// `{}` would be a listing with nothing in it.
+/// An empty 2xx body reads as `{}` (botocore's reading: every ECS and ECR
+/// output may be `{}`, so a write answered so did its work), except for a
+/// page of a listing, which read so would end the listing with nothing in
+/// it.
 #[test]
-fn an_empty_body_is_an_answer_only_without_members() {
+fn an_empty_body_is_refused_for_a_page_only() {
     #[derive(Debug, serde::Deserialize)]
     struct Out {
         #[allow(dead_code)]
         n: Option<i32>,
     }
+    let r = response(200, &[], "");
+    assert!(parse_response::<Out>(&ECS, "Op", &OUT, &r).is_ok());
+    #[derive(Debug, serde::Deserialize)]
+    struct Page {
+        #[allow(dead_code)]
+        #[serde(rename = "clusterArns")]
+        arns: Option<Vec<String>>,
+        #[allow(dead_code)]
+        #[serde(rename = "nextToken")]
+        next: Option<String>,
+    }
+    static STRINGS: Member = Member::new("member", &scalars::STRING);
+    static ARNS: Shape = shape(
+        "StringList",
+        Kind::List {
+            member: &STRINGS,
+            flattened: false,
+        },
+    );
+    static PAGE: Shape = shape(
+        "ListClustersResponse",
+        Kind::Structure(&[
+            Member::new("clusterArns", &ARNS),
+            Member::new("nextToken", &scalars::STRING),
+        ]),
+    );
     for body in ["", "  \n"] {
         let r = response(200, &[("x-amzn-requestid", "rid-8")], body);
-        let err = parse_response::<Out>(&ECS, "Op", &OUT, &r).unwrap_err();
+        let err = parse_response::<Page>(&ECS, "ListClusters", &PAGE, &r).unwrap_err();
         assert!(matches!(err, Error::Deserialize { .. }), "{err}");
         assert!(err.to_string().contains("the body is empty"), "{err}");
         assert_eq!(err.request_id(), Some("rid-8"));
     }
-    #[derive(Debug, serde::Deserialize)]
-    struct Nothing {}
-    static NOTHING: Shape = Shape {
-        name: "NothingResponse",
-        kind: Kind::Structure(&[]),
-        xml_namespace: None,
-    };
-    let r = response(200, &[], "");
-    assert!(parse_response::<Nothing>(&ECS, "Op", &NOTHING, &r).is_ok());
+    let r = response(200, &[], "{}");
+    assert!(parse_response::<Page>(&ECS, "ListClusters", &PAGE, &r).is_ok());
 }
 
 #[test]

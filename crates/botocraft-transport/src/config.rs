@@ -35,17 +35,28 @@ pub fn resolve_region(
 ) -> Result<String> {
     let region = explicit
         .map(str::to_owned)
-        .or_else(|| env.get("AWS_REGION"))
-        .or_else(|| env.get("AWS_DEFAULT_REGION"))
-        .or_else(|| profile.and_then(|p| p.get("region")).map(str::to_owned))
+        .or_else(|| configured_region(env, profile))
         .ok_or_else(|| {
             Error::config(
-                "no region: set AWS_REGION, AWS_DEFAULT_REGION, `region` in the profile, or call .region(..) on the session builder",
+                "no region: set AWS_REGION, AWS_DEFAULT_REGION, `region` in the profile, or call .region(..) on the session builder (on EC2, its .load().await reads the instance's region)",
             )
         })?;
     let region = region.trim().to_owned();
     validate_region(&region)?;
     Ok(region)
+}
+
+/// The region the environment or the profile names, unchecked: `AWS_REGION`,
+/// else `AWS_DEFAULT_REGION`, else the profile's `region`.
+pub(crate) fn configured_region(env: &Env, profile: Option<&Profile>) -> Option<String> {
+    env.get("AWS_REGION")
+        .or_else(|| env.get("AWS_DEFAULT_REGION"))
+        .or_else(|| {
+            profile
+                .and_then(|p| p.get("region"))
+                .filter(|r| !r.trim().is_empty())
+                .map(str::to_owned)
+        })
 }
 
 /// Explicit endpoint overrides set on the session builder.

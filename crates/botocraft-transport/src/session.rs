@@ -17,7 +17,8 @@ use tracing::Instrument;
 
 use crate::clock::SigningClock;
 use crate::config::{
-    join_uri, parse_endpoint, resolve_endpoint, resolve_region, EndpointOverrides,
+    configured_region, join_uri, parse_endpoint, resolve_endpoint, resolve_region,
+    EndpointOverrides,
 };
 use crate::credentials::{
     CachedProvider, Credentials, CredentialsProviderChain, ProvideCredentials, ProviderConfig,
@@ -434,9 +435,42 @@ impl AwsSessionBuilder {
         self
     }
 
+    /// Builds the session as [`build`](Self::build) does, except that when
+    /// no region is configured (on this builder, in `AWS_REGION` or
+    /// `AWS_DEFAULT_REGION`, or in the profile) it reads the region of the
+    /// EC2 instance the program runs on from the instance metadata service,
+    /// as botocore and aws-config do, so a program on EC2 needs no region
+    /// setting. See [`crate::imds::instance_region`]: off EC2 that costs at
+    /// most one IMDS request limit (1 s by default) and the error is
+    /// `build()`'s "no region"; an IMDS that answers but fails is
+    /// [`Error::Config`] naming why. With a region configured, no request is
+    /// made.
+    ///
+    /// ```no_run
+    /// # async fn run() -> botocraft_core::Result<()> {
+    /// # use botocraft_transport::AwsSession;
+    /// let session = AwsSession::builder().load().await?;
+    /// println!("calls go to {}", session.region());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn load(mut self) -> Result<AwsSession> {
+        if self.region.is_none() {
+            let env = self.env.clone().unwrap_or_default();
+            let files = ProfileFiles::load(&env)?;
+            let name = profile_name(self.profile.as_deref(), &env);
+            if configured_region(&env, files.profile(&name)).is_none() {
+                let config = ProviderConfig::new(env).profile(name);
+                self.region = crate::imds::instance_region(&config).await?;
+            }
+        }
+        self.build()
+    }
+
     /// Builds the session. Reads the shared config files and any CA bundle
     /// configured, nothing else: credentials are resolved on the first
-    /// request.
+    /// request. Without a region configured it fails; on EC2,
+    /// [`load`](Self::load) reads the instance's region instead.
     pub fn build(self) -> Result<AwsSession> {
         let env = self.env.unwrap_or_default();
         let files = ProfileFiles::load(&env)?;
@@ -1008,6 +1042,27 @@ pub fn default_session() -> Result<SharedSession> {
         return Ok(session.clone());
     }
     let session = AwsSession::from_env()?.shared();
+    Ok(DEFAULT_SESSION.get_or_init(|| session).clone())
+}
+
+/// The process-wide session [`default_session`] answers, built with
+/// [`AwsSessionBuilder::load`] instead: on EC2 with no region configured,
+/// in the instance's region. Awaited once at start-up, it makes that the
+/// session of every manager used without `.using(..)`; once the default
+/// session exists (from either function), it is answered unchanged.
+///
+/// ```no_run
+/// # async fn run() -> botocraft_core::Result<()> {
+/// let session = botocraft_transport::load_default_session().await?;
+/// println!("default session in {}", session.region());
+/// # Ok(())
+/// # }
+/// ```
+pub async fn load_default_session() -> Result<SharedSession> {
+    if let Some(session) = DEFAULT_SESSION.get() {
+        return Ok(session.clone());
+    }
+    let session = AwsSession::builder().load().await?.shared();
     Ok(DEFAULT_SESSION.get_or_init(|| session).clone())
 }
 

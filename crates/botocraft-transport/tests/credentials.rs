@@ -274,6 +274,285 @@ async fn imds_disabled_unreachable_and_failures() {
     );
 }
 
+/// The requests `server` got, as `METHOD /path`.
+async fn request_lines(server: &MockServer) -> Vec<String> {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+#[tokio::test]
+async fn imds_reads_are_retried_after_the_token() {
+    // Two 503s, then the answer: found on the third attempt.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/latest/meta-data/iam/security-credentials/"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    mount_imds(&server, "my-role", "ASIARETRY").await;
+    let home = Home::new("").set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri());
+    let creds = ImdsCredentialsProvider::new(home.config())
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(creds.access_key_id, "ASIARETRY");
+    assert_eq!(
+        request_lines(&server).await,
+        [
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/iam/security-credentials/",
+            "GET /latest/meta-data/iam/security-credentials/",
+            "GET /latest/meta-data/iam/security-credentials/",
+            "GET /latest/meta-data/iam/security-credentials/my-role"
+        ]
+    );
+
+    // With one attempt configured (the profile's setting), a 503 fails at once.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/latest/meta-data/iam/security-credentials/"))
+        .respond_with(ResponseTemplate::new(503))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    mount_imds(&server, "my-role", "ASIARETRY").await;
+    let home = Home::new("[default]\nmetadata_service_num_attempts = 1\n")
+        .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri());
+    let lookup = ImdsCredentialsProvider::new(home.config())
+        .lookup_credentials()
+        .await;
+    assert!(
+        matches!(lookup, CredentialsLookup::Failed(ref m) if m.contains("HTTP 503")),
+        "{lookup:?}"
+    );
+    assert_eq!(request_lines(&server).await.len(), 2);
+
+    // A 401 (the token expired) fetches a new token and asks again.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/latest/meta-data/iam/security-credentials/"))
+        .respond_with(ResponseTemplate::new(401))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    mount_imds(&server, "my-role", "ASIARENEWED").await;
+    let home = Home::new("").set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri());
+    let creds = ImdsCredentialsProvider::new(home.config())
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(creds.access_key_id, "ASIARENEWED");
+    assert_eq!(
+        request_lines(&server).await,
+        [
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/iam/security-credentials/",
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/iam/security-credentials/",
+            "GET /latest/meta-data/iam/security-credentials/my-role"
+        ]
+    );
+
+    // A token endpoint answering 500 every time: a failure after the attempts
+    // (AWS_METADATA_SERVICE_NUM_ATTEMPTS), not "not configured".
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let home = Home::new("")
+        .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri())
+        .set("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2");
+    let lookup = ImdsCredentialsProvider::new(home.config())
+        .lookup_credentials()
+        .await;
+    assert!(
+        matches!(lookup, CredentialsLookup::Failed(ref m) if m.contains("HTTP 500 (2 attempts)")),
+        "{lookup:?}"
+    );
+    assert_eq!(request_lines(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn imds_settings_come_from_the_profile_and_are_checked() {
+    let server = MockServer::start().await;
+    mount_imds(&server, "r", "ASIAPROFILE").await;
+    let home = Home::new(&format!(
+        "[profile dev]\nec2_metadata_service_endpoint = {}\nmetadata_service_timeout = 2\n",
+        server.uri()
+    ))
+    .set("AWS_PROFILE", "dev");
+    let creds = ImdsCredentialsProvider::new(home.config())
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(creds.access_key_id, "ASIAPROFILE");
+
+    // Bad values fail the lookup naming the setting, with no request made.
+    for (key, value, says) in [
+        (
+            "AWS_METADATA_SERVICE_TIMEOUT",
+            "soon",
+            "expected a number of seconds",
+        ),
+        (
+            "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+            "0",
+            "expected a whole number",
+        ),
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+            "IPv5",
+            "expected IPv4 or IPv6",
+        ),
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            "not a url",
+            "is not a URL",
+        ),
+    ] {
+        let home = Home::new("").set(key, value);
+        let lookup = ImdsCredentialsProvider::new(home.config())
+            .lookup_credentials()
+            .await;
+        assert!(
+            matches!(lookup, CredentialsLookup::Failed(ref m) if m.starts_with(key) && m.contains(says)),
+            "{key}: {lookup:?}"
+        );
+    }
+}
+
+/// A HOME naming no region anywhere.
+fn regionless(config: &str) -> Home {
+    let mut home = Home::new(config);
+    home.vars.retain(|(k, _)| k != "AWS_REGION");
+    home
+}
+
+async fn mount_region(server: &MockServer, status: u16, region: &str) {
+    Mock::given(method("PUT"))
+        .and(path("/latest/api/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("imds-token"))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/latest/meta-data/placement/region"))
+        .and(header("x-aws-ec2-metadata-token", "imds-token"))
+        .respond_with(ResponseTemplate::new(status).set_body_string(region))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_session_on_ec2_loads_its_region_from_imds() {
+    use botocraft_transport::AwsSession;
+
+    let server = MockServer::start().await;
+    mount_region(&server, 200, "eu-central-1\n").await;
+    let home = regionless("").set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri());
+    let session = AwsSession::builder().env(home.env()).load().await.unwrap();
+    assert_eq!(session.region(), "eu-central-1");
+    assert_eq!(
+        request_lines(&server).await,
+        [
+            "PUT /latest/api/token",
+            "GET /latest/meta-data/placement/region"
+        ]
+    );
+    // build() never asks, and says where a region can come from.
+    let err = AwsSession::builder().env(home.env()).build().unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(err.to_string().contains(".load().await"), "{err}");
+    assert_eq!(request_lines(&server).await.len(), 2);
+
+    // A region configured anywhere wins, with no request: the builder's,
+    // the environment's, the profile's.
+    let server = MockServer::start().await;
+    mount_region(&server, 200, "eu-central-1").await;
+    let home = regionless("[profile dev]\nregion = ap-south-1\n")
+        .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri());
+    let loaded = |b: botocraft_transport::AwsSessionBuilder| async move {
+        b.load().await.unwrap().region().to_owned()
+    };
+    assert_eq!(
+        loaded(AwsSession::builder().env(home.env()).region("us-west-2")).await,
+        "us-west-2"
+    );
+    assert_eq!(
+        loaded(AwsSession::builder().env(home.env().clone()).profile("dev")).await,
+        "ap-south-1"
+    );
+    let with_env = home.set("AWS_DEFAULT_REGION", "sa-east-1");
+    assert_eq!(
+        loaded(AwsSession::builder().env(with_env.env())).await,
+        "sa-east-1"
+    );
+    assert!(request_lines(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_session_off_ec2_or_with_a_broken_imds_is_told_why() {
+    use botocraft_transport::AwsSession;
+
+    // Nothing listening: build()'s "no region", within the request limit.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let home = regionless("").set(
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+        format!("http://{closed}"),
+    );
+    let started = Instant::now();
+    let err = AwsSession::builder()
+        .env(home.env())
+        .load()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no region"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+
+    // Turned off: no request either.
+    let server = MockServer::start().await;
+    let home = regionless("")
+        .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri())
+        .set("AWS_EC2_METADATA_DISABLED", "true");
+    let err = AwsSession::builder()
+        .env(home.env())
+        .load()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no region"), "{err}");
+    assert!(request_lines(&server).await.is_empty());
+
+    // An IMDS that answers with an error, or with no region: a config error
+    // naming it, never a guessed region.
+    for (status, body, says) in [
+        (404, "", "answered HTTP 404"),
+        (200, "", "gave no usable region"),
+        (200, "us-east-1.evil.example/", "gave no usable region"),
+    ] {
+        let server = MockServer::start().await;
+        mount_region(&server, status, body).await;
+        let home = regionless("").set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri());
+        let err = AwsSession::builder()
+            .env(home.env())
+            .load()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        assert!(err.to_string().contains(says), "{status} {body:?}: {err}");
+    }
+}
+
 // ---------------------------------------------------------------- container
 
 #[tokio::test]

@@ -65,7 +65,8 @@ pub use botocraft_core::{
 };
 pub use botocraft_transport as transport;
 pub use botocraft_transport::{
-    default_session, AwsSession, AwsSessionBuilder, Credentials, ProxyConfig, RetryMode, RetrySpec,
+    default_session, load_default_session, AwsSession, AwsSessionBuilder, Credentials, ProxyConfig,
+    RetryMode, RetrySpec,
 };
 /// The JSON values `QuerySet::filter_by` takes and `values()` gives back
 /// (`botocraft::serde_json::json!`), so a program needs no serde_json of its
@@ -75,7 +76,9 @@ pub use serde_json;
 /// The botocraft session: account, region, credentials, endpoint, retries.
 ///
 /// `Session::builder()` builds one from code; `Session::from_env()` reads the
-/// environment and shared config files the way the AWS CLI does.
+/// environment and shared config files the way the AWS CLI does;
+/// `Session::builder().load().await` does too, and on EC2 with no region
+/// configured asks the instance metadata service for the instance's region.
 pub type Session = AwsSession;
 
 /// Amazon ECS models.

@@ -221,7 +221,8 @@ pub struct ProviderConfig {
     /// Shared with the session that built this configuration.
     pub(crate) clock: crate::clock::SigningClock,
     defaults: Arc<DefaultTransports>,
-    pub(crate) imds_timeout: Duration,
+    /// Set by [`Self::imds_timeout`]; else the IMDS settings decide.
+    pub(crate) imds_timeout: Option<Duration>,
     pub(crate) container_timeout: Duration,
     pub(crate) sts_timeout: Duration,
     pub(crate) process_timeout: Duration,
@@ -264,7 +265,7 @@ impl Default for ProviderConfig {
 impl ProviderConfig {
     /// Defaults: profile from `AWS_PROFILE`, region from the environment or
     /// profile (else `us-east-1` for STS), HTTP through [`HyperTransport`],
-    /// IMDS requests limited to 1 s, container requests to 2 s, STS calls to
+    /// IMDS requests limited to 1 s (unless configured), container requests to 2 s, STS calls to
     /// 10 s and `credential_process` to 60 s.
     pub fn new(env: Env) -> Self {
         ProviderConfig {
@@ -276,7 +277,7 @@ impl ProviderConfig {
             https_transport: None,
             clock: crate::clock::SigningClock::default(),
             defaults: Arc::new(DefaultTransports::default()),
-            imds_timeout: Duration::from_secs(1),
+            imds_timeout: None,
             container_timeout: Duration::from_secs(2),
             sts_timeout: Duration::from_secs(10),
             process_timeout: Duration::from_secs(60),
@@ -335,9 +336,11 @@ impl ProviderConfig {
         self
     }
 
-    /// Time limit of each instance-metadata request (default 1 s).
+    /// Time limit of each instance-metadata request (default 1 s, else
+    /// `AWS_METADATA_SERVICE_TIMEOUT` or the profile's
+    /// `metadata_service_timeout`; see [`crate::imds`]).
     pub fn imds_timeout(mut self, d: Duration) -> Self {
-        self.imds_timeout = d;
+        self.imds_timeout = Some(d);
         self
     }
 

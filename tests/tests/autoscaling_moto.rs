@@ -1,6 +1,7 @@
 //! Auto Scaling flows end to end against moto: launch configurations,
 //! groups with tags, get/list with filters, updates through `save()`,
-//! desired capacity, suspended processes, tag edits and deletion.
+//! desired capacity, suspended processes, tag edits and deletion; a
+//! group's scaling policies and lifecycle hooks.
 //!
 //! Every test runs in a fresh moto account (see `botocraft_tests::moto`) and
 //! skips itself when `BOTOCRAFT_MOTO_ENDPOINT` is unset.
@@ -12,7 +13,9 @@
 //!   (as AWS does); botocraft turns that into `Error::NotFound`.
 //! * DeleteAutoScalingGroup deletes at once (AWS: `Delete in progress`).
 
-use botocraft::autoscaling::{AutoScalingGroup, LaunchConfiguration, Tag, TagDescription};
+use botocraft::autoscaling::{
+    AutoScalingGroup, LaunchConfiguration, LifecycleHook, ScalingPolicy, Tag, TagDescription,
+};
 use botocraft::prelude::*;
 use botocraft::{Error, SharedSession};
 use botocraft_tests::MotoAccount;
@@ -1186,4 +1189,164 @@ async fn amis_in_use_count_what_auto_scaling_launches() {
     expected.sort();
     assert_eq!(in_use, expected);
     assert!(!in_use.contains(&unused));
+}
+
+#[tokio::test]
+async fn scaling_policies_of_a_group() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "pol-lc").await;
+    let g = group(&moto, "pol", "pol-lc", "dev").await;
+    let mut policy = bound(
+        ScalingPolicy {
+            auto_scaling_group_name: Some("pol".into()),
+            policy_name: Some("scale-out".into()),
+            policy_type: Some("SimpleScaling".into()),
+            adjustment_type: Some("ChangeInCapacity".into()),
+            scaling_adjustment: Some(1),
+            cooldown: Some(60),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    policy.save().await.unwrap();
+    assert!(policy.state().is_persisted());
+    // moto's PutScalingPolicy answers without the ARN; the describe after
+    // it has it.
+    assert!(policy.arn().is_some(), "{policy:?}");
+
+    let listed = g.scaling_policies().await.unwrap();
+    let names: Vec<_> = listed
+        .iter()
+        .filter_map(|p| p.policy_name.as_deref())
+        .collect();
+    assert_eq!(names, ["scale-out"]);
+    let manager = ScalingPolicy::objects().using(&moto.session);
+    let mut got = manager.get("pol", "scale-out").await.unwrap();
+    assert_eq!(got.scaling_adjustment, Some(1));
+    assert_eq!(
+        got.auto_scaling_group()
+            .await
+            .unwrap()
+            .auto_scaling_group_name
+            .as_deref(),
+        Some("pol")
+    );
+
+    // Unchanged: nothing sent. Edited: the edit reaches AWS.
+    got.save().await.unwrap();
+    got.scaling_adjustment = Some(2);
+    got.save().await.unwrap();
+    assert_eq!(got.scaling_adjustment, Some(2));
+    assert_eq!(
+        manager
+            .get("pol", "scale-out")
+            .await
+            .unwrap()
+            .scaling_adjustment,
+        Some(2)
+    );
+
+    // What a Put cannot do is refused, with nothing sent.
+    got.cooldown = None;
+    let err = got.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    got.cooldown = Some(60);
+    got.policy_name = Some("renamed".into());
+    let err = got.save().await.unwrap_err();
+    assert!(err.to_string().contains("as_new()"), "{err}");
+    assert!(manager
+        .get("pol", "renamed")
+        .await
+        .unwrap_err()
+        .is_not_found());
+    got.policy_name = Some("scale-out".into());
+
+    // Running it changes the group's capacity (1 + 2).
+    got.execute().await.unwrap();
+    let g = AutoScalingGroup::objects()
+        .using(&moto.session)
+        .get("pol")
+        .await
+        .unwrap();
+    assert_eq!(g.desired_capacity, Some(3));
+
+    // A copy under another name is a second policy.
+    let mut copy = got.as_new();
+    assert!(copy.policy_arn.is_none());
+    copy.policy_name = Some("scale-out-2".into());
+    copy.save().await.unwrap();
+    assert_eq!(
+        manager
+            .list()
+            .auto_scaling_group_name("pol")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    got.delete().await.unwrap();
+    copy.delete().await.unwrap();
+    assert!(manager
+        .get("pol", "scale-out")
+        .await
+        .unwrap_err()
+        .is_not_found());
+    assert!(g.scaling_policies().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn lifecycle_hooks_of_a_group() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "hook-lc").await;
+    let g = group(&moto, "hooked", "hook-lc", "dev").await;
+    let mut hook = bound(
+        LifecycleHook {
+            auto_scaling_group_name: Some("hooked".into()),
+            lifecycle_hook_name: Some("drain".into()),
+            lifecycle_transition: Some("autoscaling:EC2_INSTANCE_TERMINATING".into()),
+            heartbeat_timeout: Some(300),
+            default_result: Some("CONTINUE".into()),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    hook.save().await.unwrap();
+    assert!(hook.state().is_persisted());
+
+    let hooks = g.lifecycle_hooks().await.unwrap();
+    assert_eq!(hooks.len(), 1);
+    let manager = LifecycleHook::objects().using(&moto.session);
+    let mut got = manager.get("hooked", "drain").await.unwrap();
+    assert_eq!(got.heartbeat_timeout, Some(300));
+    assert_eq!(got.default_result.as_deref(), Some("CONTINUE"));
+
+    got.heartbeat_timeout = Some(600);
+    got.save().await.unwrap();
+    assert_eq!(
+        manager
+            .get("hooked", "drain")
+            .await
+            .unwrap()
+            .heartbeat_timeout,
+        Some(600)
+    );
+
+    got.default_result = None;
+    let err = got.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    got.default_result = Some("CONTINUE".into());
+
+    assert!(manager
+        .get("hooked", "nope")
+        .await
+        .unwrap_err()
+        .is_not_found());
+    got.delete().await.unwrap();
+    assert!(manager
+        .get("hooked", "drain")
+        .await
+        .unwrap_err()
+        .is_not_found());
+    assert!(g.lifecycle_hooks().await.unwrap().is_empty());
 }

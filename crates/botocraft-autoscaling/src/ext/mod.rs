@@ -18,6 +18,9 @@
 //!   `wait_until_deleted` (botocore has no Auto Scaling waiters).
 //! - [`launch_configuration`]: `LaunchConfiguration::save()` (create, then
 //!   describe; launch configurations cannot be changed).
+//! - [`put`]: `ScalingPolicy::save()` and `LifecycleHook::save()` (one
+//!   `Put*` creates and updates them; a fetched model sends its edits, and
+//!   a cleared setting or a changed group or name is refused).
 //! - `ec2` (with the `ec2` feature): relations to EC2 models, the group's
 //!   `launch_template()` version and `ec2_instances()`, a launch
 //!   configuration's `ami()`, `instance_type()` and `security_groups()`.
@@ -31,6 +34,7 @@
 pub mod ec2;
 pub mod group;
 pub mod launch_configuration;
+pub mod put;
 pub mod tags;
 
 pub use group::GroupCapacity;

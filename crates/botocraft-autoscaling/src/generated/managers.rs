@@ -4191,3 +4191,1598 @@ impl std::future::IntoFuture for LaunchConfigurationDelete {
         self.send()
     }
 }
+
+/// The manager of [`ScalingPolicy`]: `ScalingPolicy::objects()`.
+///
+/// Methods: `create`, `delete`, `execute`, `get`, `list`. Each returns a request: set optional arguments with its
+/// builder methods, then `.await` it.
+#[derive(Clone, Debug)]
+pub struct ScalingPolicyManager {
+    session: Option<SharedSession>,
+}
+
+impl Manager<ScalingPolicy> for ScalingPolicyManager {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn with_session(session: Option<SharedSession>) -> Self {
+        ScalingPolicyManager { session }
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn bound_session(&self) -> Option<&SharedSession> {
+        self.session.as_ref()
+    }
+}
+
+impl ScalingPolicyManager {
+    /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn using(&self, session: &SharedSession) -> Self {
+        ScalingPolicyManager {
+            session: Some(session.clone()),
+        }
+    }
+
+    /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn session(&self) -> Result<SharedSession> {
+        match &self.session {
+            Some(s) => Ok(s.clone()),
+            None => botocraft_transport::default_session(),
+        }
+    }
+
+    /// One policy of a group by name (`DescribePolicies`); `Error::NotFound` when the group has none of that name.
+    ///
+    /// Gets information about the scaling policies in the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn get(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        policy_name: impl Into<String>,
+    ) -> ScalingPolicyGet {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let policy_name = policy_name.into();
+        let key: String = auto_scaling_group_name.to_string() + "/" + &policy_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribePoliciesType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.policy_names = Some(vec![policy_name]);
+        ScalingPolicyGet::new(self.clone(), input, key)
+    }
+
+    /// Every scaling policy (`DescribePolicies`, all pages), or those of one group with `.auto_scaling_group_name(..)`, of some kinds with `.policy_types(["TargetTrackingScaling"])`.
+    ///
+    /// Gets information about the scaling policies in the account and Region.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn list(&self) -> ScalingPolicyList {
+        let key: String = String::new();
+        #[allow(unused_mut)]
+        let mut input = DescribePoliciesType::default();
+        ScalingPolicyList::new(self.clone(), input, key)
+    }
+
+    /// Creates the policy, or replaces the settings it sends of the group's policy of that name (`PutScalingPolicy`); answers with the policy's ARN and the alarms AWS made for it. See `ScalingPolicy::save` for create-and-fetch.
+    ///
+    /// Creates or updates a scaling policy for an Auto Scaling group. Scaling policies are used to scale an Auto Scaling group based on configurable metrics. If no policies are defined, the dynamic scaling and predictive scaling features are not used.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn create(&self, model: &ScalingPolicy) -> ScalingPolicyCreate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = PutScalingPolicyType::default();
+        input.auto_scaling_group_name = model
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty());
+        input.policy_name = model.policy_name.clone().filter(|v| !v.is_empty());
+        input.policy_type = model.policy_type.clone().filter(|v| !v.is_empty());
+        input.adjustment_type = model.adjustment_type.clone().filter(|v| !v.is_empty());
+        input.min_adjustment_step = model.min_adjustment_step.clone();
+        input.min_adjustment_magnitude = model.min_adjustment_magnitude.clone();
+        input.scaling_adjustment = model.scaling_adjustment.clone();
+        input.cooldown = model.cooldown.clone();
+        input.metric_aggregation_type = model
+            .metric_aggregation_type
+            .clone()
+            .filter(|v| !v.is_empty());
+        input.step_adjustments = model.step_adjustments.clone().filter(|v| !v.is_empty());
+        input.estimated_instance_warmup = model.estimated_instance_warmup.clone();
+        input.target_tracking_configuration =
+            botocraft_core::serde_util::unless_empty(&model.target_tracking_configuration);
+        input.enabled = model.enabled.clone();
+        input.predictive_scaling_configuration =
+            botocraft_core::serde_util::unless_empty(&model.predictive_scaling_configuration);
+        ScalingPolicyCreate::new(self.clone(), input, key)
+    }
+
+    /// Deletes a policy of a group (`DeletePolicy`); the alarms AWS made for a target tracking policy go with it.
+    ///
+    /// Deletes the specified scaling policy.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        policy_name: impl Into<String>,
+    ) -> ScalingPolicyDelete {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let policy_name = policy_name.into();
+        let key: String = auto_scaling_group_name.to_string() + "/" + &policy_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DeletePolicyType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.policy_name = Some(policy_name);
+        ScalingPolicyDelete::new(self.clone(), input, key)
+    }
+
+    /// Runs a simple or step scaling policy now (`ExecutePolicy`); `.honor_cooldown(true)` waits for a running cooldown, and a step policy needs `.metric_value(..)` and `.breach_threshold(..)`.
+    ///
+    /// Executes the specified policy. This can be useful for testing the design of your scaling policy.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn execute(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        policy_name: impl Into<String>,
+    ) -> ScalingPolicyExecute {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let policy_name = policy_name.into();
+        let key: String = auto_scaling_group_name.to_string() + "/" + &policy_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = ExecutePolicyType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.policy_name = Some(policy_name);
+        ScalingPolicyExecute::new(self.clone(), input, key)
+    }
+}
+
+/// The request built by [`ScalingPolicyManager::get`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ScalingPolicyGet {
+    manager: ScalingPolicyManager,
+    input: DescribePoliciesType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ScalingPolicyGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ScalingPolicyGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ScalingPolicyGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: ScalingPolicyManager, input: DescribePoliciesType, key: String) -> Self {
+        ScalingPolicyGet {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ScalingPolicyManager, error: Error) -> Self {
+        ScalingPolicyGet {
+            manager,
+            input: DescribePoliciesType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribePoliciesType {
+        &self.input
+    }
+
+    /// Specifies whether to include scaling policies for managed Auto Scaling groups in the response. When set to `true` (default), the response includes scaling policies for managed Auto Scaling groups.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_managed_resources = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<ScalingPolicy>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScalingPolicy",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ScalingPolicy> {
+        const OPERATION: &str = "DescribePolicies";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "ScalingPolicy::objects().get",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_blank(
+            input.policy_names.as_deref().unwrap_or_default(),
+            "ScalingPolicy::objects().get",
+            "policy_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, PoliciesType>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DescribePoliciesResult"),
+            &input,
+        )
+        .await?;
+        #[allow(unused_mut)]
+        let mut item = error::only_answer(
+            "ScalingPolicy",
+            OPERATION,
+            out.scaling_policies.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no ScalingPolicies")
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "ScalingPolicy",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no ScalingPolicies")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for ScalingPolicyGet {
+    type Output = Result<ScalingPolicy>;
+    type IntoFuture = MethodFuture<'static, Result<ScalingPolicy>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`ScalingPolicyManager::list`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ScalingPolicyList {
+    manager: ScalingPolicyManager,
+    input: DescribePoliciesType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ScalingPolicyList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ScalingPolicyList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ScalingPolicyList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: ScalingPolicyManager, input: DescribePoliciesType, key: String) -> Self {
+        ScalingPolicyList {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ScalingPolicyManager, error: Error) -> Self {
+        ScalingPolicyList {
+            manager,
+            input: DescribePoliciesType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribePoliciesType {
+        &self.input
+    }
+
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MAX: i32 = 50;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 50; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
+    }
+
+    /// The name of the Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
+        self.input.auto_scaling_group_name = Some(value.into());
+        self
+    }
+
+    /// The names of one or more policies. If you omit this property, all policies are described. If a group name is provided, the results are limited to that group. If you specify an unknown policy name, it is ignored with no error.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn policy_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.policy_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// One or more policy types. The valid values are `SimpleScaling`, `StepScaling`, `TargetTrackingScaling`, and `PredictiveScaling`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn policy_types(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.policy_types = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Specifies whether to include scaling policies for managed Auto Scaling groups in the response. When set to `true` (default), the response includes scaling policies for managed Auto Scaling groups.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_managed_resources = Some(value.into());
+        self
+    }
+
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<ScalingPolicy>>> {
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "ScalingPolicy",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn stream(self) -> BoxStream<'static, Result<ScalingPolicy>> {
+        botocraft_core::paginator::flatten_pages(self.pages())
+    }
+
+    /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<ScalingPolicy>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScalingPolicy",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<ScalingPolicy>> {
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::described)
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<ScalingPolicy>>>> {
+        const OPERATION: &str = "DescribePolicies";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "ScalingPolicy::objects().list",
+            "MaxRecords",
+        )?;
+        let session = self.manager.session()?;
+        if input.policy_names.as_ref().is_some_and(|v| v.is_empty()) {
+            return Ok(futures::stream::empty().boxed());
+        }
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            move |token| {
+                let session = session.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = call::<_, PoliciesType>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        Some("DescribePoliciesResult"),
+                        &input,
+                    )
+                    .await?;
+                    Ok(Page {
+                        items: out.scaling_policies.unwrap_or_default(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
+    }
+}
+
+impl std::future::IntoFuture for ScalingPolicyList {
+    type Output = Result<QuerySet<ScalingPolicy>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<ScalingPolicy>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`ScalingPolicyManager::create`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ScalingPolicyCreate {
+    manager: ScalingPolicyManager,
+    input: PutScalingPolicyType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ScalingPolicyCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ScalingPolicyCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ScalingPolicyCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: ScalingPolicyManager, input: PutScalingPolicyType, key: String) -> Self {
+        ScalingPolicyCreate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ScalingPolicyManager, error: Error) -> Self {
+        ScalingPolicyCreate {
+            manager,
+            input: PutScalingPolicyType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &PutScalingPolicyType {
+        &self.input
+    }
+
+    /// The name of the Auto Scaling group.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
+        self.input.auto_scaling_group_name = Some(value.into());
+        self
+    }
+
+    /// The name of the policy.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
+        self.input.policy_name = Some(value.into());
+        self
+    }
+
+    /// One of the following policy types:
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn policy_type(mut self, value: impl Into<String>) -> Self {
+        self.input.policy_type = Some(value.into());
+        self
+    }
+
+    /// Specifies how the scaling adjustment is interpreted (for example, an absolute number or a percentage). The valid values are `ChangeInCapacity`, `ExactCapacity`, and `PercentChangeInCapacity`.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn adjustment_type(mut self, value: impl Into<String>) -> Self {
+        self.input.adjustment_type = Some(value.into());
+        self
+    }
+
+    /// Available for backward compatibility. Use `MinAdjustmentMagnitude` instead.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn min_adjustment_step(mut self, value: impl Into<i32>) -> Self {
+        self.input.min_adjustment_step = Some(value.into());
+        self
+    }
+
+    /// The minimum value to scale by when the adjustment type is `PercentChangeInCapacity`. For example, suppose that you create a step scaling policy to scale out an Auto Scaling group by 25 percent and you specify a `MinAdjustmentMagnitude` of 2. If the group has 4 instances and the scaling policy is performed, 25 percent of 4 is 1. However, because you specified a `MinAdjustmentMagnitude` of 2, Amazon EC2 Auto Scaling scales out the group by 2 instances.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn min_adjustment_magnitude(mut self, value: impl Into<i32>) -> Self {
+        self.input.min_adjustment_magnitude = Some(value.into());
+        self
+    }
+
+    /// The amount by which to scale, based on the specified adjustment type. A positive value adds to the current capacity while a negative number removes from the current capacity. For exact capacity, you must specify a non-negative value.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn scaling_adjustment(mut self, value: impl Into<i32>) -> Self {
+        self.input.scaling_adjustment = Some(value.into());
+        self
+    }
+
+    /// A cooldown period, in seconds, that applies to a specific simple scaling policy. When a cooldown period is specified here, it overrides the default cooldown.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn cooldown(mut self, value: impl Into<i32>) -> Self {
+        self.input.cooldown = Some(value.into());
+        self
+    }
+
+    /// The aggregation type for the CloudWatch metrics. The valid values are `Minimum`, `Maximum`, and `Average`. If the aggregation type is null, the value is treated as `Average`.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn metric_aggregation_type(mut self, value: impl Into<String>) -> Self {
+        self.input.metric_aggregation_type = Some(value.into());
+        self
+    }
+
+    /// A set of adjustments that enable you to scale based on the size of the alarm breach.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn step_adjustments(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<StepAdjustment>>,
+    ) -> Self {
+        self.input.step_adjustments = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Not needed if the default instance warmup is defined for the group.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn estimated_instance_warmup(mut self, value: impl Into<i32>) -> Self {
+        self.input.estimated_instance_warmup = Some(value.into());
+        self
+    }
+
+    /// A target tracking scaling policy. Provides support for predefined or custom metrics.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn target_tracking_configuration(
+        mut self,
+        value: impl Into<TargetTrackingConfiguration>,
+    ) -> Self {
+        self.input.target_tracking_configuration = Some(value.into());
+        self
+    }
+
+    /// Indicates whether the scaling policy is enabled or disabled. The default is enabled. For more information, see Disable a scaling policy for an Auto Scaling group in the Amazon EC2 Auto Scaling User Guide.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.input.enabled = Some(value.into());
+        self
+    }
+
+    /// A predictive scaling policy. Provides support for predefined and custom metrics.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn predictive_scaling_configuration(
+        mut self,
+        value: impl Into<PredictiveScalingConfiguration>,
+    ) -> Self {
+        self.input.predictive_scaling_configuration = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<PolicyArnType>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScalingPolicy",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<PolicyArnType> {
+        const OPERATION: &str = "PutScalingPolicy";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation("PutScalingPolicy needs `AutoScalingGroupName` (set `ScalingPolicy.auto_scaling_group_name`)"));
+        }
+        if input.policy_name.is_none() {
+            return Err(Error::validation(
+                "PutScalingPolicy needs `PolicyName` (set `ScalingPolicy.policy_name`)",
+            ));
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, PolicyArnType>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("PutScalingPolicyResult"),
+            &input,
+        )
+        .await?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for ScalingPolicyCreate {
+    type Output = Result<PolicyArnType>;
+    type IntoFuture = MethodFuture<'static, Result<PolicyArnType>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`ScalingPolicyManager::delete`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ScalingPolicyDelete {
+    manager: ScalingPolicyManager,
+    input: DeletePolicyType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ScalingPolicyDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ScalingPolicyDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ScalingPolicyDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: ScalingPolicyManager, input: DeletePolicyType, key: String) -> Self {
+        ScalingPolicyDelete {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ScalingPolicyManager, error: Error) -> Self {
+        ScalingPolicyDelete {
+            manager,
+            input: DeletePolicyType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DeletePolicyType {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScalingPolicy",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "DeletePolicy";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.policy_name.is_none() {
+            return Err(Error::validation("DeletePolicy needs `PolicyName`"));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "ScalingPolicy::objects().delete",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_blank(
+            input.policy_name.as_slice(),
+            "ScalingPolicy::objects().delete",
+            "policy_name",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for ScalingPolicyDelete {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`ScalingPolicyManager::execute`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ScalingPolicyExecute {
+    manager: ScalingPolicyManager,
+    input: ExecutePolicyType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ScalingPolicyExecute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ScalingPolicyExecute {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ScalingPolicyExecute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: ScalingPolicyManager, input: ExecutePolicyType, key: String) -> Self {
+        ScalingPolicyExecute {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ScalingPolicyManager, error: Error) -> Self {
+        ScalingPolicyExecute {
+            manager,
+            input: ExecutePolicyType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ExecutePolicyType {
+        &self.input
+    }
+
+    /// Indicates whether Amazon EC2 Auto Scaling waits for the cooldown period to complete before executing the policy.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn honor_cooldown(mut self, value: impl Into<bool>) -> Self {
+        self.input.honor_cooldown = Some(value.into());
+        self
+    }
+
+    /// The metric value to compare to `BreachThreshold`. This enables you to execute a policy of type `StepScaling` and determine which step adjustment to use. For example, if the breach threshold is 50 and you want to use a step adjustment with a lower bound of 0 and an upper bound of 10, you can set the metric value to 59.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn metric_value(mut self, value: impl Into<f64>) -> Self {
+        self.input.metric_value = Some(value.into());
+        self
+    }
+
+    /// The breach threshold for the alarm.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn breach_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.input.breach_threshold = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScalingPolicy",
+            "execute",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "ExecutePolicy";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.policy_name.is_none() {
+            return Err(Error::validation("ExecutePolicy needs `PolicyName`"));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "ScalingPolicy::objects().execute",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_blank(
+            input.policy_name.as_slice(),
+            "ScalingPolicy::objects().execute",
+            "policy_name",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for ScalingPolicyExecute {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The manager of [`LifecycleHook`]: `LifecycleHook::objects()`.
+///
+/// Methods: `create`, `delete`, `get`, `list`. Each returns a request: set optional arguments with its
+/// builder methods, then `.await` it.
+#[derive(Clone, Debug)]
+pub struct LifecycleHookManager {
+    session: Option<SharedSession>,
+}
+
+impl Manager<LifecycleHook> for LifecycleHookManager {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn with_session(session: Option<SharedSession>) -> Self {
+        LifecycleHookManager { session }
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn bound_session(&self) -> Option<&SharedSession> {
+        self.session.as_ref()
+    }
+}
+
+impl LifecycleHookManager {
+    /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn using(&self, session: &SharedSession) -> Self {
+        LifecycleHookManager {
+            session: Some(session.clone()),
+        }
+    }
+
+    /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn session(&self) -> Result<SharedSession> {
+        match &self.session {
+            Some(s) => Ok(s.clone()),
+            None => botocraft_transport::default_session(),
+        }
+    }
+
+    /// One lifecycle hook of a group by name (`DescribeLifecycleHooks`); `Error::NotFound` when the group has none of that name.
+    ///
+    /// Gets information about the lifecycle hooks for the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn get(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        lifecycle_hook_name: impl Into<String>,
+    ) -> LifecycleHookGet {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let lifecycle_hook_name = lifecycle_hook_name.into();
+        let key: String =
+            auto_scaling_group_name.to_string() + "/" + &lifecycle_hook_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeLifecycleHooksType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.lifecycle_hook_names = Some(vec![lifecycle_hook_name]);
+        LifecycleHookGet::new(self.clone(), input, key)
+    }
+
+    /// The lifecycle hooks of a group (`DescribeLifecycleHooks`; AWS allows at most 50 a group, answered in one page).
+    ///
+    /// Gets information about the lifecycle hooks for the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn list(&self, auto_scaling_group_name: impl Into<String>) -> LifecycleHookList {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeLifecycleHooksType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        LifecycleHookList::new(self.clone(), input, key)
+    }
+
+    /// Creates the hook, or replaces the settings it sends of the group's hook of that name (`PutLifecycleHook`; AWS answers with nothing, see `LifecycleHook::save` for create-and-fetch).
+    ///
+    /// Creates or updates a lifecycle hook for the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn create(&self, model: &LifecycleHook) -> LifecycleHookCreate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = PutLifecycleHookType::default();
+        input.lifecycle_hook_name = model.lifecycle_hook_name.clone().filter(|v| !v.is_empty());
+        input.auto_scaling_group_name = model
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty());
+        input.lifecycle_transition = model.lifecycle_transition.clone();
+        input.role_arn = model.role_arn.clone().filter(|v| !v.is_empty());
+        input.notification_target_arn = model.notification_target_arn.clone();
+        input.notification_metadata = model
+            .notification_metadata
+            .clone()
+            .filter(|v| !v.is_empty());
+        input.heartbeat_timeout = model.heartbeat_timeout.clone();
+        input.default_result = model.default_result.clone();
+        LifecycleHookCreate::new(self.clone(), input, key)
+    }
+
+    /// Deletes a lifecycle hook of a group (`DeleteLifecycleHook`); instances waiting in it go on with its default result.
+    ///
+    /// Deletes the specified lifecycle hook.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        lifecycle_hook_name: impl Into<String>,
+    ) -> LifecycleHookDelete {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let lifecycle_hook_name = lifecycle_hook_name.into();
+        let key: String =
+            auto_scaling_group_name.to_string() + "/" + &lifecycle_hook_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DeleteLifecycleHookType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.lifecycle_hook_name = Some(lifecycle_hook_name);
+        LifecycleHookDelete::new(self.clone(), input, key)
+    }
+}
+
+/// The request built by [`LifecycleHookManager::get`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct LifecycleHookGet {
+    manager: LifecycleHookManager,
+    input: DescribeLifecycleHooksType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for LifecycleHookGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LifecycleHookGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl LifecycleHookGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: LifecycleHookManager, input: DescribeLifecycleHooksType, key: String) -> Self {
+        LifecycleHookGet {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: LifecycleHookManager, error: Error) -> Self {
+        LifecycleHookGet {
+            manager,
+            input: DescribeLifecycleHooksType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeLifecycleHooksType {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<LifecycleHook>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LifecycleHook",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<LifecycleHook> {
+        const OPERATION: &str = "DescribeLifecycleHooks";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DescribeLifecycleHooks needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "LifecycleHook::objects().get",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_blank(
+            input.lifecycle_hook_names.as_deref().unwrap_or_default(),
+            "LifecycleHook::objects().get",
+            "lifecycle_hook_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeLifecycleHooksAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DescribeLifecycleHooksResult"),
+            &input,
+        )
+        .await?;
+        #[allow(unused_mut)]
+        let mut item = error::only_answer(
+            "LifecycleHook",
+            OPERATION,
+            out.lifecycle_hooks.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no LifecycleHooks")
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "LifecycleHook",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no LifecycleHooks")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for LifecycleHookGet {
+    type Output = Result<LifecycleHook>;
+    type IntoFuture = MethodFuture<'static, Result<LifecycleHook>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`LifecycleHookManager::list`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct LifecycleHookList {
+    manager: LifecycleHookManager,
+    input: DescribeLifecycleHooksType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for LifecycleHookList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LifecycleHookList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl LifecycleHookList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: LifecycleHookManager, input: DescribeLifecycleHooksType, key: String) -> Self {
+        LifecycleHookList {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: LifecycleHookManager, error: Error) -> Self {
+        LifecycleHookList {
+            manager,
+            input: DescribeLifecycleHooksType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeLifecycleHooksType {
+        &self.input
+    }
+
+    /// The names of one or more lifecycle hooks. If you omit this property, all lifecycle hooks are described.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn lifecycle_hook_names(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.lifecycle_hook_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<LifecycleHook>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LifecycleHook",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<LifecycleHook>> {
+        const OPERATION: &str = "DescribeLifecycleHooks";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DescribeLifecycleHooks needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "LifecycleHook::objects().list",
+            "auto_scaling_group_name",
+        )?;
+        let session = self.manager.session()?;
+        if input
+            .lifecycle_hook_names
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::described(Vec::new()));
+        }
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeLifecycleHooksAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DescribeLifecycleHooksResult"),
+            &input,
+        )
+        .await?;
+        Ok(QuerySet::described(
+            out.lifecycle_hooks
+                .take()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| m.into_fetched(&session))
+                .collect(),
+        ))
+    }
+}
+
+impl std::future::IntoFuture for LifecycleHookList {
+    type Output = Result<QuerySet<LifecycleHook>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<LifecycleHook>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`LifecycleHookManager::create`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct LifecycleHookCreate {
+    manager: LifecycleHookManager,
+    input: PutLifecycleHookType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for LifecycleHookCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LifecycleHookCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl LifecycleHookCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: LifecycleHookManager, input: PutLifecycleHookType, key: String) -> Self {
+        LifecycleHookCreate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: LifecycleHookManager, error: Error) -> Self {
+        LifecycleHookCreate {
+            manager,
+            input: PutLifecycleHookType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &PutLifecycleHookType {
+        &self.input
+    }
+
+    /// The name of the lifecycle hook.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn lifecycle_hook_name(mut self, value: impl Into<String>) -> Self {
+        self.input.lifecycle_hook_name = Some(value.into());
+        self
+    }
+
+    /// The name of the Auto Scaling group.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
+        self.input.auto_scaling_group_name = Some(value.into());
+        self
+    }
+
+    /// The lifecycle transition. For Auto Scaling groups, there are two major lifecycle transitions.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn lifecycle_transition(mut self, value: impl Into<String>) -> Self {
+        self.input.lifecycle_transition = Some(value.into());
+        self
+    }
+
+    /// The ARN of the IAM role that allows the Auto Scaling group to publish to the specified notification target.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.role_arn = Some(value.into());
+        self
+    }
+
+    /// The Amazon Resource Name (ARN) of the notification target that Amazon EC2 Auto Scaling uses to notify you when an instance is in a wait state for the lifecycle hook. You can specify either an Amazon SNS topic or an Amazon SQS queue.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn notification_target_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.notification_target_arn = Some(value.into());
+        self
+    }
+
+    /// Additional information that you want to include any time Amazon EC2 Auto Scaling sends a message to the notification target.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn notification_metadata(mut self, value: impl Into<String>) -> Self {
+        self.input.notification_metadata = Some(value.into());
+        self
+    }
+
+    /// The maximum time, in seconds, that can elapse before the lifecycle hook times out. The range is from `30` to `7200` seconds. The default value is `3600` seconds (1 hour).
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn heartbeat_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.input.heartbeat_timeout = Some(value.into());
+        self
+    }
+
+    /// The action the Auto Scaling group takes when the lifecycle hook timeout elapses or if an unexpected failure occurs. The default value is `ABANDON`.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn default_result(mut self, value: impl Into<String>) -> Self {
+        self.input.default_result = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<PutLifecycleHookAnswer>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LifecycleHook",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<PutLifecycleHookAnswer> {
+        const OPERATION: &str = "PutLifecycleHook";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.lifecycle_hook_name.is_none() {
+            return Err(Error::validation("PutLifecycleHook needs `LifecycleHookName` (set `LifecycleHook.lifecycle_hook_name`)"));
+        }
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation("PutLifecycleHook needs `AutoScalingGroupName` (set `LifecycleHook.auto_scaling_group_name`)"));
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutLifecycleHookAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("PutLifecycleHookResult"),
+            &input,
+        )
+        .await?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for LifecycleHookCreate {
+    type Output = Result<PutLifecycleHookAnswer>;
+    type IntoFuture = MethodFuture<'static, Result<PutLifecycleHookAnswer>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`LifecycleHookManager::delete`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct LifecycleHookDelete {
+    manager: LifecycleHookManager,
+    input: DeleteLifecycleHookType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for LifecycleHookDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LifecycleHookDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl LifecycleHookDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: LifecycleHookManager, input: DeleteLifecycleHookType, key: String) -> Self {
+        LifecycleHookDelete {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: LifecycleHookManager, error: Error) -> Self {
+        LifecycleHookDelete {
+            manager,
+            input: DeleteLifecycleHookType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DeleteLifecycleHookType {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<DeleteLifecycleHookAnswer>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LifecycleHook",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DeleteLifecycleHookAnswer> {
+        const OPERATION: &str = "DeleteLifecycleHook";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.lifecycle_hook_name.is_none() {
+            return Err(Error::validation(
+                "DeleteLifecycleHook needs `LifecycleHookName`",
+            ));
+        }
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DeleteLifecycleHook needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "LifecycleHook::objects().delete",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_blank(
+            input.lifecycle_hook_name.as_slice(),
+            "LifecycleHook::objects().delete",
+            "lifecycle_hook_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteLifecycleHookAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DeleteLifecycleHookResult"),
+            &input,
+        )
+        .await?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for LifecycleHookDelete {
+    type Output = Result<DeleteLifecycleHookAnswer>;
+    type IntoFuture = MethodFuture<'static, Result<DeleteLifecycleHookAnswer>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

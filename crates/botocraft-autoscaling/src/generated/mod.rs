@@ -17,7 +17,8 @@ pub use types::*;
 pub mod primary {
     pub use super::{
         AutoScalingGroup, AutoScalingGroupKey, AutoScalingGroupManager, LaunchConfiguration,
-        LaunchConfigurationKey, LaunchConfigurationManager,
+        LaunchConfigurationKey, LaunchConfigurationManager, LifecycleHook, LifecycleHookKey,
+        LifecycleHookManager, ScalingPolicy, ScalingPolicyKey, ScalingPolicyManager,
     };
 }
 

@@ -195,6 +195,39 @@ impl AutoScalingGroup {
         request.send().await.map(Some)
     }
 
+    /// The group's scaling policies. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn scaling_policies(&self) -> ScalingPolicyList {
+        let manager = ScalingPolicyManager::with_session(self._state.session().cloned());
+        #[allow(unused_mut)]
+        let mut request = manager.list();
+        let Some(v) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return ScalingPolicyList::failed(manager, Error::validation("AutoScalingGroup.scaling_policies needs `AutoScalingGroupName`, which is not set"));
+        };
+        request = request.auto_scaling_group_name(v);
+        request
+    }
+
+    /// The group's lifecycle hooks. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn lifecycle_hooks(&self) -> LifecycleHookList {
+        let manager = LifecycleHookManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return LifecycleHookList::failed(manager, Error::validation("AutoScalingGroup.lifecycle_hooks needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.list(a0);
+        request
+    }
+
     /// This AutoScalingGroup as AWS holds it now: `AutoScalingGroup::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn refreshed(&self) -> AutoScalingGroupGet {
@@ -831,6 +864,591 @@ impl LaunchConfiguration {
         let a0 = self.launch_configuration_name.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("LaunchConfiguration.delete() needs `LaunchConfigurationName`, which is not set"))?;
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
+        request.send().await?;
+        self._state.mark_deleted();
+        Ok(())
+    }
+}
+
+/// The primary key of a [`ScalingPolicy`]. `Display` writes `auto_scaling_group_name/policy_name` and
+/// `FromStr` reads it back (`text.parse::<ScalingPolicyKey>()?`): only the first part may hold a `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ScalingPolicyKey {
+    /// From `AutoScalingGroupName`.
+    pub auto_scaling_group_name: String,
+    /// From `PolicyName`.
+    pub policy_name: String,
+}
+
+impl std::fmt::Display for ScalingPolicyKey {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.auto_scaling_group_name, self.policy_name)
+    }
+}
+
+impl std::str::FromStr for ScalingPolicyKey {
+    type Err = Error;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from_str(s: &str) -> Result<Self> {
+        let mut p = botocraft_core::key::parse_key_parts(
+            "ScalingPolicyKey",
+            s,
+            &["auto_scaling_group_name", "policy_name"],
+        )?
+        .into_iter();
+        Ok(ScalingPolicyKey {
+            auto_scaling_group_name: p.next().unwrap_or_default(),
+            policy_name: p.next().unwrap_or_default(),
+        })
+    }
+}
+
+impl PrimaryModel for ScalingPolicy {
+    type Key = ScalingPolicyKey;
+    type Manager = ScalingPolicyManager;
+    const SERVICE: &'static str = "autoscaling";
+    const KIND: &'static str = "ScalingPolicy";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[];
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn pk(&self) -> Option<ScalingPolicyKey> {
+        Some(ScalingPolicyKey {
+            auto_scaling_group_name: self.auto_scaling_group_name.clone()?,
+            policy_name: self.policy_name.clone()?,
+        })
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn arn(&self) -> Option<&str> {
+        self.policy_arn.as_deref()
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn name(&self) -> Option<&str> {
+        self.policy_name.as_deref()
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 15, _>(|i| if i < 12 { tracked[i] } else { fixed[i - 12] }),
+        ))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn state(&self) -> &ModelState {
+        &self._state
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn state_mut(&mut self) -> &mut ModelState {
+        &mut self._state
+    }
+}
+
+impl ScalingPolicy {
+    /// The manager for `ScalingPolicy`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn objects() -> ScalingPolicyManager {
+        ScalingPolicyManager::with_session(None)
+    }
+
+    /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn manager(&self) -> ScalingPolicyManager {
+        ScalingPolicyManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
+    }
+
+    /// The related [`AutoScalingGroup`] (calls `AutoScalingGroup::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn auto_scaling_group(&self) -> AutoScalingGroupGet {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupGet::failed(manager, Error::validation("ScalingPolicy.auto_scaling_group needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
+    /// Runs this policy now (`ExecutePolicy`): `.honor_cooldown(true)`, and for a step policy `.metric_value(..)` and `.breach_threshold(..)`. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn execute(&self) -> ScalingPolicyExecute {
+        let manager = ScalingPolicyManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return ScalingPolicyExecute::failed(
+                manager,
+                Error::validation(
+                    "ScalingPolicy.execute needs `AutoScalingGroupName`, which is not set",
+                ),
+            );
+        };
+        let Some(a1) = self.policy_name.clone().filter(|v| !v.is_empty()) else {
+            return ScalingPolicyExecute::failed(
+                manager,
+                Error::validation("ScalingPolicy.execute needs `PolicyName`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.execute(a0, a1);
+        request
+    }
+
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 12] = [
+        "policy_type",
+        "adjustment_type",
+        "min_adjustment_step",
+        "min_adjustment_magnitude",
+        "scaling_adjustment",
+        "cooldown",
+        "metric_aggregation_type",
+        "step_adjustments",
+        "estimated_instance_warmup",
+        "target_tracking_configuration",
+        "enabled",
+        "predictive_scaling_configuration",
+    ];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fingerprints(&self) -> [Option<u64>; 12] {
+        [
+            botocraft_core::fingerprint(&self.policy_type),
+            botocraft_core::fingerprint(&self.adjustment_type),
+            botocraft_core::fingerprint(&self.min_adjustment_step),
+            botocraft_core::fingerprint(&self.min_adjustment_magnitude),
+            botocraft_core::fingerprint(&self.scaling_adjustment),
+            botocraft_core::fingerprint(&self.cooldown),
+            botocraft_core::fingerprint(&self.metric_aggregation_type),
+            botocraft_core::fingerprint(&self.step_adjustments),
+            botocraft_core::fingerprint(&self.estimated_instance_warmup),
+            botocraft_core::fingerprint(&self.target_tracking_configuration),
+            botocraft_core::fingerprint(&self.enabled),
+            botocraft_core::fingerprint(&self.predictive_scaling_configuration),
+        ]
+    }
+
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
+    }
+
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 3] = ["auto_scaling_group_name", "policy_name", "policy_arn"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 3] =
+        ["auto_scaling_group_name", "policy_name", "policy_arn"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fixed_fingerprints(&self) -> [Option<u64>; 3] {
+        [
+            botocraft_core::fingerprint(&self.auto_scaling_group_name),
+            botocraft_core::fingerprint(&self.policy_name),
+            botocraft_core::fingerprint(&self.policy_arn),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                12,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
+    /// The fields AWS assigns when it creates a `ScalingPolicy`, naming it: a model
+    /// that holds one names a `ScalingPolicy` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["policy_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `ScalingPolicy` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `ScalingPolicy::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self.policy_arn.as_deref().is_some_and(|v| !v.is_empty()) {
+            set.push("policy_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "ScalingPolicy",
+                &set,
+            ))
+        }
+    }
+
+    /// A copy of this ScalingPolicy to create another with the same configuration: `ScalingPolicy::objects().create(&copy)` creates a new ScalingPolicy instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this ScalingPolicy ([`Self::ASSIGNED`]): `policy_arn`
+    /// - what AWS only reports: `alarms`
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_autoscaling::ScalingPolicy) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `ScalingPolicy::objects().get(..)`.
+    /// let copy = described.as_new();
+    /// botocraft_autoscaling::ScalingPolicy::objects().create(&copy).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.policy_arn = None;
+        copy.alarms = None;
+        copy
+    }
+
+    /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName, PolicyName).
+    /// `DeletePolicy` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScalingPolicy",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let a0 = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "ScalingPolicy.delete() needs `AutoScalingGroupName`, which is not set",
+                )
+            })?;
+        let a1 = self
+            .policy_name
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation("ScalingPolicy.delete() needs `PolicyName`, which is not set")
+            })?;
+        #[allow(unused_mut)]
+        let mut request = manager.delete(a0, a1);
+        request.send().await?;
+        self._state.mark_deleted();
+        Ok(())
+    }
+}
+
+/// The primary key of a [`LifecycleHook`]. `Display` writes `auto_scaling_group_name/lifecycle_hook_name` and
+/// `FromStr` reads it back (`text.parse::<LifecycleHookKey>()?`): only the first part may hold a `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LifecycleHookKey {
+    /// From `AutoScalingGroupName`.
+    pub auto_scaling_group_name: String,
+    /// From `LifecycleHookName`.
+    pub lifecycle_hook_name: String,
+}
+
+impl std::fmt::Display for LifecycleHookKey {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/{}",
+            self.auto_scaling_group_name, self.lifecycle_hook_name
+        )
+    }
+}
+
+impl std::str::FromStr for LifecycleHookKey {
+    type Err = Error;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from_str(s: &str) -> Result<Self> {
+        let mut p = botocraft_core::key::parse_key_parts(
+            "LifecycleHookKey",
+            s,
+            &["auto_scaling_group_name", "lifecycle_hook_name"],
+        )?
+        .into_iter();
+        Ok(LifecycleHookKey {
+            auto_scaling_group_name: p.next().unwrap_or_default(),
+            lifecycle_hook_name: p.next().unwrap_or_default(),
+        })
+    }
+}
+
+impl PrimaryModel for LifecycleHook {
+    type Key = LifecycleHookKey;
+    type Manager = LifecycleHookManager;
+    const SERVICE: &'static str = "autoscaling";
+    const KIND: &'static str = "LifecycleHook";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[];
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn pk(&self) -> Option<LifecycleHookKey> {
+        Some(LifecycleHookKey {
+            auto_scaling_group_name: self.auto_scaling_group_name.clone()?,
+            lifecycle_hook_name: self.lifecycle_hook_name.clone()?,
+        })
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn name(&self) -> Option<&str> {
+        self.lifecycle_hook_name.as_deref()
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 8, _>(|i| if i < 6 { tracked[i] } else { fixed[i - 6] }),
+        ))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn state(&self) -> &ModelState {
+        &self._state
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn state_mut(&mut self) -> &mut ModelState {
+        &mut self._state
+    }
+}
+
+impl LifecycleHook {
+    /// The manager for `LifecycleHook`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn objects() -> LifecycleHookManager {
+        LifecycleHookManager::with_session(None)
+    }
+
+    /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn manager(&self) -> LifecycleHookManager {
+        LifecycleHookManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
+    }
+
+    /// The related [`AutoScalingGroup`] (calls `AutoScalingGroup::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn auto_scaling_group(&self) -> AutoScalingGroupGet {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupGet::failed(manager, Error::validation("LifecycleHook.auto_scaling_group needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 6] = [
+        "lifecycle_transition",
+        "notification_target_arn",
+        "role_arn",
+        "notification_metadata",
+        "heartbeat_timeout",
+        "default_result",
+    ];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fingerprints(&self) -> [Option<u64>; 6] {
+        [
+            botocraft_core::fingerprint(&self.lifecycle_transition),
+            botocraft_core::fingerprint(&self.notification_target_arn),
+            botocraft_core::fingerprint(&self.role_arn),
+            botocraft_core::fingerprint(&self.notification_metadata),
+            botocraft_core::fingerprint(&self.heartbeat_timeout),
+            botocraft_core::fingerprint(&self.default_result),
+        ]
+    }
+
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
+    }
+
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 2] = ["auto_scaling_group_name", "lifecycle_hook_name"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["auto_scaling_group_name", "lifecycle_hook_name"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
+        [
+            botocraft_core::fingerprint(&self.auto_scaling_group_name),
+            botocraft_core::fingerprint(&self.lifecycle_hook_name),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                6,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
+    /// A copy of this LifecycleHook to create another with the same configuration: `LifecycleHook::objects().create(&copy)` creates a new LifecycleHook instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS only reports: `global_timeout`
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_autoscaling::LifecycleHook) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `LifecycleHook::objects().get(..)`.
+    /// let copy = described.as_new();
+    /// botocraft_autoscaling::LifecycleHook::objects().create(&copy).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.global_timeout = None;
+        copy
+    }
+
+    /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName, LifecycleHookName).
+    /// `DeleteLifecycleHook` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LifecycleHook",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let a0 = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "LifecycleHook.delete() needs `AutoScalingGroupName`, which is not set",
+                )
+            })?;
+        let a1 = self
+            .lifecycle_hook_name
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "LifecycleHook.delete() needs `LifecycleHookName`, which is not set",
+                )
+            })?;
+        #[allow(unused_mut)]
+        let mut request = manager.delete(a0, a1);
         request.send().await?;
         self._state.mark_deleted();
         Ok(())

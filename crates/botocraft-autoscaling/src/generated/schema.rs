@@ -113,6 +113,22 @@ pub static ActivityType: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static Alarm: Shape = Shape {
+    name: "Alarm",
+    kind: Kind::Structure(&[
+        Member::new("AlarmName", &XmlStringMaxLen255),
+        Member::new("AlarmARN", &ResourceName),
+    ]),
+    xml_namespace: None,
+};
+pub static Alarms: Shape = Shape {
+    name: "Alarms",
+    kind: Kind::List {
+        member: &Member::new("member", &Alarm),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
 pub static AllowedInstanceType: Shape = Shape {
     name: "AllowedInstanceType",
     kind: Kind::String,
@@ -578,6 +594,19 @@ pub static CreateOrUpdateTagsType: Shape = Shape {
     kind: Kind::Structure(&[Member::new("Tags", &Tags)]),
     xml_namespace: None,
 };
+pub static CustomizedMetricSpecification: Shape = Shape {
+    name: "CustomizedMetricSpecification",
+    kind: Kind::Structure(&[
+        Member::new("MetricName", &MetricName),
+        Member::new("Namespace", &MetricNamespace),
+        Member::new("Dimensions", &MetricDimensions),
+        Member::new("Statistic", &MetricStatistic),
+        Member::new("Unit", &MetricUnit),
+        Member::new("Period", &MetricGranularityInSeconds),
+        Member::new("Metrics", &TargetTrackingMetricDataQueries),
+    ]),
+    xml_namespace: None,
+};
 pub static DefaultInstanceWarmup: Shape = Shape {
     name: "DefaultInstanceWarmup",
     kind: Kind::Integer,
@@ -588,6 +617,27 @@ pub static DeleteAutoScalingGroupType: Shape = Shape {
     kind: Kind::Structure(&[
         Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
         Member::new("ForceDelete", &ForceDelete),
+    ]),
+    xml_namespace: None,
+};
+pub static DeleteLifecycleHookAnswer: Shape = Shape {
+    name: "DeleteLifecycleHookAnswer",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static DeleteLifecycleHookType: Shape = Shape {
+    name: "DeleteLifecycleHookType",
+    kind: Kind::Structure(&[
+        Member::new("LifecycleHookName", &AsciiStringMaxLen255),
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+    ]),
+    xml_namespace: None,
+};
+pub static DeletePolicyType: Shape = Shape {
+    name: "DeletePolicyType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("PolicyName", &ResourceName),
     ]),
     xml_namespace: None,
 };
@@ -608,6 +658,31 @@ pub static DescribeAutoScalingInstancesType: Shape = Shape {
         Member::new("IncludeManagedResources", &IncludeManagedResources),
         Member::new("MaxRecords", &MaxRecords),
         Member::new("NextToken", &XmlString),
+    ]),
+    xml_namespace: None,
+};
+pub static DescribeLifecycleHooksAnswer: Shape = Shape {
+    name: "DescribeLifecycleHooksAnswer",
+    kind: Kind::Structure(&[Member::new("LifecycleHooks", &LifecycleHooks)]),
+    xml_namespace: None,
+};
+pub static DescribeLifecycleHooksType: Shape = Shape {
+    name: "DescribeLifecycleHooksType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("LifecycleHookNames", &LifecycleHookNames),
+    ]),
+    xml_namespace: None,
+};
+pub static DescribePoliciesType: Shape = Shape {
+    name: "DescribePoliciesType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("PolicyNames", &PolicyNames),
+        Member::new("PolicyTypes", &PolicyTypes),
+        Member::new("IncludeManagedResources", &IncludeManagedResources),
+        Member::new("NextToken", &XmlString),
+        Member::new("MaxRecords", &MaxRecords),
     ]),
     xml_namespace: None,
 };
@@ -632,6 +707,11 @@ pub static DescribeTagsType: Shape = Shape {
         Member::new("NextToken", &XmlString),
         Member::new("MaxRecords", &MaxRecords),
     ]),
+    xml_namespace: None,
+};
+pub static DisableScaleIn: Shape = Shape {
+    name: "DisableScaleIn",
+    kind: Kind::Boolean,
     xml_namespace: None,
 };
 pub static DistributionSegment: Shape = Shape {
@@ -681,6 +761,11 @@ pub static EnabledMetrics: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static EstimatedInstanceWarmup: Shape = Shape {
+    name: "EstimatedInstanceWarmup",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
 pub static ExcludedInstance: Shape = Shape {
     name: "ExcludedInstance",
     kind: Kind::String,
@@ -692,6 +777,17 @@ pub static ExcludedInstanceTypes: Shape = Shape {
         member: &Member::new("member", &ExcludedInstance),
         flattened: false,
     },
+    xml_namespace: None,
+};
+pub static ExecutePolicyType: Shape = Shape {
+    name: "ExecutePolicyType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("PolicyName", &ResourceName),
+        Member::new("HonorCooldown", &HonorCooldown),
+        Member::new("MetricValue", &MetricScale),
+        Member::new("BreachThreshold", &MetricScale),
+    ]),
     xml_namespace: None,
 };
 pub static Filter: Shape = Shape {
@@ -713,6 +809,11 @@ pub static Filters: Shape = Shape {
 pub static ForceDelete: Shape = Shape {
     name: "ForceDelete",
     kind: Kind::Boolean,
+    xml_namespace: None,
+};
+pub static GlobalTimeout: Shape = Shape {
+    name: "GlobalTimeout",
+    kind: Kind::Integer,
     xml_namespace: None,
 };
 pub static HealthCheckGracePeriod: Shape = Shape {
@@ -1033,6 +1134,29 @@ pub static LifecycleActionResult: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static LifecycleHook: Shape = Shape {
+    name: "LifecycleHook",
+    kind: Kind::Structure(&[
+        Member::new("LifecycleHookName", &AsciiStringMaxLen255),
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("LifecycleTransition", &LifecycleTransition),
+        Member::new("NotificationTargetARN", &NotificationTargetResourceName),
+        Member::new("RoleARN", &XmlStringMaxLen255),
+        Member::new("NotificationMetadata", &AnyPrintableAsciiStringMaxLen4000),
+        Member::new("HeartbeatTimeout", &HeartbeatTimeout),
+        Member::new("GlobalTimeout", &GlobalTimeout),
+        Member::new("DefaultResult", &LifecycleActionResult),
+    ]),
+    xml_namespace: None,
+};
+pub static LifecycleHookNames: Shape = Shape {
+    name: "LifecycleHookNames",
+    kind: Kind::List {
+        member: &Member::new("member", &AsciiStringMaxLen255),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
 pub static LifecycleHookSpecification: Shape = Shape {
     name: "LifecycleHookSpecification",
     kind: Kind::Structure(&[
@@ -1050,6 +1174,14 @@ pub static LifecycleHookSpecifications: Shape = Shape {
     name: "LifecycleHookSpecifications",
     kind: Kind::List {
         member: &Member::new("member", &LifecycleHookSpecification),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static LifecycleHooks: Shape = Shape {
+    name: "LifecycleHooks",
+    kind: Kind::List {
+        member: &Member::new("member", &LifecycleHook),
         flattened: false,
     },
     xml_namespace: None,
@@ -1124,6 +1256,114 @@ pub static MemoryMiBRequest: Shape = Shape {
         Member::new("Min", &NullablePositiveInteger),
         Member::new("Max", &NullablePositiveInteger),
     ]),
+    xml_namespace: None,
+};
+pub static Metric: Shape = Shape {
+    name: "Metric",
+    kind: Kind::Structure(&[
+        Member::new("Namespace", &MetricNamespace),
+        Member::new("MetricName", &MetricName),
+        Member::new("Dimensions", &MetricDimensions),
+    ]),
+    xml_namespace: None,
+};
+pub static MetricDataQueries: Shape = Shape {
+    name: "MetricDataQueries",
+    kind: Kind::List {
+        member: &Member::new("member", &MetricDataQuery),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static MetricDataQuery: Shape = Shape {
+    name: "MetricDataQuery",
+    kind: Kind::Structure(&[
+        Member::new("Id", &XmlStringMaxLen255),
+        Member::new("Expression", &XmlStringMaxLen1023),
+        Member::new("MetricStat", &MetricStat),
+        Member::new("Label", &XmlStringMetricLabel),
+        Member::new("ReturnData", &ReturnData),
+    ]),
+    xml_namespace: None,
+};
+pub static MetricDimension: Shape = Shape {
+    name: "MetricDimension",
+    kind: Kind::Structure(&[
+        Member::new("Name", &MetricDimensionName),
+        Member::new("Value", &MetricDimensionValue),
+    ]),
+    xml_namespace: None,
+};
+pub static MetricDimensionName: Shape = Shape {
+    name: "MetricDimensionName",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static MetricDimensionValue: Shape = Shape {
+    name: "MetricDimensionValue",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static MetricDimensions: Shape = Shape {
+    name: "MetricDimensions",
+    kind: Kind::List {
+        member: &Member::new("member", &MetricDimension),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static MetricGranularityInSeconds: Shape = Shape {
+    name: "MetricGranularityInSeconds",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
+pub static MetricName: Shape = Shape {
+    name: "MetricName",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static MetricNamespace: Shape = Shape {
+    name: "MetricNamespace",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static MetricScale: Shape = Shape {
+    name: "MetricScale",
+    kind: Kind::Double,
+    xml_namespace: None,
+};
+pub static MetricStat: Shape = Shape {
+    name: "MetricStat",
+    kind: Kind::Structure(&[
+        Member::new("Metric", &Metric),
+        Member::new("Stat", &XmlStringMetricStat),
+        Member::new("Unit", &MetricUnit),
+    ]),
+    xml_namespace: None,
+};
+pub static MetricStatistic: Shape = Shape {
+    name: "MetricStatistic",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static MetricType: Shape = Shape {
+    name: "MetricType",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static MetricUnit: Shape = Shape {
+    name: "MetricUnit",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static MinAdjustmentMagnitude: Shape = Shape {
+    name: "MinAdjustmentMagnitude",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
+pub static MinAdjustmentStep: Shape = Shape {
+    name: "MinAdjustmentStep",
+    kind: Kind::Integer,
     xml_namespace: None,
 };
 pub static MixedInstanceSpotPrice: Shape = Shape {
@@ -1224,6 +1464,184 @@ pub static PerformanceFactorReferenceSetRequest: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static PoliciesType: Shape = Shape {
+    name: "PoliciesType",
+    kind: Kind::Structure(&[
+        Member::new("ScalingPolicies", &ScalingPolicies),
+        Member::new("NextToken", &XmlString),
+    ]),
+    xml_namespace: None,
+};
+pub static PolicyARNType: Shape = Shape {
+    name: "PolicyARNType",
+    kind: Kind::Structure(&[
+        Member::new("PolicyARN", &ResourceName),
+        Member::new("Alarms", &Alarms),
+    ]),
+    xml_namespace: None,
+};
+pub static PolicyIncrement: Shape = Shape {
+    name: "PolicyIncrement",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
+pub static PolicyNames: Shape = Shape {
+    name: "PolicyNames",
+    kind: Kind::List {
+        member: &Member::new("member", &ResourceName),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static PolicyTypes: Shape = Shape {
+    name: "PolicyTypes",
+    kind: Kind::List {
+        member: &Member::new("member", &XmlStringMaxLen64),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static PredefinedLoadMetricType: Shape = Shape {
+    name: "PredefinedLoadMetricType",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static PredefinedMetricPairType: Shape = Shape {
+    name: "PredefinedMetricPairType",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static PredefinedMetricSpecification: Shape = Shape {
+    name: "PredefinedMetricSpecification",
+    kind: Kind::Structure(&[
+        Member::new("PredefinedMetricType", &MetricType),
+        Member::new("ResourceLabel", &XmlStringMaxLen1023),
+    ]),
+    xml_namespace: None,
+};
+pub static PredefinedScalingMetricType: Shape = Shape {
+    name: "PredefinedScalingMetricType",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static PredictiveScalingConfiguration: Shape = Shape {
+    name: "PredictiveScalingConfiguration",
+    kind: Kind::Structure(&[
+        Member::new(
+            "MetricSpecifications",
+            &PredictiveScalingMetricSpecifications,
+        ),
+        Member::new("Mode", &PredictiveScalingMode),
+        Member::new(
+            "SchedulingBufferTime",
+            &PredictiveScalingSchedulingBufferTime,
+        ),
+        Member::new(
+            "MaxCapacityBreachBehavior",
+            &PredictiveScalingMaxCapacityBreachBehavior,
+        ),
+        Member::new("MaxCapacityBuffer", &PredictiveScalingMaxCapacityBuffer),
+    ]),
+    xml_namespace: None,
+};
+pub static PredictiveScalingCustomizedCapacityMetric: Shape = Shape {
+    name: "PredictiveScalingCustomizedCapacityMetric",
+    kind: Kind::Structure(&[Member::new("MetricDataQueries", &MetricDataQueries)]),
+    xml_namespace: None,
+};
+pub static PredictiveScalingCustomizedLoadMetric: Shape = Shape {
+    name: "PredictiveScalingCustomizedLoadMetric",
+    kind: Kind::Structure(&[Member::new("MetricDataQueries", &MetricDataQueries)]),
+    xml_namespace: None,
+};
+pub static PredictiveScalingCustomizedScalingMetric: Shape = Shape {
+    name: "PredictiveScalingCustomizedScalingMetric",
+    kind: Kind::Structure(&[Member::new("MetricDataQueries", &MetricDataQueries)]),
+    xml_namespace: None,
+};
+pub static PredictiveScalingMaxCapacityBreachBehavior: Shape = Shape {
+    name: "PredictiveScalingMaxCapacityBreachBehavior",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static PredictiveScalingMaxCapacityBuffer: Shape = Shape {
+    name: "PredictiveScalingMaxCapacityBuffer",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
+pub static PredictiveScalingMetricSpecification: Shape = Shape {
+    name: "PredictiveScalingMetricSpecification",
+    kind: Kind::Structure(&[
+        Member::new("TargetValue", &MetricScale),
+        Member::new(
+            "PredefinedMetricPairSpecification",
+            &PredictiveScalingPredefinedMetricPair,
+        ),
+        Member::new(
+            "PredefinedScalingMetricSpecification",
+            &PredictiveScalingPredefinedScalingMetric,
+        ),
+        Member::new(
+            "PredefinedLoadMetricSpecification",
+            &PredictiveScalingPredefinedLoadMetric,
+        ),
+        Member::new(
+            "CustomizedScalingMetricSpecification",
+            &PredictiveScalingCustomizedScalingMetric,
+        ),
+        Member::new(
+            "CustomizedLoadMetricSpecification",
+            &PredictiveScalingCustomizedLoadMetric,
+        ),
+        Member::new(
+            "CustomizedCapacityMetricSpecification",
+            &PredictiveScalingCustomizedCapacityMetric,
+        ),
+    ]),
+    xml_namespace: None,
+};
+pub static PredictiveScalingMetricSpecifications: Shape = Shape {
+    name: "PredictiveScalingMetricSpecifications",
+    kind: Kind::List {
+        member: &Member::new("member", &PredictiveScalingMetricSpecification),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static PredictiveScalingMode: Shape = Shape {
+    name: "PredictiveScalingMode",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static PredictiveScalingPredefinedLoadMetric: Shape = Shape {
+    name: "PredictiveScalingPredefinedLoadMetric",
+    kind: Kind::Structure(&[
+        Member::new("PredefinedMetricType", &PredefinedLoadMetricType),
+        Member::new("ResourceLabel", &XmlStringMaxLen1023),
+    ]),
+    xml_namespace: None,
+};
+pub static PredictiveScalingPredefinedMetricPair: Shape = Shape {
+    name: "PredictiveScalingPredefinedMetricPair",
+    kind: Kind::Structure(&[
+        Member::new("PredefinedMetricType", &PredefinedMetricPairType),
+        Member::new("ResourceLabel", &XmlStringMaxLen1023),
+    ]),
+    xml_namespace: None,
+};
+pub static PredictiveScalingPredefinedScalingMetric: Shape = Shape {
+    name: "PredictiveScalingPredefinedScalingMetric",
+    kind: Kind::Structure(&[
+        Member::new("PredefinedMetricType", &PredefinedScalingMetricType),
+        Member::new("ResourceLabel", &XmlStringMaxLen1023),
+    ]),
+    xml_namespace: None,
+};
+pub static PredictiveScalingSchedulingBufferTime: Shape = Shape {
+    name: "PredictiveScalingSchedulingBufferTime",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
 pub static ProcessNames: Shape = Shape {
     name: "ProcessNames",
     kind: Kind::List {
@@ -1242,6 +1660,48 @@ pub static PropagateAtLaunch: Shape = Shape {
     kind: Kind::Boolean,
     xml_namespace: None,
 };
+pub static PutLifecycleHookAnswer: Shape = Shape {
+    name: "PutLifecycleHookAnswer",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static PutLifecycleHookType: Shape = Shape {
+    name: "PutLifecycleHookType",
+    kind: Kind::Structure(&[
+        Member::new("LifecycleHookName", &AsciiStringMaxLen255),
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("LifecycleTransition", &LifecycleTransition),
+        Member::new("RoleARN", &XmlStringMaxLen255),
+        Member::new("NotificationTargetARN", &NotificationTargetResourceName),
+        Member::new("NotificationMetadata", &AnyPrintableAsciiStringMaxLen4000),
+        Member::new("HeartbeatTimeout", &HeartbeatTimeout),
+        Member::new("DefaultResult", &LifecycleActionResult),
+    ]),
+    xml_namespace: None,
+};
+pub static PutScalingPolicyType: Shape = Shape {
+    name: "PutScalingPolicyType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("PolicyName", &XmlStringMaxLen255),
+        Member::new("PolicyType", &XmlStringMaxLen64),
+        Member::new("AdjustmentType", &XmlStringMaxLen255),
+        Member::new("MinAdjustmentStep", &MinAdjustmentStep),
+        Member::new("MinAdjustmentMagnitude", &MinAdjustmentMagnitude),
+        Member::new("ScalingAdjustment", &PolicyIncrement),
+        Member::new("Cooldown", &Cooldown),
+        Member::new("MetricAggregationType", &XmlStringMaxLen32),
+        Member::new("StepAdjustments", &StepAdjustments),
+        Member::new("EstimatedInstanceWarmup", &EstimatedInstanceWarmup),
+        Member::new("TargetTrackingConfiguration", &TargetTrackingConfiguration),
+        Member::new("Enabled", &ScalingPolicyEnabled),
+        Member::new(
+            "PredictiveScalingConfiguration",
+            &PredictiveScalingConfiguration,
+        ),
+    ]),
+    xml_namespace: None,
+};
 pub static ResourceName: Shape = Shape {
     name: "ResourceName",
     kind: Kind::String,
@@ -1257,6 +1717,11 @@ pub static RetentionTriggers: Shape = Shape {
     kind: Kind::Structure(&[Member::new("TerminateHookAbandon", &RetentionAction)]),
     xml_namespace: None,
 };
+pub static ReturnData: Shape = Shape {
+    name: "ReturnData",
+    kind: Kind::Boolean,
+    xml_namespace: None,
+};
 pub static ReuseOnScaleIn: Shape = Shape {
     name: "ReuseOnScaleIn",
     kind: Kind::Boolean,
@@ -1265,6 +1730,44 @@ pub static ReuseOnScaleIn: Shape = Shape {
 pub static ScalingActivityStatusCode: Shape = Shape {
     name: "ScalingActivityStatusCode",
     kind: Kind::String,
+    xml_namespace: None,
+};
+pub static ScalingPolicies: Shape = Shape {
+    name: "ScalingPolicies",
+    kind: Kind::List {
+        member: &Member::new("member", &ScalingPolicy),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static ScalingPolicy: Shape = Shape {
+    name: "ScalingPolicy",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("PolicyName", &XmlStringMaxLen255),
+        Member::new("PolicyARN", &ResourceName),
+        Member::new("PolicyType", &XmlStringMaxLen64),
+        Member::new("AdjustmentType", &XmlStringMaxLen255),
+        Member::new("MinAdjustmentStep", &MinAdjustmentStep),
+        Member::new("MinAdjustmentMagnitude", &MinAdjustmentMagnitude),
+        Member::new("ScalingAdjustment", &PolicyIncrement),
+        Member::new("Cooldown", &Cooldown),
+        Member::new("StepAdjustments", &StepAdjustments),
+        Member::new("MetricAggregationType", &XmlStringMaxLen32),
+        Member::new("EstimatedInstanceWarmup", &EstimatedInstanceWarmup),
+        Member::new("Alarms", &Alarms),
+        Member::new("TargetTrackingConfiguration", &TargetTrackingConfiguration),
+        Member::new("Enabled", &ScalingPolicyEnabled),
+        Member::new(
+            "PredictiveScalingConfiguration",
+            &PredictiveScalingConfiguration,
+        ),
+    ]),
+    xml_namespace: None,
+};
+pub static ScalingPolicyEnabled: Shape = Shape {
+    name: "ScalingPolicyEnabled",
+    kind: Kind::Boolean,
     xml_namespace: None,
 };
 pub static ScalingProcessQuery: Shape = Shape {
@@ -1310,6 +1813,23 @@ pub static SpotInstancePools: Shape = Shape {
 pub static SpotPrice: Shape = Shape {
     name: "SpotPrice",
     kind: Kind::String,
+    xml_namespace: None,
+};
+pub static StepAdjustment: Shape = Shape {
+    name: "StepAdjustment",
+    kind: Kind::Structure(&[
+        Member::new("MetricIntervalLowerBound", &MetricScale),
+        Member::new("MetricIntervalUpperBound", &MetricScale),
+        Member::new("ScalingAdjustment", &PolicyIncrement),
+    ]),
+    xml_namespace: None,
+};
+pub static StepAdjustments: Shape = Shape {
+    name: "StepAdjustments",
+    kind: Kind::List {
+        member: &Member::new("member", &StepAdjustment),
+        flattened: false,
+    },
     xml_namespace: None,
 };
 pub static String: Shape = Shape {
@@ -1408,6 +1928,52 @@ pub static TargetGroupARNs: Shape = Shape {
         member: &Member::new("member", &XmlStringMaxLen511),
         flattened: false,
     },
+    xml_namespace: None,
+};
+pub static TargetTrackingConfiguration: Shape = Shape {
+    name: "TargetTrackingConfiguration",
+    kind: Kind::Structure(&[
+        Member::new(
+            "PredefinedMetricSpecification",
+            &PredefinedMetricSpecification,
+        ),
+        Member::new(
+            "CustomizedMetricSpecification",
+            &CustomizedMetricSpecification,
+        ),
+        Member::new("TargetValue", &MetricScale),
+        Member::new("DisableScaleIn", &DisableScaleIn),
+    ]),
+    xml_namespace: None,
+};
+pub static TargetTrackingMetricDataQueries: Shape = Shape {
+    name: "TargetTrackingMetricDataQueries",
+    kind: Kind::List {
+        member: &Member::new("member", &TargetTrackingMetricDataQuery),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static TargetTrackingMetricDataQuery: Shape = Shape {
+    name: "TargetTrackingMetricDataQuery",
+    kind: Kind::Structure(&[
+        Member::new("Id", &XmlStringMaxLen64),
+        Member::new("Expression", &XmlStringMaxLen2047),
+        Member::new("MetricStat", &TargetTrackingMetricStat),
+        Member::new("Label", &XmlStringMetricLabel),
+        Member::new("Period", &MetricGranularityInSeconds),
+        Member::new("ReturnData", &ReturnData),
+    ]),
+    xml_namespace: None,
+};
+pub static TargetTrackingMetricStat: Shape = Shape {
+    name: "TargetTrackingMetricStat",
+    kind: Kind::Structure(&[
+        Member::new("Metric", &Metric),
+        Member::new("Stat", &XmlStringMetricStat),
+        Member::new("Unit", &MetricUnit),
+        Member::new("Period", &MetricGranularityInSeconds),
+    ]),
     xml_namespace: None,
 };
 pub static TerminateInstanceInAutoScalingGroupType: Shape = Shape {
@@ -1584,6 +2150,11 @@ pub static XmlStringMaxLen19: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static XmlStringMaxLen2047: Shape = Shape {
+    name: "XmlStringMaxLen2047",
+    kind: Kind::String,
+    xml_namespace: None,
+};
 pub static XmlStringMaxLen255: Shape = Shape {
     name: "XmlStringMaxLen255",
     kind: Kind::String,
@@ -1606,6 +2177,16 @@ pub static XmlStringMaxLen511: Shape = Shape {
 };
 pub static XmlStringMaxLen64: Shape = Shape {
     name: "XmlStringMaxLen64",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static XmlStringMetricLabel: Shape = Shape {
+    name: "XmlStringMetricLabel",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static XmlStringMetricStat: Shape = Shape {
+    name: "XmlStringMetricStat",
     kind: Kind::String,
     xml_namespace: None,
 };

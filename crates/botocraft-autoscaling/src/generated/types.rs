@@ -2085,6 +2085,1001 @@ impl Described for InstanceMetadataEndpointState {
     }
 }
 
+/// Describes a scaling policy.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScalingPolicy {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The name of the scaling policy.
+    #[serde(
+        rename = "PolicyName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the policy.
+    #[serde(rename = "PolicyARN", default, skip_serializing_if = "Option::is_none")]
+    pub policy_arn: Option<String>,
+    /// One of the following policy types:
+    #[serde(
+        rename = "PolicyType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_type: Option<String>,
+    /// Specifies how the scaling adjustment is interpreted (for example, an absolute number or a percentage). The valid values are `ChangeInCapacity`, `ExactCapacity`, and `PercentChangeInCapacity`.
+    #[serde(
+        rename = "AdjustmentType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub adjustment_type: Option<String>,
+    /// Available for backward compatibility. Use `MinAdjustmentMagnitude` instead.
+    #[serde(
+        rename = "MinAdjustmentStep",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_adjustment_step: Option<i32>,
+    /// The minimum value to scale by when the adjustment type is `PercentChangeInCapacity`.
+    #[serde(
+        rename = "MinAdjustmentMagnitude",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_adjustment_magnitude: Option<i32>,
+    /// The amount by which to scale, based on the specified adjustment type. A positive value adds to the current capacity while a negative number removes from the current capacity.
+    #[serde(
+        rename = "ScalingAdjustment",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scaling_adjustment: Option<i32>,
+    /// The duration of the policy's cooldown period, in seconds.
+    #[serde(rename = "Cooldown", default, skip_serializing_if = "Option::is_none")]
+    pub cooldown: Option<i32>,
+    /// A set of adjustments that enable you to scale based on the size of the alarm breach.
+    #[serde(
+        rename = "StepAdjustments",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub step_adjustments: Option<Vec<StepAdjustment>>,
+    /// The aggregation type for the CloudWatch metrics. The valid values are `Minimum`, `Maximum`, and `Average`.
+    #[serde(
+        rename = "MetricAggregationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_aggregation_type: Option<String>,
+    /// The estimated time, in seconds, until a newly launched instance can contribute to the CloudWatch metrics.
+    #[serde(
+        rename = "EstimatedInstanceWarmup",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub estimated_instance_warmup: Option<i32>,
+    /// The CloudWatch alarms related to the policy.
+    #[serde(
+        rename = "Alarms",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alarms: Option<Vec<Alarm>>,
+    /// A target tracking scaling policy.
+    #[serde(
+        rename = "TargetTrackingConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_tracking_configuration: Option<TargetTrackingConfiguration>,
+    /// Indicates whether the policy is enabled (`true`) or disabled (`false`).
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// A predictive scaling policy.
+    #[serde(
+        rename = "PredictiveScalingConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub predictive_scaling_configuration: Option<PredictiveScalingConfiguration>,
+    /// Where this model came from; not part of its data.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _state: ModelState,
+}
+
+impl std::fmt::Debug for ScalingPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("ScalingPolicy");
+        d.field("auto_scaling_group_name", &self.auto_scaling_group_name);
+        d.field("policy_name", &self.policy_name);
+        d.field("policy_arn", &self.policy_arn);
+        d.field("policy_type", &self.policy_type);
+        d.field("adjustment_type", &self.adjustment_type);
+        d.field("min_adjustment_step", &self.min_adjustment_step);
+        d.field("min_adjustment_magnitude", &self.min_adjustment_magnitude);
+        d.field("scaling_adjustment", &self.scaling_adjustment);
+        d.field("cooldown", &self.cooldown);
+        d.field("step_adjustments", &self.step_adjustments);
+        d.field("metric_aggregation_type", &self.metric_aggregation_type);
+        d.field("estimated_instance_warmup", &self.estimated_instance_warmup);
+        d.field("alarms", &self.alarms);
+        d.field(
+            "target_tracking_configuration",
+            &self.target_tracking_configuration,
+        );
+        d.field("enabled", &self.enabled);
+        d.field(
+            "predictive_scaling_configuration",
+            &self.predictive_scaling_configuration,
+        );
+        d.finish()
+    }
+}
+
+impl Described for ScalingPolicy {
+    fn shape() -> &'static Shape {
+        &schema::ScalingPolicy
+    }
+}
+
+/// Describes information used to create a step adjustment for a step scaling policy.
+///
+/// For the following examples, suppose that you have an alarm with a breach threshold of 50:
+///
+/// -
+///
+/// To trigger the adjustment when the metric is greater than or equal to 50 and less than 60, specify a lower bound of 0 and an upper bound of 10.
+///
+/// -
+///
+/// To trigger the adjustment when the metric is greater than 40 and less than or equal to 50, specify a lower bound of -10 and an upper bound of 0.
+///
+/// There are a few rules for the step adjustments for your step policy:
+///
+/// -
+///
+/// The ranges of your step adjustments can't overlap or have a gap.
+///
+/// -
+///
+/// At most, one step adjustment can have a null lower bound. If one step adjustment has a negative lower bound, then there must be a step adjustment with a null lower bound.
+///
+/// -
+///
+/// At most, one step adjustment can have a null upper bound. If one step adjustment has a positive upper bound, then there must be a step adjustment with a null upper bound.
+///
+/// -
+///
+/// The upper and lower bound can't be null in the same step adjustment.
+///
+/// For more information, see Step adjustments in the Amazon EC2 Auto Scaling User Guide.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StepAdjustment {
+    /// The lower bound for the difference between the alarm threshold and the CloudWatch metric. If the metric value is above the breach threshold, the lower bound is inclusive (the metric must be greater than or equal to the threshold plus the lower bound). Otherwise, it is exclusive (the metric must be greater than the threshold plus the lower bound). A null value indicates negative infinity.
+    #[serde(
+        rename = "MetricIntervalLowerBound",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_interval_lower_bound: Option<f64>,
+    /// The upper bound for the difference between the alarm threshold and the CloudWatch metric. If the metric value is above the breach threshold, the upper bound is exclusive (the metric must be less than the threshold plus the upper bound). Otherwise, it is inclusive (the metric must be less than or equal to the threshold plus the upper bound). A null value indicates positive infinity.
+    #[serde(
+        rename = "MetricIntervalUpperBound",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_interval_upper_bound: Option<f64>,
+    /// The amount by which to scale, based on the specified adjustment type. A positive value adds to the current capacity while a negative number removes from the current capacity. For exact capacity, you must specify a non-negative value.
+    #[serde(
+        rename = "ScalingAdjustment",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scaling_adjustment: Option<i32>,
+}
+
+impl Described for StepAdjustment {
+    fn shape() -> &'static Shape {
+        &schema::StepAdjustment
+    }
+}
+
+/// Describes an alarm.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    /// The name of the alarm.
+    #[serde(rename = "AlarmName", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the alarm.
+    #[serde(rename = "AlarmARN", default, skip_serializing_if = "Option::is_none")]
+    pub alarm_arn: Option<String>,
+}
+
+impl Described for Alarm {
+    fn shape() -> &'static Shape {
+        &schema::Alarm
+    }
+}
+
+/// Represents a target tracking scaling policy configuration to use with Amazon EC2 Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingConfiguration {
+    /// A predefined metric. You must specify either a predefined metric or a customized metric.
+    #[serde(
+        rename = "PredefinedMetricSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub predefined_metric_specification: Option<PredefinedMetricSpecification>,
+    /// A customized metric. You must specify either a predefined metric or a customized metric.
+    #[serde(
+        rename = "CustomizedMetricSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customized_metric_specification: Option<CustomizedMetricSpecification>,
+    /// The target value for the metric.
+    #[serde(
+        rename = "TargetValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_value: Option<f64>,
+    /// Indicates whether scaling in by the target tracking scaling policy is disabled. If scaling in is disabled, the target tracking scaling policy doesn't remove instances from the Auto Scaling group. Otherwise, the target tracking scaling policy can remove instances from the Auto Scaling group. The default is `false`.
+    #[serde(
+        rename = "DisableScaleIn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub disable_scale_in: Option<bool>,
+}
+
+impl Described for TargetTrackingConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::TargetTrackingConfiguration
+    }
+}
+
+/// Represents a predefined metric for a target tracking scaling policy to use with Amazon EC2 Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredefinedMetricSpecification {
+    /// The metric type. The following predefined metrics are available:
+    #[serde(
+        rename = "PredefinedMetricType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub predefined_metric_type: Option<MetricType>,
+    /// A label that uniquely identifies a specific Application Load Balancer target group from which to determine the average request count served by your Auto Scaling group. You can't specify a resource label unless the target group is attached to the Auto Scaling group.
+    #[serde(
+        rename = "ResourceLabel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_label: Option<String>,
+}
+
+impl Described for PredefinedMetricSpecification {
+    fn shape() -> &'static Shape {
+        &schema::PredefinedMetricSpecification
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `MetricType` values.
+    pub enum MetricType {
+        AsgAverageCpuUtilization = "ASGAverageCPUUtilization" => 0,
+        AsgAverageCpuUtilizationHighResolution = "ASGAverageCPUUtilizationHighResolution" => 1,
+        AsgAverageNetworkIn = "ASGAverageNetworkIn" => 2,
+        AsgAverageNetworkOut = "ASGAverageNetworkOut" => 3,
+        AlbRequestCountPerTarget = "ALBRequestCountPerTarget" => 4,
+    }
+    sorted = [4, 0, 1, 2, 3];
+}
+
+impl Described for MetricType {
+    fn shape() -> &'static Shape {
+        &schema::MetricType
+    }
+}
+
+/// Represents a CloudWatch metric of your choosing for a target tracking scaling policy to use with Amazon EC2 Auto Scaling.
+///
+/// To create your customized metric specification:
+///
+/// -
+///
+/// Add values for each required property from CloudWatch. You can use an existing metric, or a new metric that you create. To use your own metric, you must first publish the metric to CloudWatch. For more information, see Publish custom metrics in the Amazon CloudWatch User Guide.
+///
+/// -
+///
+/// Choose a metric that changes proportionally with capacity. The value of the metric should increase or decrease in inverse proportion to the number of capacity units. That is, the value of the metric should decrease when capacity increases.
+///
+/// For more information about the CloudWatch terminology below, see Amazon CloudWatch concepts.
+///
+/// Each individual service provides information about the metrics, namespace, and dimensions they use. For more information, see Amazon Web Services services that publish CloudWatch metrics in the Amazon CloudWatch User Guide.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomizedMetricSpecification {
+    /// The name of the metric. To get the exact metric name, namespace, and dimensions, inspect the Metric object that is returned by a call to ListMetrics.
+    #[serde(
+        rename = "MetricName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_name: Option<String>,
+    /// The namespace of the metric.
+    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The dimensions of the metric.
+    #[serde(
+        rename = "Dimensions",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dimensions: Option<Vec<MetricDimension>>,
+    /// The statistic of the metric.
+    #[serde(rename = "Statistic", default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<MetricStatistic>,
+    /// The unit of the metric. For a complete list of the units that CloudWatch supports, see the MetricDatum data type in the Amazon CloudWatch API Reference.
+    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The period of the metric in seconds. The default value is 60. Accepted values are 10, 30, and 60. For high resolution metric, set the value to less than 60. For more information, see Create a target tracking policy using high-resolution metrics for faster response.
+    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i32>,
+    /// The metrics to include in the target tracking scaling policy, as a metric data query. This can include both raw metric and metric math expressions.
+    #[serde(
+        rename = "Metrics",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metrics: Option<Vec<TargetTrackingMetricDataQuery>>,
+}
+
+impl Described for CustomizedMetricSpecification {
+    fn shape() -> &'static Shape {
+        &schema::CustomizedMetricSpecification
+    }
+}
+
+/// Describes the dimension of a metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetricDimension {
+    /// The name of the dimension.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value of the dimension.
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl Described for MetricDimension {
+    fn shape() -> &'static Shape {
+        &schema::MetricDimension
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `MetricStatistic` values.
+    pub enum MetricStatistic {
+        Average = "Average" => 0,
+        Minimum = "Minimum" => 1,
+        Maximum = "Maximum" => 2,
+        SampleCount = "SampleCount" => 3,
+        Sum = "Sum" => 4,
+    }
+    sorted = [0, 2, 1, 3, 4];
+}
+
+impl Described for MetricStatistic {
+    fn shape() -> &'static Shape {
+        &schema::MetricStatistic
+    }
+}
+
+/// The metric data to return. Also defines whether this call is returning data for one metric only, or whether it is performing a math expression on the values of returned metric statistics to create a new time series. A time series is a series of data points, each of which is associated with a timestamp.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingMetricDataQuery {
+    /// A short name that identifies the object's results in the response. This name must be unique among all `TargetTrackingMetricDataQuery` objects specified for a single scaling policy. If you are performing math expressions on this set of data, this name represents that data and can serve as a variable in the mathematical expression. The valid characters are letters, numbers, and underscores. The first character must be a lowercase letter.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The math expression to perform on the returned data, if this object is performing a math expression. This expression can use the `Id` of the other metrics to refer to those metrics, and can also use the `Id` of other expressions to use the result of those expressions.
+    #[serde(
+        rename = "Expression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression: Option<String>,
+    /// Information about the metric data to return.
+    #[serde(
+        rename = "MetricStat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_stat: Option<TargetTrackingMetricStat>,
+    /// A human-readable label for this metric or expression. This is especially useful if this is a math expression, so that you know what the value represents.
+    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The period of the metric in seconds. The default value is 60. Accepted values are 10, 30, and 60. For high resolution metric, set the value to less than 60. For more information, see Create a target tracking policy using high-resolution metrics for faster response.
+    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i32>,
+    /// Indicates whether to return the timestamps and raw data values of this metric.
+    #[serde(
+        rename = "ReturnData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_data: Option<bool>,
+}
+
+impl Described for TargetTrackingMetricDataQuery {
+    fn shape() -> &'static Shape {
+        &schema::TargetTrackingMetricDataQuery
+    }
+}
+
+/// This structure defines the CloudWatch metric to return, along with the statistic and unit.
+///
+/// For more information about the CloudWatch terminology below, see Amazon CloudWatch concepts in the Amazon CloudWatch User Guide.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetTrackingMetricStat {
+    /// The metric to use.
+    #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<Metric>,
+    /// The statistic to return. It can include any CloudWatch statistic or extended statistic. For a list of valid values, see the table in Statistics in the Amazon CloudWatch User Guide.
+    #[serde(rename = "Stat", default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<String>,
+    /// The unit to use for the returned data points. For a complete list of the units that CloudWatch supports, see the MetricDatum data type in the Amazon CloudWatch API Reference.
+    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The period of the metric in seconds. The default value is 60. Accepted values are 10, 30, and 60. For high resolution metric, set the value to less than 60. For more information, see Create a target tracking policy using high-resolution metrics for faster response.
+    #[serde(rename = "Period", default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<i32>,
+}
+
+impl Described for TargetTrackingMetricStat {
+    fn shape() -> &'static Shape {
+        &schema::TargetTrackingMetricStat
+    }
+}
+
+/// Represents a specific metric.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    /// The namespace of the metric. For more information, see the table in Amazon Web Services services that publish CloudWatch metrics in the Amazon CloudWatch User Guide.
+    #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// The name of the metric.
+    #[serde(
+        rename = "MetricName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_name: Option<String>,
+    /// The dimensions for the metric. For the list of available dimensions, see the Amazon Web Services documentation available from the table in Amazon Web Services services that publish CloudWatch metrics in the Amazon CloudWatch User Guide.
+    #[serde(
+        rename = "Dimensions",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dimensions: Option<Vec<MetricDimension>>,
+}
+
+impl Described for Metric {
+    fn shape() -> &'static Shape {
+        &schema::Metric
+    }
+}
+
+/// Represents a predictive scaling policy configuration to use with Amazon EC2 Auto Scaling.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingConfiguration {
+    /// This structure includes the metrics and target utilization to use for predictive scaling.
+    #[serde(
+        rename = "MetricSpecifications",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_specifications: Option<Vec<PredictiveScalingMetricSpecification>>,
+    /// The predictive scaling mode. Defaults to `ForecastOnly` if not specified.
+    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<PredictiveScalingMode>,
+    /// The amount of time, in seconds, by which the instance launch time can be advanced. For example, the forecast says to add capacity at 10:00 AM, and you choose to pre-launch instances by 5 minutes. In that case, the instances will be launched at 9:55 AM. The intention is to give resources time to be provisioned. It can take a few minutes to launch an EC2 instance. The actual amount of time required depends on several factors, such as the size of the instance and whether there are startup scripts to complete.
+    #[serde(
+        rename = "SchedulingBufferTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scheduling_buffer_time: Option<i32>,
+    /// Defines the behavior that should be applied if the forecast capacity approaches or exceeds the maximum capacity of the Auto Scaling group. Defaults to `HonorMaxCapacity` if not specified.
+    #[serde(
+        rename = "MaxCapacityBreachBehavior",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_capacity_breach_behavior: Option<PredictiveScalingMaxCapacityBreachBehavior>,
+    /// The size of the capacity buffer to use when the forecast capacity is close to or exceeds the maximum capacity. The value is specified as a percentage relative to the forecast capacity. For example, if the buffer is 10, this means a 10 percent buffer, such that if the forecast capacity is 50, and the maximum capacity is 40, then the effective maximum capacity is 55.
+    #[serde(
+        rename = "MaxCapacityBuffer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_capacity_buffer: Option<i32>,
+}
+
+impl Described for PredictiveScalingConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::PredictiveScalingConfiguration
+    }
+}
+
+/// This structure specifies the metrics and target utilization settings for a predictive scaling policy.
+///
+/// You must specify either a metric pair, or a load metric and a scaling metric individually. Specifying a metric pair instead of individual metrics provides a simpler way to configure metrics for a scaling policy. You choose the metric pair, and the policy automatically knows the correct sum and average statistics to use for the load metric and the scaling metric.
+///
+/// Example
+///
+/// -
+///
+/// You create a predictive scaling policy and specify `ALBRequestCount` as the value for the metric pair and `1000.0` as the target value. For this type of metric, you must provide the metric dimension for the corresponding target group, so you also provide a resource label for the Application Load Balancer target group that is attached to your Auto Scaling group.
+///
+/// -
+///
+/// The number of requests the target group receives per minute provides the load metric, and the request count averaged between the members of the target group provides the scaling metric. In CloudWatch, this refers to the `RequestCount` and `RequestCountPerTarget` metrics, respectively.
+///
+/// -
+///
+/// For optimal use of predictive scaling, you adhere to the best practice of using a dynamic scaling policy to automatically scale between the minimum capacity and maximum capacity in response to real-time changes in resource utilization.
+///
+/// -
+///
+/// Amazon EC2 Auto Scaling consumes data points for the load metric over the last 14 days and creates an hourly load forecast for predictive scaling. (A minimum of 24 hours of data is required.)
+///
+/// -
+///
+/// After creating the load forecast, Amazon EC2 Auto Scaling determines when to reduce or increase the capacity of your Auto Scaling group in each hour of the forecast period so that the average number of requests received by each instance is as close to 1000 requests per minute as possible at all times.
+///
+/// For information about using custom metrics with predictive scaling, see Advanced predictive scaling policy configurations using custom metrics in the Amazon EC2 Auto Scaling User Guide.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingMetricSpecification {
+    /// Specifies the target utilization.
+    #[serde(
+        rename = "TargetValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_value: Option<f64>,
+    /// The predefined metric pair specification from which Amazon EC2 Auto Scaling determines the appropriate scaling metric and load metric to use.
+    #[serde(
+        rename = "PredefinedMetricPairSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub predefined_metric_pair_specification: Option<PredictiveScalingPredefinedMetricPair>,
+    /// The predefined scaling metric specification.
+    #[serde(
+        rename = "PredefinedScalingMetricSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub predefined_scaling_metric_specification: Option<PredictiveScalingPredefinedScalingMetric>,
+    /// The predefined load metric specification.
+    #[serde(
+        rename = "PredefinedLoadMetricSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub predefined_load_metric_specification: Option<PredictiveScalingPredefinedLoadMetric>,
+    /// The customized scaling metric specification.
+    #[serde(
+        rename = "CustomizedScalingMetricSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customized_scaling_metric_specification: Option<PredictiveScalingCustomizedScalingMetric>,
+    /// The customized load metric specification.
+    #[serde(
+        rename = "CustomizedLoadMetricSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customized_load_metric_specification: Option<PredictiveScalingCustomizedLoadMetric>,
+    /// The customized capacity metric specification.
+    #[serde(
+        rename = "CustomizedCapacityMetricSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customized_capacity_metric_specification: Option<PredictiveScalingCustomizedCapacityMetric>,
+}
+
+impl Described for PredictiveScalingMetricSpecification {
+    fn shape() -> &'static Shape {
+        &schema::PredictiveScalingMetricSpecification
+    }
+}
+
+/// Represents a metric pair for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingPredefinedMetricPair {
+    /// Indicates which metrics to use. There are two different types of metrics for each metric type: one is a load metric and one is a scaling metric. For example, if the metric type is `ASGCPUUtilization`, the Auto Scaling group's total CPU metric is used as the load metric, and the average CPU metric is used for the scaling metric.
+    #[serde(
+        rename = "PredefinedMetricType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub predefined_metric_type: Option<PredefinedMetricPairType>,
+    /// A label that uniquely identifies a specific Application Load Balancer target group from which to determine the total and average request count served by your Auto Scaling group. You can't specify a resource label unless the target group is attached to the Auto Scaling group.
+    #[serde(
+        rename = "ResourceLabel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_label: Option<String>,
+}
+
+impl Described for PredictiveScalingPredefinedMetricPair {
+    fn shape() -> &'static Shape {
+        &schema::PredictiveScalingPredefinedMetricPair
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `PredefinedMetricPairType` values.
+    pub enum PredefinedMetricPairType {
+        AsgcpuUtilization = "ASGCPUUtilization" => 0,
+        AsgNetworkIn = "ASGNetworkIn" => 1,
+        AsgNetworkOut = "ASGNetworkOut" => 2,
+        AlbRequestCount = "ALBRequestCount" => 3,
+    }
+    sorted = [3, 0, 1, 2];
+}
+
+impl Described for PredefinedMetricPairType {
+    fn shape() -> &'static Shape {
+        &schema::PredefinedMetricPairType
+    }
+}
+
+/// Describes a scaling metric for a predictive scaling policy.
+///
+/// When returned in the output of `DescribePolicies`, it indicates that a predictive scaling policy uses individually specified load and scaling metrics instead of a metric pair.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingPredefinedScalingMetric {
+    /// The metric type.
+    #[serde(
+        rename = "PredefinedMetricType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub predefined_metric_type: Option<PredefinedScalingMetricType>,
+    /// A label that uniquely identifies a specific Application Load Balancer target group from which to determine the average request count served by your Auto Scaling group. You can't specify a resource label unless the target group is attached to the Auto Scaling group.
+    #[serde(
+        rename = "ResourceLabel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_label: Option<String>,
+}
+
+impl Described for PredictiveScalingPredefinedScalingMetric {
+    fn shape() -> &'static Shape {
+        &schema::PredictiveScalingPredefinedScalingMetric
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `PredefinedScalingMetricType` values.
+    pub enum PredefinedScalingMetricType {
+        AsgAverageCpuUtilization = "ASGAverageCPUUtilization" => 0,
+        AsgAverageNetworkIn = "ASGAverageNetworkIn" => 1,
+        AsgAverageNetworkOut = "ASGAverageNetworkOut" => 2,
+        AlbRequestCountPerTarget = "ALBRequestCountPerTarget" => 3,
+    }
+    sorted = [3, 0, 1, 2];
+}
+
+impl Described for PredefinedScalingMetricType {
+    fn shape() -> &'static Shape {
+        &schema::PredefinedScalingMetricType
+    }
+}
+
+/// Describes a load metric for a predictive scaling policy.
+///
+/// When returned in the output of `DescribePolicies`, it indicates that a predictive scaling policy uses individually specified load and scaling metrics instead of a metric pair.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingPredefinedLoadMetric {
+    /// The metric type.
+    #[serde(
+        rename = "PredefinedMetricType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub predefined_metric_type: Option<PredefinedLoadMetricType>,
+    /// A label that uniquely identifies a specific Application Load Balancer target group from which to determine the request count served by your Auto Scaling group. You can't specify a resource label unless the target group is attached to the Auto Scaling group.
+    #[serde(
+        rename = "ResourceLabel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_label: Option<String>,
+}
+
+impl Described for PredictiveScalingPredefinedLoadMetric {
+    fn shape() -> &'static Shape {
+        &schema::PredictiveScalingPredefinedLoadMetric
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `PredefinedLoadMetricType` values.
+    pub enum PredefinedLoadMetricType {
+        AsgTotalCpuUtilization = "ASGTotalCPUUtilization" => 0,
+        AsgTotalNetworkIn = "ASGTotalNetworkIn" => 1,
+        AsgTotalNetworkOut = "ASGTotalNetworkOut" => 2,
+        AlbTargetGroupRequestCount = "ALBTargetGroupRequestCount" => 3,
+    }
+    sorted = [3, 0, 1, 2];
+}
+
+impl Described for PredefinedLoadMetricType {
+    fn shape() -> &'static Shape {
+        &schema::PredefinedLoadMetricType
+    }
+}
+
+/// Describes a custom scaling metric for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingCustomizedScalingMetric {
+    /// One or more metric data queries to provide the data points for a scaling metric. Use multiple metric data queries only if you are performing a math expression on returned data.
+    #[serde(
+        rename = "MetricDataQueries",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_data_queries: Option<Vec<MetricDataQuery>>,
+}
+
+impl Described for PredictiveScalingCustomizedScalingMetric {
+    fn shape() -> &'static Shape {
+        &schema::PredictiveScalingCustomizedScalingMetric
+    }
+}
+
+/// The metric data to return. Also defines whether this call is returning data for one metric only, or whether it is performing a math expression on the values of returned metric statistics to create a new time series. A time series is a series of data points, each of which is associated with a timestamp.
+///
+/// For more information and examples, see Advanced predictive scaling policy configurations using custom metrics in the Amazon EC2 Auto Scaling User Guide.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetricDataQuery {
+    /// A short name that identifies the object's results in the response. This name must be unique among all `MetricDataQuery` objects specified for a single scaling policy. If you are performing math expressions on this set of data, this name represents that data and can serve as a variable in the mathematical expression. The valid characters are letters, numbers, and underscores. The first character must be a lowercase letter.
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The math expression to perform on the returned data, if this object is performing a math expression. This expression can use the `Id` of the other metrics to refer to those metrics, and can also use the `Id` of other expressions to use the result of those expressions.
+    #[serde(
+        rename = "Expression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expression: Option<String>,
+    /// Information about the metric data to return.
+    #[serde(
+        rename = "MetricStat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_stat: Option<MetricStat>,
+    /// A human-readable label for this metric or expression. This is especially useful if this is a math expression, so that you know what the value represents.
+    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Indicates whether to return the timestamps and raw data values of this metric.
+    #[serde(
+        rename = "ReturnData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_data: Option<bool>,
+}
+
+impl Described for MetricDataQuery {
+    fn shape() -> &'static Shape {
+        &schema::MetricDataQuery
+    }
+}
+
+/// This structure defines the CloudWatch metric to return, along with the statistic and unit.
+///
+/// For more information about the CloudWatch terminology below, see Amazon CloudWatch concepts in the Amazon CloudWatch User Guide.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MetricStat {
+    /// The CloudWatch metric to return, including the metric name, namespace, and dimensions. To get the exact metric name, namespace, and dimensions, inspect the Metric object that is returned by a call to ListMetrics.
+    #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<Metric>,
+    /// The statistic to return. It can include any CloudWatch statistic or extended statistic. For a list of valid values, see the table in Statistics in the Amazon CloudWatch User Guide.
+    #[serde(rename = "Stat", default, skip_serializing_if = "Option::is_none")]
+    pub stat: Option<String>,
+    /// The unit to use for the returned data points. For a complete list of the units that CloudWatch supports, see the MetricDatum data type in the Amazon CloudWatch API Reference.
+    #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+}
+
+impl Described for MetricStat {
+    fn shape() -> &'static Shape {
+        &schema::MetricStat
+    }
+}
+
+/// Describes a custom load metric for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingCustomizedLoadMetric {
+    /// One or more metric data queries to provide the data points for a load metric. Use multiple metric data queries only if you are performing a math expression on returned data.
+    #[serde(
+        rename = "MetricDataQueries",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_data_queries: Option<Vec<MetricDataQuery>>,
+}
+
+impl Described for PredictiveScalingCustomizedLoadMetric {
+    fn shape() -> &'static Shape {
+        &schema::PredictiveScalingCustomizedLoadMetric
+    }
+}
+
+/// Describes a customized capacity metric for a predictive scaling policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PredictiveScalingCustomizedCapacityMetric {
+    /// One or more metric data queries to provide the data points for a capacity metric. Use multiple metric data queries only if you are performing a math expression on returned data.
+    #[serde(
+        rename = "MetricDataQueries",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_data_queries: Option<Vec<MetricDataQuery>>,
+}
+
+impl Described for PredictiveScalingCustomizedCapacityMetric {
+    fn shape() -> &'static Shape {
+        &schema::PredictiveScalingCustomizedCapacityMetric
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `PredictiveScalingMode` values.
+    pub enum PredictiveScalingMode {
+        ForecastAndScale = "ForecastAndScale" => 0,
+        ForecastOnly = "ForecastOnly" => 1,
+    }
+    sorted = [0, 1];
+}
+
+impl Described for PredictiveScalingMode {
+    fn shape() -> &'static Shape {
+        &schema::PredictiveScalingMode
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `PredictiveScalingMaxCapacityBreachBehavior` values.
+    pub enum PredictiveScalingMaxCapacityBreachBehavior {
+        HonorMaxCapacity = "HonorMaxCapacity" => 0,
+        IncreaseMaxCapacity = "IncreaseMaxCapacity" => 1,
+    }
+    sorted = [0, 1];
+}
+
+impl Described for PredictiveScalingMaxCapacityBreachBehavior {
+    fn shape() -> &'static Shape {
+        &schema::PredictiveScalingMaxCapacityBreachBehavior
+    }
+}
+
+/// Describes a lifecycle hook. A lifecycle hook lets you create solutions that are aware of events in the Auto Scaling instance lifecycle, and then perform a custom action on instances when the corresponding lifecycle event occurs.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LifecycleHook {
+    /// The name of the lifecycle hook.
+    #[serde(
+        rename = "LifecycleHookName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_hook_name: Option<String>,
+    /// The name of the Auto Scaling group for the lifecycle hook.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The lifecycle transition.
+    #[serde(
+        rename = "LifecycleTransition",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_transition: Option<String>,
+    /// The ARN of the target that Amazon EC2 Auto Scaling sends notifications to when an instance is in a wait state for the lifecycle hook.
+    #[serde(
+        rename = "NotificationTargetARN",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notification_target_arn: Option<String>,
+    /// The ARN of the IAM role that allows the Auto Scaling group to publish to the specified notification target (an Amazon SNS topic or an Amazon SQS queue).
+    #[serde(rename = "RoleARN", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// Additional information that is included any time Amazon EC2 Auto Scaling sends a message to the notification target.
+    #[serde(
+        rename = "NotificationMetadata",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notification_metadata: Option<String>,
+    /// The maximum time, in seconds, that can elapse before the lifecycle hook times out. If the lifecycle hook times out, Amazon EC2 Auto Scaling performs the action that you specified in the `DefaultResult` property.
+    #[serde(
+        rename = "HeartbeatTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub heartbeat_timeout: Option<i32>,
+    /// The maximum time, in seconds, that an instance can remain in a wait state. The maximum is 172800 seconds (48 hours) or 100 times `HeartbeatTimeout`, whichever is smaller.
+    #[serde(
+        rename = "GlobalTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_timeout: Option<i32>,
+    /// The action the Auto Scaling group takes when the lifecycle hook timeout elapses or if an unexpected failure occurs.
+    #[serde(
+        rename = "DefaultResult",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_result: Option<String>,
+    /// Where this model came from; not part of its data.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _state: ModelState,
+}
+
+impl std::fmt::Debug for LifecycleHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("LifecycleHook");
+        d.field("lifecycle_hook_name", &self.lifecycle_hook_name);
+        d.field("auto_scaling_group_name", &self.auto_scaling_group_name);
+        d.field("lifecycle_transition", &self.lifecycle_transition);
+        d.field("notification_target_arn", &self.notification_target_arn);
+        d.field("role_arn", &self.role_arn);
+        d.field("notification_metadata", &self.notification_metadata);
+        d.field("heartbeat_timeout", &self.heartbeat_timeout);
+        d.field("global_timeout", &self.global_timeout);
+        d.field("default_result", &self.default_result);
+        d.finish()
+    }
+}
+
+impl Described for LifecycleHook {
+    fn shape() -> &'static Shape {
+        &schema::LifecycleHook
+    }
+}
+
 /// The `AutoScalingGroupNamesType` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AutoScalingGroupNamesType {
@@ -3503,5 +4498,426 @@ pub struct LaunchConfigurationNameType {
 impl Described for LaunchConfigurationNameType {
     fn shape() -> &'static Shape {
         &schema::LaunchConfigurationNameType
+    }
+}
+
+/// The `DescribePoliciesType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribePoliciesType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The names of one or more policies. If you omit this property, all policies are described. If a group name is provided, the results are limited to that group. If you specify an unknown policy name, it is ignored with no error.
+    #[serde(
+        rename = "PolicyNames",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_names: Option<Vec<String>>,
+    /// One or more policy types. The valid values are `SimpleScaling`, `StepScaling`, `TargetTrackingScaling`, and `PredictiveScaling`.
+    #[serde(
+        rename = "PolicyTypes",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_types: Option<Vec<String>>,
+    /// Specifies whether to include scaling policies for managed Auto Scaling groups in the response. When set to `true` (default), the response includes scaling policies for managed Auto Scaling groups.
+    #[serde(
+        rename = "IncludeManagedResources",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub include_managed_resources: Option<bool>,
+    /// The token for the next set of items to return. (You received this token from a previous call.)
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of items to be returned with each call. The default value is `50` and the maximum value is `100`.
+    #[serde(
+        rename = "MaxRecords",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_records: Option<i32>,
+}
+
+impl Described for DescribePoliciesType {
+    fn shape() -> &'static Shape {
+        &schema::DescribePoliciesType
+    }
+}
+
+/// The `PoliciesType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PoliciesType {
+    /// The scaling policies.
+    #[serde(
+        rename = "ScalingPolicies",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scaling_policies: Option<Vec<ScalingPolicy>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Described for PoliciesType {
+    fn shape() -> &'static Shape {
+        &schema::PoliciesType
+    }
+}
+
+/// The `PutScalingPolicyType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutScalingPolicyType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The name of the policy.
+    #[serde(
+        rename = "PolicyName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_name: Option<String>,
+    /// One of the following policy types:
+    #[serde(
+        rename = "PolicyType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_type: Option<String>,
+    /// Specifies how the scaling adjustment is interpreted (for example, an absolute number or a percentage). The valid values are `ChangeInCapacity`, `ExactCapacity`, and `PercentChangeInCapacity`.
+    #[serde(
+        rename = "AdjustmentType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub adjustment_type: Option<String>,
+    /// Available for backward compatibility. Use `MinAdjustmentMagnitude` instead.
+    #[serde(
+        rename = "MinAdjustmentStep",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_adjustment_step: Option<i32>,
+    /// The minimum value to scale by when the adjustment type is `PercentChangeInCapacity`. For example, suppose that you create a step scaling policy to scale out an Auto Scaling group by 25 percent and you specify a `MinAdjustmentMagnitude` of 2. If the group has 4 instances and the scaling policy is performed, 25 percent of 4 is 1. However, because you specified a `MinAdjustmentMagnitude` of 2, Amazon EC2 Auto Scaling scales out the group by 2 instances.
+    #[serde(
+        rename = "MinAdjustmentMagnitude",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_adjustment_magnitude: Option<i32>,
+    /// The amount by which to scale, based on the specified adjustment type. A positive value adds to the current capacity while a negative number removes from the current capacity. For exact capacity, you must specify a non-negative value.
+    #[serde(
+        rename = "ScalingAdjustment",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scaling_adjustment: Option<i32>,
+    /// A cooldown period, in seconds, that applies to a specific simple scaling policy. When a cooldown period is specified here, it overrides the default cooldown.
+    #[serde(rename = "Cooldown", default, skip_serializing_if = "Option::is_none")]
+    pub cooldown: Option<i32>,
+    /// The aggregation type for the CloudWatch metrics. The valid values are `Minimum`, `Maximum`, and `Average`. If the aggregation type is null, the value is treated as `Average`.
+    #[serde(
+        rename = "MetricAggregationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_aggregation_type: Option<String>,
+    /// A set of adjustments that enable you to scale based on the size of the alarm breach.
+    #[serde(
+        rename = "StepAdjustments",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub step_adjustments: Option<Vec<StepAdjustment>>,
+    /// Not needed if the default instance warmup is defined for the group.
+    #[serde(
+        rename = "EstimatedInstanceWarmup",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub estimated_instance_warmup: Option<i32>,
+    /// A target tracking scaling policy. Provides support for predefined or custom metrics.
+    #[serde(
+        rename = "TargetTrackingConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_tracking_configuration: Option<TargetTrackingConfiguration>,
+    /// Indicates whether the scaling policy is enabled or disabled. The default is enabled. For more information, see Disable a scaling policy for an Auto Scaling group in the Amazon EC2 Auto Scaling User Guide.
+    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// A predictive scaling policy. Provides support for predefined and custom metrics.
+    #[serde(
+        rename = "PredictiveScalingConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub predictive_scaling_configuration: Option<PredictiveScalingConfiguration>,
+}
+
+impl Described for PutScalingPolicyType {
+    fn shape() -> &'static Shape {
+        &schema::PutScalingPolicyType
+    }
+}
+
+/// Contains the output of PutScalingPolicy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PolicyArnType {
+    /// The Amazon Resource Name (ARN) of the policy.
+    #[serde(rename = "PolicyARN", default, skip_serializing_if = "Option::is_none")]
+    pub policy_arn: Option<String>,
+    /// The CloudWatch alarms created for the target tracking scaling policy.
+    #[serde(
+        rename = "Alarms",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alarms: Option<Vec<Alarm>>,
+}
+
+impl Described for PolicyArnType {
+    fn shape() -> &'static Shape {
+        &schema::PolicyARNType
+    }
+}
+
+/// The `DeletePolicyType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeletePolicyType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The name or Amazon Resource Name (ARN) of the policy.
+    #[serde(
+        rename = "PolicyName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_name: Option<String>,
+}
+
+impl Described for DeletePolicyType {
+    fn shape() -> &'static Shape {
+        &schema::DeletePolicyType
+    }
+}
+
+/// The `ExecutePolicyType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExecutePolicyType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The name or ARN of the policy.
+    #[serde(
+        rename = "PolicyName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub policy_name: Option<String>,
+    /// Indicates whether Amazon EC2 Auto Scaling waits for the cooldown period to complete before executing the policy.
+    #[serde(
+        rename = "HonorCooldown",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub honor_cooldown: Option<bool>,
+    /// The metric value to compare to `BreachThreshold`. This enables you to execute a policy of type `StepScaling` and determine which step adjustment to use. For example, if the breach threshold is 50 and you want to use a step adjustment with a lower bound of 0 and an upper bound of 10, you can set the metric value to 59.
+    #[serde(
+        rename = "MetricValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_value: Option<f64>,
+    /// The breach threshold for the alarm.
+    #[serde(
+        rename = "BreachThreshold",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub breach_threshold: Option<f64>,
+}
+
+impl Described for ExecutePolicyType {
+    fn shape() -> &'static Shape {
+        &schema::ExecutePolicyType
+    }
+}
+
+/// The `DescribeLifecycleHooksType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeLifecycleHooksType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The names of one or more lifecycle hooks. If you omit this property, all lifecycle hooks are described.
+    #[serde(
+        rename = "LifecycleHookNames",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_hook_names: Option<Vec<String>>,
+}
+
+impl Described for DescribeLifecycleHooksType {
+    fn shape() -> &'static Shape {
+        &schema::DescribeLifecycleHooksType
+    }
+}
+
+/// The `DescribeLifecycleHooksAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeLifecycleHooksAnswer {
+    /// The lifecycle hooks for the specified group.
+    #[serde(
+        rename = "LifecycleHooks",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_hooks: Option<Vec<LifecycleHook>>,
+}
+
+impl Described for DescribeLifecycleHooksAnswer {
+    fn shape() -> &'static Shape {
+        &schema::DescribeLifecycleHooksAnswer
+    }
+}
+
+/// The `PutLifecycleHookType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutLifecycleHookType {
+    /// The name of the lifecycle hook.
+    #[serde(
+        rename = "LifecycleHookName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_hook_name: Option<String>,
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The lifecycle transition. For Auto Scaling groups, there are two major lifecycle transitions.
+    #[serde(
+        rename = "LifecycleTransition",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_transition: Option<String>,
+    /// The ARN of the IAM role that allows the Auto Scaling group to publish to the specified notification target.
+    #[serde(rename = "RoleARN", default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    /// The Amazon Resource Name (ARN) of the notification target that Amazon EC2 Auto Scaling uses to notify you when an instance is in a wait state for the lifecycle hook. You can specify either an Amazon SNS topic or an Amazon SQS queue.
+    #[serde(
+        rename = "NotificationTargetARN",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notification_target_arn: Option<String>,
+    /// Additional information that you want to include any time Amazon EC2 Auto Scaling sends a message to the notification target.
+    #[serde(
+        rename = "NotificationMetadata",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub notification_metadata: Option<String>,
+    /// The maximum time, in seconds, that can elapse before the lifecycle hook times out. The range is from `30` to `7200` seconds. The default value is `3600` seconds (1 hour).
+    #[serde(
+        rename = "HeartbeatTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub heartbeat_timeout: Option<i32>,
+    /// The action the Auto Scaling group takes when the lifecycle hook timeout elapses or if an unexpected failure occurs. The default value is `ABANDON`.
+    #[serde(
+        rename = "DefaultResult",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub default_result: Option<String>,
+}
+
+impl Described for PutLifecycleHookType {
+    fn shape() -> &'static Shape {
+        &schema::PutLifecycleHookType
+    }
+}
+
+/// The `PutLifecycleHookAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutLifecycleHookAnswer {}
+
+impl Described for PutLifecycleHookAnswer {
+    fn shape() -> &'static Shape {
+        &schema::PutLifecycleHookAnswer
+    }
+}
+
+/// The `DeleteLifecycleHookType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteLifecycleHookType {
+    /// The name of the lifecycle hook.
+    #[serde(
+        rename = "LifecycleHookName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_hook_name: Option<String>,
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+}
+
+impl Described for DeleteLifecycleHookType {
+    fn shape() -> &'static Shape {
+        &schema::DeleteLifecycleHookType
+    }
+}
+
+/// The `DeleteLifecycleHookAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteLifecycleHookAnswer {}
+
+impl Described for DeleteLifecycleHookAnswer {
+    fn shape() -> &'static Shape {
+        &schema::DeleteLifecycleHookAnswer
     }
 }

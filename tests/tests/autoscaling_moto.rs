@@ -1,7 +1,7 @@
 //! Auto Scaling flows end to end against moto: launch configurations,
 //! groups with tags, get/list with filters, updates through `save()`,
 //! desired capacity, suspended processes, tag edits and deletion; a
-//! group's scaling policies and lifecycle hooks.
+//! group's scaling policies, lifecycle hooks and scheduled actions.
 //!
 //! Every test runs in a fresh moto account (see `botocraft_tests::moto`) and
 //! skips itself when `BOTOCRAFT_MOTO_ENDPOINT` is unset.
@@ -14,7 +14,8 @@
 //! * DeleteAutoScalingGroup deletes at once (AWS: `Delete in progress`).
 
 use botocraft::autoscaling::{
-    AutoScalingGroup, LaunchConfiguration, LifecycleHook, ScalingPolicy, Tag, TagDescription,
+    AutoScalingGroup, LaunchConfiguration, LifecycleHook, ScalingPolicy, ScheduledAction, Tag,
+    TagDescription,
 };
 use botocraft::prelude::*;
 use botocraft::{Error, SharedSession};
@@ -1349,4 +1350,57 @@ async fn lifecycle_hooks_of_a_group() {
         .unwrap_err()
         .is_not_found());
     assert!(g.lifecycle_hooks().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn scheduled_actions_of_a_group() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "sched-lc").await;
+    let g = group(&moto, "sched", "sched-lc", "dev").await;
+    let mut nightly = bound(
+        ScheduledAction {
+            auto_scaling_group_name: Some("sched".into()),
+            scheduled_action_name: Some("nightly".into()),
+            recurrence: Some("0 22 * * *".into()),
+            desired_capacity: Some(1),
+            max_size: Some(2),
+            ..Default::default()
+        },
+        &moto.session,
+    );
+    nightly.save().await.unwrap();
+    assert!(nightly.state().is_persisted());
+    // moto gives scheduled actions no ARN (AWS does).
+
+    let listed = g.scheduled_actions().await.unwrap();
+    let names: Vec<_> = listed
+        .iter()
+        .filter_map(|a| a.scheduled_action_name.as_deref())
+        .collect();
+    assert_eq!(names, ["nightly"]);
+    let manager = ScheduledAction::objects().using(&moto.session);
+    let mut got = manager.get("sched", "nightly").await.unwrap();
+    assert_eq!(got.recurrence.as_deref(), Some("0 22 * * *"));
+    assert_eq!(got.max_size, Some(2));
+
+    got.save().await.unwrap();
+    got.max_size = Some(3);
+    got.save().await.unwrap();
+    let again = manager.get("sched", "nightly").await.unwrap();
+    assert_eq!(again.max_size, Some(3));
+    assert_eq!(again.recurrence.as_deref(), Some("0 22 * * *"));
+    assert_eq!(again.desired_capacity, Some(1));
+
+    got.recurrence = None;
+    let err = got.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    got.recurrence = Some("0 22 * * *".into());
+
+    got.delete().await.unwrap();
+    assert!(manager
+        .get("sched", "nightly")
+        .await
+        .unwrap_err()
+        .is_not_found());
+    assert!(g.scheduled_actions().await.unwrap().is_empty());
 }

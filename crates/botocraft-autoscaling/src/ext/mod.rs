@@ -18,9 +18,10 @@
 //!   `wait_until_deleted` (botocore has no Auto Scaling waiters).
 //! - [`launch_configuration`]: `LaunchConfiguration::save()` (create, then
 //!   describe; launch configurations cannot be changed).
-//! - [`put`]: `ScalingPolicy::save()` and `LifecycleHook::save()` (one
-//!   `Put*` creates and updates them; a fetched model sends its edits, and
-//!   a cleared setting or a changed group or name is refused).
+//! - [`put`]: `ScalingPolicy::save()`, `LifecycleHook::save()` and
+//!   `ScheduledAction::save()` (one `Put*` creates and updates each; a
+//!   fetched model that was edited is sent, and a cleared setting or a
+//!   changed group or name is refused).
 //! - `ec2` (with the `ec2` feature): relations to EC2 models, the group's
 //!   `launch_template()` version and `ec2_instances()`, a launch
 //!   configuration's `ami()`, `instance_type()` and `security_groups()`.

@@ -1,16 +1,21 @@
 //! `save()` of the models one `Put*` operation both creates and updates:
-//! [`ScalingPolicy`] (`PutScalingPolicy`) and [`LifecycleHook`]
-//! (`PutLifecycleHook`).
+//! [`ScalingPolicy`] (`PutScalingPolicy`), [`LifecycleHook`]
+//! (`PutLifecycleHook`) and [`ScheduledAction`]
+//! (`PutScheduledUpdateGroupAction`).
 //!
-//! Both belong to a group and are named by the group and their own name.
-//! AWS keeps every setting a `Put*` leaves out, so `save()` sends the whole
-//! model, and refuses what a `Put*` cannot do: clear a setting (the model
-//! would say `None` while AWS kept the value) or move the model to another
-//! group or name (that would make a second one and leave the first).
+//! Each belongs to a group and is named by the group and its own name. AWS
+//! keeps every setting a `Put*` leaves out, so `save()` refuses what a
+//! `Put*` cannot do: clear a setting (the model would say `None` while AWS
+//! kept the value) or move the model to another group or name (that would
+//! make a second one and leave the first). A model is sent whole (a
+//! policy's type must go with every put, or AWS takes it for
+//! `SimpleScaling`), but for a fetched scheduled action's unchanged start:
+//! AWS describes a recurring action's start as its next run, and refuses a
+//! start already past.
 
 use botocraft_core::{Error, PrimaryModel, Result};
 
-use crate::{LifecycleHook, ScalingPolicy};
+use crate::{LifecycleHook, ScalingPolicy, ScheduledAction};
 
 /// Whether `save()` of a model `Put*` saves has anything to send, or why it
 /// must not: a fetched model whose identity changed, or that cleared a
@@ -18,17 +23,27 @@ use crate::{LifecycleHook, ScalingPolicy};
 fn put_needed(
     kind: &str,
     persisted: bool,
-    changed_identity: Vec<&'static str>,
+    identity: &[&str],
+    changed_fixed: Vec<&'static str>,
     changed: Vec<&'static str>,
     is_unset: impl Fn(&str) -> bool,
 ) -> Result<bool> {
     if !persisted {
         return Ok(true);
     }
+    let (changed_identity, unsendable): (Vec<&str>, Vec<&str>) = changed_fixed
+        .into_iter()
+        .partition(|f| identity.contains(f));
     if !changed_identity.is_empty() {
         return Err(Error::validation(format!(
             "{kind}.save(): {} changed, but they name the {kind} (saving would make another and keep this one): copy it with `as_new()` and delete this one",
             changed_identity.join(", ")
+        )));
+    }
+    if !unsendable.is_empty() {
+        return Err(Error::validation(format!(
+            "{kind}.save(): {} changed, which save() does not send (see `{kind}::save`): undo the edit",
+            unsendable.join(", ")
         )));
     }
     let cleared: Vec<&str> = changed.iter().copied().filter(|f| is_unset(f)).collect();
@@ -122,6 +137,7 @@ impl ScalingPolicy {
             if !put_needed(
                 "ScalingPolicy",
                 persisted,
+                &Self::IDENTITY,
                 self.changed_fixed_fields(),
                 changed,
                 |f| self.is_unset(f),
@@ -210,6 +226,7 @@ impl LifecycleHook {
             if !put_needed(
                 "LifecycleHook",
                 persisted,
+                &Self::IDENTITY,
                 self.changed_fixed_fields(),
                 changed,
                 |f| self.is_unset(f),
@@ -240,6 +257,110 @@ impl LifecycleHook {
     }
 }
 
+impl ScheduledAction {
+    /// Whether a tracked setting is `None`.
+    fn is_unset(&self, field: &str) -> bool {
+        match field {
+            "start_time" => self.start_time.is_none(),
+            "end_time" => self.end_time.is_none(),
+            "recurrence" => self.recurrence.is_none(),
+            "min_size" => self.min_size.is_none(),
+            "max_size" => self.max_size.is_none(),
+            "desired_capacity" => self.desired_capacity.is_none(),
+            "time_zone" => self.time_zone.is_none(),
+            _ => false,
+        }
+    }
+
+    /// Creates this scheduled action on its group, or sends a fetched one
+    /// that was edited (`PutScheduledUpdateGroupAction`), then describes
+    /// it, so `self` holds what AWS now reports (its ARN).
+    ///
+    /// A new action is sent whole: its group and name, at least one of
+    /// `min_size`, `max_size` and `desired_capacity`, and when it runs
+    /// (`start_time`, or a cron `recurrence` with its `time_zone`). A
+    /// fetched one that was edited is sent whole too, but for its
+    /// `start_time` unless that was edited (AWS describes a recurring
+    /// action's start as its next run; sent back after that run it would be
+    /// in the past, which AWS refuses; left out, AWS keeps it); not edited,
+    /// it sends nothing. A setting set to `None` is an
+    /// [`Error::Validation`] (AWS would keep it), as are a change of its
+    /// group or name (copy it with [`as_new`](Self::as_new) instead) and a
+    /// `time` set or edited (AWS no longer uses it: set `start_time`).
+    ///
+    /// ```no_run
+    /// # async fn run(session: botocraft_core::SharedSession) -> botocraft_core::Result<()> {
+    /// use botocraft_autoscaling::ScheduledAction;
+    /// let mut nightly = ScheduledAction {
+    ///     auto_scaling_group_name: Some("web".into()),
+    ///     scheduled_action_name: Some("nightly-scale-in".into()),
+    ///     recurrence: Some("0 22 * * *".into()),
+    ///     time_zone: Some("Europe/Berlin".into()),
+    ///     desired_capacity: Some(1),
+    ///     ..Default::default()
+    /// }
+    /// .using(&session);
+    /// nightly.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub async fn save(&mut self) -> Result<()> {
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "ScheduledAction",
+            "save",
+            async move {
+                let persisted = self._state.is_persisted();
+                let changed = self.changed_fields();
+                if !put_needed(
+                    "ScheduledAction",
+                    persisted,
+                    &Self::IDENTITY,
+                    self.changed_fixed_fields(),
+                    changed.clone(),
+                    |f| self.is_unset(f),
+                )? {
+                    return Ok(());
+                }
+                if !persisted {
+                    self.refuse_assigned()?;
+                }
+                let (group, name) = group_and_name(
+                    "ScheduledAction",
+                    self.auto_scaling_group_name.as_ref(),
+                    self.scheduled_action_name.as_ref(),
+                    "ScheduledActionName",
+                )?;
+                let mut sent = self.clone();
+                if persisted {
+                    // Not `time`, which AWS fills in for every action it
+                    // describes, nor an unchanged start, which for a
+                    // recurring action is its next run and soon in the past.
+                    sent.time = None;
+                    if !changed.contains(&"start_time") {
+                        sent.start_time = None;
+                    }
+                }
+                let manager = self.manager();
+                manager.create(&sent).send().await?;
+                let session = manager.session()?;
+                let manager = manager.using(&session);
+                let sent = self.clone();
+                *self = botocraft_core::manager::describe_created(
+                    "PutScheduledUpdateGroupAction",
+                    &format!("{group}/{name}"),
+                    || manager.get(group.as_str(), name.as_str()).send(),
+                    || Ok(sent.into_fetched(&session)),
+                )
+                .await?;
+                Ok(())
+            },
+        )
+        .await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,14 +375,23 @@ mod tests {
         for field in LifecycleHook::TRACKED {
             assert!(hook.is_unset(field), "{field}");
         }
+        let action = ScheduledAction::default();
+        for field in ScheduledAction::TRACKED {
+            assert!(action.is_unset(field), "{field}");
+        }
     }
 
     #[test]
     fn a_fetched_model_is_put_only_with_edits_it_can_send() {
         let put = |identity: Vec<&'static str>, changed: Vec<&'static str>| {
-            put_needed("ScalingPolicy", true, identity, changed, |f| {
-                f == "cooldown"
-            })
+            put_needed(
+                "ScalingPolicy",
+                true,
+                &ScalingPolicy::IDENTITY,
+                identity,
+                changed,
+                |f| f == "cooldown",
+            )
         };
         assert!(!put(vec![], vec![]).unwrap());
         assert!(put(vec![], vec!["scaling_adjustment"]).unwrap());
@@ -271,6 +401,17 @@ mod tests {
         let err = put(vec!["policy_name"], vec![]).unwrap_err();
         assert!(err.to_string().contains("as_new()"), "{err}");
         // A new model is always sent.
-        assert!(put_needed("LifecycleHook", false, vec![], vec![], |_| true).unwrap());
+        assert!(put_needed("LifecycleHook", false, &[], vec![], vec![], |_| true).unwrap());
+        // A field save() does not send is refused as such, not as a rename.
+        let err = put_needed(
+            "ScheduledAction",
+            true,
+            &ScheduledAction::IDENTITY,
+            vec!["time"],
+            vec![],
+            |_| false,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("does not send"), "{err}");
     }
 }

@@ -5786,3 +5786,779 @@ impl std::future::IntoFuture for LifecycleHookDelete {
         self.send()
     }
 }
+
+/// The manager of [`ScheduledAction`]: `ScheduledAction::objects()`.
+///
+/// Methods: `create`, `delete`, `get`, `list`. Each returns a request: set optional arguments with its
+/// builder methods, then `.await` it.
+#[derive(Clone, Debug)]
+pub struct ScheduledActionManager {
+    session: Option<SharedSession>,
+}
+
+impl Manager<ScheduledAction> for ScheduledActionManager {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn with_session(session: Option<SharedSession>) -> Self {
+        ScheduledActionManager { session }
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn bound_session(&self) -> Option<&SharedSession> {
+        self.session.as_ref()
+    }
+}
+
+impl ScheduledActionManager {
+    /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn using(&self, session: &SharedSession) -> Self {
+        ScheduledActionManager {
+            session: Some(session.clone()),
+        }
+    }
+
+    /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn session(&self) -> Result<SharedSession> {
+        match &self.session {
+            Some(s) => Ok(s.clone()),
+            None => botocraft_transport::default_session(),
+        }
+    }
+
+    /// One scheduled action of a group by name (`DescribeScheduledActions`); `Error::NotFound` when the group has none of that name.
+    ///
+    /// Gets information about the scheduled actions that haven't run or that have not reached their end time.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn get(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        scheduled_action_name: impl Into<String>,
+    ) -> ScheduledActionGet {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let scheduled_action_name = scheduled_action_name.into();
+        let key: String =
+            auto_scaling_group_name.to_string() + "/" + &scheduled_action_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeScheduledActionsType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.scheduled_action_names = Some(vec![scheduled_action_name]);
+        ScheduledActionGet::new(self.clone(), input, key)
+    }
+
+    /// Every scheduled action not yet run (`DescribeScheduledActions`, all pages), or those of one group with `.auto_scaling_group_name(..)`, starting within `.start_time(..)`..`.end_time(..)`.
+    ///
+    /// Gets information about the scheduled actions that haven't run or that have not reached their end time.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn list(&self) -> ScheduledActionList {
+        let key: String = String::new();
+        #[allow(unused_mut)]
+        let mut input = DescribeScheduledActionsType::default();
+        ScheduledActionList::new(self.clone(), input, key)
+    }
+
+    /// Creates the scheduled action, or changes the settings it sends of the group's action of that name (`PutScheduledUpdateGroupAction`; AWS answers with nothing, see `ScheduledAction::save` for create-and-fetch).
+    ///
+    /// Creates or updates a scheduled scaling action for an Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn create(&self, model: &ScheduledAction) -> ScheduledActionCreate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = PutScheduledUpdateGroupActionType::default();
+        input.auto_scaling_group_name = model
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty());
+        input.scheduled_action_name = model
+            .scheduled_action_name
+            .clone()
+            .filter(|v| !v.is_empty());
+        input.time = model.time.clone();
+        input.start_time = model.start_time.clone();
+        input.end_time = model.end_time.clone();
+        input.recurrence = model.recurrence.clone().filter(|v| !v.is_empty());
+        input.min_size = model.min_size.clone();
+        input.max_size = model.max_size.clone();
+        input.desired_capacity = model.desired_capacity.clone();
+        input.time_zone = model.time_zone.clone().filter(|v| !v.is_empty());
+        if model.time.is_some() {
+            return ScheduledActionCreate::failed(self.clone(), Error::validation("ScheduledAction: `time` is not sent from the model (AWS no longer uses it (it describes an action's start in both Time and StartTime): set `start_time`); clear it to create the ScheduledAction"));
+        }
+        ScheduledActionCreate::new(self.clone(), input, key)
+    }
+
+    /// Deletes a scheduled action of a group (`DeleteScheduledAction`).
+    ///
+    /// Deletes the specified scheduled action.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        scheduled_action_name: impl Into<String>,
+    ) -> ScheduledActionDelete {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let scheduled_action_name = scheduled_action_name.into();
+        let key: String =
+            auto_scaling_group_name.to_string() + "/" + &scheduled_action_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DeleteScheduledActionType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.scheduled_action_name = Some(scheduled_action_name);
+        ScheduledActionDelete::new(self.clone(), input, key)
+    }
+}
+
+/// The request built by [`ScheduledActionManager::get`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ScheduledActionGet {
+    manager: ScheduledActionManager,
+    input: DescribeScheduledActionsType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ScheduledActionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ScheduledActionGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ScheduledActionGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: ScheduledActionManager,
+        input: DescribeScheduledActionsType,
+        key: String,
+    ) -> Self {
+        ScheduledActionGet {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ScheduledActionManager, error: Error) -> Self {
+        ScheduledActionGet {
+            manager,
+            input: DescribeScheduledActionsType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeScheduledActionsType {
+        &self.input
+    }
+
+    /// Specifies whether to include scheduled actions for managed Auto Scaling groups in the response. When set to `true` (default), the response includes scheduled actions for managed Auto Scaling groups.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_managed_resources = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<ScheduledAction>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScheduledAction",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ScheduledAction> {
+        const OPERATION: &str = "DescribeScheduledActions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "ScheduledAction::objects().get",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_blank(
+            input.scheduled_action_names.as_deref().unwrap_or_default(),
+            "ScheduledAction::objects().get",
+            "scheduled_action_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ScheduledActionsType>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DescribeScheduledActionsResult"),
+            &input,
+        )
+        .await?;
+        #[allow(unused_mut)]
+        let mut item = error::only_answer(
+            "ScheduledAction",
+            OPERATION,
+            out.scheduled_update_group_actions.take().ok_or_else(|| {
+                Error::missing_in_response(
+                    OPERATION,
+                    "the response has no ScheduledUpdateGroupActions",
+                )
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "ScheduledAction",
+            key: key.clone(),
+            code: None,
+            message: Some(format!(
+                "{OPERATION} returned no ScheduledUpdateGroupActions"
+            )),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for ScheduledActionGet {
+    type Output = Result<ScheduledAction>;
+    type IntoFuture = MethodFuture<'static, Result<ScheduledAction>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`ScheduledActionManager::list`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ScheduledActionList {
+    manager: ScheduledActionManager,
+    input: DescribeScheduledActionsType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ScheduledActionList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ScheduledActionList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ScheduledActionList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: ScheduledActionManager,
+        input: DescribeScheduledActionsType,
+        key: String,
+    ) -> Self {
+        ScheduledActionList {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ScheduledActionManager, error: Error) -> Self {
+        ScheduledActionList {
+            manager,
+            input: DescribeScheduledActionsType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeScheduledActionsType {
+        &self.input
+    }
+
+    /// The smallest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `MaxRecords`.
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_records = Some(n);
+        self
+    }
+
+    /// The name of the Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
+        self.input.auto_scaling_group_name = Some(value.into());
+        self
+    }
+
+    /// The names of one or more scheduled actions. If you omit this property, all scheduled actions are described. If you specify an unknown scheduled action, it is ignored with no error.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn scheduled_action_names(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.scheduled_action_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The earliest scheduled start time to return. If scheduled action names are provided, this property is ignored.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn start_time(mut self, value: impl Into<DateTime>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// The latest scheduled start time to return. If scheduled action names are provided, this property is ignored.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn end_time(mut self, value: impl Into<DateTime>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// Specifies whether to include scheduled actions for managed Auto Scaling groups in the response. When set to `true` (default), the response includes scheduled actions for managed Auto Scaling groups.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_managed_resources = Some(value.into());
+        self
+    }
+
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<ScheduledAction>>> {
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "ScheduledAction",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn stream(self) -> BoxStream<'static, Result<ScheduledAction>> {
+        botocraft_core::paginator::flatten_pages(self.pages())
+    }
+
+    /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<ScheduledAction>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScheduledAction",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<ScheduledAction>> {
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::described)
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<ScheduledAction>>>> {
+        const OPERATION: &str = "DescribeScheduledActions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        error::refuse_page_size(
+            input.max_records,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "ScheduledAction::objects().list",
+            "MaxRecords",
+        )?;
+        let session = self.manager.session()?;
+        if input
+            .scheduled_action_names
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(futures::stream::empty().boxed());
+        }
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            move |token| {
+                let session = session.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = call::<_, ScheduledActionsType>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        Some("DescribeScheduledActionsResult"),
+                        &input,
+                    )
+                    .await?;
+                    Ok(Page {
+                        items: out.scheduled_update_group_actions.unwrap_or_default(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
+    }
+}
+
+impl std::future::IntoFuture for ScheduledActionList {
+    type Output = Result<QuerySet<ScheduledAction>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<ScheduledAction>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`ScheduledActionManager::create`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ScheduledActionCreate {
+    manager: ScheduledActionManager,
+    input: PutScheduledUpdateGroupActionType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ScheduledActionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ScheduledActionCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ScheduledActionCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: ScheduledActionManager,
+        input: PutScheduledUpdateGroupActionType,
+        key: String,
+    ) -> Self {
+        ScheduledActionCreate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ScheduledActionManager, error: Error) -> Self {
+        ScheduledActionCreate {
+            manager,
+            input: PutScheduledUpdateGroupActionType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &PutScheduledUpdateGroupActionType {
+        &self.input
+    }
+
+    /// The name of the Auto Scaling group.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn auto_scaling_group_name(mut self, value: impl Into<String>) -> Self {
+        self.input.auto_scaling_group_name = Some(value.into());
+        self
+    }
+
+    /// The name of this scaling action.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn scheduled_action_name(mut self, value: impl Into<String>) -> Self {
+        self.input.scheduled_action_name = Some(value.into());
+        self
+    }
+
+    /// This property is no longer used.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn time(mut self, value: impl Into<DateTime>) -> Self {
+        self.input.time = Some(value.into());
+        self
+    }
+
+    /// The date and time for this action to start, in YYYY-MM-DDThh:mm:ssZ format in UTC/GMT only and in quotes (for example, `"2021-06-01T00:00:00Z"`).
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn start_time(mut self, value: impl Into<DateTime>) -> Self {
+        self.input.start_time = Some(value.into());
+        self
+    }
+
+    /// The date and time for the recurring schedule to end, in UTC. For example, `"2021-06-01T00:00:00Z"`.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn end_time(mut self, value: impl Into<DateTime>) -> Self {
+        self.input.end_time = Some(value.into());
+        self
+    }
+
+    /// The recurring schedule for this action. This format consists of five fields separated by white spaces: \[Minute\] \[Hour\] \[Day_of_Month\] \[Month_of_Year\] \[Day_of_Week\]. The value must be in quotes (for example, `"30 0 1 1,6,12 \*"`). For more information about this format, see Crontab.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn recurrence(mut self, value: impl Into<String>) -> Self {
+        self.input.recurrence = Some(value.into());
+        self
+    }
+
+    /// The minimum size of the Auto Scaling group.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn min_size(mut self, value: impl Into<i32>) -> Self {
+        self.input.min_size = Some(value.into());
+        self
+    }
+
+    /// The maximum size of the Auto Scaling group.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn max_size(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_size = Some(value.into());
+        self
+    }
+
+    /// The desired capacity is the initial capacity of the Auto Scaling group after the scheduled action runs and the capacity it attempts to maintain. It can scale beyond this capacity if you add more scaling conditions.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn desired_capacity(mut self, value: impl Into<i32>) -> Self {
+        self.input.desired_capacity = Some(value.into());
+        self
+    }
+
+    /// Specifies the time zone for a cron expression. If a time zone is not provided, UTC is used by default.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+        self.input.time_zone = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScheduledAction",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "PutScheduledUpdateGroupAction";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation("PutScheduledUpdateGroupAction needs `AutoScalingGroupName` (set `ScheduledAction.auto_scaling_group_name`)"));
+        }
+        if input.scheduled_action_name.is_none() {
+            return Err(Error::validation("PutScheduledUpdateGroupAction needs `ScheduledActionName` (set `ScheduledAction.scheduled_action_name`)"));
+        }
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for ScheduledActionCreate {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`ScheduledActionManager::delete`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ScheduledActionDelete {
+    manager: ScheduledActionManager,
+    input: DeleteScheduledActionType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ScheduledActionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ScheduledActionDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ScheduledActionDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: ScheduledActionManager, input: DeleteScheduledActionType, key: String) -> Self {
+        ScheduledActionDelete {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ScheduledActionManager, error: Error) -> Self {
+        ScheduledActionDelete {
+            manager,
+            input: DeleteScheduledActionType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DeleteScheduledActionType {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScheduledAction",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "DeleteScheduledAction";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DeleteScheduledAction needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.scheduled_action_name.is_none() {
+            return Err(Error::validation(
+                "DeleteScheduledAction needs `ScheduledActionName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "ScheduledAction::objects().delete",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_blank(
+            input.scheduled_action_name.as_slice(),
+            "ScheduledAction::objects().delete",
+            "scheduled_action_name",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for ScheduledActionDelete {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

@@ -19,6 +19,7 @@ pub mod primary {
         AutoScalingGroup, AutoScalingGroupKey, AutoScalingGroupManager, LaunchConfiguration,
         LaunchConfigurationKey, LaunchConfigurationManager, LifecycleHook, LifecycleHookKey,
         LifecycleHookManager, ScalingPolicy, ScalingPolicyKey, ScalingPolicyManager,
+        ScheduledAction, ScheduledActionKey, ScheduledActionManager,
     };
 }
 

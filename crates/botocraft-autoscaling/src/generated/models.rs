@@ -228,6 +228,23 @@ impl AutoScalingGroup {
         request
     }
 
+    /// The group's scheduled actions not yet run. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn scheduled_actions(&self) -> ScheduledActionList {
+        let manager = ScheduledActionManager::with_session(self._state.session().cloned());
+        #[allow(unused_mut)]
+        let mut request = manager.list();
+        let Some(v) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return ScheduledActionList::failed(manager, Error::validation("AutoScalingGroup.scheduled_actions needs `AutoScalingGroupName`, which is not set"));
+        };
+        request = request.auto_scaling_group_name(v);
+        request
+    }
+
     /// This AutoScalingGroup as AWS holds it now: `AutoScalingGroup::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn refreshed(&self) -> AutoScalingGroupGet {
@@ -1445,6 +1462,322 @@ impl LifecycleHook {
             .ok_or_else(|| {
                 Error::validation(
                     "LifecycleHook.delete() needs `LifecycleHookName`, which is not set",
+                )
+            })?;
+        #[allow(unused_mut)]
+        let mut request = manager.delete(a0, a1);
+        request.send().await?;
+        self._state.mark_deleted();
+        Ok(())
+    }
+}
+
+/// The primary key of a [`ScheduledAction`]. `Display` writes `auto_scaling_group_name/scheduled_action_name` and
+/// `FromStr` reads it back (`text.parse::<ScheduledActionKey>()?`): only the first part may hold a `/`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ScheduledActionKey {
+    /// From `AutoScalingGroupName`.
+    pub auto_scaling_group_name: String,
+    /// From `ScheduledActionName`.
+    pub scheduled_action_name: String,
+}
+
+impl std::fmt::Display for ScheduledActionKey {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/{}",
+            self.auto_scaling_group_name, self.scheduled_action_name
+        )
+    }
+}
+
+impl std::str::FromStr for ScheduledActionKey {
+    type Err = Error;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from_str(s: &str) -> Result<Self> {
+        let mut p = botocraft_core::key::parse_key_parts(
+            "ScheduledActionKey",
+            s,
+            &["auto_scaling_group_name", "scheduled_action_name"],
+        )?
+        .into_iter();
+        Ok(ScheduledActionKey {
+            auto_scaling_group_name: p.next().unwrap_or_default(),
+            scheduled_action_name: p.next().unwrap_or_default(),
+        })
+    }
+}
+
+impl PrimaryModel for ScheduledAction {
+    type Key = ScheduledActionKey;
+    type Manager = ScheduledActionManager;
+    const SERVICE: &'static str = "autoscaling";
+    const KIND: &'static str = "ScheduledAction";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[];
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn pk(&self) -> Option<ScheduledActionKey> {
+        Some(ScheduledActionKey {
+            auto_scaling_group_name: self.auto_scaling_group_name.clone()?,
+            scheduled_action_name: self.scheduled_action_name.clone()?,
+        })
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn arn(&self) -> Option<&str> {
+        self.scheduled_action_arn.as_deref()
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn name(&self) -> Option<&str> {
+        self.scheduled_action_name.as_deref()
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 11, _>(|i| if i < 7 { tracked[i] } else { fixed[i - 7] }),
+        ))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn state(&self) -> &ModelState {
+        &self._state
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn state_mut(&mut self) -> &mut ModelState {
+        &mut self._state
+    }
+}
+
+impl ScheduledAction {
+    /// The manager for `ScheduledAction`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn objects() -> ScheduledActionManager {
+        ScheduledActionManager::with_session(None)
+    }
+
+    /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn manager(&self) -> ScheduledActionManager {
+        ScheduledActionManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
+    }
+
+    /// The related [`AutoScalingGroup`] (calls `AutoScalingGroup::objects().get(..)` with this model's values). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn auto_scaling_group(&self) -> AutoScalingGroupGet {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupGet::failed(manager, Error::validation("ScheduledAction.auto_scaling_group needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        request
+    }
+
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 7] = [
+        "start_time",
+        "end_time",
+        "recurrence",
+        "min_size",
+        "max_size",
+        "desired_capacity",
+        "time_zone",
+    ];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fingerprints(&self) -> [Option<u64>; 7] {
+        [
+            botocraft_core::fingerprint(&self.start_time),
+            botocraft_core::fingerprint(&self.end_time),
+            botocraft_core::fingerprint(&self.recurrence),
+            botocraft_core::fingerprint(&self.min_size),
+            botocraft_core::fingerprint(&self.max_size),
+            botocraft_core::fingerprint(&self.desired_capacity),
+            botocraft_core::fingerprint(&self.time_zone),
+        ]
+    }
+
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
+    }
+
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 4] = [
+        "auto_scaling_group_name",
+        "scheduled_action_name",
+        "scheduled_action_arn",
+        "time",
+    ];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 3] = [
+        "auto_scaling_group_name",
+        "scheduled_action_name",
+        "scheduled_action_arn",
+    ];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fixed_fingerprints(&self) -> [Option<u64>; 4] {
+        [
+            botocraft_core::fingerprint(&self.auto_scaling_group_name),
+            botocraft_core::fingerprint(&self.scheduled_action_name),
+            botocraft_core::fingerprint(&self.scheduled_action_arn),
+            botocraft_core::fingerprint(&self.time),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                7,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
+    /// The fields AWS assigns when it creates a `ScheduledAction`, naming it: a model
+    /// that holds one names a `ScheduledAction` that exists, so `save()` refuses to
+    /// create it (see [`Self::assigned_fields`]).
+    pub const ASSIGNED: [&'static str; 1] = ["scheduled_action_arn"];
+
+    /// The fields of [`Self::ASSIGNED`] this model holds. `save()` of a model
+    /// that did not come from AWS (one built here, or read back from JSON:
+    /// where a model came from is not part of its data) refuses to create it
+    /// when any is set, rather than create a second `ScheduledAction` and overwrite them;
+    /// fetch it to update it, or clear them to create a new one.
+    /// `ScheduledAction::objects().create(&model)` creates one whatever it holds.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn assigned_fields(&self) -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut set = Vec::new();
+        if self
+            .scheduled_action_arn
+            .as_deref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            set.push("scheduled_action_arn");
+        }
+        set
+    }
+
+    /// For `save()`: refuses to create a model holding [`Self::ASSIGNED`] fields,
+    /// unless it was deleted through this model (it then names a resource
+    /// that is gone).
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_assigned(&self) -> Result<()> {
+        if self._state.is_persisted() || self._state.was_deleted() {
+            return Ok(());
+        }
+        let set = self.assigned_fields();
+        if set.is_empty() {
+            Ok(())
+        } else {
+            Err(botocraft_core::baseline::assigned_error(
+                "ScheduledAction",
+                &set,
+            ))
+        }
+    }
+
+    /// A copy of this ScheduledAction to create another with the same configuration: `ScheduledAction::objects().create(&copy)` creates a new ScheduledAction instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS assigned this ScheduledAction ([`Self::ASSIGNED`]): `scheduled_action_arn`
+    /// - what PutScheduledUpdateGroupAction refuses from a model (it describes what the ScheduledAction has; other calls set it): `time`
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_autoscaling::ScheduledAction) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `ScheduledAction::objects().get(..)`.
+    /// let copy = described.as_new();
+    /// botocraft_autoscaling::ScheduledAction::objects().create(&copy).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.scheduled_action_arn = None;
+        copy.time = None;
+        copy
+    }
+
+    /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName, ScheduledActionName).
+    /// `DeleteScheduledAction` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ScheduledAction",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let a0 = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "ScheduledAction.delete() needs `AutoScalingGroupName`, which is not set",
+                )
+            })?;
+        let a1 = self
+            .scheduled_action_name
+            .clone()
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| {
+                Error::validation(
+                    "ScheduledAction.delete() needs `ScheduledActionName`, which is not set",
                 )
             })?;
         #[allow(unused_mut)]

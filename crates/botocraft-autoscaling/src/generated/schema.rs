@@ -641,6 +641,14 @@ pub static DeletePolicyType: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static DeleteScheduledActionType: Shape = Shape {
+    name: "DeleteScheduledActionType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("ScheduledActionName", &XmlStringMaxLen255),
+    ]),
+    xml_namespace: None,
+};
 pub static DeleteTagsType: Shape = Shape {
     name: "DeleteTagsType",
     kind: Kind::Structure(&[Member::new("Tags", &Tags)]),
@@ -696,6 +704,19 @@ pub static DescribeScalingActivitiesType: Shape = Shape {
         Member::new("MaxRecords", &MaxRecords),
         Member::new("NextToken", &XmlString),
         Member::new("Filters", &Filters),
+    ]),
+    xml_namespace: None,
+};
+pub static DescribeScheduledActionsType: Shape = Shape {
+    name: "DescribeScheduledActionsType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("ScheduledActionNames", &ScheduledActionNames),
+        Member::new("StartTime", &TimestampType),
+        Member::new("EndTime", &TimestampType),
+        Member::new("IncludeManagedResources", &IncludeManagedResources),
+        Member::new("NextToken", &XmlString),
+        Member::new("MaxRecords", &MaxRecords),
     ]),
     xml_namespace: None,
 };
@@ -1702,6 +1723,22 @@ pub static PutScalingPolicyType: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static PutScheduledUpdateGroupActionType: Shape = Shape {
+    name: "PutScheduledUpdateGroupActionType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("ScheduledActionName", &XmlStringMaxLen255),
+        Member::new("Time", &TimestampType),
+        Member::new("StartTime", &TimestampType),
+        Member::new("EndTime", &TimestampType),
+        Member::new("Recurrence", &XmlStringMaxLen255),
+        Member::new("MinSize", &AutoScalingGroupMinSize),
+        Member::new("MaxSize", &AutoScalingGroupMaxSize),
+        Member::new("DesiredCapacity", &AutoScalingGroupDesiredCapacity),
+        Member::new("TimeZone", &XmlStringMaxLen255),
+    ]),
+    xml_namespace: None,
+};
 pub static ResourceName: Shape = Shape {
     name: "ResourceName",
     kind: Kind::String,
@@ -1776,6 +1813,47 @@ pub static ScalingProcessQuery: Shape = Shape {
         Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
         Member::new("ScalingProcesses", &ProcessNames),
     ]),
+    xml_namespace: None,
+};
+pub static ScheduledActionNames: Shape = Shape {
+    name: "ScheduledActionNames",
+    kind: Kind::List {
+        member: &Member::new("member", &XmlStringMaxLen255),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static ScheduledActionsType: Shape = Shape {
+    name: "ScheduledActionsType",
+    kind: Kind::Structure(&[
+        Member::new("ScheduledUpdateGroupActions", &ScheduledUpdateGroupActions),
+        Member::new("NextToken", &XmlString),
+    ]),
+    xml_namespace: None,
+};
+pub static ScheduledUpdateGroupAction: Shape = Shape {
+    name: "ScheduledUpdateGroupAction",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("ScheduledActionName", &XmlStringMaxLen255),
+        Member::new("ScheduledActionARN", &ResourceName),
+        Member::new("Time", &TimestampType),
+        Member::new("StartTime", &TimestampType),
+        Member::new("EndTime", &TimestampType),
+        Member::new("Recurrence", &XmlStringMaxLen255),
+        Member::new("MinSize", &AutoScalingGroupMinSize),
+        Member::new("MaxSize", &AutoScalingGroupMaxSize),
+        Member::new("DesiredCapacity", &AutoScalingGroupDesiredCapacity),
+        Member::new("TimeZone", &XmlStringMaxLen255),
+    ]),
+    xml_namespace: None,
+};
+pub static ScheduledUpdateGroupActions: Shape = Shape {
+    name: "ScheduledUpdateGroupActions",
+    kind: Kind::List {
+        member: &Member::new("member", &ScheduledUpdateGroupAction),
+        flattened: false,
+    },
     xml_namespace: None,
 };
 pub static SecurityGroups: Shape = Shape {

@@ -3080,6 +3080,92 @@ impl Described for LifecycleHook {
     }
 }
 
+/// Describes a scheduled scaling action.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScheduledAction {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The name of the scheduled action.
+    #[serde(
+        rename = "ScheduledActionName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scheduled_action_name: Option<String>,
+    /// The Amazon Resource Name (ARN) of the scheduled action.
+    #[serde(
+        rename = "ScheduledActionARN",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scheduled_action_arn: Option<String>,
+    /// This property is no longer used.
+    #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<DateTime>,
+    /// The date and time in UTC for this action to start. For example, `"2019-06-01T00:00:00Z"`.
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<DateTime>,
+    /// The date and time in UTC for the recurring schedule to end. For example, `"2019-06-01T00:00:00Z"`.
+    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<DateTime>,
+    /// The recurring schedule for the action, in Unix cron syntax format.
+    #[serde(
+        rename = "Recurrence",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recurrence: Option<String>,
+    /// The minimum size of the Auto Scaling group.
+    #[serde(rename = "MinSize", default, skip_serializing_if = "Option::is_none")]
+    pub min_size: Option<i32>,
+    /// The maximum size of the Auto Scaling group.
+    #[serde(rename = "MaxSize", default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<i32>,
+    /// The desired capacity is the initial capacity of the Auto Scaling group after the scheduled action runs and the capacity it attempts to maintain.
+    #[serde(
+        rename = "DesiredCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub desired_capacity: Option<i32>,
+    /// The time zone for the cron expression.
+    #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// Where this model came from; not part of its data.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _state: ModelState,
+}
+
+impl std::fmt::Debug for ScheduledAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("ScheduledAction");
+        d.field("auto_scaling_group_name", &self.auto_scaling_group_name);
+        d.field("scheduled_action_name", &self.scheduled_action_name);
+        d.field("scheduled_action_arn", &self.scheduled_action_arn);
+        d.field("time", &self.time);
+        d.field("start_time", &self.start_time);
+        d.field("end_time", &self.end_time);
+        d.field("recurrence", &self.recurrence);
+        d.field("min_size", &self.min_size);
+        d.field("max_size", &self.max_size);
+        d.field("desired_capacity", &self.desired_capacity);
+        d.field("time_zone", &self.time_zone);
+        d.finish()
+    }
+}
+
+impl Described for ScheduledAction {
+    fn shape() -> &'static Shape {
+        &schema::ScheduledUpdateGroupAction
+    }
+}
+
 /// The `AutoScalingGroupNamesType` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AutoScalingGroupNamesType {
@@ -4919,5 +5005,158 @@ pub struct DeleteLifecycleHookAnswer {}
 impl Described for DeleteLifecycleHookAnswer {
     fn shape() -> &'static Shape {
         &schema::DeleteLifecycleHookAnswer
+    }
+}
+
+/// The `DescribeScheduledActionsType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeScheduledActionsType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The names of one or more scheduled actions. If you omit this property, all scheduled actions are described. If you specify an unknown scheduled action, it is ignored with no error.
+    #[serde(
+        rename = "ScheduledActionNames",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scheduled_action_names: Option<Vec<String>>,
+    /// The earliest scheduled start time to return. If scheduled action names are provided, this property is ignored.
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<DateTime>,
+    /// The latest scheduled start time to return. If scheduled action names are provided, this property is ignored.
+    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<DateTime>,
+    /// Specifies whether to include scheduled actions for managed Auto Scaling groups in the response. When set to `true` (default), the response includes scheduled actions for managed Auto Scaling groups.
+    #[serde(
+        rename = "IncludeManagedResources",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub include_managed_resources: Option<bool>,
+    /// The token for the next set of items to return. (You received this token from a previous call.)
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of items to return with this call. The default value is `50` and the maximum value is `100`.
+    #[serde(
+        rename = "MaxRecords",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_records: Option<i32>,
+}
+
+impl Described for DescribeScheduledActionsType {
+    fn shape() -> &'static Shape {
+        &schema::DescribeScheduledActionsType
+    }
+}
+
+/// The `ScheduledActionsType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScheduledActionsType {
+    /// The scheduled actions.
+    #[serde(
+        rename = "ScheduledUpdateGroupActions",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scheduled_update_group_actions: Option<Vec<ScheduledAction>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Described for ScheduledActionsType {
+    fn shape() -> &'static Shape {
+        &schema::ScheduledActionsType
+    }
+}
+
+/// The `PutScheduledUpdateGroupActionType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutScheduledUpdateGroupActionType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The name of this scaling action.
+    #[serde(
+        rename = "ScheduledActionName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scheduled_action_name: Option<String>,
+    /// This property is no longer used.
+    #[serde(rename = "Time", default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<DateTime>,
+    /// The date and time for this action to start, in YYYY-MM-DDThh:mm:ssZ format in UTC/GMT only and in quotes (for example, `"2021-06-01T00:00:00Z"`).
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<DateTime>,
+    /// The date and time for the recurring schedule to end, in UTC. For example, `"2021-06-01T00:00:00Z"`.
+    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<DateTime>,
+    /// The recurring schedule for this action. This format consists of five fields separated by white spaces: \[Minute\] \[Hour\] \[Day_of_Month\] \[Month_of_Year\] \[Day_of_Week\]. The value must be in quotes (for example, `"30 0 1 1,6,12 \*"`). For more information about this format, see Crontab.
+    #[serde(
+        rename = "Recurrence",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recurrence: Option<String>,
+    /// The minimum size of the Auto Scaling group.
+    #[serde(rename = "MinSize", default, skip_serializing_if = "Option::is_none")]
+    pub min_size: Option<i32>,
+    /// The maximum size of the Auto Scaling group.
+    #[serde(rename = "MaxSize", default, skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<i32>,
+    /// The desired capacity is the initial capacity of the Auto Scaling group after the scheduled action runs and the capacity it attempts to maintain. It can scale beyond this capacity if you add more scaling conditions.
+    #[serde(
+        rename = "DesiredCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub desired_capacity: Option<i32>,
+    /// Specifies the time zone for a cron expression. If a time zone is not provided, UTC is used by default.
+    #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+}
+
+impl Described for PutScheduledUpdateGroupActionType {
+    fn shape() -> &'static Shape {
+        &schema::PutScheduledUpdateGroupActionType
+    }
+}
+
+/// The `DeleteScheduledActionType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteScheduledActionType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The name of the action to delete.
+    #[serde(
+        rename = "ScheduledActionName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scheduled_action_name: Option<String>,
+}
+
+impl Described for DeleteScheduledActionType {
+    fn shape() -> &'static Shape {
+        &schema::DeleteScheduledActionType
     }
 }

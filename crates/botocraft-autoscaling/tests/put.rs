@@ -1,11 +1,13 @@
-//! `ScalingPolicy` and `LifecycleHook` against recorded query-protocol
-//! exchanges: what `save()` sends, and what a `PutScalingPolicy` answer
-//! (the ARN and alarms moto leaves out) gives the model.
+//! `ScalingPolicy`, `LifecycleHook` and `ScheduledAction` against recorded
+//! query-protocol exchanges: what `save()` sends, and what a
+//! `PutScalingPolicy` answer (the ARN and alarms moto leaves out) gives the
+//! model.
 
 mod common;
 
 use botocraft_autoscaling::{
-    LifecycleHook, PredefinedMetricSpecification, ScalingPolicy, TargetTrackingConfiguration,
+    LifecycleHook, PredefinedMetricSpecification, ScalingPolicy, ScheduledAction,
+    TargetTrackingConfiguration,
 };
 use botocraft_core::{Error, PrimaryModel};
 use common::fx_exchanges;
@@ -131,4 +133,48 @@ async fn a_hook_without_its_group_is_refused_unsent() {
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
     assert!(err.to_string().contains("AutoScalingGroupName"), "{err}");
     assert!(f.sent().is_empty());
+}
+
+#[tokio::test]
+async fn an_edited_scheduled_action_leaves_its_next_run_to_aws() {
+    let described = |max: u32| {
+        format!(
+            "<ScheduledUpdateGroupActions><member><AutoScalingGroupName>web</AutoScalingGroupName>\
+             <ScheduledActionName>nightly</ScheduledActionName>\
+             <ScheduledActionARN>arn:aws:autoscaling:us-east-1:123456789012:scheduledUpdateGroupAction:uuid-2:autoScalingGroupName/web:scheduledActionName/nightly</ScheduledActionARN>\
+             <Time>2026-11-27T22:00:00Z</Time><StartTime>2026-11-27T22:00:00Z</StartTime>\
+             <Recurrence>0 22 * * *</Recurrence><MaxSize>{max}</MaxSize><DesiredCapacity>1</DesiredCapacity>\
+             </member></ScheduledUpdateGroupActions>"
+        )
+    };
+    let f = fx_exchanges(json!([
+        {"operation": "DescribeScheduledActions",
+         "response": xml("DescribeScheduledActions", &described(2))},
+        // Neither Time nor the unchanged StartTime (the next run, past by
+        // the time a later save sends it).
+        {"operation": "PutScheduledUpdateGroupAction",
+         "request": {"body": {
+            "Action": "PutScheduledUpdateGroupAction", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "ScheduledActionName": "nightly",
+            "Recurrence": "0 22 * * *", "MaxSize": "3", "DesiredCapacity": "1"}},
+         "response": xml("PutScheduledUpdateGroupAction", "")},
+        {"operation": "DescribeScheduledActions",
+         "response": xml("DescribeScheduledActions", &described(3))},
+    ]));
+    let mut action = ScheduledAction::objects()
+        .using(&f.session)
+        .get("web", "nightly")
+        .await
+        .unwrap();
+    assert!(action.time.is_some() && action.start_time.is_some());
+    action.max_size = Some(3);
+    action.save().await.unwrap();
+    assert_eq!(action.max_size, Some(3));
+
+    // `time` edited: refused unsent, with the member to use.
+    action.time = None;
+    let err = action.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("time"), "{err}");
+    f.done();
 }

@@ -1404,3 +1404,63 @@ async fn scheduled_actions_of_a_group() {
         .is_not_found());
     assert!(g.scheduled_actions().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn warm_pool_and_metrics_collection_of_a_group() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "warm-lc").await;
+    let g = group(&moto, "warm", "warm-lc", "dev").await;
+
+    let none = g.warm_pool().await.unwrap();
+    assert!(none.warm_pool_configuration.is_none(), "{none:?}");
+
+    g.put_warm_pool()
+        .min_size(1)
+        .pool_state("Stopped")
+        .await
+        .unwrap();
+    let pool = g.warm_pool().await.unwrap();
+    let config = pool.warm_pool_configuration.unwrap();
+    assert_eq!(config.min_size, Some(1));
+    assert_eq!(
+        config.pool_state.as_ref().map(|s| s.as_str()),
+        Some("Stopped")
+    );
+    let fetched = AutoScalingGroup::objects()
+        .using(&moto.session)
+        .get("warm")
+        .await
+        .unwrap();
+    assert_eq!(
+        fetched
+            .warm_pool_configuration
+            .as_ref()
+            .and_then(|c| c.min_size),
+        Some(1)
+    );
+
+    g.delete_warm_pool().force_delete(true).await.unwrap();
+    assert!(g
+        .warm_pool()
+        .await
+        .unwrap()
+        .warm_pool_configuration
+        .is_none());
+
+    // (moto answers DescribeWarmPool of a missing group with a 500.)
+    let manager = AutoScalingGroup::objects().using(&moto.session);
+
+    // Named metrics (moto records none for "all", AWS's meaning of none named).
+    g.enable_metrics_collection()
+        .metrics(["GroupDesiredCapacity"])
+        .await
+        .unwrap();
+    let fetched = manager.get("warm").await.unwrap();
+    let metrics: Vec<_> = fetched
+        .enabled_metrics
+        .iter()
+        .flatten()
+        .filter_map(|m| m.metric.as_deref())
+        .collect();
+    assert_eq!(metrics, ["GroupDesiredCapacity"]);
+}

@@ -22,6 +22,8 @@
 //!   `ScheduledAction::save()` (one `Put*` creates and updates each; a
 //!   fetched model that was edited is sent, and a cleared setting or a
 //!   changed group or name is refused).
+//! - [`warm_pool`]: a group's warm pool read whole (`DescribeWarmPool`
+//!   pages its instances and repeats the settings on each page).
 //! - `ec2` (with the `ec2` feature): relations to EC2 models, the group's
 //!   `launch_template()` version and `ec2_instances()`, a launch
 //!   configuration's `ami()`, `instance_type()` and `security_groups()`.
@@ -37,6 +39,7 @@ pub mod group;
 pub mod launch_configuration;
 pub mod put;
 pub mod tags;
+pub mod warm_pool;
 
 pub use group::GroupCapacity;
 pub(crate) use group::{

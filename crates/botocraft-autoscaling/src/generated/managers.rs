@@ -19,7 +19,7 @@ use super::types::*;
 
 /// The manager of [`AutoScalingGroup`]: `AutoScalingGroup::objects()`.
 ///
-/// Methods: `activities`, `create_or_update_tags`, `create`, `delete_tags`, `delete`, `get_many`, `get_tags`, `get`, `instance_status`, `list`, `partial_update`, `resume_processes`, `set_desired_capacity`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
+/// Methods: `activities`, `create_or_update_tags`, `create`, `delete_tags`, `delete_warm_pool`, `delete`, `describe_warm_pool`, `disable_metrics_collection`, `enable_metrics_collection`, `get_many`, `get_tags`, `get`, `instance_status`, `list`, `partial_update`, `put_warm_pool`, `resume_processes`, `set_desired_capacity`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct AutoScalingGroupManager {
@@ -184,7 +184,7 @@ impl AutoScalingGroupManager {
             .as_ref()
             .is_some_and(|v| !v.is_empty())
         {
-            return AutoScalingGroupCreate::failed(self.clone(), Error::validation("AutoScalingGroup: `enabled_metrics` is set, but CreateAutoScalingGroup cannot send it and save() does not apply it after the create: clear it to create the AutoScalingGroup, then change it with EnableMetricsCollection or DisableMetricsCollection (botocraft has no call for it yet)"));
+            return AutoScalingGroupCreate::failed(self.clone(), Error::validation("AutoScalingGroup: `enabled_metrics` is set, but CreateAutoScalingGroup cannot send it and save() does not apply it after the create: clear it to create the AutoScalingGroup, then change it with `group.enable_metrics_collection(\"1Minute\")` or `.disable_metrics_collection()` (EnableMetricsCollection, DisableMetricsCollection)"));
         }
         if model
             .suspended_processes
@@ -194,7 +194,7 @@ impl AutoScalingGroupManager {
             return AutoScalingGroupCreate::failed(self.clone(), Error::validation("AutoScalingGroup: `suspended_processes` is set, but CreateAutoScalingGroup cannot send it and save() does not apply it after the create: clear it to create the AutoScalingGroup, then change it with `group.suspend_processes()` or `.resume_processes()` (SuspendProcesses, ResumeProcesses)"));
         }
         if botocraft_core::serde_util::unless_empty(&model.warm_pool_configuration).is_some() {
-            return AutoScalingGroupCreate::failed(self.clone(), Error::validation("AutoScalingGroup: `warm_pool_configuration` is set, but CreateAutoScalingGroup cannot send it and save() does not apply it after the create: clear it to create the AutoScalingGroup, then change it with PutWarmPool or DeleteWarmPool (botocraft has no call for it yet)"));
+            return AutoScalingGroupCreate::failed(self.clone(), Error::validation("AutoScalingGroup: `warm_pool_configuration` is set, but CreateAutoScalingGroup cannot send it and save() does not apply it after the create: clear it to create the AutoScalingGroup, then change it with `group.put_warm_pool()` or `.delete_warm_pool()` (PutWarmPool, DeleteWarmPool)"));
         }
         AutoScalingGroupCreate::new(self.clone(), input, key)
     }
@@ -277,6 +277,89 @@ impl AutoScalingGroupManager {
         let mut input = ScalingProcessQuery::default();
         input.auto_scaling_group_name = Some(auto_scaling_group_name);
         AutoScalingGroupResumeProcesses::new(self.clone(), input, key)
+    }
+
+    /// Starts sending group metrics to CloudWatch (`EnableMetricsCollection`) at the granularity AWS takes (`"1Minute"`): all of them, or those named with `.metrics(["GroupDesiredCapacity", ..])`.
+    ///
+    /// Enables group metrics collection for the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_metrics_collection(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        granularity: impl Into<String>,
+    ) -> AutoScalingGroupEnableMetricsCollection {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let granularity = granularity.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = EnableMetricsCollectionQuery::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.granularity = Some(granularity);
+        AutoScalingGroupEnableMetricsCollection::new(self.clone(), input, key)
+    }
+
+    /// Stops sending group metrics to CloudWatch (`DisableMetricsCollection`): all of them, or those named with `.metrics(..)`.
+    ///
+    /// Disables group metrics collection for the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn disable_metrics_collection(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+    ) -> AutoScalingGroupDisableMetricsCollection {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DisableMetricsCollectionQuery::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        AutoScalingGroupDisableMetricsCollection::new(self.clone(), input, key)
+    }
+
+    /// Creates or changes the group's warm pool (`PutWarmPool`): `.min_size(..)`, `.max_group_prepared_capacity(..)`, `.pool_state("Stopped")`, `.instance_reuse_policy(..)`; AWS keeps a setting left out.
+    ///
+    /// Creates or updates a warm pool for the specified Auto Scaling group. A warm pool is a pool of pre-initialized EC2 instances that sits alongside the Auto Scaling group. Whenever your application needs to scale out, the Auto Scaling group can draw on the warm pool to meet its new desired capacity.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn put_warm_pool(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+    ) -> AutoScalingGroupPutWarmPool {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = PutWarmPoolType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        AutoScalingGroupPutWarmPool::new(self.clone(), input, key)
+    }
+
+    /// One page of the group's warm pool settings and instances (`DescribeWarmPool`): the next with `.next_token(..)` from its answer. `AutoScalingGroupManager::warm_pool` (ext) reads every page.
+    ///
+    /// Gets information about a warm pool and its instances.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn describe_warm_pool(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+    ) -> AutoScalingGroupDescribeWarmPool {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeWarmPoolType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        AutoScalingGroupDescribeWarmPool::new(self.clone(), input, key)
+    }
+
+    /// Deletes the group's warm pool (`DeleteWarmPool`); AWS refuses while it has instances unless `.force_delete(true)`, which terminates them.
+    ///
+    /// Deletes the warm pool for the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete_warm_pool(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+    ) -> AutoScalingGroupDeleteWarmPool {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DeleteWarmPoolType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        AutoScalingGroupDeleteWarmPool::new(self.clone(), input, key)
     }
 
     /// The Auto Scaling view (group, lifecycle state, health) of instances (`DescribeAutoScalingInstances`, all pages): every instance in any group, or those named with `.instance_ids(..)`.
@@ -2273,6 +2356,665 @@ impl AutoScalingGroupResumeProcesses {
 impl std::future::IntoFuture for AutoScalingGroupResumeProcesses {
     type Output = Result<()>;
     type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::enable_metrics_collection`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupEnableMetricsCollection {
+    manager: AutoScalingGroupManager,
+    input: EnableMetricsCollectionQuery,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupEnableMetricsCollection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupEnableMetricsCollection {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupEnableMetricsCollection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: AutoScalingGroupManager,
+        input: EnableMetricsCollectionQuery,
+        key: String,
+    ) -> Self {
+        AutoScalingGroupEnableMetricsCollection {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupEnableMetricsCollection {
+            manager,
+            input: EnableMetricsCollectionQuery::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &EnableMetricsCollectionQuery {
+        &self.input
+    }
+
+    /// Identifies the metrics to enable.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn metrics(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.metrics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "enable_metrics_collection",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "EnableMetricsCollection";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "EnableMetricsCollection needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.granularity.is_none() {
+            return Err(Error::validation(
+                "EnableMetricsCollection needs `Granularity`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().enable_metrics_collection",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_blank(
+            input.granularity.as_slice(),
+            "AutoScalingGroup::objects().enable_metrics_collection",
+            "granularity",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupEnableMetricsCollection {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::disable_metrics_collection`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupDisableMetricsCollection {
+    manager: AutoScalingGroupManager,
+    input: DisableMetricsCollectionQuery,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupDisableMetricsCollection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupDisableMetricsCollection {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupDisableMetricsCollection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: AutoScalingGroupManager,
+        input: DisableMetricsCollectionQuery,
+        key: String,
+    ) -> Self {
+        AutoScalingGroupDisableMetricsCollection {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupDisableMetricsCollection {
+            manager,
+            input: DisableMetricsCollectionQuery::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DisableMetricsCollectionQuery {
+        &self.input
+    }
+
+    /// Identifies the metrics to disable.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn metrics(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.metrics = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "disable_metrics_collection",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "DisableMetricsCollection";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DisableMetricsCollection needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().disable_metrics_collection",
+            "auto_scaling_group_name",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupDisableMetricsCollection {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::put_warm_pool`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupPutWarmPool {
+    manager: AutoScalingGroupManager,
+    input: PutWarmPoolType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupPutWarmPool {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupPutWarmPool {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupPutWarmPool {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: PutWarmPoolType, key: String) -> Self {
+        AutoScalingGroupPutWarmPool {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupPutWarmPool {
+            manager,
+            input: PutWarmPoolType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &PutWarmPoolType {
+        &self.input
+    }
+
+    /// Specifies the maximum number of instances that are allowed to be in the warm pool or in any state except `Terminated` for the Auto Scaling group. This is an optional property. Specify it only if you do not want the warm pool size to be determined by the difference between the group's maximum capacity and its desired capacity.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn max_group_prepared_capacity(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_group_prepared_capacity = Some(value.into());
+        self
+    }
+
+    /// Specifies the minimum number of instances to maintain in the warm pool. This helps you to ensure that there is always a certain number of warmed instances available to handle traffic spikes. Defaults to 0 if not specified.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn min_size(mut self, value: impl Into<i32>) -> Self {
+        self.input.min_size = Some(value.into());
+        self
+    }
+
+    /// Sets the instance state to transition to after the lifecycle actions are complete. Default is `Stopped`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn pool_state(mut self, value: impl Into<WarmPoolState>) -> Self {
+        self.input.pool_state = Some(value.into());
+        self
+    }
+
+    /// Indicates whether instances in the Auto Scaling group can be returned to the warm pool on scale in. The default is to terminate instances in the Auto Scaling group when the group scales in.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn instance_reuse_policy(mut self, value: impl Into<InstanceReusePolicy>) -> Self {
+        self.input.instance_reuse_policy = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<PutWarmPoolAnswer>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "put_warm_pool",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<PutWarmPoolAnswer> {
+        const OPERATION: &str = "PutWarmPool";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "PutWarmPool needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().put_warm_pool",
+            "auto_scaling_group_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutWarmPoolAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("PutWarmPoolResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupPutWarmPool {
+    type Output = Result<PutWarmPoolAnswer>;
+    type IntoFuture = MethodFuture<'static, Result<PutWarmPoolAnswer>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::describe_warm_pool`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupDescribeWarmPool {
+    manager: AutoScalingGroupManager,
+    input: DescribeWarmPoolType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupDescribeWarmPool {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupDescribeWarmPool {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupDescribeWarmPool {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: DescribeWarmPoolType, key: String) -> Self {
+        AutoScalingGroupDescribeWarmPool {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupDescribeWarmPool {
+            manager,
+            input: DescribeWarmPoolType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeWarmPoolType {
+        &self.input
+    }
+
+    /// The maximum number of instances to return with this call. The maximum value is `50`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn max_records(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_records = Some(value.into());
+        self
+    }
+
+    /// The token for the next set of instances to return. (You received this token from a previous call.)
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.input.next_token = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<DescribeWarmPoolAnswer>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "describe_warm_pool",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DescribeWarmPoolAnswer> {
+        const OPERATION: &str = "DescribeWarmPool";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DescribeWarmPool needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().describe_warm_pool",
+            "auto_scaling_group_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeWarmPoolAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DescribeWarmPoolResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupDescribeWarmPool {
+    type Output = Result<DescribeWarmPoolAnswer>;
+    type IntoFuture = MethodFuture<'static, Result<DescribeWarmPoolAnswer>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::delete_warm_pool`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupDeleteWarmPool {
+    manager: AutoScalingGroupManager,
+    input: DeleteWarmPoolType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupDeleteWarmPool {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupDeleteWarmPool {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupDeleteWarmPool {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: DeleteWarmPoolType, key: String) -> Self {
+        AutoScalingGroupDeleteWarmPool {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupDeleteWarmPool {
+            manager,
+            input: DeleteWarmPoolType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DeleteWarmPoolType {
+        &self.input
+    }
+
+    /// Specifies that the warm pool is to be deleted along with all of its associated instances, without waiting for all instances to be terminated. This parameter also deletes any outstanding lifecycle actions associated with the warm pool instances.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn force_delete(mut self, value: impl Into<bool>) -> Self {
+        self.input.force_delete = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<DeleteWarmPoolAnswer>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "delete_warm_pool",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DeleteWarmPoolAnswer> {
+        const OPERATION: &str = "DeleteWarmPool";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DeleteWarmPool needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().delete_warm_pool",
+            "auto_scaling_group_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteWarmPoolAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DeleteWarmPoolResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupDeleteWarmPool {
+    type Output = Result<DeleteWarmPoolAnswer>;
+    type IntoFuture = MethodFuture<'static, Result<DeleteWarmPoolAnswer>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

@@ -298,6 +298,83 @@ impl AutoScalingGroup {
         request
     }
 
+    /// Starts sending this group's metrics to CloudWatch every minute (all, or those named with `.metrics(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_metrics_collection(&self) -> AutoScalingGroupEnableMetricsCollection {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupEnableMetricsCollection::failed(manager, Error::validation("AutoScalingGroup.enable_metrics_collection needs `AutoScalingGroupName`, which is not set"));
+        };
+        let Some(a1) = Some("1Minute") else {
+            return AutoScalingGroupEnableMetricsCollection::failed(
+                manager,
+                Error::validation(
+                    "AutoScalingGroup.enable_metrics_collection needs `=1Minute`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.enable_metrics_collection(a0, a1);
+        request
+    }
+
+    /// Stops sending this group's metrics to CloudWatch (all, or those named with `.metrics(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn disable_metrics_collection(&self) -> AutoScalingGroupDisableMetricsCollection {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupDisableMetricsCollection::failed(manager, Error::validation("AutoScalingGroup.disable_metrics_collection needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.disable_metrics_collection(a0);
+        request
+    }
+
+    /// Creates or changes this group's warm pool (`.min_size(..)`, `.max_group_prepared_capacity(..)`, `.pool_state(..)`, `.instance_reuse_policy(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn put_warm_pool(&self) -> AutoScalingGroupPutWarmPool {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupPutWarmPool::failed(
+                manager,
+                Error::validation(
+                    "AutoScalingGroup.put_warm_pool needs `AutoScalingGroupName`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.put_warm_pool(a0);
+        request
+    }
+
+    /// Deletes this group's warm pool (`.force_delete(true)` terminates its instances). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete_warm_pool(&self) -> AutoScalingGroupDeleteWarmPool {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupDeleteWarmPool::failed(manager, Error::validation("AutoScalingGroup.delete_warm_pool needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.delete_warm_pool(a0);
+        request
+    }
+
     /// This group's scaling activities, newest first. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn activities(&self) -> AutoScalingGroupActivities {
@@ -451,7 +528,7 @@ impl AutoScalingGroup {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 3] = [("enabled_metrics", "change it with EnableMetricsCollection or DisableMetricsCollection (botocraft has no call for it yet)"), ("suspended_processes", "change it with `group.suspend_processes()` or `.resume_processes()` (SuspendProcesses, ResumeProcesses)"), ("warm_pool_configuration", "change it with PutWarmPool or DeleteWarmPool (botocraft has no call for it yet)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 3] = [("enabled_metrics", "change it with `group.enable_metrics_collection(\"1Minute\")` or `.disable_metrics_collection()` (EnableMetricsCollection, DisableMetricsCollection)"), ("suspended_processes", "change it with `group.suspend_processes()` or `.resume_processes()` (SuspendProcesses, ResumeProcesses)"), ("warm_pool_configuration", "change it with `group.put_warm_pool()` or `.delete_warm_pool()` (PutWarmPool, DeleteWarmPool)")];
 
     /// The fields AWS assigns when it creates a `AutoScalingGroup`, naming it: a model
     /// that holds one names a `AutoScalingGroup` that exists, so `save()` refuses to

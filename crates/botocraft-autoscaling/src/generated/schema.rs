@@ -654,6 +654,19 @@ pub static DeleteTagsType: Shape = Shape {
     kind: Kind::Structure(&[Member::new("Tags", &Tags)]),
     xml_namespace: None,
 };
+pub static DeleteWarmPoolAnswer: Shape = Shape {
+    name: "DeleteWarmPoolAnswer",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static DeleteWarmPoolType: Shape = Shape {
+    name: "DeleteWarmPoolType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("ForceDelete", &ForceDelete),
+    ]),
+    xml_namespace: None,
+};
 pub static DeletionProtection: Shape = Shape {
     name: "DeletionProtection",
     kind: Kind::String,
@@ -730,6 +743,32 @@ pub static DescribeTagsType: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static DescribeWarmPoolAnswer: Shape = Shape {
+    name: "DescribeWarmPoolAnswer",
+    kind: Kind::Structure(&[
+        Member::new("WarmPoolConfiguration", &WarmPoolConfiguration),
+        Member::new("Instances", &Instances),
+        Member::new("NextToken", &XmlString),
+    ]),
+    xml_namespace: None,
+};
+pub static DescribeWarmPoolType: Shape = Shape {
+    name: "DescribeWarmPoolType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("MaxRecords", &MaxRecords),
+        Member::new("NextToken", &XmlString),
+    ]),
+    xml_namespace: None,
+};
+pub static DisableMetricsCollectionQuery: Shape = Shape {
+    name: "DisableMetricsCollectionQuery",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("Metrics", &Metrics),
+    ]),
+    xml_namespace: None,
+};
 pub static DisableScaleIn: Shape = Shape {
     name: "DisableScaleIn",
     kind: Kind::Boolean,
@@ -764,6 +803,15 @@ pub static Ebs: Shape = Shape {
 pub static EbsOptimized: Shape = Shape {
     name: "EbsOptimized",
     kind: Kind::Boolean,
+    xml_namespace: None,
+};
+pub static EnableMetricsCollectionQuery: Shape = Shape {
+    name: "EnableMetricsCollectionQuery",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("Metrics", &Metrics),
+        Member::new("Granularity", &XmlStringMaxLen255),
+    ]),
     xml_namespace: None,
 };
 pub static EnabledMetric: Shape = Shape {
@@ -1377,6 +1425,14 @@ pub static MetricUnit: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static Metrics: Shape = Shape {
+    name: "Metrics",
+    kind: Kind::List {
+        member: &Member::new("member", &XmlStringMaxLen255),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
 pub static MinAdjustmentMagnitude: Shape = Shape {
     name: "MinAdjustmentMagnitude",
     kind: Kind::Integer,
@@ -1736,6 +1792,22 @@ pub static PutScheduledUpdateGroupActionType: Shape = Shape {
         Member::new("MaxSize", &AutoScalingGroupMaxSize),
         Member::new("DesiredCapacity", &AutoScalingGroupDesiredCapacity),
         Member::new("TimeZone", &XmlStringMaxLen255),
+    ]),
+    xml_namespace: None,
+};
+pub static PutWarmPoolAnswer: Shape = Shape {
+    name: "PutWarmPoolAnswer",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static PutWarmPoolType: Shape = Shape {
+    name: "PutWarmPoolType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("MaxGroupPreparedCapacity", &MaxGroupPreparedCapacity),
+        Member::new("MinSize", &WarmPoolMinSize),
+        Member::new("PoolState", &WarmPoolState),
+        Member::new("InstanceReusePolicy", &InstanceReusePolicy),
     ]),
     xml_namespace: None,
 };

@@ -3904,6 +3904,205 @@ impl Described for ScalingProcessQuery {
     }
 }
 
+/// The `EnableMetricsCollectionQuery` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnableMetricsCollectionQuery {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// Identifies the metrics to enable.
+    #[serde(
+        rename = "Metrics",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metrics: Option<Vec<String>>,
+    /// The frequency at which Amazon EC2 Auto Scaling sends aggregated data to CloudWatch. The only valid value is `1Minute`.
+    #[serde(
+        rename = "Granularity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub granularity: Option<String>,
+}
+
+impl Described for EnableMetricsCollectionQuery {
+    fn shape() -> &'static Shape {
+        &schema::EnableMetricsCollectionQuery
+    }
+}
+
+/// The `DisableMetricsCollectionQuery` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisableMetricsCollectionQuery {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// Identifies the metrics to disable.
+    #[serde(
+        rename = "Metrics",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metrics: Option<Vec<String>>,
+}
+
+impl Described for DisableMetricsCollectionQuery {
+    fn shape() -> &'static Shape {
+        &schema::DisableMetricsCollectionQuery
+    }
+}
+
+/// The `PutWarmPoolType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutWarmPoolType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// Specifies the maximum number of instances that are allowed to be in the warm pool or in any state except `Terminated` for the Auto Scaling group. This is an optional property. Specify it only if you do not want the warm pool size to be determined by the difference between the group's maximum capacity and its desired capacity.
+    #[serde(
+        rename = "MaxGroupPreparedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_group_prepared_capacity: Option<i32>,
+    /// Specifies the minimum number of instances to maintain in the warm pool. This helps you to ensure that there is always a certain number of warmed instances available to handle traffic spikes. Defaults to 0 if not specified.
+    #[serde(rename = "MinSize", default, skip_serializing_if = "Option::is_none")]
+    pub min_size: Option<i32>,
+    /// Sets the instance state to transition to after the lifecycle actions are complete. Default is `Stopped`.
+    #[serde(rename = "PoolState", default, skip_serializing_if = "Option::is_none")]
+    pub pool_state: Option<WarmPoolState>,
+    /// Indicates whether instances in the Auto Scaling group can be returned to the warm pool on scale in. The default is to terminate instances in the Auto Scaling group when the group scales in.
+    #[serde(
+        rename = "InstanceReusePolicy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_reuse_policy: Option<InstanceReusePolicy>,
+}
+
+impl Described for PutWarmPoolType {
+    fn shape() -> &'static Shape {
+        &schema::PutWarmPoolType
+    }
+}
+
+/// The `PutWarmPoolAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutWarmPoolAnswer {}
+
+impl Described for PutWarmPoolAnswer {
+    fn shape() -> &'static Shape {
+        &schema::PutWarmPoolAnswer
+    }
+}
+
+/// The `DescribeWarmPoolType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeWarmPoolType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The maximum number of instances to return with this call. The maximum value is `50`.
+    #[serde(
+        rename = "MaxRecords",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_records: Option<i32>,
+    /// The token for the next set of instances to return. (You received this token from a previous call.)
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Described for DescribeWarmPoolType {
+    fn shape() -> &'static Shape {
+        &schema::DescribeWarmPoolType
+    }
+}
+
+/// The `DescribeWarmPoolAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeWarmPoolAnswer {
+    /// The warm pool configuration details.
+    #[serde(
+        rename = "WarmPoolConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub warm_pool_configuration: Option<WarmPoolConfiguration>,
+    /// The instances that are currently in the warm pool.
+    #[serde(
+        rename = "Instances",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instances: Option<Vec<Instance>>,
+    /// This string indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Described for DescribeWarmPoolAnswer {
+    fn shape() -> &'static Shape {
+        &schema::DescribeWarmPoolAnswer
+    }
+}
+
+/// The `DeleteWarmPoolType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteWarmPoolType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// Specifies that the warm pool is to be deleted along with all of its associated instances, without waiting for all instances to be terminated. This parameter also deletes any outstanding lifecycle actions associated with the warm pool instances.
+    #[serde(
+        rename = "ForceDelete",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub force_delete: Option<bool>,
+}
+
+impl Described for DeleteWarmPoolType {
+    fn shape() -> &'static Shape {
+        &schema::DeleteWarmPoolType
+    }
+}
+
+/// The `DeleteWarmPoolAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteWarmPoolAnswer {}
+
+impl Described for DeleteWarmPoolAnswer {
+    fn shape() -> &'static Shape {
+        &schema::DeleteWarmPoolAnswer
+    }
+}
+
 /// The `DescribeAutoScalingInstancesType` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeAutoScalingInstancesType {

@@ -1,0 +1,79 @@
+//! `AutoScalingGroupManager::warm_pool` against recorded exchanges: every
+//! page's instances with the pool's settings (moto answers one page and no
+//! instances), and a repeated page token.
+
+mod common;
+
+use botocraft_autoscaling::AutoScalingGroup;
+use botocraft_core::Error;
+use common::fx_exchanges;
+use serde_json::json;
+
+fn page(instances: &[&str], next: Option<&str>) -> serde_json::Value {
+    let members: String = instances
+        .iter()
+        .map(|id| {
+            format!(
+                "<member><InstanceId>{id}</InstanceId><AvailabilityZone>us-east-1a</AvailabilityZone>\
+                 <LifecycleState>Warmed:Stopped</LifecycleState><HealthStatus>Healthy</HealthStatus></member>"
+            )
+        })
+        .collect();
+    let next = next
+        .map(|t| format!("<NextToken>{t}</NextToken>"))
+        .unwrap_or_default();
+    json!({
+        "status": 200,
+        "headers": {"content-type": "text/xml"},
+        "body": format!(
+            "<DescribeWarmPoolResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><DescribeWarmPoolResult>\
+             <WarmPoolConfiguration><MinSize>2</MinSize><PoolState>Stopped</PoolState><Status>Active</Status></WarmPoolConfiguration>\
+             <Instances>{members}</Instances>{next}</DescribeWarmPoolResult>\
+             <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeWarmPoolResponse>"
+        ),
+    })
+}
+
+#[tokio::test]
+async fn every_page_of_a_warm_pool_is_read() {
+    let f = fx_exchanges(json!([
+        {"operation": "DescribeWarmPool",
+         "request": {"body": {"Action": "DescribeWarmPool", "Version": "2011-01-01",
+                              "AutoScalingGroupName": "web"}},
+         "response": page(&["i-1", "i-2"], Some("t1"))},
+        {"operation": "DescribeWarmPool",
+         "request": {"body": {"Action": "DescribeWarmPool", "Version": "2011-01-01",
+                              "AutoScalingGroupName": "web", "NextToken": "t1"}},
+         "response": page(&["i-3"], None)},
+    ]));
+    let pool = AutoScalingGroup::objects()
+        .using(&f.session)
+        .warm_pool("web")
+        .await
+        .unwrap();
+    let ids: Vec<_> = pool
+        .instances
+        .iter()
+        .flatten()
+        .filter_map(|i| i.instance_id.as_deref())
+        .collect();
+    assert_eq!(ids, ["i-1", "i-2", "i-3"]);
+    assert_eq!(pool.warm_pool_configuration.unwrap().min_size, Some(2));
+    f.done();
+}
+
+#[tokio::test]
+async fn a_repeated_page_token_is_an_error_not_an_endless_read() {
+    let f = fx_exchanges(json!([
+        {"operation": "DescribeWarmPool", "response": page(&["i-1"], Some("t1"))},
+        {"operation": "DescribeWarmPool", "response": page(&["i-2"], Some("t1"))},
+    ]));
+    let err = AutoScalingGroup::objects()
+        .using(&f.session)
+        .warm_pool("web")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+    assert!(err.to_string().contains("repeated the page token"), "{err}");
+    f.done();
+}

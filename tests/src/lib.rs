@@ -68,6 +68,18 @@ impl MotoAccount {
     ///
     /// If the server cannot be reached.
     pub async fn raw_ec2(&self, body: String) -> String {
+        self.raw_query("ec2", body).await
+    }
+
+    /// Sends one Query call to `service` (its signing name: `ec2`, `iam`)
+    /// in this account, as [`Self::raw_ec2`] does: for what a test needs
+    /// from a service botocraft has no crate for (an IAM instance profile).
+    ///
+    /// # Panics
+    ///
+    /// If the server cannot be reached.
+    pub async fn raw_query(&self, service: &str, body: String) -> String {
+        let service = service.to_owned();
         let endpoint = self.endpoint.clone();
         let account = self.account_id.clone();
         tokio::task::spawn_blocking(move || {
@@ -79,7 +91,7 @@ impl MotoAccount {
             let request = format!(
                 "POST / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
                  Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n\
-                 Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ec2/aws4_request, \
+                 Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, \
                  SignedHeaders=host, Signature=0\r\n\
                  {MOTO_ACCOUNT_HEADER}: {account}\r\nContent-Length: {}\r\n\r\n{body}",
                 body.len()
@@ -94,7 +106,7 @@ impl MotoAccount {
             response
         })
         .await
-        .expect("raw EC2 call thread")
+        .expect("raw Query call thread")
     }
 
     /// Another session on the same server, in another fresh account.

@@ -3249,3 +3249,97 @@ async fn key_pair_create_answers_a_model_and_a_named_one_is_waited_for() {
         other => panic!("{other:?}"),
     }
 }
+
+/// An instance's metadata options change through
+/// `modify_metadata_options()`, and its IAM instance profile through the
+/// association calls (the profiles made in moto's IAM, which botocraft has
+/// no crate for).
+#[tokio::test]
+async fn instance_metadata_options_and_iam_instance_profiles() {
+    use botocraft::ec2::{HttpTokensState, IamInstanceProfileSpecification};
+
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "imds").await;
+    let subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "imds-a").await;
+    let manager = Instance::objects().using(&moto.session);
+    let instance = manager
+        .launch(AMI, 1)
+        .instance_type("t2.micro")
+        .subnet_id(subnet.subnet_id.clone().unwrap())
+        .await
+        .expect("launch")
+        .into_iter()
+        .next()
+        .unwrap();
+    let id = instance.instance_id.clone().unwrap();
+
+    let options = instance
+        .modify_metadata_options()
+        .http_tokens("required")
+        .http_put_response_hop_limit(2)
+        .await
+        .unwrap();
+    assert_eq!(options.http_tokens, Some(HttpTokensState::Required));
+    let fetched = manager.get(id.as_str()).await.unwrap();
+    let applied = fetched.metadata_options.unwrap();
+    assert_eq!(applied.http_tokens, Some(HttpTokensState::Required));
+    assert_eq!(applied.http_put_response_hop_limit, Some(2));
+
+    for name in ["web-role", "batch-role"] {
+        let answer = moto
+            .raw_query(
+                "iam",
+                format!(
+                    "Action=CreateInstanceProfile&Version=2010-05-08&InstanceProfileName={name}"
+                ),
+            )
+            .await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+    let association = manager
+        .associate_iam_instance_profile(
+            id.as_str(),
+            IamInstanceProfileSpecification::by_name("web-role"),
+        )
+        .await
+        .unwrap();
+    let profile_arn = |a: &botocraft::ec2::IamInstanceProfileAssociation| {
+        a.iam_instance_profile
+            .as_ref()
+            .and_then(|p| p.arn.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        profile_arn(&association).ends_with("/web-role"),
+        "{association:?}"
+    );
+    let listed = instance.iam_instance_profile_associations().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].association_id, association.association_id);
+
+    let replaced = manager
+        .replace_iam_instance_profile(
+            association.association_id.clone().unwrap(),
+            IamInstanceProfileSpecification::by_name("batch-role"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        profile_arn(&replaced).ends_with("/batch-role"),
+        "{replaced:?}"
+    );
+    manager
+        .disassociate_iam_instance_profile(replaced.association_id.clone().unwrap())
+        .await
+        .unwrap();
+    let current: Vec<_> = instance
+        .iam_instance_profile_associations()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.state.as_ref().is_some_and(|s| s.as_str() == "associated"))
+        .collect();
+    assert!(current.is_empty(), "{current:?}");
+}

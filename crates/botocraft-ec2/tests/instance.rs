@@ -746,7 +746,7 @@ async fn refused_edits_name_the_call_that_changes_them() {
     });
     common::assert_validation(
         i.save().await,
-        "`monitoring` (save() does not send it: change it with MonitorInstances or UnmonitorInstances",
+        "`monitoring` (save() does not send it: change it with `instance.monitor()` or `.unmonitor()` (MonitorInstances, UnmonitorInstances)",
     );
     let mut i = fetched.clone();
     i.kernel_id = Some("aki-1".into());
@@ -842,6 +842,52 @@ async fn a_copy_launches_with_one_of_each_placement_pair() {
     assert_eq!(
         placement.tenancy.as_ref().map(|t| t.as_str()),
         Some("default")
+    );
+    f.done();
+}
+
+/// `monitor()` and `unmonitor()` (moto has neither) send the instance's id
+/// and answer with its monitoring state.
+#[tokio::test]
+async fn monitor_and_unmonitor_answer_the_monitoring_state() {
+    let answer = |op: &str, state: &str| {
+        serde_json::json!({"status": 200, "body": format!(
+            "<{op}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId>\
+             <instancesSet><item><instanceId>i-1</instanceId><monitoring><state>{state}</state></monitoring>\
+             </item></instancesSet></{op}Response>"
+        )})
+    };
+    let f = common::fx_exchanges(serde_json::json!([
+        {"operation": "MonitorInstances",
+         "request": {"body": {"Action": "MonitorInstances", "Version": "2016-11-15", "InstanceId.1": "i-1"}},
+         "response": answer("MonitorInstances", "pending")},
+        {"operation": "UnmonitorInstances",
+         "request": {"body": {"Action": "UnmonitorInstances", "Version": "2016-11-15", "InstanceId.1": "i-1"}},
+         "response": answer("UnmonitorInstances", "disabling")},
+    ]));
+    let instance = Instance {
+        instance_id: Some("i-1".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let on = instance.monitor().await.unwrap();
+    assert_eq!(on[0].instance_id.as_deref(), Some("i-1"));
+    assert_eq!(
+        on[0]
+            .monitoring
+            .as_ref()
+            .and_then(|m| m.state.as_ref())
+            .map(|s| s.as_str()),
+        Some("pending")
+    );
+    let off = instance.unmonitor().await.unwrap();
+    assert_eq!(
+        off[0]
+            .monitoring
+            .as_ref()
+            .and_then(|m| m.state.as_ref())
+            .map(|s| s.as_str()),
+        Some("disabling")
     );
     f.done();
 }

@@ -4764,7 +4764,7 @@ impl std::future::IntoFuture for SecurityGroupRevokeEgress {
 
 /// The manager of [`Instance`]: `Instance::objects()`.
 ///
-/// Methods: `create`, `get_many`, `get`, `launch_from_template`, `launch`, `list`, `modify_attribute`, `modify_disable_api_termination`, `modify_ebs_optimized`, `modify_instance_type`, `modify_source_dest_check`, `modify_user_data`, `reboot`, `start`, `stop`, `terminate`. Each returns a request: set optional arguments with its
+/// Methods: `associate_iam_instance_profile`, `create`, `disassociate_iam_instance_profile`, `get_many`, `get`, `iam_instance_profile_associations`, `launch_from_template`, `launch`, `list`, `modify_attribute`, `modify_disable_api_termination`, `modify_ebs_optimized`, `modify_instance_type`, `modify_metadata_options`, `modify_source_dest_check`, `modify_user_data`, `monitor`, `reboot`, `replace_iam_instance_profile`, `start`, `stop`, `terminate`, `unmonitor`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct InstanceManager {
@@ -5252,6 +5252,133 @@ impl InstanceManager {
         input.instance_id = Some(instance_id);
         input.user_data = Some(user_data);
         InstanceModifyUserData::new(self.clone(), input, key)
+    }
+
+    /// Changes how the instance's metadata service answers (`ModifyInstanceMetadataOptions`): `.http_tokens("required")` (IMDSv2 only), `.http_put_response_hop_limit(2)` (for containers), `.http_endpoint("disabled")`, `.instance_metadata_tags("enabled")`; answers with the options as AWS now applies them (their `state` is `pending` until they take effect).
+    ///
+    /// Modify the instance metadata parameters on a running or stopped instance. When you modify the parameters on a stopped instance, they are applied when the instance is started. When you modify the parameters on a running instance, the API responds with a state of “pending”. After the parameter modifications are successfully applied to the instance, the state of the modifications changes from “pending” to “applied” in subsequent describe-instances API calls. For more information, see Instance metadata and user data in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_metadata_options(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> InstanceModifyMetadataOptions {
+        let instance_id = instance_id.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstanceMetadataOptionsRequest::default();
+        input.instance_id = Some(instance_id);
+        InstanceModifyMetadataOptions::new(self.clone(), input, key)
+    }
+
+    /// Turns on detailed (one-minute) CloudWatch monitoring (`MonitorInstances`); answers with each instance's monitoring state.
+    ///
+    /// Enables detailed monitoring for a running instance. Otherwise, basic monitoring is enabled. For more information, see Monitor your instances using CloudWatch in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn monitor(
+        &self,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> InstanceMonitor {
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let key: String = instance_ids
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        #[allow(unused_mut)]
+        let mut input = MonitorInstancesRequest::default();
+        input.instance_ids = Some(instance_ids);
+        InstanceMonitor::new(self.clone(), input, key)
+    }
+
+    /// Turns detailed CloudWatch monitoring off, back to five-minute metrics (`UnmonitorInstances`); answers with each instance's monitoring state.
+    ///
+    /// Disables detailed monitoring for a running instance. For more information, see Monitoring your instances and volumes in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn unmonitor(
+        &self,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> InstanceUnmonitor {
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let key: String = instance_ids
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        #[allow(unused_mut)]
+        let mut input = UnmonitorInstancesRequest::default();
+        input.instance_ids = Some(instance_ids);
+        InstanceUnmonitor::new(self.clone(), input, key)
+    }
+
+    /// Gives an instance that has none an IAM instance profile (`AssociateIamInstanceProfile`): `associate_iam_instance_profile(instance_id, IamInstanceProfileSpecification::by_name("web-role"))`. An instance that has one takes another with `replace_iam_instance_profile`.
+    ///
+    /// Associates an IAM instance profile with a running or stopped instance. You cannot associate more than one IAM instance profile with an instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn associate_iam_instance_profile(
+        &self,
+        instance_id: impl Into<String>,
+        iam_instance_profile: impl Into<IamInstanceProfileSpecification>,
+    ) -> InstanceAssociateIamInstanceProfile {
+        let instance_id = instance_id.into();
+        let iam_instance_profile = iam_instance_profile.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = AssociateIamInstanceProfileRequest::default();
+        input.instance_id = Some(instance_id);
+        input.iam_instance_profile = Some(iam_instance_profile);
+        InstanceAssociateIamInstanceProfile::new(self.clone(), input, key)
+    }
+
+    /// Swaps the IAM instance profile of an association (`ReplaceIamInstanceProfileAssociation`) without a moment with none; the association id is in `iam_instance_profile_associations()`.
+    ///
+    /// Replaces an IAM instance profile for the specified running instance. You can use this action to change the IAM instance profile that's associated with an instance without having to disassociate the existing IAM instance profile first.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn replace_iam_instance_profile(
+        &self,
+        association_id: impl Into<String>,
+        iam_instance_profile: impl Into<IamInstanceProfileSpecification>,
+    ) -> InstanceReplaceIamInstanceProfile {
+        let association_id = association_id.into();
+        let iam_instance_profile = iam_instance_profile.into();
+        let key: String = association_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ReplaceIamInstanceProfileAssociationRequest::default();
+        input.association_id = Some(association_id);
+        input.iam_instance_profile = Some(iam_instance_profile);
+        InstanceReplaceIamInstanceProfile::new(self.clone(), input, key)
+    }
+
+    /// Takes the IAM instance profile of an association away from its instance (`DisassociateIamInstanceProfile`).
+    ///
+    /// Disassociates an IAM instance profile from a running or stopped instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn disassociate_iam_instance_profile(
+        &self,
+        association_id: impl Into<String>,
+    ) -> InstanceDisassociateIamInstanceProfile {
+        let association_id = association_id.into();
+        let key: String = association_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = DisassociateIamInstanceProfileRequest::default();
+        input.association_id = Some(association_id);
+        InstanceDisassociateIamInstanceProfile::new(self.clone(), input, key)
+    }
+
+    /// IAM instance profile associations (`DescribeIamInstanceProfileAssociations`, all pages): those named with `.association_ids(..)`, or matching `.filter("instance-id", [..])` or `.filter("state", ["associated"])`.
+    ///
+    /// Describes your IAM instance profile associations.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn iam_instance_profile_associations(&self) -> InstanceIamInstanceProfileAssociations {
+        let key: String = String::new();
+        #[allow(unused_mut)]
+        let mut input = DescribeIamInstanceProfileAssociationsRequest::default();
+        InstanceIamInstanceProfileAssociations::new(self.clone(), input, key)
     }
 }
 
@@ -9220,6 +9347,925 @@ impl InstanceModifyUserData {
 impl std::future::IntoFuture for InstanceModifyUserData {
     type Output = Result<()>;
     type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::modify_metadata_options`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyMetadataOptions {
+    manager: InstanceManager,
+    input: ModifyInstanceMetadataOptionsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceModifyMetadataOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyMetadataOptions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceModifyMetadataOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: InstanceManager,
+        input: ModifyInstanceMetadataOptionsRequest,
+        key: String,
+    ) -> Self {
+        InstanceModifyMetadataOptions {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyMetadataOptions {
+            manager,
+            input: ModifyInstanceMetadataOptionsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifyInstanceMetadataOptionsRequest {
+        &self.input
+    }
+
+    /// Indicates whether IMDSv2 is required.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn http_tokens(mut self, value: impl Into<HttpTokensState>) -> Self {
+        self.input.http_tokens = Some(value.into());
+        self
+    }
+
+    /// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel. If no parameter is specified, the existing state is maintained.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn http_put_response_hop_limit(mut self, value: impl Into<i32>) -> Self {
+        self.input.http_put_response_hop_limit = Some(value.into());
+        self
+    }
+
+    /// Enables or disables the HTTP metadata endpoint on your instances. If this parameter is not specified, the existing state is maintained.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn http_endpoint(mut self, value: impl Into<InstanceMetadataEndpointState>) -> Self {
+        self.input.http_endpoint = Some(value.into());
+        self
+    }
+
+    /// Enables or disables the IPv6 endpoint for the instance metadata service. Applies only if you enabled the HTTP metadata endpoint.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn http_protocol_ipv6(mut self, value: impl Into<InstanceMetadataProtocolState>) -> Self {
+        self.input.http_protocol_ipv6 = Some(value.into());
+        self
+    }
+
+    /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled` to turn off access to instance tags from the instance metadata. For more information, see View tags for your EC2 instances using instance metadata.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn instance_metadata_tags(mut self, value: impl Into<InstanceMetadataTagsState>) -> Self {
+        self.input.instance_metadata_tags = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<InstanceMetadataOptionsResponse>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_metadata_options",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<InstanceMetadataOptionsResponse> {
+        const OPERATION: &str = "ModifyInstanceMetadataOptions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceMetadataOptions needs `InstanceId`",
+            ));
+        }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_metadata_options",
+            "instance_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyInstanceMetadataOptionsResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        out.instance_metadata_options.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no InstanceMetadataOptions")
+        })
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyMetadataOptions {
+    type Output = Result<InstanceMetadataOptionsResponse>;
+    type IntoFuture = MethodFuture<'static, Result<InstanceMetadataOptionsResponse>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::monitor`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceMonitor {
+    manager: InstanceManager,
+    input: MonitorInstancesRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceMonitor {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceMonitor {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceMonitor {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: InstanceManager, input: MonitorInstancesRequest, key: String) -> Self {
+        InstanceMonitor {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceMonitor {
+            manager,
+            input: MonitorInstancesRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &MonitorInstancesRequest {
+        &self.input
+    }
+
+    /// The IDs of the metric categories to associate with the instances. The specified metric categories are added to any metric categories that are already associated with the instances.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn metric_category_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.metric_category_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<InstanceMonitoring>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "monitor",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<InstanceMonitoring>> {
+        const OPERATION: &str = "MonitorInstances";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_ids.is_none() {
+            return Err(Error::validation("MonitorInstances needs `InstanceIds`"));
+        }
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().monitor",
+            "instance_ids",
+        )?;
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().monitor",
+            "instance_ids",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, MonitorInstancesResult>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
+                })?;
+        Ok(out.instance_monitorings.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for InstanceMonitor {
+    type Output = Result<Vec<InstanceMonitoring>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<InstanceMonitoring>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::unmonitor`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceUnmonitor {
+    manager: InstanceManager,
+    input: UnmonitorInstancesRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceUnmonitor {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceUnmonitor {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceUnmonitor {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: InstanceManager, input: UnmonitorInstancesRequest, key: String) -> Self {
+        InstanceUnmonitor {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceUnmonitor {
+            manager,
+            input: UnmonitorInstancesRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &UnmonitorInstancesRequest {
+        &self.input
+    }
+
+    /// The IDs of the metric categories to remove from the instances. If you specify metric categories, only those metric categories are removed and detailed monitoring remains enabled. If you don't specify metric categories, detailed monitoring and all metric categories are turned off.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn metric_category_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.metric_category_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<InstanceMonitoring>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "unmonitor",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<InstanceMonitoring>> {
+        const OPERATION: &str = "UnmonitorInstances";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_ids.is_none() {
+            return Err(Error::validation("UnmonitorInstances needs `InstanceIds`"));
+        }
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().unmonitor",
+            "instance_ids",
+        )?;
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().unmonitor",
+            "instance_ids",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, UnmonitorInstancesResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        Ok(out.instance_monitorings.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for InstanceUnmonitor {
+    type Output = Result<Vec<InstanceMonitoring>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<InstanceMonitoring>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::associate_iam_instance_profile`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceAssociateIamInstanceProfile {
+    manager: InstanceManager,
+    input: AssociateIamInstanceProfileRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceAssociateIamInstanceProfile {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceAssociateIamInstanceProfile {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceAssociateIamInstanceProfile {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: InstanceManager,
+        input: AssociateIamInstanceProfileRequest,
+        key: String,
+    ) -> Self {
+        InstanceAssociateIamInstanceProfile {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceAssociateIamInstanceProfile {
+            manager,
+            input: AssociateIamInstanceProfileRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &AssociateIamInstanceProfileRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<IamInstanceProfileAssociation>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "associate_iam_instance_profile",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<IamInstanceProfileAssociation> {
+        const OPERATION: &str = "AssociateIamInstanceProfile";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.iam_instance_profile.is_none() {
+            return Err(Error::validation(
+                "AssociateIamInstanceProfile needs `IamInstanceProfile`",
+            ));
+        }
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "AssociateIamInstanceProfile needs `InstanceId`",
+            ));
+        }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().associate_iam_instance_profile",
+            "instance_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, AssociateIamInstanceProfileResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        out.iam_instance_profile_association.take().ok_or_else(|| {
+            Error::missing_in_response(
+                OPERATION,
+                "the response has no IamInstanceProfileAssociation",
+            )
+        })
+    }
+}
+
+impl std::future::IntoFuture for InstanceAssociateIamInstanceProfile {
+    type Output = Result<IamInstanceProfileAssociation>;
+    type IntoFuture = MethodFuture<'static, Result<IamInstanceProfileAssociation>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::replace_iam_instance_profile`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceReplaceIamInstanceProfile {
+    manager: InstanceManager,
+    input: ReplaceIamInstanceProfileAssociationRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceReplaceIamInstanceProfile {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceReplaceIamInstanceProfile {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceReplaceIamInstanceProfile {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: InstanceManager,
+        input: ReplaceIamInstanceProfileAssociationRequest,
+        key: String,
+    ) -> Self {
+        InstanceReplaceIamInstanceProfile {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceReplaceIamInstanceProfile {
+            manager,
+            input: ReplaceIamInstanceProfileAssociationRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ReplaceIamInstanceProfileAssociationRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<IamInstanceProfileAssociation>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "replace_iam_instance_profile",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<IamInstanceProfileAssociation> {
+        const OPERATION: &str = "ReplaceIamInstanceProfileAssociation";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.iam_instance_profile.is_none() {
+            return Err(Error::validation(
+                "ReplaceIamInstanceProfileAssociation needs `IamInstanceProfile`",
+            ));
+        }
+        if input.association_id.is_none() {
+            return Err(Error::validation(
+                "ReplaceIamInstanceProfileAssociation needs `AssociationId`",
+            ));
+        }
+        error::refuse_blank(
+            input.association_id.as_slice(),
+            "Instance::objects().replace_iam_instance_profile",
+            "association_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ReplaceIamInstanceProfileAssociationResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        out.iam_instance_profile_association.take().ok_or_else(|| {
+            Error::missing_in_response(
+                OPERATION,
+                "the response has no IamInstanceProfileAssociation",
+            )
+        })
+    }
+}
+
+impl std::future::IntoFuture for InstanceReplaceIamInstanceProfile {
+    type Output = Result<IamInstanceProfileAssociation>;
+    type IntoFuture = MethodFuture<'static, Result<IamInstanceProfileAssociation>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::disassociate_iam_instance_profile`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceDisassociateIamInstanceProfile {
+    manager: InstanceManager,
+    input: DisassociateIamInstanceProfileRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceDisassociateIamInstanceProfile {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceDisassociateIamInstanceProfile {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceDisassociateIamInstanceProfile {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: InstanceManager,
+        input: DisassociateIamInstanceProfileRequest,
+        key: String,
+    ) -> Self {
+        InstanceDisassociateIamInstanceProfile {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceDisassociateIamInstanceProfile {
+            manager,
+            input: DisassociateIamInstanceProfileRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DisassociateIamInstanceProfileRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<IamInstanceProfileAssociation>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "disassociate_iam_instance_profile",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<IamInstanceProfileAssociation> {
+        const OPERATION: &str = "DisassociateIamInstanceProfile";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.association_id.is_none() {
+            return Err(Error::validation(
+                "DisassociateIamInstanceProfile needs `AssociationId`",
+            ));
+        }
+        error::refuse_blank(
+            input.association_id.as_slice(),
+            "Instance::objects().disassociate_iam_instance_profile",
+            "association_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DisassociateIamInstanceProfileResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        out.iam_instance_profile_association.take().ok_or_else(|| {
+            Error::missing_in_response(
+                OPERATION,
+                "the response has no IamInstanceProfileAssociation",
+            )
+        })
+    }
+}
+
+impl std::future::IntoFuture for InstanceDisassociateIamInstanceProfile {
+    type Output = Result<IamInstanceProfileAssociation>;
+    type IntoFuture = MethodFuture<'static, Result<IamInstanceProfileAssociation>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::iam_instance_profile_associations`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceIamInstanceProfileAssociations {
+    manager: InstanceManager,
+    input: DescribeIamInstanceProfileAssociationsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceIamInstanceProfileAssociations {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceIamInstanceProfileAssociations {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceIamInstanceProfileAssociations {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: InstanceManager,
+        input: DescribeIamInstanceProfileAssociationsRequest,
+        key: String,
+    ) -> Self {
+        InstanceIamInstanceProfileAssociations {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceIamInstanceProfileAssociations {
+            manager,
+            input: DescribeIamInstanceProfileAssociationsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeIamInstanceProfileAssociationsRequest {
+        &self.input
+    }
+
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
+    /// The IAM instance profile associations.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn association_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.association_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn filter(
+        mut self,
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .push(Filter {
+                name: Some(name.into()),
+                values: Some(values.into_iter().map(Into::into).collect()),
+            });
+        self
+    }
+
+    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
+    }
+
+    /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<IamInstanceProfileAssociation>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "iam_instance_profile_associations",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<IamInstanceProfileAssociation>> {
+        const OPERATION: &str = "DescribeIamInstanceProfileAssociations";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Instance::objects().iam_instance_profile_associations",
+            "MaxResults",
+        )?;
+        let session = self.manager.session()?;
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            move |token| {
+                let session = session.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = call::<_, DescribeIamInstanceProfileAssociationsResult>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        None,
+                        &input,
+                    )
+                    .await?;
+                    Ok(Page {
+                        items: out.iam_instance_profile_associations.unwrap_or_default(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        let ids = pager.collect_all().await?;
+        Ok(ids)
+    }
+}
+
+impl std::future::IntoFuture for InstanceIamInstanceProfileAssociations {
+    type Output = Result<Vec<IamInstanceProfileAssociation>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<IamInstanceProfileAssociation>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

@@ -2402,6 +2402,66 @@ impl Instance {
         request
     }
 
+    /// Changes how this instance's metadata service answers: `instance.modify_metadata_options().http_tokens("required")` requires IMDSv2. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_metadata_options(&self) -> InstanceModifyMetadataOptions {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceModifyMetadataOptions::failed(
+                manager,
+                Error::validation(
+                    "Instance.modify_metadata_options needs `InstanceId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.modify_metadata_options(a0);
+        request
+    }
+
+    /// Turns on detailed (one-minute) CloudWatch monitoring of this instance. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn monitor(&self) -> InstanceMonitor {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceMonitor::failed(
+                manager,
+                Error::validation("Instance.monitor needs `InstanceId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.monitor([a0]);
+        request
+    }
+
+    /// Turns detailed CloudWatch monitoring of this instance off. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn unmonitor(&self) -> InstanceUnmonitor {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceUnmonitor::failed(
+                manager,
+                Error::validation("Instance.unmonitor needs `InstanceId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.unmonitor([a0]);
+        request
+    }
+
+    /// This instance's IAM instance profile associations (the current one `associated`, recent ones `disassociated`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn iam_instance_profile_associations(&self) -> InstanceIamInstanceProfileAssociations {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        #[allow(unused_mut)]
+        let mut request = manager.iam_instance_profile_associations();
+        let Some(v) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceIamInstanceProfileAssociations::failed(manager, Error::validation("Instance.iam_instance_profile_associations needs `InstanceId`, which is not set"));
+        };
+        request = request.filter("instance-id", [v]);
+        request
+    }
+
     /// Calls `Instance::objects().start(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn start(&self) -> InstanceStart {
@@ -2579,7 +2639,7 @@ impl Instance {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 15] = [("capacity_reservation_specification", "change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)"), ("cpu_options", "change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with AssociateIamInstanceProfile or ReplaceIamInstanceProfileAssociation (botocraft has no call for it yet)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)"), ("metadata_options", "change it with ModifyInstanceMetadataOptions (botocraft has no call for it yet)"), ("monitoring", "change it with MonitorInstances or UnmonitorInstances (botocraft has no call for it yet)"), ("network_performance_options", "change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)"), ("placement", "change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)"), ("private_dns_name_options", "change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 15] = [("capacity_reservation_specification", "change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)"), ("cpu_options", "change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with `Instance::objects().associate_iam_instance_profile(..)` or `.replace_iam_instance_profile(..)` (AssociateIamInstanceProfile, ReplaceIamInstanceProfileAssociation)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)"), ("metadata_options", "change it with `instance.modify_metadata_options()` (ModifyInstanceMetadataOptions)"), ("monitoring", "change it with `instance.monitor()` or `.unmonitor()` (MonitorInstances, UnmonitorInstances)"), ("network_performance_options", "change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)"), ("placement", "change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)"), ("private_dns_name_options", "change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")];
 
     /// The fields AWS assigns when it creates a `Instance`, naming it: a model
     /// that holds one names a `Instance` that exists, so `save()` refuses to
@@ -2650,11 +2710,11 @@ impl Instance {
     /// - `cpu_options`: change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)
     /// - `ena_support`: change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)
     /// - `enclave_options`: change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)
-    /// - `iam_instance_profile`: change it with AssociateIamInstanceProfile or ReplaceIamInstanceProfileAssociation (botocraft has no call for it yet)
+    /// - `iam_instance_profile`: change it with `Instance::objects().associate_iam_instance_profile(..)` or `.replace_iam_instance_profile(..)` (AssociateIamInstanceProfile, ReplaceIamInstanceProfileAssociation)
     /// - `kernel_id`: change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)
     /// - `maintenance_options`: change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)
-    /// - `metadata_options`: change it with ModifyInstanceMetadataOptions (botocraft has no call for it yet)
-    /// - `monitoring`: change it with MonitorInstances or UnmonitorInstances (botocraft has no call for it yet)
+    /// - `metadata_options`: change it with `instance.modify_metadata_options()` (ModifyInstanceMetadataOptions)
+    /// - `monitoring`: change it with `instance.monitor()` or `.unmonitor()` (MonitorInstances, UnmonitorInstances)
     /// - `network_performance_options`: change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)
     /// - `placement`: change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)
     /// - `private_dns_name_options`: change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)
@@ -2684,7 +2744,7 @@ impl Instance {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("capacity_reservation_specification", "change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)"), ("cpu_options", "change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with AssociateIamInstanceProfile or ReplaceIamInstanceProfileAssociation (botocraft has no call for it yet)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)"), ("metadata_options", "change it with ModifyInstanceMetadataOptions (botocraft has no call for it yet)"), ("monitoring", "change it with MonitorInstances or UnmonitorInstances (botocraft has no call for it yet)"), ("network_performance_options", "change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)"), ("placement", "change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)"), ("private_dns_name_options", "change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("capacity_reservation_specification", "change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)"), ("cpu_options", "change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with `Instance::objects().associate_iam_instance_profile(..)` or `.replace_iam_instance_profile(..)` (AssociateIamInstanceProfile, ReplaceIamInstanceProfileAssociation)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)"), ("metadata_options", "change it with `instance.modify_metadata_options()` (ModifyInstanceMetadataOptions)"), ("monitoring", "change it with `instance.monitor()` or `.unmonitor()` (MonitorInstances, UnmonitorInstances)"), ("network_performance_options", "change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)"), ("placement", "change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)"), ("private_dns_name_options", "change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")]));
             }
         }
         botocraft_core::baseline::refuse_dropped_tags(

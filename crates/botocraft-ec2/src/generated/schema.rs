@@ -511,6 +511,25 @@ pub static AssociateDhcpOptionsRequest: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static AssociateIamInstanceProfileRequest: Shape = Shape {
+    name: "AssociateIamInstanceProfileRequest",
+    kind: Kind::Structure(&[
+        Member::new("IamInstanceProfile", &IamInstanceProfileSpecification),
+        Member::new("InstanceId", &InstanceId),
+    ]),
+    xml_namespace: None,
+};
+pub static AssociateIamInstanceProfileResult: Shape = Shape {
+    name: "AssociateIamInstanceProfileResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("iamInstanceProfileAssociation"),
+        ..Member::new(
+            "IamInstanceProfileAssociation",
+            &IamInstanceProfileAssociation,
+        )
+    }]),
+    xml_namespace: None,
+};
 pub static AssociateNatGatewayAddressRequest: Shape = Shape {
     name: "AssociateNatGatewayAddressRequest",
     kind: Kind::Structure(&[
@@ -602,6 +621,17 @@ pub static AssociatedSubnetList: Shape = Shape {
         member: &Member {
             location_name: Some("item"),
             ..Member::new("member", &SubnetId)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static AssociationIdList: Shape = Shape {
+    name: "AssociationIdList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("AssociationId"),
+            ..Member::new("member", &IamInstanceProfileAssociationId)
         },
         flattened: false,
     },
@@ -3193,6 +3223,47 @@ pub static DescribeFlowLogsResult: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static DescribeIamInstanceProfileAssociationsMaxResults: Shape = Shape {
+    name: "DescribeIamInstanceProfileAssociationsMaxResults",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
+pub static DescribeIamInstanceProfileAssociationsRequest: Shape = Shape {
+    name: "DescribeIamInstanceProfileAssociationsRequest",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("AssociationId"),
+            ..Member::new("AssociationIds", &AssociationIdList)
+        },
+        Member {
+            location_name: Some("Filter"),
+            ..Member::new("Filters", &FilterList)
+        },
+        Member::new(
+            "MaxResults",
+            &DescribeIamInstanceProfileAssociationsMaxResults,
+        ),
+        Member::new("NextToken", &NextToken),
+    ]),
+    xml_namespace: None,
+};
+pub static DescribeIamInstanceProfileAssociationsResult: Shape = Shape {
+    name: "DescribeIamInstanceProfileAssociationsResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("iamInstanceProfileAssociationSet"),
+            ..Member::new(
+                "IamInstanceProfileAssociations",
+                &IamInstanceProfileAssociationSet,
+            )
+        },
+        Member {
+            location_name: Some("nextToken"),
+            ..Member::new("NextToken", &NextToken)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static DescribeImagesRequest: Shape = Shape {
     name: "DescribeImagesRequest",
     kind: Kind::Structure(&[
@@ -4338,6 +4409,25 @@ pub static DisassociateAddressRequest: Shape = Shape {
             ..Member::new("DryRun", &Boolean)
         },
     ]),
+    xml_namespace: None,
+};
+pub static DisassociateIamInstanceProfileRequest: Shape = Shape {
+    name: "DisassociateIamInstanceProfileRequest",
+    kind: Kind::Structure(&[Member::new(
+        "AssociationId",
+        &IamInstanceProfileAssociationId,
+    )]),
+    xml_namespace: None,
+};
+pub static DisassociateIamInstanceProfileResult: Shape = Shape {
+    name: "DisassociateIamInstanceProfileResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("iamInstanceProfileAssociation"),
+        ..Member::new(
+            "IamInstanceProfileAssociation",
+            &IamInstanceProfileAssociation,
+        )
+    }]),
     xml_namespace: None,
 };
 pub static DisassociateNatGatewayAddressRequest: Shape = Shape {
@@ -5597,6 +5687,53 @@ pub static IamInstanceProfile: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static IamInstanceProfileAssociation: Shape = Shape {
+    name: "IamInstanceProfileAssociation",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("associationId"),
+            ..Member::new("AssociationId", &String)
+        },
+        Member {
+            location_name: Some("instanceId"),
+            ..Member::new("InstanceId", &String)
+        },
+        Member {
+            location_name: Some("iamInstanceProfile"),
+            ..Member::new("IamInstanceProfile", &IamInstanceProfile)
+        },
+        Member {
+            location_name: Some("state"),
+            ..Member::new("State", &IamInstanceProfileAssociationState)
+        },
+        Member {
+            location_name: Some("timestamp"),
+            ..Member::new("Timestamp", &DateTime)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static IamInstanceProfileAssociationId: Shape = Shape {
+    name: "IamInstanceProfileAssociationId",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static IamInstanceProfileAssociationSet: Shape = Shape {
+    name: "IamInstanceProfileAssociationSet",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("item"),
+            ..Member::new("member", &IamInstanceProfileAssociation)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static IamInstanceProfileAssociationState: Shape = Shape {
+    name: "IamInstanceProfileAssociationState",
+    kind: Kind::String,
+    xml_namespace: None,
+};
 pub static IamInstanceProfileSpecification: Shape = Shape {
     name: "IamInstanceProfileSpecification",
     kind: Kind::Structure(&[
@@ -6609,6 +6746,31 @@ pub static InstanceMetadataProtocolState: Shape = Shape {
 pub static InstanceMetadataTagsState: Shape = Shape {
     name: "InstanceMetadataTagsState",
     kind: Kind::String,
+    xml_namespace: None,
+};
+pub static InstanceMonitoring: Shape = Shape {
+    name: "InstanceMonitoring",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("instanceId"),
+            ..Member::new("InstanceId", &String)
+        },
+        Member {
+            location_name: Some("monitoring"),
+            ..Member::new("Monitoring", &Monitoring)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static InstanceMonitoringList: Shape = Shape {
+    name: "InstanceMonitoringList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("item"),
+            ..Member::new("member", &InstanceMonitoring)
+        },
+        flattened: false,
+    },
     xml_namespace: None,
 };
 pub static InstanceNetworkInterface: Shape = Shape {
@@ -9806,6 +9968,33 @@ pub static ModifyInstanceAttributeValue: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static ModifyInstanceMetadataOptionsRequest: Shape = Shape {
+    name: "ModifyInstanceMetadataOptionsRequest",
+    kind: Kind::Structure(&[
+        Member::new("InstanceId", &InstanceId),
+        Member::new("HttpTokens", &HttpTokensState),
+        Member::new("HttpPutResponseHopLimit", &Integer),
+        Member::new("HttpEndpoint", &InstanceMetadataEndpointState),
+        Member::new("DryRun", &Boolean),
+        Member::new("HttpProtocolIpv6", &InstanceMetadataProtocolState),
+        Member::new("InstanceMetadataTags", &InstanceMetadataTagsState),
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyInstanceMetadataOptionsResult: Shape = Shape {
+    name: "ModifyInstanceMetadataOptionsResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("instanceId"),
+            ..Member::new("InstanceId", &String)
+        },
+        Member {
+            location_name: Some("instanceMetadataOptions"),
+            ..Member::new("InstanceMetadataOptions", &InstanceMetadataOptionsResponse)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static ModifyLaunchTemplateRequest: Shape = Shape {
     name: "ModifyLaunchTemplateRequest",
     kind: Kind::Structure(&[
@@ -10047,6 +10236,32 @@ pub static ModifyVpnConnectionResult: Shape = Shape {
     kind: Kind::Structure(&[Member {
         location_name: Some("vpnConnection"),
         ..Member::new("VpnConnection", &VpnConnection)
+    }]),
+    xml_namespace: None,
+};
+pub static MonitorInstancesRequest: Shape = Shape {
+    name: "MonitorInstancesRequest",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("InstanceId"),
+            ..Member::new("InstanceIds", &InstanceIdStringList)
+        },
+        Member {
+            location_name: Some("MetricCategoryId"),
+            ..Member::new("MetricCategoryIds", &MetricCategoryIdList)
+        },
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static MonitorInstancesResult: Shape = Shape {
+    name: "MonitorInstancesResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("instancesSet"),
+        ..Member::new("InstanceMonitorings", &InstanceMonitoringList)
     }]),
     xml_namespace: None,
 };
@@ -12263,6 +12478,25 @@ pub static ReleaseAddressRequest: Shape = Shape {
             ..Member::new("DryRun", &Boolean)
         },
     ]),
+    xml_namespace: None,
+};
+pub static ReplaceIamInstanceProfileAssociationRequest: Shape = Shape {
+    name: "ReplaceIamInstanceProfileAssociationRequest",
+    kind: Kind::Structure(&[
+        Member::new("IamInstanceProfile", &IamInstanceProfileSpecification),
+        Member::new("AssociationId", &IamInstanceProfileAssociationId),
+    ]),
+    xml_namespace: None,
+};
+pub static ReplaceIamInstanceProfileAssociationResult: Shape = Shape {
+    name: "ReplaceIamInstanceProfileAssociationResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("iamInstanceProfileAssociation"),
+        ..Member::new(
+            "IamInstanceProfileAssociation",
+            &IamInstanceProfileAssociation,
+        )
+    }]),
     xml_namespace: None,
 };
 pub static ReplaceNetworkAclAssociationRequest: Shape = Shape {
@@ -14632,6 +14866,32 @@ pub static UnlockSnapshotResult: Shape = Shape {
     kind: Kind::Structure(&[Member {
         location_name: Some("snapshotId"),
         ..Member::new("SnapshotId", &String)
+    }]),
+    xml_namespace: None,
+};
+pub static UnmonitorInstancesRequest: Shape = Shape {
+    name: "UnmonitorInstancesRequest",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("InstanceId"),
+            ..Member::new("InstanceIds", &InstanceIdStringList)
+        },
+        Member {
+            location_name: Some("MetricCategoryId"),
+            ..Member::new("MetricCategoryIds", &MetricCategoryIdList)
+        },
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static UnmonitorInstancesResult: Shape = Shape {
+    name: "UnmonitorInstancesResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("instancesSet"),
+        ..Member::new("InstanceMonitorings", &InstanceMonitoringList)
     }]),
     xml_namespace: None,
 };

@@ -18577,6 +18577,24 @@ pub struct IamInstanceProfileSpecification {
     pub name: Option<String>,
 }
 
+impl IamInstanceProfileSpecification {
+    /// A `IamInstanceProfileSpecification` naming its `Arn`.
+    pub fn by_arn(value: impl Into<String>) -> Self {
+        IamInstanceProfileSpecification {
+            arn: Some(value.into()),
+            ..Default::default()
+        }
+    }
+
+    /// A `IamInstanceProfileSpecification` naming its `Name`.
+    pub fn by_name(value: impl Into<String>) -> Self {
+        IamInstanceProfileSpecification {
+            name: Some(value.into()),
+            ..Default::default()
+        }
+    }
+}
+
 impl Described for IamInstanceProfileSpecification {
     fn shape() -> &'static Shape {
         &schema::IamInstanceProfileSpecification
@@ -19043,6 +19061,446 @@ impl Described for SecureBlobAttributeValue {
 
     fn shape() -> &'static Shape {
         &schema::SecureBlobAttributeValue
+    }
+}
+
+/// The `ModifyInstanceMetadataOptionsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceMetadataOptionsRequest {
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// Indicates whether IMDSv2 is required.
+    #[serde(
+        rename = "HttpTokens",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub http_tokens: Option<HttpTokensState>,
+    /// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel. If no parameter is specified, the existing state is maintained.
+    #[serde(
+        rename = "HttpPutResponseHopLimit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub http_put_response_hop_limit: Option<i32>,
+    /// Enables or disables the HTTP metadata endpoint on your instances. If this parameter is not specified, the existing state is maintained.
+    #[serde(
+        rename = "HttpEndpoint",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub http_endpoint: Option<InstanceMetadataEndpointState>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// Enables or disables the IPv6 endpoint for the instance metadata service. Applies only if you enabled the HTTP metadata endpoint.
+    #[serde(
+        rename = "HttpProtocolIpv6",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub http_protocol_ipv6: Option<InstanceMetadataProtocolState>,
+    /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled` to turn off access to instance tags from the instance metadata. For more information, see View tags for your EC2 instances using instance metadata.
+    #[serde(
+        rename = "InstanceMetadataTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_metadata_tags: Option<InstanceMetadataTagsState>,
+}
+
+impl Described for ModifyInstanceMetadataOptionsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstanceMetadataOptionsRequest
+    }
+}
+
+/// The `ModifyInstanceMetadataOptionsResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceMetadataOptionsResult {
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// The metadata options for the instance.
+    #[serde(
+        rename = "InstanceMetadataOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_metadata_options: Option<InstanceMetadataOptionsResponse>,
+}
+
+impl Described for ModifyInstanceMetadataOptionsResult {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstanceMetadataOptionsResult
+    }
+}
+
+/// The `MonitorInstancesRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MonitorInstancesRequest {
+    /// The IDs of the instances.
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_ids: Option<Vec<String>>,
+    /// The IDs of the metric categories to associate with the instances. The specified metric categories are added to any metric categories that are already associated with the instances.
+    #[serde(
+        rename = "MetricCategoryIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_category_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for MonitorInstancesRequest {
+    fn shape() -> &'static Shape {
+        &schema::MonitorInstancesRequest
+    }
+}
+
+/// The `MonitorInstancesResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MonitorInstancesResult {
+    /// The monitoring information.
+    #[serde(
+        rename = "InstanceMonitorings",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
+}
+
+impl Described for MonitorInstancesResult {
+    fn shape() -> &'static Shape {
+        &schema::MonitorInstancesResult
+    }
+}
+
+/// Describes the monitoring of an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceMonitoring {
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// The monitoring for the instance.
+    #[serde(
+        rename = "Monitoring",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub monitoring: Option<Monitoring>,
+}
+
+impl Described for InstanceMonitoring {
+    fn shape() -> &'static Shape {
+        &schema::InstanceMonitoring
+    }
+}
+
+/// The `UnmonitorInstancesRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnmonitorInstancesRequest {
+    /// The IDs of the instances.
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_ids: Option<Vec<String>>,
+    /// The IDs of the metric categories to remove from the instances. If you specify metric categories, only those metric categories are removed and detailed monitoring remains enabled. If you don't specify metric categories, detailed monitoring and all metric categories are turned off.
+    #[serde(
+        rename = "MetricCategoryIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metric_category_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for UnmonitorInstancesRequest {
+    fn shape() -> &'static Shape {
+        &schema::UnmonitorInstancesRequest
+    }
+}
+
+/// The `UnmonitorInstancesResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnmonitorInstancesResult {
+    /// The monitoring information.
+    #[serde(
+        rename = "InstanceMonitorings",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_monitorings: Option<Vec<InstanceMonitoring>>,
+}
+
+impl Described for UnmonitorInstancesResult {
+    fn shape() -> &'static Shape {
+        &schema::UnmonitorInstancesResult
+    }
+}
+
+/// The `AssociateIamInstanceProfileRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociateIamInstanceProfileRequest {
+    /// The IAM instance profile.
+    #[serde(
+        rename = "IamInstanceProfile",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+}
+
+impl Described for AssociateIamInstanceProfileRequest {
+    fn shape() -> &'static Shape {
+        &schema::AssociateIamInstanceProfileRequest
+    }
+}
+
+/// The `AssociateIamInstanceProfileResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociateIamInstanceProfileResult {
+    /// Information about the IAM instance profile association.
+    #[serde(
+        rename = "IamInstanceProfileAssociation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
+}
+
+impl Described for AssociateIamInstanceProfileResult {
+    fn shape() -> &'static Shape {
+        &schema::AssociateIamInstanceProfileResult
+    }
+}
+
+/// Describes an association between an IAM instance profile and an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IamInstanceProfileAssociation {
+    /// The ID of the association.
+    #[serde(
+        rename = "AssociationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub association_id: Option<String>,
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// The IAM instance profile.
+    #[serde(
+        rename = "IamInstanceProfile",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub iam_instance_profile: Option<IamInstanceProfile>,
+    /// The state of the association.
+    #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<IamInstanceProfileAssociationState>,
+    /// The time the IAM instance profile was associated with the instance.
+    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<DateTime>,
+}
+
+impl Described for IamInstanceProfileAssociation {
+    fn shape() -> &'static Shape {
+        &schema::IamInstanceProfileAssociation
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `IamInstanceProfileAssociationState` values.
+    pub enum IamInstanceProfileAssociationState {
+        Associating = "associating" => 0,
+        Associated = "associated" => 1,
+        Disassociating = "disassociating" => 2,
+        Disassociated = "disassociated" => 3,
+    }
+    sorted = [1, 0, 3, 2];
+}
+
+impl Described for IamInstanceProfileAssociationState {
+    fn shape() -> &'static Shape {
+        &schema::IamInstanceProfileAssociationState
+    }
+}
+
+/// The `ReplaceIamInstanceProfileAssociationRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReplaceIamInstanceProfileAssociationRequest {
+    /// The IAM instance profile.
+    #[serde(
+        rename = "IamInstanceProfile",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub iam_instance_profile: Option<IamInstanceProfileSpecification>,
+    /// The ID of the existing IAM instance profile association.
+    #[serde(
+        rename = "AssociationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub association_id: Option<String>,
+}
+
+impl Described for ReplaceIamInstanceProfileAssociationRequest {
+    fn shape() -> &'static Shape {
+        &schema::ReplaceIamInstanceProfileAssociationRequest
+    }
+}
+
+/// The `ReplaceIamInstanceProfileAssociationResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReplaceIamInstanceProfileAssociationResult {
+    /// Information about the IAM instance profile association.
+    #[serde(
+        rename = "IamInstanceProfileAssociation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
+}
+
+impl Described for ReplaceIamInstanceProfileAssociationResult {
+    fn shape() -> &'static Shape {
+        &schema::ReplaceIamInstanceProfileAssociationResult
+    }
+}
+
+/// The `DisassociateIamInstanceProfileRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisassociateIamInstanceProfileRequest {
+    /// The ID of the IAM instance profile association.
+    #[serde(
+        rename = "AssociationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub association_id: Option<String>,
+}
+
+impl Described for DisassociateIamInstanceProfileRequest {
+    fn shape() -> &'static Shape {
+        &schema::DisassociateIamInstanceProfileRequest
+    }
+}
+
+/// The `DisassociateIamInstanceProfileResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisassociateIamInstanceProfileResult {
+    /// Information about the IAM instance profile association.
+    #[serde(
+        rename = "IamInstanceProfileAssociation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub iam_instance_profile_association: Option<IamInstanceProfileAssociation>,
+}
+
+impl Described for DisassociateIamInstanceProfileResult {
+    fn shape() -> &'static Shape {
+        &schema::DisassociateIamInstanceProfileResult
+    }
+}
+
+/// The `DescribeIamInstanceProfileAssociationsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeIamInstanceProfileAssociationsRequest {
+    /// The IAM instance profile associations.
+    #[serde(
+        rename = "AssociationIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub association_ids: Option<Vec<String>>,
+    /// The filters.
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub filters: Option<Vec<Filter>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see Pagination.
+    #[serde(
+        rename = "MaxResults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Described for DescribeIamInstanceProfileAssociationsRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeIamInstanceProfileAssociationsRequest
+    }
+}
+
+/// The `DescribeIamInstanceProfileAssociationsResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeIamInstanceProfileAssociationsResult {
+    /// Information about the IAM instance profile associations.
+    #[serde(
+        rename = "IamInstanceProfileAssociations",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub iam_instance_profile_associations: Option<Vec<IamInstanceProfileAssociation>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Described for DescribeIamInstanceProfileAssociationsResult {
+    fn shape() -> &'static Shape {
+        &schema::DescribeIamInstanceProfileAssociationsResult
     }
 }
 

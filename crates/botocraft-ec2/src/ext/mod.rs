@@ -37,6 +37,101 @@ fn missing(model: &str, method: &str, field: &str) -> Error {
     ))
 }
 
+impl Ami {
+    /// Sets when this image becomes deprecated (`EnableImageDeprecation`;
+    /// see [`AmiManager::enable_deprecation`]).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_deprecation(
+        &self,
+        deprecate_at: impl Into<botocraft_core::DateTime>,
+    ) -> AmiEnableDeprecation {
+        let manager = self.manager();
+        match self.image_id.clone().filter(|v| !v.is_empty()) {
+            Some(id) => manager.enable_deprecation(id, deprecate_at),
+            None => AmiEnableDeprecation::failed(
+                manager,
+                missing("Ami", "enable_deprecation", "ImageId"),
+            ),
+        }
+    }
+}
+
+impl RouteTable {
+    /// Lets the routes the virtual private gateway `gateway_id` learns
+    /// propagate into this table (`EnableVgwRoutePropagation`).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_vgw_route_propagation(
+        &self,
+        gateway_id: impl Into<String>,
+    ) -> RouteTableEnableVgwRoutePropagation {
+        let manager = self.manager();
+        match self.route_table_id.clone().filter(|v| !v.is_empty()) {
+            Some(id) => manager.enable_vgw_route_propagation(id, gateway_id),
+            None => RouteTableEnableVgwRoutePropagation::failed(
+                manager,
+                missing("RouteTable", "enable_vgw_route_propagation", "RouteTableId"),
+            ),
+        }
+    }
+
+    /// Stops the routes of the virtual private gateway `gateway_id` from
+    /// propagating into this table (`DisableVgwRoutePropagation`).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn disable_vgw_route_propagation(
+        &self,
+        gateway_id: impl Into<String>,
+    ) -> RouteTableDisableVgwRoutePropagation {
+        let manager = self.manager();
+        match self.route_table_id.clone().filter(|v| !v.is_empty()) {
+            Some(id) => manager.disable_vgw_route_propagation(id, gateway_id),
+            None => RouteTableDisableVgwRoutePropagation::failed(
+                manager,
+                missing(
+                    "RouteTable",
+                    "disable_vgw_route_propagation",
+                    "RouteTableId",
+                ),
+            ),
+        }
+    }
+}
+
+impl VpnConnection {
+    /// Adds a static route to `destination_cidr_block` to this connection
+    /// (`CreateVpnConnectionRoute`).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn create_route(
+        &self,
+        destination_cidr_block: impl Into<String>,
+    ) -> VpnConnectionCreateRoute {
+        let manager = self.manager();
+        match self.vpn_connection_id.clone().filter(|v| !v.is_empty()) {
+            Some(id) => manager.create_route(id, destination_cidr_block),
+            None => VpnConnectionCreateRoute::failed(
+                manager,
+                missing("VpnConnection", "create_route", "VpnConnectionId"),
+            ),
+        }
+    }
+
+    /// Removes this connection's static route to `destination_cidr_block`
+    /// (`DeleteVpnConnectionRoute`).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete_route(
+        &self,
+        destination_cidr_block: impl Into<String>,
+    ) -> VpnConnectionDeleteRoute {
+        let manager = self.manager();
+        match self.vpn_connection_id.clone().filter(|v| !v.is_empty()) {
+            Some(id) => manager.delete_route(id, destination_cidr_block),
+            None => VpnConnectionDeleteRoute::failed(
+                manager,
+                missing("VpnConnection", "delete_route", "VpnConnectionId"),
+            ),
+        }
+    }
+}
+
 impl InternetGateway {
     /// Attaches this internet gateway to `vpc_id` (`AttachInternetGateway`).
     pub fn attach(&self, vpc_id: impl Into<String>) -> InternetGatewayAttach {

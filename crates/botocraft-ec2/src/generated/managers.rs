@@ -10275,7 +10275,7 @@ impl std::future::IntoFuture for InstanceIamInstanceProfileAssociations {
 
 /// The manager of [`Ami`]: `Ami::objects()`.
 ///
-/// Methods: `copy`, `create`, `delete`, `disable_deregistration_protection`, `enable_deregistration_protection`, `get`, `list`, `modify_attribute`. Each returns a request: set optional arguments with its
+/// Methods: `copy`, `create`, `delete`, `disable_deprecation`, `disable_deregistration_protection`, `enable_deprecation`, `enable_deregistration_protection`, `get`, `list`, `modify_attribute`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct AmiManager {
@@ -10357,7 +10357,7 @@ impl AmiManager {
             .as_deref()
             .is_some_and(|v| !v.is_empty())
         {
-            return AmiCreate::failed(self.clone(), Error::validation("Ami: `deprecation_time` is set, but CreateImage cannot send it and save() does not apply it after the create: clear it to create the Ami, then change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)"));
+            return AmiCreate::failed(self.clone(), Error::validation("Ami: `deprecation_time` is set, but CreateImage cannot send it and save() does not apply it after the create: clear it to create the Ami, then change it with `ami.enable_deprecation(at)` or `.disable_deprecation()` (EnableImageDeprecation, DisableImageDeprecation)"));
         }
         if model
             .deregistration_protection
@@ -10447,6 +10447,38 @@ impl AmiManager {
         let mut input = ModifyImageAttributeRequest::default();
         input.image_id = Some(image_id);
         AmiModifyAttribute::new(self.clone(), input, key)
+    }
+
+    /// Sets when the image becomes deprecated (`EnableImageDeprecation`): hidden from listings that do not ask for deprecated images, still launchable by id. AWS rounds the time down to the minute and refuses one more than 10 years ahead.
+    ///
+    /// Enables deprecation of the specified AMI at the specified date and time.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_deprecation(
+        &self,
+        image_id: impl Into<String>,
+        deprecate_at: impl Into<DateTime>,
+    ) -> AmiEnableDeprecation {
+        let image_id = image_id.into();
+        let deprecate_at = deprecate_at.into();
+        let key: String = image_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = EnableImageDeprecationRequest::default();
+        input.image_id = Some(image_id);
+        input.deprecate_at = Some(deprecate_at);
+        AmiEnableDeprecation::new(self.clone(), input, key)
+    }
+
+    /// Cancels the image's deprecation (`DisableImageDeprecation`).
+    ///
+    /// Cancels the deprecation of the specified AMI.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn disable_deprecation(&self, image_id: impl Into<String>) -> AmiDisableDeprecation {
+        let image_id = image_id.into();
+        let key: String = image_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = DisableImageDeprecationRequest::default();
+        input.image_id = Some(image_id);
+        AmiDisableDeprecation::new(self.clone(), input, key)
     }
 
     /// Deregisters the image (`DeregisterImage`).
@@ -11789,6 +11821,237 @@ impl AmiModifyAttribute {
 impl std::future::IntoFuture for AmiModifyAttribute {
     type Output = Result<()>;
     type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AmiManager::enable_deprecation`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AmiEnableDeprecation {
+    manager: AmiManager,
+    input: EnableImageDeprecationRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AmiEnableDeprecation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiEnableDeprecation {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AmiEnableDeprecation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AmiManager, input: EnableImageDeprecationRequest, key: String) -> Self {
+        AmiEnableDeprecation {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
+        AmiEnableDeprecation {
+            manager,
+            input: EnableImageDeprecationRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &EnableImageDeprecationRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Ami",
+            "enable_deprecation",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<bool> {
+        const OPERATION: &str = "EnableImageDeprecation";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.image_id.is_none() {
+            return Err(Error::validation("EnableImageDeprecation needs `ImageId`"));
+        }
+        if input.deprecate_at.is_none() {
+            return Err(Error::validation(
+                "EnableImageDeprecation needs `DeprecateAt`",
+            ));
+        }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().enable_deprecation",
+            "image_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, EnableImageDeprecationResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                "Ami",
+                &key,
+            )
+        })?;
+        out.r#return
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+    }
+}
+
+impl std::future::IntoFuture for AmiEnableDeprecation {
+    type Output = Result<bool>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AmiManager::disable_deprecation`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AmiDisableDeprecation {
+    manager: AmiManager,
+    input: DisableImageDeprecationRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AmiDisableDeprecation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiDisableDeprecation {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AmiDisableDeprecation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AmiManager, input: DisableImageDeprecationRequest, key: String) -> Self {
+        AmiDisableDeprecation {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
+        AmiDisableDeprecation {
+            manager,
+            input: DisableImageDeprecationRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DisableImageDeprecationRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Ami",
+            "disable_deprecation",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<bool> {
+        const OPERATION: &str = "DisableImageDeprecation";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.image_id.is_none() {
+            return Err(Error::validation("DisableImageDeprecation needs `ImageId`"));
+        }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().disable_deprecation",
+            "image_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DisableImageDeprecationResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                "Ami",
+                &key,
+            )
+        })?;
+        out.r#return
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+    }
+}
+
+impl std::future::IntoFuture for AmiDisableDeprecation {
+    type Output = Result<bool>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -13220,7 +13483,7 @@ impl std::future::IntoFuture for InternetGatewayDetach {
 
 /// The manager of [`RouteTable`]: `RouteTable::objects()`.
 ///
-/// Methods: `associate`, `create_route`, `create`, `delete_route`, `delete`, `disassociate`, `get_many`, `get`, `list`, `replace_route`. Each returns a request: set optional arguments with its
+/// Methods: `associate`, `create_route`, `create`, `delete_route`, `delete`, `disable_vgw_route_propagation`, `disassociate`, `enable_vgw_route_propagation`, `get_many`, `get`, `list`, `replace_route`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct RouteTableManager {
@@ -13328,7 +13591,7 @@ impl RouteTableManager {
             .as_ref()
             .is_some_and(|v| !v.is_empty())
         {
-            return RouteTableCreate::failed(self.clone(), Error::validation("RouteTable: `propagating_vgws` is set, but CreateRouteTable cannot send it and save() does not apply it after the create: clear it to create the RouteTable, then change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)"));
+            return RouteTableCreate::failed(self.clone(), Error::validation("RouteTable: `propagating_vgws` is set, but CreateRouteTable cannot send it and save() does not apply it after the create: clear it to create the RouteTable, then change it with `route_table.enable_vgw_route_propagation(gateway_id)` or `.disable_vgw_route_propagation(gateway_id)` (EnableVgwRoutePropagation, DisableVgwRoutePropagation)"));
         }
         if model.routes.as_ref().is_some_and(|v| !v.is_empty()) {
             return RouteTableCreate::failed(self.clone(), Error::validation("RouteTable: `routes` is set, but CreateRouteTable cannot send it and save() does not apply it after the create: clear it to create the RouteTable, then change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)"));
@@ -13419,6 +13682,44 @@ impl RouteTableManager {
         let mut input = DisassociateRouteTableRequest::default();
         input.association_id = Some(association_id);
         RouteTableDisassociate::new(self.clone(), input, key)
+    }
+
+    /// Lets the routes a virtual private gateway learns (over BGP) into the table (`EnableVgwRoutePropagation`).
+    ///
+    /// Enables a virtual private gateway (VGW) to propagate routes to the specified route table of a VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_vgw_route_propagation(
+        &self,
+        route_table_id: impl Into<String>,
+        gateway_id: impl Into<String>,
+    ) -> RouteTableEnableVgwRoutePropagation {
+        let route_table_id = route_table_id.into();
+        let gateway_id = gateway_id.into();
+        let key: String = route_table_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = EnableVgwRoutePropagationRequest::default();
+        input.route_table_id = Some(route_table_id);
+        input.gateway_id = Some(gateway_id);
+        RouteTableEnableVgwRoutePropagation::new(self.clone(), input, key)
+    }
+
+    /// Stops a virtual private gateway's routes from propagating into the table (`DisableVgwRoutePropagation`).
+    ///
+    /// Disables a virtual private gateway (VGW) from propagating routes to a specified route table of a VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn disable_vgw_route_propagation(
+        &self,
+        route_table_id: impl Into<String>,
+        gateway_id: impl Into<String>,
+    ) -> RouteTableDisableVgwRoutePropagation {
+        let route_table_id = route_table_id.into();
+        let gateway_id = gateway_id.into();
+        let key: String = route_table_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = DisableVgwRoutePropagationRequest::default();
+        input.route_table_id = Some(route_table_id);
+        input.gateway_id = Some(gateway_id);
+        RouteTableDisableVgwRoutePropagation::new(self.clone(), input, key)
     }
 }
 
@@ -15071,6 +15372,248 @@ impl RouteTableDisassociate {
 }
 
 impl std::future::IntoFuture for RouteTableDisassociate {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`RouteTableManager::enable_vgw_route_propagation`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct RouteTableEnableVgwRoutePropagation {
+    manager: RouteTableManager,
+    input: EnableVgwRoutePropagationRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for RouteTableEnableVgwRoutePropagation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableEnableVgwRoutePropagation {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl RouteTableEnableVgwRoutePropagation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: RouteTableManager,
+        input: EnableVgwRoutePropagationRequest,
+        key: String,
+    ) -> Self {
+        RouteTableEnableVgwRoutePropagation {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
+        RouteTableEnableVgwRoutePropagation {
+            manager,
+            input: EnableVgwRoutePropagationRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &EnableVgwRoutePropagationRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "enable_vgw_route_propagation",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "EnableVgwRoutePropagation";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.gateway_id.is_none() {
+            return Err(Error::validation(
+                "EnableVgwRoutePropagation needs `GatewayId`",
+            ));
+        }
+        if input.route_table_id.is_none() {
+            return Err(Error::validation(
+                "EnableVgwRoutePropagation needs `RouteTableId`",
+            ));
+        }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().enable_vgw_route_propagation",
+            "route_table_id",
+        )?;
+        error::refuse_blank(
+            input.gateway_id.as_slice(),
+            "RouteTable::objects().enable_vgw_route_propagation",
+            "gateway_id",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
+        })?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for RouteTableEnableVgwRoutePropagation {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`RouteTableManager::disable_vgw_route_propagation`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct RouteTableDisableVgwRoutePropagation {
+    manager: RouteTableManager,
+    input: DisableVgwRoutePropagationRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for RouteTableDisableVgwRoutePropagation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        RouteTableDisableVgwRoutePropagation {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl RouteTableDisableVgwRoutePropagation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: RouteTableManager,
+        input: DisableVgwRoutePropagationRequest,
+        key: String,
+    ) -> Self {
+        RouteTableDisableVgwRoutePropagation {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: RouteTableManager, error: Error) -> Self {
+        RouteTableDisableVgwRoutePropagation {
+            manager,
+            input: DisableVgwRoutePropagationRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DisableVgwRoutePropagationRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "RouteTable",
+            "disable_vgw_route_propagation",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "DisableVgwRoutePropagation";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.gateway_id.is_none() {
+            return Err(Error::validation(
+                "DisableVgwRoutePropagation needs `GatewayId`",
+            ));
+        }
+        if input.route_table_id.is_none() {
+            return Err(Error::validation(
+                "DisableVgwRoutePropagation needs `RouteTableId`",
+            ));
+        }
+        error::refuse_blank(
+            input.route_table_id.as_slice(),
+            "RouteTable::objects().disable_vgw_route_propagation",
+            "route_table_id",
+        )?;
+        error::refuse_blank(
+            input.gateway_id.as_slice(),
+            "RouteTable::objects().disable_vgw_route_propagation",
+            "gateway_id",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
+        })?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for RouteTableDisableVgwRoutePropagation {
     type Output = Result<()>;
     type IntoFuture = MethodFuture<'static, Result<()>>;
 
@@ -19277,7 +19820,7 @@ impl std::future::IntoFuture for VolumeDetach {
 
 /// The manager of [`Snapshot`]: `Snapshot::objects()`.
 ///
-/// Methods: `copy`, `create`, `delete`, `disable_block_public_access`, `enable_block_public_access`, `get_many`, `get_public_access_block_state`, `get`, `list_locked`, `list`, `lock`, `unlock`. Each returns a request: set optional arguments with its
+/// Methods: `archive`, `copy`, `create`, `delete`, `disable_block_public_access`, `enable_block_public_access`, `get_many`, `get_public_access_block_state`, `get`, `list_locked`, `list`, `lock`, `restore_from_archive`, `unlock`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct SnapshotManager {
@@ -19380,7 +19923,7 @@ impl SnapshotManager {
         input.outpost_arn = model.outpost_arn.clone();
         input.volume_id = model.volume_id.clone();
         if model.storage_tier.is_some() {
-            return SnapshotCreate::failed(self.clone(), Error::validation("Snapshot: `storage_tier` is set, but CreateSnapshot cannot send it and save() does not apply it after the create: clear it to create the Snapshot, then change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)"));
+            return SnapshotCreate::failed(self.clone(), Error::validation("Snapshot: `storage_tier` is set, but CreateSnapshot cannot send it and save() does not apply it after the create: clear it to create the Snapshot, then change it with `snapshot.archive()` or `.restore_from_archive()` (ModifySnapshotTier, RestoreSnapshotTier)"));
         }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
@@ -19503,6 +20046,36 @@ impl SnapshotManager {
         #[allow(unused_mut)]
         let mut input = GetSnapshotBlockPublicAccessStateRequest::default();
         SnapshotGetPublicAccessBlockState::new(self.clone(), input, key)
+    }
+
+    /// Moves the snapshot to the archive tier (`ModifySnapshotTier`): cheaper to keep, restored with `restore_from_archive` before use; answers when the move began.
+    ///
+    /// Archives an Amazon EBS snapshot. When you archive a snapshot, it is converted to a full snapshot that includes all of the blocks of data that were written to the volume at the time the snapshot was created, and moved from the standard tier to the archive tier. For more information, see Archive Amazon EBS snapshots in the Amazon EBS User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn archive(&self, snapshot_id: impl Into<String>) -> SnapshotArchive {
+        let snapshot_id = snapshot_id.into();
+        let key: String = snapshot_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifySnapshotTierRequest::default();
+        input.snapshot_id = Some(snapshot_id);
+        input.storage_tier = Some(TargetStorageTier::from("archive"));
+        SnapshotArchive::new(self.clone(), input, key)
+    }
+
+    /// Brings an archived snapshot back (`RestoreSnapshotTier`): for `.temporary_restore_days(n)`, or for good with `.permanent_restore(true)`; answers how the restore goes.
+    ///
+    /// Restores an archived Amazon EBS snapshot for use temporarily or permanently, or modifies the restore period or restore type for a snapshot that was previously temporarily restored.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn restore_from_archive(
+        &self,
+        snapshot_id: impl Into<String>,
+    ) -> SnapshotRestoreFromArchive {
+        let snapshot_id = snapshot_id.into();
+        let key: String = snapshot_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = RestoreSnapshotTierRequest::default();
+        input.snapshot_id = Some(snapshot_id);
+        SnapshotRestoreFromArchive::new(self.clone(), input, key)
     }
 }
 
@@ -21398,6 +21971,229 @@ impl SnapshotGetPublicAccessBlockState {
 impl std::future::IntoFuture for SnapshotGetPublicAccessBlockState {
     type Output = Result<SnapshotBlockPublicAccessState>;
     type IntoFuture = MethodFuture<'static, Result<SnapshotBlockPublicAccessState>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`SnapshotManager::archive`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SnapshotArchive {
+    manager: SnapshotManager,
+    input: ModifySnapshotTierRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for SnapshotArchive {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotArchive {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl SnapshotArchive {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: SnapshotManager, input: ModifySnapshotTierRequest, key: String) -> Self {
+        SnapshotArchive {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
+        SnapshotArchive {
+            manager,
+            input: ModifySnapshotTierRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifySnapshotTierRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<ModifySnapshotTierResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "archive",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ModifySnapshotTierResult> {
+        const OPERATION: &str = "ModifySnapshotTier";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        input.storage_tier = Some(TargetStorageTier::from("archive"));
+        if input.snapshot_id.is_none() {
+            return Err(Error::validation("ModifySnapshotTier needs `SnapshotId`"));
+        }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().archive",
+            "snapshot_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifySnapshotTierResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for SnapshotArchive {
+    type Output = Result<ModifySnapshotTierResult>;
+    type IntoFuture = MethodFuture<'static, Result<ModifySnapshotTierResult>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`SnapshotManager::restore_from_archive`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SnapshotRestoreFromArchive {
+    manager: SnapshotManager,
+    input: RestoreSnapshotTierRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for SnapshotRestoreFromArchive {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotRestoreFromArchive {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl SnapshotRestoreFromArchive {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: SnapshotManager, input: RestoreSnapshotTierRequest, key: String) -> Self {
+        SnapshotRestoreFromArchive {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
+        SnapshotRestoreFromArchive {
+            manager,
+            input: RestoreSnapshotTierRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &RestoreSnapshotTierRequest {
+        &self.input
+    }
+
+    /// Specifies the number of days for which to temporarily restore an archived snapshot. Required for temporary restores only. The snapshot will be automatically re-archived after this period.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn temporary_restore_days(mut self, value: impl Into<i32>) -> Self {
+        self.input.temporary_restore_days = Some(value.into());
+        self
+    }
+
+    /// Indicates whether to permanently restore an archived snapshot. To permanently restore an archived snapshot, specify `true` and omit the RestoreSnapshotTierRequest$TemporaryRestoreDays parameter.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn permanent_restore(mut self, value: impl Into<bool>) -> Self {
+        self.input.permanent_restore = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<RestoreSnapshotTierResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "restore_from_archive",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<RestoreSnapshotTierResult> {
+        const OPERATION: &str = "RestoreSnapshotTier";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.snapshot_id.is_none() {
+            return Err(Error::validation("RestoreSnapshotTier needs `SnapshotId`"));
+        }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().restore_from_archive",
+            "snapshot_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, RestoreSnapshotTierResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for SnapshotRestoreFromArchive {
+    type Output = Result<RestoreSnapshotTierResult>;
+    type IntoFuture = MethodFuture<'static, Result<RestoreSnapshotTierResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -37206,7 +38002,7 @@ impl std::future::IntoFuture for VpcEndpointModify {
 
 /// The manager of [`VpnConnection`]: `VpnConnection::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `modify`. Each returns a request: set optional arguments with its
+/// Methods: `create_route`, `create`, `delete_route`, `delete`, `get_many`, `get`, `list`, `modify`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct VpnConnectionManager {
@@ -37317,7 +38113,7 @@ impl VpnConnectionManager {
             Err(e) => return VpnConnectionCreate::failed(self.clone(), e),
         }
         if model.routes.as_ref().is_some_and(|v| !v.is_empty()) {
-            return VpnConnectionCreate::failed(self.clone(), Error::validation("VpnConnection: `routes` is set, but CreateVpnConnection cannot send it and save() does not apply it after the create: clear it to create the VpnConnection, then change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)"));
+            return VpnConnectionCreate::failed(self.clone(), Error::validation("VpnConnection: `routes` is set, but CreateVpnConnection cannot send it and save() does not apply it after the create: clear it to create the VpnConnection, then change it with `vpn_connection.create_route(cidr)` or `.delete_route(cidr)` (CreateVpnConnectionRoute, DeleteVpnConnectionRoute)"));
         }
         if botocraft_core::serde_util::unless_empty(&model.options).is_some() {
             return VpnConnectionCreate::failed(self.clone(), Error::validation("VpnConnection: `options` is not sent from the model (the described options are not the VpnConnectionOptionsSpecification CreateVpnConnection takes: pass that to the create's builder, .options(..)); clear it to create the VpnConnection"));
@@ -37359,6 +38155,44 @@ impl VpnConnectionManager {
         let mut input = ModifyVpnConnectionRequest::default();
         input.vpn_connection_id = Some(vpn_connection_id);
         VpnConnectionModify::new(self.clone(), input, key)
+    }
+
+    /// Adds a static route to the connection (`CreateVpnConnectionRoute`), for a connection without BGP.
+    ///
+    /// Creates a static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn create_route(
+        &self,
+        vpn_connection_id: impl Into<String>,
+        destination_cidr_block: impl Into<String>,
+    ) -> VpnConnectionCreateRoute {
+        let vpn_connection_id = vpn_connection_id.into();
+        let destination_cidr_block = destination_cidr_block.into();
+        let key: String = vpn_connection_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = CreateVpnConnectionRouteRequest::default();
+        input.vpn_connection_id = Some(vpn_connection_id);
+        input.destination_cidr_block = Some(destination_cidr_block);
+        VpnConnectionCreateRoute::new(self.clone(), input, key)
+    }
+
+    /// Removes a static route of the connection (`DeleteVpnConnectionRoute`).
+    ///
+    /// Deletes the specified static route associated with a VPN connection between an existing virtual private gateway and a VPN customer gateway. The static route allows traffic to be routed from the virtual private gateway to the VPN customer gateway.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete_route(
+        &self,
+        vpn_connection_id: impl Into<String>,
+        destination_cidr_block: impl Into<String>,
+    ) -> VpnConnectionDeleteRoute {
+        let vpn_connection_id = vpn_connection_id.into();
+        let destination_cidr_block = destination_cidr_block.into();
+        let key: String = vpn_connection_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = DeleteVpnConnectionRouteRequest::default();
+        input.vpn_connection_id = Some(vpn_connection_id);
+        input.destination_cidr_block = Some(destination_cidr_block);
+        VpnConnectionDeleteRoute::new(self.clone(), input, key)
     }
 }
 
@@ -38343,6 +39177,258 @@ impl VpnConnectionModify {
 impl std::future::IntoFuture for VpnConnectionModify {
     type Output = Result<VpnConnection>;
     type IntoFuture = MethodFuture<'static, Result<VpnConnection>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`VpnConnectionManager::create_route`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct VpnConnectionCreateRoute {
+    manager: VpnConnectionManager,
+    input: CreateVpnConnectionRouteRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for VpnConnectionCreateRoute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnConnectionCreateRoute {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl VpnConnectionCreateRoute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: VpnConnectionManager,
+        input: CreateVpnConnectionRouteRequest,
+        key: String,
+    ) -> Self {
+        VpnConnectionCreateRoute {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: VpnConnectionManager, error: Error) -> Self {
+        VpnConnectionCreateRoute {
+            manager,
+            input: CreateVpnConnectionRouteRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &CreateVpnConnectionRouteRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "create_route",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "CreateVpnConnectionRoute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.destination_cidr_block.is_none() {
+            return Err(Error::validation(
+                "CreateVpnConnectionRoute needs `DestinationCidrBlock`",
+            ));
+        }
+        if input.vpn_connection_id.is_none() {
+            return Err(Error::validation(
+                "CreateVpnConnectionRoute needs `VpnConnectionId`",
+            ));
+        }
+        error::refuse_blank(
+            input.vpn_connection_id.as_slice(),
+            "VpnConnection::objects().create_route",
+            "vpn_connection_id",
+        )?;
+        error::refuse_blank(
+            input.destination_cidr_block.as_slice(),
+            "VpnConnection::objects().create_route",
+            "destination_cidr_block",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidVpnConnectionID.NotFound"],
+                "VpnConnection",
+                &key,
+            )
+        })?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for VpnConnectionCreateRoute {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`VpnConnectionManager::delete_route`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct VpnConnectionDeleteRoute {
+    manager: VpnConnectionManager,
+    input: DeleteVpnConnectionRouteRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for VpnConnectionDeleteRoute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpnConnectionDeleteRoute {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl VpnConnectionDeleteRoute {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: VpnConnectionManager,
+        input: DeleteVpnConnectionRouteRequest,
+        key: String,
+    ) -> Self {
+        VpnConnectionDeleteRoute {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: VpnConnectionManager, error: Error) -> Self {
+        VpnConnectionDeleteRoute {
+            manager,
+            input: DeleteVpnConnectionRouteRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DeleteVpnConnectionRouteRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "VpnConnection",
+            "delete_route",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "DeleteVpnConnectionRoute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.destination_cidr_block.is_none() {
+            return Err(Error::validation(
+                "DeleteVpnConnectionRoute needs `DestinationCidrBlock`",
+            ));
+        }
+        if input.vpn_connection_id.is_none() {
+            return Err(Error::validation(
+                "DeleteVpnConnectionRoute needs `VpnConnectionId`",
+            ));
+        }
+        error::refuse_blank(
+            input.vpn_connection_id.as_slice(),
+            "VpnConnection::objects().delete_route",
+            "vpn_connection_id",
+        )?;
+        error::refuse_blank(
+            input.destination_cidr_block.as_slice(),
+            "VpnConnection::objects().delete_route",
+            "destination_cidr_block",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidVpnConnectionID.NotFound"],
+                "VpnConnection",
+                &key,
+            )
+        })?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for VpnConnectionDeleteRoute {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

@@ -3704,6 +3704,21 @@ impl Ami {
         request
     }
 
+    /// Cancels this image's deprecation. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn disable_deprecation(&self) -> AmiDisableDeprecation {
+        let manager = AmiManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
+            return AmiDisableDeprecation::failed(
+                manager,
+                Error::validation("Ami.disable_deprecation needs `ImageId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.disable_deprecation(a0);
+        request
+    }
+
     /// Calls `Ami::objects().enable_deregistration_protection(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_deregistration_protection(&self) -> AmiEnableDeregistrationProtection {
@@ -3788,7 +3803,7 @@ impl Ami {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 5] = [("deprecation_time", "change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)"), ("deregistration_protection", "change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)"), ("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)"), ("imds_support", "change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)"), ("public", "change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 5] = [("deprecation_time", "change it with `ami.enable_deprecation(at)` or `.disable_deprecation()` (EnableImageDeprecation, DisableImageDeprecation)"), ("deregistration_protection", "change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)"), ("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)"), ("imds_support", "change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)"), ("public", "change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)")];
 
     /// The fields AWS assigns when it creates a `Ami`, naming it: a model
     /// that holds one names a `Ami` that exists, so `save()` refuses to
@@ -3851,7 +3866,7 @@ impl Ami {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
-    /// - `deprecation_time`: change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)
+    /// - `deprecation_time`: change it with `ami.enable_deprecation(at)` or `.disable_deprecation()` (EnableImageDeprecation, DisableImageDeprecation)
     /// - `deregistration_protection`: change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)
     /// - `description`: change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)
     /// - `imds_support`: change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)
@@ -3879,7 +3894,7 @@ impl Ami {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Ami", &fixed, &Self::IDENTITY, "AWS has no update operation for an Ami", &[("deprecation_time", "change it with EnableImageDeprecation or DisableImageDeprecation (botocraft has no call for it yet)"), ("deregistration_protection", "change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)"), ("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)"), ("imds_support", "change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)"), ("public", "change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Ami", &fixed, &Self::IDENTITY, "AWS has no update operation for an Ami", &[("deprecation_time", "change it with `ami.enable_deprecation(at)` or `.disable_deprecation()` (EnableImageDeprecation, DisableImageDeprecation)"), ("deregistration_protection", "change it with `Ami::objects().enable_deregistration_protection(image_id)` or `.disable_deregistration_protection(image_id)` (EnableImageDeregistrationProtection, DisableImageDeregistrationProtection)"), ("description", "change it with `Ami::objects().modify_attribute(image_id).description(..)` (ModifyImageAttribute)"), ("imds_support", "change it with `Ami::objects().modify_attribute(image_id).imds_support(..)` (ModifyImageAttribute: only to `v2.0`)"), ("public", "change it with `Ami::objects().modify_attribute(image_id).launch_permission(..)` (ModifyImageAttribute, the `all` group)")]));
             }
         }
         botocraft_core::baseline::refuse_dropped_tags(
@@ -5087,7 +5102,7 @@ impl RouteTable {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 3] = [("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("propagating_vgws", "change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 3] = [("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("propagating_vgws", "change it with `route_table.enable_vgw_route_propagation(gateway_id)` or `.disable_vgw_route_propagation(gateway_id)` (EnableVgwRoutePropagation, DisableVgwRoutePropagation)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")];
 
     /// The fields AWS assigns when it creates a `RouteTable`, naming it: a model
     /// that holds one names a `RouteTable` that exists, so `save()` refuses to
@@ -5155,7 +5170,7 @@ impl RouteTable {
     ///
     /// Fields `save()` does not send, and how to change them:
     /// - `associations`: change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)
-    /// - `propagating_vgws`: change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)
+    /// - `propagating_vgws`: change it with `route_table.enable_vgw_route_propagation(gateway_id)` or `.disable_vgw_route_propagation(gateway_id)` (EnableVgwRoutePropagation, DisableVgwRoutePropagation)
     /// - `routes`: change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
@@ -5180,7 +5195,7 @@ impl RouteTable {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("RouteTable", &fixed, &Self::IDENTITY, "AWS has no update operation for a RouteTable", &[("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("propagating_vgws", "change it with EnableVgwRoutePropagation or DisableVgwRoutePropagation (botocraft has no call for it yet)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("RouteTable", &fixed, &Self::IDENTITY, "AWS has no update operation for a RouteTable", &[("associations", "change it with `route_table.associate()` or `RouteTable::objects().disassociate(association_id)` (AssociateRouteTable, DisassociateRouteTable)"), ("propagating_vgws", "change it with `route_table.enable_vgw_route_propagation(gateway_id)` or `.disable_vgw_route_propagation(gateway_id)` (EnableVgwRoutePropagation, DisableVgwRoutePropagation)"), ("routes", "change it with `route_table.create_route()`, `.replace_route()` or `.delete_route()` (CreateRoute, ReplaceRoute, DeleteRoute)")]));
             }
         }
         botocraft_core::baseline::refuse_dropped_tags(
@@ -7593,6 +7608,38 @@ impl Snapshot {
         request
     }
 
+    /// Moves this snapshot to the archive tier. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn archive(&self) -> SnapshotArchive {
+        let manager = SnapshotManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
+            return SnapshotArchive::failed(
+                manager,
+                Error::validation("Snapshot.archive needs `SnapshotId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.archive(a0);
+        request
+    }
+
+    /// Brings this archived snapshot back (`.temporary_restore_days(n)` or `.permanent_restore(true)`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn restore_from_archive(&self) -> SnapshotRestoreFromArchive {
+        let manager = SnapshotManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
+            return SnapshotRestoreFromArchive::failed(
+                manager,
+                Error::validation(
+                    "Snapshot.restore_from_archive needs `SnapshotId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.restore_from_archive(a0);
+        request
+    }
+
     /// Calls `Snapshot::objects().unlock(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn unlock(&self) -> SnapshotUnlock {
@@ -7652,7 +7699,7 @@ impl Snapshot {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("storage_tier", "change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("storage_tier", "change it with `snapshot.archive()` or `.restore_from_archive()` (ModifySnapshotTier, RestoreSnapshotTier)")];
 
     /// The fields AWS assigns when it creates a `Snapshot`, naming it: a model
     /// that holds one names a `Snapshot` that exists, so `save()` refuses to
@@ -7715,7 +7762,7 @@ impl Snapshot {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
-    /// - `storage_tier`: change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)
+    /// - `storage_tier`: change it with `snapshot.archive()` or `.restore_from_archive()` (ModifySnapshotTier, RestoreSnapshotTier)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Snapshot` that exists, say one read
@@ -7739,7 +7786,7 @@ impl Snapshot {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Snapshot", &fixed, &Self::IDENTITY, "AWS has no update operation for a Snapshot", &[("storage_tier", "change it with ModifySnapshotTier (archive) or RestoreSnapshotTier (botocraft has no call for it yet)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Snapshot", &fixed, &Self::IDENTITY, "AWS has no update operation for a Snapshot", &[("storage_tier", "change it with `snapshot.archive()` or `.restore_from_archive()` (ModifySnapshotTier, RestoreSnapshotTier)")]));
             }
         }
         botocraft_core::baseline::refuse_dropped_tags(
@@ -14300,7 +14347,7 @@ impl VpnConnection {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 4] = [("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("routes", "change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 4] = [("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("routes", "change it with `vpn_connection.create_route(cidr)` or `.delete_route(cidr)` (CreateVpnConnectionRoute, DeleteVpnConnectionRoute)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")];
 
     /// The fields AWS assigns when it creates a `VpnConnection`, naming it: a model
     /// that holds one names a `VpnConnection` that exists, so `save()` refuses to
@@ -14371,7 +14418,7 @@ impl VpnConnection {
     ///
     /// Fields `save()` does not send, and how to change them:
     /// - `customer_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)
-    /// - `routes`: change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)
+    /// - `routes`: change it with `vpn_connection.create_route(cidr)` or `.delete_route(cidr)` (CreateVpnConnectionRoute, DeleteVpnConnectionRoute)
     /// - `transit_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)
     /// - `vpn_gateway_id`: change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)
     ///
@@ -14397,7 +14444,7 @@ impl VpnConnection {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("VpnConnection", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpnConnection", &[("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("routes", "change it with CreateVpnConnectionRoute or DeleteVpnConnectionRoute (botocraft has no call for it yet)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("VpnConnection", &fixed, &Self::IDENTITY, "AWS has no update operation for a VpnConnection", &[("customer_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).customer_gateway_id(..)` (ModifyVpnConnection)"), ("routes", "change it with `vpn_connection.create_route(cidr)` or `.delete_route(cidr)` (CreateVpnConnectionRoute, DeleteVpnConnectionRoute)"), ("transit_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).transit_gateway_id(..)` (ModifyVpnConnection)"), ("vpn_gateway_id", "change it with `VpnConnection::objects().modify(vpn_connection_id).vpn_gateway_id(..)` (ModifyVpnConnection)")]));
             }
         }
         botocraft_core::baseline::refuse_dropped_tags(

@@ -2405,6 +2405,14 @@ pub static CreateVpnConnectionResult: Shape = Shape {
     }]),
     xml_namespace: None,
 };
+pub static CreateVpnConnectionRouteRequest: Shape = Shape {
+    name: "CreateVpnConnectionRouteRequest",
+    kind: Kind::Structure(&[
+        Member::new("DestinationCidrBlock", &String),
+        Member::new("VpnConnectionId", &VpnConnectionId),
+    ]),
+    xml_namespace: None,
+};
 pub static CreateVpnGatewayRequest: Shape = Shape {
     name: "CreateVpnGatewayRequest",
     kind: Kind::Structure(&[
@@ -3060,6 +3068,14 @@ pub static DeleteVpnConnectionRequest: Shape = Shape {
             location_name: Some("dryRun"),
             ..Member::new("DryRun", &Boolean)
         },
+    ]),
+    xml_namespace: None,
+};
+pub static DeleteVpnConnectionRouteRequest: Shape = Shape {
+    name: "DeleteVpnConnectionRouteRequest",
+    kind: Kind::Structure(&[
+        Member::new("DestinationCidrBlock", &String),
+        Member::new("VpnConnectionId", &VpnConnectionId),
     ]),
     xml_namespace: None,
 };
@@ -4370,6 +4386,22 @@ pub static DhcpOptionsList: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static DisableImageDeprecationRequest: Shape = Shape {
+    name: "DisableImageDeprecationRequest",
+    kind: Kind::Structure(&[
+        Member::new("ImageId", &ImageId),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static DisableImageDeprecationResult: Shape = Shape {
+    name: "DisableImageDeprecationResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("return"),
+        ..Member::new("Return", &Boolean)
+    }]),
+    xml_namespace: None,
+};
 pub static DisableImageDeregistrationProtectionRequest: Shape = Shape {
     name: "DisableImageDeregistrationProtectionRequest",
     kind: Kind::Structure(&[
@@ -4397,6 +4429,15 @@ pub static DisableSnapshotBlockPublicAccessResult: Shape = Shape {
         location_name: Some("state"),
         ..Member::new("State", &SnapshotBlockPublicAccessState)
     }]),
+    xml_namespace: None,
+};
+pub static DisableVgwRoutePropagationRequest: Shape = Shape {
+    name: "DisableVgwRoutePropagationRequest",
+    kind: Kind::Structure(&[
+        Member::new("GatewayId", &VpnGatewayId),
+        Member::new("RouteTableId", &RouteTableId),
+        Member::new("DryRun", &Boolean),
+    ]),
     xml_namespace: None,
 };
 pub static DisassociateAddressRequest: Shape = Shape {
@@ -5088,6 +5129,23 @@ pub static EnaSupport: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static EnableImageDeprecationRequest: Shape = Shape {
+    name: "EnableImageDeprecationRequest",
+    kind: Kind::Structure(&[
+        Member::new("ImageId", &ImageId),
+        Member::new("DeprecateAt", &MillisecondDateTime),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static EnableImageDeprecationResult: Shape = Shape {
+    name: "EnableImageDeprecationResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("return"),
+        ..Member::new("Return", &Boolean)
+    }]),
+    xml_namespace: None,
+};
 pub static EnableImageDeregistrationProtectionRequest: Shape = Shape {
     name: "EnableImageDeregistrationProtectionRequest",
     kind: Kind::Structure(&[
@@ -5119,6 +5177,15 @@ pub static EnableSnapshotBlockPublicAccessResult: Shape = Shape {
         location_name: Some("state"),
         ..Member::new("State", &SnapshotBlockPublicAccessState)
     }]),
+    xml_namespace: None,
+};
+pub static EnableVgwRoutePropagationRequest: Shape = Shape {
+    name: "EnableVgwRoutePropagationRequest",
+    kind: Kind::Structure(&[
+        Member::new("GatewayId", &VpnGatewayId),
+        Member::new("RouteTableId", &RouteTableId),
+        Member::new("DryRun", &Boolean),
+    ]),
     xml_namespace: None,
 };
 pub static EnclaveOptions: Shape = Shape {
@@ -10058,6 +10125,29 @@ pub static ModifyNetworkInterfaceAttributeRequest: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static ModifySnapshotTierRequest: Shape = Shape {
+    name: "ModifySnapshotTierRequest",
+    kind: Kind::Structure(&[
+        Member::new("SnapshotId", &SnapshotId),
+        Member::new("StorageTier", &TargetStorageTier),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static ModifySnapshotTierResult: Shape = Shape {
+    name: "ModifySnapshotTierResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("snapshotId"),
+            ..Member::new("SnapshotId", &String)
+        },
+        Member {
+            location_name: Some("tieringStartTime"),
+            ..Member::new("TieringStartTime", &MillisecondDateTime)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static ModifySubnetAttributeRequest: Shape = Shape {
     name: "ModifySubnetAttributeRequest",
     kind: Kind::Structure(&[
@@ -13009,6 +13099,46 @@ pub static RestorableByStringList: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static RestoreSnapshotTierRequest: Shape = Shape {
+    name: "RestoreSnapshotTierRequest",
+    kind: Kind::Structure(&[
+        Member::new("SnapshotId", &SnapshotId),
+        Member::new(
+            "TemporaryRestoreDays",
+            &RestoreSnapshotTierRequestTemporaryRestoreDays,
+        ),
+        Member::new("PermanentRestore", &Boolean),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static RestoreSnapshotTierRequestTemporaryRestoreDays: Shape = Shape {
+    name: "RestoreSnapshotTierRequestTemporaryRestoreDays",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
+pub static RestoreSnapshotTierResult: Shape = Shape {
+    name: "RestoreSnapshotTierResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("snapshotId"),
+            ..Member::new("SnapshotId", &String)
+        },
+        Member {
+            location_name: Some("restoreStartTime"),
+            ..Member::new("RestoreStartTime", &MillisecondDateTime)
+        },
+        Member {
+            location_name: Some("restoreDuration"),
+            ..Member::new("RestoreDuration", &Integer)
+        },
+        Member {
+            location_name: Some("isPermanentRestore"),
+            ..Member::new("IsPermanentRestore", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static RetentionPeriodRequestDays: Shape = Shape {
     name: "RetentionPeriodRequestDays",
     kind: Kind::Integer,
@@ -14608,6 +14738,11 @@ pub static TaggableResourceId: Shape = Shape {
 };
 pub static TaggableResourceType: Shape = Shape {
     name: "TaggableResourceType",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static TargetStorageTier: Shape = Shape {
+    name: "TargetStorageTier",
     kind: Kind::String,
     xml_namespace: None,
 };

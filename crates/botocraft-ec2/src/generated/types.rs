@@ -20475,6 +20475,75 @@ impl Described for OperationType {
     }
 }
 
+/// The `EnableImageDeprecationRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnableImageDeprecationRequest {
+    /// The ID of the AMI.
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// The date and time to deprecate the AMI, in UTC, in the following format: YYYY-MM-DDTHH:MM:SSZ. If you specify a value for seconds, Amazon EC2 rounds the seconds to the nearest minute.
+    #[serde(
+        rename = "DeprecateAt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deprecate_at: Option<DateTime>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for EnableImageDeprecationRequest {
+    fn shape() -> &'static Shape {
+        &schema::EnableImageDeprecationRequest
+    }
+}
+
+/// The `EnableImageDeprecationResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnableImageDeprecationResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    #[serde(rename = "Return", default, skip_serializing_if = "Option::is_none")]
+    pub r#return: Option<bool>,
+}
+
+impl Described for EnableImageDeprecationResult {
+    fn shape() -> &'static Shape {
+        &schema::EnableImageDeprecationResult
+    }
+}
+
+/// The `DisableImageDeprecationRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisableImageDeprecationRequest {
+    /// The ID of the AMI.
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for DisableImageDeprecationRequest {
+    fn shape() -> &'static Shape {
+        &schema::DisableImageDeprecationRequest
+    }
+}
+
+/// The `DisableImageDeprecationResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisableImageDeprecationResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    #[serde(rename = "Return", default, skip_serializing_if = "Option::is_none")]
+    pub r#return: Option<bool>,
+}
+
+impl Described for DisableImageDeprecationResult {
+    fn shape() -> &'static Shape {
+        &schema::DisableImageDeprecationResult
+    }
+}
+
 /// Contains the parameters for DeregisterImage.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DeregisterImageRequest {
@@ -21259,6 +21328,54 @@ pub struct DisassociateRouteTableRequest {
 impl Described for DisassociateRouteTableRequest {
     fn shape() -> &'static Shape {
         &schema::DisassociateRouteTableRequest
+    }
+}
+
+/// Contains the parameters for EnableVgwRoutePropagation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnableVgwRoutePropagationRequest {
+    /// The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with.
+    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_id: Option<String>,
+    /// The ID of the route table. The routing table must be associated with the same VPC that the virtual private gateway is attached to.
+    #[serde(
+        rename = "RouteTableId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub route_table_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for EnableVgwRoutePropagationRequest {
+    fn shape() -> &'static Shape {
+        &schema::EnableVgwRoutePropagationRequest
+    }
+}
+
+/// Contains the parameters for DisableVgwRoutePropagation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisableVgwRoutePropagationRequest {
+    /// The ID of the virtual private gateway.
+    #[serde(rename = "GatewayId", default, skip_serializing_if = "Option::is_none")]
+    pub gateway_id: Option<String>,
+    /// The ID of the route table.
+    #[serde(
+        rename = "RouteTableId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub route_table_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for DisableVgwRoutePropagationRequest {
+    fn shape() -> &'static Shape {
+        &schema::DisableVgwRoutePropagationRequest
     }
 }
 
@@ -23099,6 +23216,147 @@ botocraft_core::open_enum! {
 impl Described for ManagedBy {
     fn shape() -> &'static Shape {
         &schema::ManagedBy
+    }
+}
+
+/// The `ModifySnapshotTierRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifySnapshotTierRequest {
+    /// The ID of the snapshot.
+    #[serde(
+        rename = "SnapshotId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_id: Option<String>,
+    /// The name of the storage tier. You must specify `archive`.
+    #[serde(
+        rename = "StorageTier",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_tier: Option<TargetStorageTier>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ModifySnapshotTierRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifySnapshotTierRequest
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `TargetStorageTier` values.
+    pub enum TargetStorageTier {
+        Archive = "archive" => 0,
+    }
+    sorted = [0];
+}
+
+impl Described for TargetStorageTier {
+    fn shape() -> &'static Shape {
+        &schema::TargetStorageTier
+    }
+}
+
+/// The `ModifySnapshotTierResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifySnapshotTierResult {
+    /// The ID of the snapshot.
+    #[serde(
+        rename = "SnapshotId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_id: Option<String>,
+    /// The date and time when the archive process was started.
+    #[serde(
+        rename = "TieringStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tiering_start_time: Option<DateTime>,
+}
+
+impl Described for ModifySnapshotTierResult {
+    fn shape() -> &'static Shape {
+        &schema::ModifySnapshotTierResult
+    }
+}
+
+/// The `RestoreSnapshotTierRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RestoreSnapshotTierRequest {
+    /// The ID of the snapshot to restore.
+    #[serde(
+        rename = "SnapshotId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_id: Option<String>,
+    /// Specifies the number of days for which to temporarily restore an archived snapshot. Required for temporary restores only. The snapshot will be automatically re-archived after this period.
+    #[serde(
+        rename = "TemporaryRestoreDays",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub temporary_restore_days: Option<i32>,
+    /// Indicates whether to permanently restore an archived snapshot. To permanently restore an archived snapshot, specify `true` and omit the RestoreSnapshotTierRequest$TemporaryRestoreDays parameter.
+    #[serde(
+        rename = "PermanentRestore",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub permanent_restore: Option<bool>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for RestoreSnapshotTierRequest {
+    fn shape() -> &'static Shape {
+        &schema::RestoreSnapshotTierRequest
+    }
+}
+
+/// The `RestoreSnapshotTierResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RestoreSnapshotTierResult {
+    /// The ID of the snapshot.
+    #[serde(
+        rename = "SnapshotId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_id: Option<String>,
+    /// The date and time when the snapshot restore process started.
+    #[serde(
+        rename = "RestoreStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub restore_start_time: Option<DateTime>,
+    /// For temporary restores only. The number of days for which the archived snapshot is temporarily restored.
+    #[serde(
+        rename = "RestoreDuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub restore_duration: Option<i32>,
+    /// Indicates whether the snapshot is permanently restored. `true` indicates a permanent restore. `false` indicates a temporary restore.
+    #[serde(
+        rename = "IsPermanentRestore",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_permanent_restore: Option<bool>,
+}
+
+impl Described for RestoreSnapshotTierResult {
+    fn shape() -> &'static Shape {
+        &schema::RestoreSnapshotTierResult
     }
 }
 
@@ -27630,6 +27888,56 @@ impl Described for ModifyVpnConnectionResult {
 
     fn shape() -> &'static Shape {
         &schema::ModifyVpnConnectionResult
+    }
+}
+
+/// Contains the parameters for CreateVpnConnectionRoute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateVpnConnectionRouteRequest {
+    /// The CIDR block associated with the local subnet of the customer network.
+    #[serde(
+        rename = "DestinationCidrBlock",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_cidr_block: Option<String>,
+    /// The ID of the VPN connection.
+    #[serde(
+        rename = "VpnConnectionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_connection_id: Option<String>,
+}
+
+impl Described for CreateVpnConnectionRouteRequest {
+    fn shape() -> &'static Shape {
+        &schema::CreateVpnConnectionRouteRequest
+    }
+}
+
+/// Contains the parameters for DeleteVpnConnectionRoute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteVpnConnectionRouteRequest {
+    /// The CIDR block associated with the local subnet of the customer network.
+    #[serde(
+        rename = "DestinationCidrBlock",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub destination_cidr_block: Option<String>,
+    /// The ID of the VPN connection.
+    #[serde(
+        rename = "VpnConnectionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub vpn_connection_id: Option<String>,
+}
+
+impl Described for DeleteVpnConnectionRouteRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteVpnConnectionRouteRequest
     }
 }
 

@@ -1,0 +1,113 @@
+//! The calls that change what `save()` refuses to (an image's deprecation,
+//! a route table's propagating gateways, a VPN connection's static routes,
+//! a snapshot's storage tier): what each sends, against recorded exchanges
+//! (moto has none of the first three).
+
+mod common;
+
+use botocraft_core::DateTime;
+use botocraft_ec2::{Ami, RouteTable, Snapshot, VpnConnection};
+use serde_json::json;
+
+fn ec2_answer(op: &str, inner: &str) -> serde_json::Value {
+    json!({"status": 200, "body": format!(
+        "<{op}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId>{inner}</{op}Response>"
+    )})
+}
+
+fn form(action: &str, fields: serde_json::Value) -> serde_json::Value {
+    let mut body = json!({"Action": action, "Version": "2016-11-15"});
+    for (k, v) in fields.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    json!({"body": body})
+}
+
+#[tokio::test]
+async fn each_call_sends_the_model_id_and_its_argument() {
+    let f = common::fx_exchanges(json!([
+        {"operation": "EnableImageDeprecation",
+         "request": form("EnableImageDeprecation", json!({"ImageId": "ami-1", "DeprecateAt": "2027-01-01T00:00:00Z"})),
+         "response": ec2_answer("EnableImageDeprecation", "<return>true</return>")},
+        {"operation": "DisableImageDeprecation",
+         "request": form("DisableImageDeprecation", json!({"ImageId": "ami-1"})),
+         "response": ec2_answer("DisableImageDeprecation", "<return>true</return>")},
+        {"operation": "EnableVgwRoutePropagation",
+         "request": form("EnableVgwRoutePropagation", json!({"RouteTableId": "rtb-1", "GatewayId": "vgw-1"})),
+         "response": ec2_answer("EnableVgwRoutePropagation", "")},
+        {"operation": "DisableVgwRoutePropagation",
+         "request": form("DisableVgwRoutePropagation", json!({"RouteTableId": "rtb-1", "GatewayId": "vgw-1"})),
+         "response": ec2_answer("DisableVgwRoutePropagation", "")},
+        {"operation": "CreateVpnConnectionRoute",
+         "request": form("CreateVpnConnectionRoute", json!({"VpnConnectionId": "vpn-1", "DestinationCidrBlock": "10.9.0.0/16"})),
+         "response": ec2_answer("CreateVpnConnectionRoute", "")},
+        {"operation": "DeleteVpnConnectionRoute",
+         "request": form("DeleteVpnConnectionRoute", json!({"VpnConnectionId": "vpn-1", "DestinationCidrBlock": "10.9.0.0/16"})),
+         "response": ec2_answer("DeleteVpnConnectionRoute", "")},
+        {"operation": "ModifySnapshotTier",
+         "request": form("ModifySnapshotTier", json!({"SnapshotId": "snap-1", "StorageTier": "archive"})),
+         "response": ec2_answer("ModifySnapshotTier", "<snapshotId>snap-1</snapshotId><tieringStartTime>2026-11-27T21:00:00.000Z</tieringStartTime>")},
+        {"operation": "RestoreSnapshotTier",
+         "request": form("RestoreSnapshotTier", json!({"SnapshotId": "snap-1", "TemporaryRestoreDays": "3"})),
+         "response": ec2_answer("RestoreSnapshotTier", "<snapshotId>snap-1</snapshotId><restoreDuration>3</restoreDuration><isPermanentRestore>false</isPermanentRestore>")},
+    ]));
+    let s = &f.session;
+    let ami = Ami {
+        image_id: Some("ami-1".into()),
+        ..Default::default()
+    }
+    .using(s);
+    let at = DateTime::parse_rfc3339("2027-01-01T00:00:00Z").unwrap();
+    assert!(ami.enable_deprecation(at).await.unwrap());
+    assert!(ami.disable_deprecation().await.unwrap());
+
+    let table = RouteTable {
+        route_table_id: Some("rtb-1".into()),
+        ..Default::default()
+    }
+    .using(s);
+    table.enable_vgw_route_propagation("vgw-1").await.unwrap();
+    table.disable_vgw_route_propagation("vgw-1").await.unwrap();
+
+    let vpn = VpnConnection {
+        vpn_connection_id: Some("vpn-1".into()),
+        ..Default::default()
+    }
+    .using(s);
+    vpn.create_route("10.9.0.0/16").await.unwrap();
+    vpn.delete_route("10.9.0.0/16").await.unwrap();
+
+    let snapshot = Snapshot {
+        snapshot_id: Some("snap-1".into()),
+        ..Default::default()
+    }
+    .using(s);
+    let archived = snapshot.archive().await.unwrap();
+    assert!(archived.tiering_start_time.is_some());
+    let restored = snapshot
+        .restore_from_archive()
+        .temporary_restore_days(3)
+        .await
+        .unwrap();
+    assert_eq!(restored.restore_duration, Some(3));
+    assert_eq!(restored.is_permanent_restore, Some(false));
+    f.done();
+}
+
+#[tokio::test]
+async fn a_model_without_its_id_is_refused_unsent() {
+    let f = common::fx_exchanges(json!([]));
+    let err = RouteTable::default()
+        .using(&f.session)
+        .enable_vgw_route_propagation("vgw-1")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("RouteTableId"), "{err}");
+    let err = VpnConnection::default()
+        .using(&f.session)
+        .create_route("10.0.0.0/16")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("VpnConnectionId"), "{err}");
+    assert!(f.sent().is_empty());
+}

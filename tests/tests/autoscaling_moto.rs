@@ -1447,7 +1447,6 @@ async fn warm_pool_and_metrics_collection_of_a_group() {
         .warm_pool_configuration
         .is_none());
 
-    // (moto answers DescribeWarmPool of a missing group with a 500.)
     let manager = AutoScalingGroup::objects().using(&moto.session);
 
     // Named metrics (moto records none for "all", AWS's meaning of none named).

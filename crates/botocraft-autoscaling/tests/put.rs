@@ -178,3 +178,37 @@ async fn an_edited_scheduled_action_leaves_its_next_run_to_aws() {
     assert!(err.to_string().contains("time"), "{err}");
     f.done();
 }
+
+#[tokio::test]
+async fn an_edited_one_time_action_keeps_its_start() {
+    // A one-time action's start is its schedule: it goes with the edit.
+    let described = |max: u32| {
+        format!(
+            "<ScheduledUpdateGroupActions><member><AutoScalingGroupName>web</AutoScalingGroupName>\
+             <ScheduledActionName>launch-day</ScheduledActionName>\
+             <Time>2027-03-01T08:00:00Z</Time><StartTime>2027-03-01T08:00:00Z</StartTime>\
+             <MaxSize>{max}</MaxSize></member></ScheduledUpdateGroupActions>"
+        )
+    };
+    let f = fx_exchanges(json!([
+        {"operation": "DescribeScheduledActions",
+         "response": xml("DescribeScheduledActions", &described(4))},
+        {"operation": "PutScheduledUpdateGroupAction",
+         "request": {"body": {
+            "Action": "PutScheduledUpdateGroupAction", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "ScheduledActionName": "launch-day",
+            "StartTime": "2027-03-01T08:00:00Z", "MaxSize": "8"}},
+         "response": xml("PutScheduledUpdateGroupAction", "")},
+        {"operation": "DescribeScheduledActions",
+         "response": xml("DescribeScheduledActions", &described(8))},
+    ]));
+    let mut action = ScheduledAction::objects()
+        .using(&f.session)
+        .get("web", "launch-day")
+        .await
+        .unwrap();
+    action.max_size = Some(8);
+    action.save().await.unwrap();
+    assert_eq!(action.max_size, Some(8));
+    f.done();
+}

@@ -1,6 +1,7 @@
-//! `AutoScalingGroupManager::warm_pool` against recorded exchanges: every
-//! page's instances with the pool's settings (moto answers one page and no
-//! instances), and a repeated page token.
+//! A group's warm pool and metrics collection against recorded exchanges:
+//! every page's instances with the pool's settings (moto answers one page
+//! and no instances), a repeated page token, a missing group (moto answers
+//! a 500), and `DisableMetricsCollection` (which moto lacks).
 
 mod common;
 
@@ -75,5 +76,46 @@ async fn a_repeated_page_token_is_an_error_not_an_endless_read() {
         .unwrap_err();
     assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
     assert!(err.to_string().contains("repeated the page token"), "{err}");
+    f.done();
+}
+
+#[tokio::test]
+async fn a_missing_group_has_no_warm_pool_to_read() {
+    let f = fx_exchanges(json!([
+        {"operation": "DescribeWarmPool",
+         "response": {"status": 400, "body":
+            "<ErrorResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><Error><Type>Sender</Type>\
+             <Code>ValidationError</Code><Message>AutoScalingGroup name not found - AutoScalingGroup nope not found</Message>\
+             </Error><RequestId>r</RequestId></ErrorResponse>"}},
+    ]));
+    let err = AutoScalingGroup::objects()
+        .using(&f.session)
+        .warm_pool("nope")
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+#[tokio::test]
+async fn disabling_metrics_collection_names_the_group_and_metrics() {
+    let f = fx_exchanges(json!([
+        {"operation": "DisableMetricsCollection",
+         "request": {"body": {"Action": "DisableMetricsCollection", "Version": "2011-01-01",
+                              "AutoScalingGroupName": "web", "Metrics.member.1": "GroupMaxSize"}},
+         "response": {"status": 200, "body":
+            "<DisableMetricsCollectionResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\">\
+             <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DisableMetricsCollectionResponse>"}},
+    ]));
+    let group = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    group
+        .disable_metrics_collection()
+        .metrics(["GroupMaxSize"])
+        .await
+        .unwrap();
     f.done();
 }

@@ -13,18 +13,21 @@
 //! | --- | --- | --- | --- |
 //! | endpoint | `AWS_EC2_METADATA_SERVICE_ENDPOINT` | `ec2_metadata_service_endpoint` | from the mode |
 //! | mode | `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE` | `ec2_metadata_service_endpoint_mode` | `IPv4`: `http://169.254.169.254`; `IPv6`: `http://[fd00:ec2::254]` |
-//! | request limit | `AWS_METADATA_SERVICE_TIMEOUT` (seconds) | `metadata_service_timeout` | 1 s ([`ProviderConfig::imds_timeout`] wins) |
-//! | attempts | `AWS_METADATA_SERVICE_NUM_ATTEMPTS` | `metadata_service_num_attempts` | 4 |
+//! | request limit | `AWS_METADATA_SERVICE_TIMEOUT` (seconds, above 0, at most 3600) | `metadata_service_timeout` | 1 s ([`ProviderConfig::imds_timeout`] wins over both) |
+//! | attempts | `AWS_METADATA_SERVICE_NUM_ATTEMPTS` (1 to 100) | `metadata_service_num_attempts` | 4 |
 //!
 //! `AWS_EC2_METADATA_DISABLED=true` turns IMDS off. IMDSv1 (requests
 //! without a token) is never used, as in aws-config.
 //!
 //! Off EC2 the token request gets no answer, and that is taken as "no IMDS
 //! here" at once, without retrying, so a program off EC2 pays at most one
-//! request limit. Once a token is in hand this is an EC2 instance, and a
-//! read that gets no answer, a 5xx, or a 401 (the token expired: a new one
-//! is fetched) is tried again, up to the attempts, after 100 ms, 200 ms,
-//! 400 ms, ...
+//! request limit. A token request answered with a 5xx is tried again, up to
+//! the attempts (and then is a failure, as is no answer after a 5xx: there
+//! is an IMDS, failing). Once a token is in hand this is an EC2 instance: a
+//! read that gets no answer or a 5xx is tried again, up to the attempts,
+//! after 100 ms, 200 ms, 400 ms, ... (at most 1 s); a read answered 401 (the
+//! token expired) fetches a new token once and is sent again, not counted
+//! as an attempt.
 
 use std::time::Duration;
 
@@ -41,6 +44,9 @@ const TOKEN_TTL_SECONDS: &str = "21600";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
 const DEFAULT_ATTEMPTS: u32 = 4;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+/// Every credentialed call waits on these reads: a pause longer than this
+/// helps no IMDS recover.
+const MAX_BACKOFF: Duration = Duration::from_secs(1);
 
 /// Why IMDS gave no answer: `Absent` when there is none to ask (off EC2,
 /// turned off), `Failed` when there is one and it failed.
@@ -166,9 +172,15 @@ impl<'a> Imds<'a> {
                 // No answer at all: not on EC2 (or a hop limit that keeps
                 // the answer from this container). Not retried, so a
                 // program off EC2 is not held up.
-                Err(m) => {
+                Err(m) if attempt == 1 => {
                     return Err(Unreached::Absent(format!(
                         "no instance metadata service at {base} ({m})"
+                    )))
+                }
+                // An earlier attempt was answered (a 5xx): there is an IMDS.
+                Err(m) => {
+                    return Err(Unreached::Failed(format!(
+                        "{m} after HTTP 5xx answers from {base} ({attempt} attempts)"
                     )))
                 }
             };
@@ -207,7 +219,8 @@ impl<'a> Imds<'a> {
     }
 
     async fn backoff(&self, attempt: u32) {
-        tokio::time::sleep(FIRST_BACKOFF * 2u32.saturating_pow(attempt - 1)).await;
+        let pause = FIRST_BACKOFF.saturating_mul(2u32.saturating_pow(attempt - 1));
+        tokio::time::sleep(pause.min(MAX_BACKOFF)).await;
     }
 
     /// `GET path` with the token, retried as the module describes. Answers
@@ -322,8 +335,8 @@ fn parse_attempts(value: &str, source: &str) -> std::result::Result<u32, String>
         .trim()
         .parse::<u32>()
         .ok()
-        .filter(|n| (1..=10).contains(n))
-        .ok_or_else(|| format!("{source} = {value:?}: expected a whole number from 1 to 10"))
+        .filter(|n| (1..=100).contains(n))
+        .ok_or_else(|| format!("{source} = {value:?}: expected a whole number from 1 to 100"))
 }
 
 /// The region of the EC2 instance this program runs on, from IMDS
@@ -346,9 +359,16 @@ fn parse_attempts(value: &str, source: &str) -> std::result::Result<u32, String>
 /// # }
 /// ```
 pub async fn instance_region(config: &ProviderConfig) -> Result<Option<String>> {
+    Ok(region_or_why(config).await?.ok())
+}
+
+/// [`instance_region`], with why there was no IMDS to ask (`Ok(Err(why))`).
+pub(crate) async fn region_or_why(
+    config: &ProviderConfig,
+) -> Result<std::result::Result<String, String>> {
     let mut imds = match Imds::connect(config).await {
         Ok(imds) => imds,
-        Err(Unreached::Absent(_)) => return Ok(None),
+        Err(Unreached::Absent(why)) => return Ok(Err(why)),
         Err(Unreached::Failed(m)) => {
             return Err(Error::config(format!(
                 "cannot read the region from the instance metadata service: {m}"
@@ -367,7 +387,7 @@ pub async fn instance_region(config: &ProviderConfig) -> Result<Option<String>> 
             imds.base()
         ))
     })?;
-    Ok(Some(region))
+    Ok(Ok(region))
 }
 
 #[cfg(test)]
@@ -415,7 +435,7 @@ mod tests {
             assert!(parse_timeout(bad, "x").is_err(), "{bad}");
         }
         assert_eq!(parse_attempts(" 3 ", "x").unwrap(), 3);
-        for bad in ["0", "11", "2.0", "-1", "many"] {
+        for bad in ["0", "101", "2.0", "-1", "many"] {
             let err = parse_attempts(bad, "AWS_METADATA_SERVICE_NUM_ATTEMPTS").unwrap_err();
             assert!(
                 err.starts_with("AWS_METADATA_SERVICE_NUM_ATTEMPTS"),

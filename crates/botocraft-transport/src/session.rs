@@ -441,10 +441,11 @@ impl AwsSessionBuilder {
     /// EC2 instance the program runs on from the instance metadata service,
     /// as botocore and aws-config do, so a program on EC2 needs no region
     /// setting. See [`crate::imds::instance_region`]: off EC2 that costs at
-    /// most one IMDS request limit (1 s by default) and the error is
-    /// `build()`'s "no region"; an IMDS that answers but fails is
-    /// [`Error::Config`] naming why. With a region configured, no request is
-    /// made.
+    /// most one IMDS request limit (1 s by default) and the error is a "no
+    /// region" [`Error::Config`] saying why IMDS could not tell (no answer
+    /// at its address, turned off); an IMDS that answers but fails is an
+    /// [`Error::Config`] naming why. With a region configured, or a profile
+    /// `build()` refuses, no request is made.
     ///
     /// ```no_run
     /// # async fn run() -> botocraft_core::Result<()> {
@@ -459,9 +460,20 @@ impl AwsSessionBuilder {
             let env = self.env.clone().unwrap_or_default();
             let files = ProfileFiles::load(&env)?;
             let name = profile_name(self.profile.as_deref(), &env);
-            if configured_region(&env, files.profile(&name)).is_none() {
+            let profile = files.profile(&name);
+            // A profile that is broken, or named and missing, is build()'s
+            // error to report, before any request.
+            let usable = files.problem(&name).is_none() && (profile.is_some() || name == "default");
+            if usable && configured_region(&env, profile).is_none() {
                 let config = ProviderConfig::new(env).profile(name);
-                self.region = crate::imds::instance_region(&config).await?;
+                match crate::imds::region_or_why(&config).await? {
+                    Ok(region) => self.region = Some(region),
+                    Err(why) => {
+                        return Err(Error::config(format!(
+                            "no region: set AWS_REGION, AWS_DEFAULT_REGION, `region` in the profile, or call .region(..) on the session builder; the instance metadata service could not tell either: {why}"
+                        )))
+                    }
+                }
             }
         }
         self.build()

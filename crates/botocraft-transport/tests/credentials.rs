@@ -361,6 +361,29 @@ async fn imds_reads_are_retried_after_the_token() {
         ]
     );
 
+    // A 503 and then no answer: an IMDS that is there and failing, not
+    // "not configured".
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let home = Home::new("").set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri());
+    let lookup =
+        ImdsCredentialsProvider::new(home.config().imds_timeout(Duration::from_millis(200)))
+            .lookup_credentials()
+            .await;
+    assert!(
+        matches!(lookup, CredentialsLookup::Failed(ref m) if m.contains("after HTTP 5xx")),
+        "{lookup:?}"
+    );
+
     // A token endpoint answering 500 every time: a failure after the attempts
     // (AWS_METADATA_SERVICE_NUM_ATTEMPTS), not "not configured".
     let server = MockServer::start().await;
@@ -502,25 +525,29 @@ async fn a_session_on_ec2_loads_its_region_from_imds() {
 async fn a_session_off_ec2_or_with_a_broken_imds_is_told_why() {
     use botocraft_transport::AwsSession;
 
-    // Nothing listening: build()'s "no region", within the request limit.
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap()
-    };
-    let home = regionless("").set(
-        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-        format!("http://{closed}"),
-    );
+    // An address that takes the connection and never answers (a host
+    // dropping what it does not serve): "no region" with the reason, within
+    // the request limit (here 0.2 s).
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let home = regionless("")
+        .set(
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            format!("http://{}", silent.local_addr().unwrap()),
+        )
+        .set("AWS_METADATA_SERVICE_TIMEOUT", "0.2");
     let started = Instant::now();
     let err = AwsSession::builder()
         .env(home.env())
         .load()
         .await
         .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
     assert!(err.to_string().contains("no region"), "{err}");
-    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(err.to_string().contains("no answer within 200ms"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    drop(silent);
 
-    // Turned off: no request either.
+    // Turned off: no request, and the error says so.
     let server = MockServer::start().await;
     let home = regionless("")
         .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri())
@@ -531,6 +558,22 @@ async fn a_session_off_ec2_or_with_a_broken_imds_is_told_why() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("no region"), "{err}");
+    assert!(
+        err.to_string().contains("AWS_EC2_METADATA_DISABLED"),
+        "{err}"
+    );
+    assert!(request_lines(&server).await.is_empty());
+
+    // A misspelt profile is build()'s error, with no request made.
+    let home = regionless("[profile dev]\nregion = eu-west-1\n")
+        .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.uri())
+        .set("AWS_PROFILE", "deev");
+    let err = AwsSession::builder()
+        .env(home.env())
+        .load()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("\"deev\""), "{err}");
     assert!(request_lines(&server).await.is_empty());
 
     // An IMDS that answers with an error, or with no region: a config error

@@ -9,9 +9,12 @@
 //! kept the value) or move the model to another group or name (that would
 //! make a second one and leave the first). A model is sent whole (a
 //! policy's type must go with every put, or AWS takes it for
-//! `SimpleScaling`), but for a fetched scheduled action's unchanged start:
-//! AWS describes a recurring action's start as its next run, and refuses a
-//! start already past.
+//! `SimpleScaling`), but for a fetched recurring action's unchanged start:
+//! AWS describes it as the next run, and refuses a start already past.
+//!
+//! Because one operation creates and updates, `save()` of a new model whose
+//! group already has one of that name changes that one, as the AWS CLI's
+//! `put-*` commands do: a `get` first tells whether the name is taken.
 
 use botocraft_core::{Error, PrimaryModel, Result};
 
@@ -104,7 +107,9 @@ impl ScalingPolicy {
     /// keep it), as is a change of its group or name (copy it with
     /// [`as_new`](Self::as_new) instead). A new policy needs
     /// `auto_scaling_group_name` and `policy_name`; one holding the ARN AWS
-    /// assigned another is refused before anything is sent.
+    /// assigned another is refused before anything is sent. A new policy
+    /// named as one the group has changes that one (see the
+    /// [module](self)).
     ///
     /// ```no_run
     /// # async fn run(session: botocraft_core::SharedSession) -> botocraft_core::Result<()> {
@@ -200,7 +205,9 @@ impl LifecycleHook {
     /// it; a notification target is removed by setting it to `""`), as is a
     /// change of its group or name (copy it with [`as_new`](Self::as_new)
     /// instead). A new hook needs `auto_scaling_group_name` and
-    /// `lifecycle_hook_name`, and AWS needs its `lifecycle_transition`.
+    /// `lifecycle_hook_name`, and AWS needs its `lifecycle_transition`. A
+    /// new hook named as one the group has changes that one (see the
+    /// [module](self)).
     ///
     /// ```no_run
     /// # async fn run(session: botocraft_core::SharedSession) -> botocraft_core::Result<()> {
@@ -279,14 +286,17 @@ impl ScheduledAction {
     /// A new action is sent whole: its group and name, at least one of
     /// `min_size`, `max_size` and `desired_capacity`, and when it runs
     /// (`start_time`, or a cron `recurrence` with its `time_zone`). A
-    /// fetched one that was edited is sent whole too, but for its
-    /// `start_time` unless that was edited (AWS describes a recurring
-    /// action's start as its next run; sent back after that run it would be
-    /// in the past, which AWS refuses; left out, AWS keeps it); not edited,
-    /// it sends nothing. A setting set to `None` is an
+    /// fetched one that was edited is sent whole too, but a recurring
+    /// action's `start_time` goes only when it was edited (AWS describes a
+    /// recurring action's start as its next run; sent back after that run
+    /// it would be in the past, which AWS refuses; left out, AWS keeps it);
+    /// a one-time action's start is its schedule and always goes. Not
+    /// edited, it sends nothing. A setting set to `None` is an
     /// [`Error::Validation`] (AWS would keep it), as are a change of its
     /// group or name (copy it with [`as_new`](Self::as_new) instead) and a
-    /// `time` set or edited (AWS no longer uses it: set `start_time`).
+    /// `time` set or edited (AWS no longer uses it: set `start_time`). A new
+    /// action named as one the group has changes that one (see the
+    /// [module](self)).
     ///
     /// ```no_run
     /// # async fn run(session: botocraft_core::SharedSession) -> botocraft_core::Result<()> {
@@ -338,7 +348,7 @@ impl ScheduledAction {
                     // describes, nor an unchanged start, which for a
                     // recurring action is its next run and soon in the past.
                     sent.time = None;
-                    if !changed.contains(&"start_time") {
+                    if sent.recurrence.is_some() && !changed.contains(&"start_time") {
                         sent.start_time = None;
                     }
                 }

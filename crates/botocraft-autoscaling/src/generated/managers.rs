@@ -184,7 +184,7 @@ impl AutoScalingGroupManager {
             .as_ref()
             .is_some_and(|v| !v.is_empty())
         {
-            return AutoScalingGroupCreate::failed(self.clone(), Error::validation("AutoScalingGroup: `enabled_metrics` is set, but CreateAutoScalingGroup cannot send it and save() does not apply it after the create: clear it to create the AutoScalingGroup, then change it with `group.enable_metrics_collection(\"1Minute\")` or `.disable_metrics_collection()` (EnableMetricsCollection, DisableMetricsCollection)"));
+            return AutoScalingGroupCreate::failed(self.clone(), Error::validation("AutoScalingGroup: `enabled_metrics` is set, but CreateAutoScalingGroup cannot send it and save() does not apply it after the create: clear it to create the AutoScalingGroup, then change it with `group.enable_metrics_collection()` or `.disable_metrics_collection()` (EnableMetricsCollection, DisableMetricsCollection)"));
         }
         if model
             .suspended_processes
@@ -5256,9 +5256,9 @@ impl ScalingPolicyList {
     /// The smallest page size AWS accepts for `MaxRecords`.
     pub const PAGE_SIZE_MIN: i32 = 1;
     /// The largest page size AWS accepts for `MaxRecords`.
-    pub const PAGE_SIZE_MAX: i32 = 50;
+    pub const PAGE_SIZE_MAX: i32 = 100;
 
-    /// How many results to ask for per page (`MaxRecords`, 1 to 50; AWS's own
+    /// How many results to ask for per page (`MaxRecords`, 1 to 100; AWS's own
     /// default when not set). A size out of range is refused when the request
     /// is sent (`Error::Validation`, nothing sent). Every page is still
     /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.

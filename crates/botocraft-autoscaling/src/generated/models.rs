@@ -528,7 +528,7 @@ impl AutoScalingGroup {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 3] = [("enabled_metrics", "change it with `group.enable_metrics_collection(\"1Minute\")` or `.disable_metrics_collection()` (EnableMetricsCollection, DisableMetricsCollection)"), ("suspended_processes", "change it with `group.suspend_processes()` or `.resume_processes()` (SuspendProcesses, ResumeProcesses)"), ("warm_pool_configuration", "change it with `group.put_warm_pool()` or `.delete_warm_pool()` (PutWarmPool, DeleteWarmPool)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 3] = [("enabled_metrics", "change it with `group.enable_metrics_collection()` or `.disable_metrics_collection()` (EnableMetricsCollection, DisableMetricsCollection)"), ("suspended_processes", "change it with `group.suspend_processes()` or `.resume_processes()` (SuspendProcesses, ResumeProcesses)"), ("warm_pool_configuration", "change it with `group.put_warm_pool()` or `.delete_warm_pool()` (PutWarmPool, DeleteWarmPool)")];
 
     /// The fields AWS assigns when it creates a `AutoScalingGroup`, naming it: a model
     /// that holds one names a `AutoScalingGroup` that exists, so `save()` refuses to

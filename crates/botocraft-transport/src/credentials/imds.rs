@@ -21,10 +21,11 @@ const CREDENTIALS_PATH: &str = "/latest/meta-data/iam/security-credentials/";
 /// The endpoint, the 1 s limit on each request and the attempts come from
 /// the environment and the profile as [`crate::imds`] describes;
 /// `AWS_EC2_METADATA_DISABLED=true` turns the provider off. When the token
-/// request gets no answer or an error status the provider reports "not
-/// configured" at once (not on EC2, or IMDS turned off), so off EC2 the
-/// chain fails fast; the reads after it are retried on no answer and 5xx,
-/// and their errors are failures.
+/// request gets no answer, or an error status other than a 5xx, the
+/// provider reports "not configured" at once (not on EC2, or IMDS turned
+/// off), so off EC2 the chain fails fast; a 5xx is retried and then a
+/// failure. The reads after it are retried on no answer and 5xx (a 401
+/// fetches a new token), and their errors are failures.
 #[derive(Debug, Clone)]
 pub struct ImdsCredentialsProvider {
     config: ProviderConfig,
@@ -50,7 +51,7 @@ impl ImdsCredentialsProvider {
 }
 
 async fn credentials(imds: &mut Imds<'_>) -> std::result::Result<Credentials, String> {
-    // The role name.
+    // The role's name comes first: the credentials' path ends with it.
     let response = imds.get(CREDENTIALS_PATH).await?;
     match response.status().as_u16() {
         200..=299 => {}
@@ -73,7 +74,6 @@ async fn credentials(imds: &mut Imds<'_>) -> std::result::Result<Credentials, St
             "GET {CREDENTIALS_PATH} returned no usable role name"
         ));
     }
-    // The credentials.
     let path = format!("{CREDENTIALS_PATH}{role}");
     let response = imds.get(&path).await?;
     if !response.status().is_success() {

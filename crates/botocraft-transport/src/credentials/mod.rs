@@ -336,9 +336,9 @@ impl ProviderConfig {
         self
     }
 
-    /// Time limit of each instance-metadata request (default 1 s, else
-    /// `AWS_METADATA_SERVICE_TIMEOUT` or the profile's
-    /// `metadata_service_timeout`; see [`crate::imds`]).
+    /// Time limit of each instance-metadata request. Unset, it is
+    /// `AWS_METADATA_SERVICE_TIMEOUT`, else the profile's
+    /// `metadata_service_timeout`, else 1 s (see [`crate::imds`]).
     pub fn imds_timeout(mut self, d: Duration) -> Self {
         self.imds_timeout = Some(d);
         self

@@ -16,7 +16,7 @@
 //! group already has one of that name changes that one, as the AWS CLI's
 //! `put-*` commands do: a `get` first tells whether the name is taken.
 
-use botocraft_core::{Error, PrimaryModel, Result};
+use botocraft_core::{Error, PrimaryModel, Result, SharedSession};
 
 use crate::{LifecycleHook, ScalingPolicy, ScheduledAction};
 
@@ -59,44 +59,131 @@ fn put_needed(
     Ok(!changed.is_empty())
 }
 
-/// The group and name of a model to save, both required.
-fn group_and_name(
-    kind: &str,
-    group: Option<&String>,
-    name: Option<&String>,
-    name_field: &str,
-) -> Result<(String, String)> {
-    let given = |v: Option<&String>, field: &str| {
-        v.filter(|v| !v.is_empty()).cloned().ok_or_else(|| {
-            Error::validation(format!("{kind}.save() needs `{field}`, which is not set"))
-        })
-    };
-    Ok((
-        given(group, "AutoScalingGroupName")?,
-        given(name, name_field)?,
-    ))
+/// A model one `Put*` creates and updates: what [`save`] needs of it.
+trait Put: PrimaryModel + Clone {
+    /// The `Put*` operation, named when the describe after it fails.
+    const OPERATION: &'static str;
+    /// The member holding the model's own name.
+    const NAME_MEMBER: &'static str;
+
+    /// Fields naming the model: a change to one would make a second model.
+    fn identity() -> &'static [&'static str];
+    fn group_and_name(&self) -> (Option<&String>, Option<&String>);
+    fn changed(&self) -> Vec<&'static str>;
+    fn changed_fixed(&self) -> Vec<&'static str>;
+    /// Whether a tracked setting is `None`.
+    fn is_unset(&self, field: &str) -> bool;
+    /// The session the model's calls go through.
+    fn session(&self) -> Result<SharedSession>;
+    /// Refuses a new model holding an id AWS assigned another.
+    fn refuse_assigned_ids(&self) -> Result<()> {
+        Ok(())
+    }
+    /// What a save sends: the model whole, unless a setting must stay out.
+    fn to_send(&self, _persisted: bool, _changed: &[&'static str]) -> Self {
+        self.clone()
+    }
+    /// Sends `sent`; answers with this model and what the answer adds (an
+    /// ARN): the model saved, for when AWS does not describe it yet.
+    async fn put(&self, sent: &Self) -> Result<Self>;
+    async fn describe(&self, group: &str, name: &str) -> Result<Self>;
 }
 
-impl ScalingPolicy {
-    /// Whether a tracked setting is `None`.
-    fn is_unset(&self, field: &str) -> bool {
-        match field {
-            "policy_type" => self.policy_type.is_none(),
-            "adjustment_type" => self.adjustment_type.is_none(),
-            "min_adjustment_step" => self.min_adjustment_step.is_none(),
-            "min_adjustment_magnitude" => self.min_adjustment_magnitude.is_none(),
-            "scaling_adjustment" => self.scaling_adjustment.is_none(),
-            "cooldown" => self.cooldown.is_none(),
-            "metric_aggregation_type" => self.metric_aggregation_type.is_none(),
-            "step_adjustments" => self.step_adjustments.is_none(),
-            "estimated_instance_warmup" => self.estimated_instance_warmup.is_none(),
-            "target_tracking_configuration" => self.target_tracking_configuration.is_none(),
-            "enabled" => self.enabled.is_none(),
-            "predictive_scaling_configuration" => self.predictive_scaling_configuration.is_none(),
-            _ => false,
-        }
+/// `save()` of a [`Put`] model: refused, skipped or sent as the module
+/// describes, then described, so the model holds what AWS now reports.
+async fn save<M: Put>(model: &mut M) -> Result<()> {
+    let persisted = model.state().is_persisted();
+    let changed = model.changed();
+    let needed = put_needed(
+        M::KIND,
+        persisted,
+        M::identity(),
+        model.changed_fixed(),
+        changed.clone(),
+        |f| model.is_unset(f),
+    )?;
+    if !needed {
+        return Ok(());
     }
+    if !persisted {
+        model.refuse_assigned_ids()?;
+    }
+    let given = |v: Option<&String>, member: &str| {
+        v.filter(|v| !v.is_empty()).cloned().ok_or_else(|| {
+            Error::validation(format!(
+                "{}.save() needs `{member}`, which is not set",
+                M::KIND
+            ))
+        })
+    };
+    let (group, name) = model.group_and_name();
+    let (group, name) = (
+        given(group, "AutoScalingGroupName")?,
+        given(name, M::NAME_MEMBER)?,
+    );
+    let saved = model.put(&model.to_send(persisted, &changed)).await?;
+    let session = model.session()?;
+    *model = botocraft_core::manager::describe_created(
+        M::OPERATION,
+        &format!("{group}/{name}"),
+        || saved.describe(&group, &name),
+        || Ok(saved.clone().into_fetched(&session)),
+    )
+    .await?;
+    Ok(())
+}
 
+/// `impl Put` and `save()` for a model: what is the same for each (the
+/// accessors, the describe, the traced `save()`) around its own items.
+macro_rules! put_model {
+    (
+        $model:ident, $operation:literal, $name_member:literal, $name_field:ident,
+        $(#[$save_doc:meta])*
+        { $($items:tt)* }
+    ) => {
+        impl Put for $model {
+            const OPERATION: &'static str = $operation;
+            const NAME_MEMBER: &'static str = $name_member;
+
+            fn identity() -> &'static [&'static str] {
+                &Self::IDENTITY
+            }
+
+            fn group_and_name(&self) -> (Option<&String>, Option<&String>) {
+                (self.auto_scaling_group_name.as_ref(), self.$name_field.as_ref())
+            }
+
+            fn changed(&self) -> Vec<&'static str> {
+                self.changed_fields()
+            }
+
+            fn changed_fixed(&self) -> Vec<&'static str> {
+                self.changed_fixed_fields()
+            }
+
+            fn session(&self) -> Result<SharedSession> {
+                self.manager().session()
+            }
+
+            async fn describe(&self, group: &str, name: &str) -> Result<Self> {
+                self.manager().using(&self.session()?).get(group, name).send().await
+            }
+
+            $($items)*
+        }
+
+        impl $model {
+            $(#[$save_doc])*
+            #[cfg_attr(not(debug_assertions), inline)]
+            pub async fn save(&mut self) -> Result<()> {
+                botocraft_core::trace::in_method(crate::SERVICE.name, stringify!($model), "save", save(self)).await
+            }
+        }
+    };
+}
+
+put_model! {
+    ScalingPolicy, "PutScalingPolicy", "PolicyName", policy_name,
     /// Creates this policy in its group, or sends the edits made to a
     /// fetched one (`PutScalingPolicy`), then describes it, so `self` holds
     /// what AWS now reports (its ARN, and the alarms AWS made for a target
@@ -134,68 +221,45 @@ impl ScalingPolicy {
     /// # Ok(())
     /// # }
     /// ```
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
-        botocraft_core::trace::in_method(crate::SERVICE.name, "ScalingPolicy", "save", async move {
-            let persisted = self._state.is_persisted();
-            let changed = self.changed_fields();
-            if !put_needed(
-                "ScalingPolicy",
-                persisted,
-                &Self::IDENTITY,
-                self.changed_fixed_fields(),
-                changed,
-                |f| self.is_unset(f),
-            )? {
-                return Ok(());
-            }
-            if !persisted {
-                self.refuse_assigned()?;
-            }
-            let (group, name) = group_and_name(
-                "ScalingPolicy",
-                self.auto_scaling_group_name.as_ref(),
-                self.policy_name.as_ref(),
-                "PolicyName",
-            )?;
-            let manager = self.manager();
-            let answer = manager.create(self).send().await?;
-            let session = manager.session()?;
-            let manager = manager.using(&session);
-            let mut sent = self.clone();
-            if answer.policy_arn.is_some() {
-                sent.policy_arn = answer.policy_arn;
-            }
-            if answer.alarms.is_some() {
-                sent.alarms = answer.alarms;
-            }
-            *self = botocraft_core::manager::describe_created(
-                "PutScalingPolicy",
-                &format!("{group}/{name}"),
-                || manager.get(group.as_str(), name.as_str()).send(),
-                || Ok(sent.into_fetched(&session)),
-            )
-            .await?;
-            Ok(())
-        })
-        .await
-    }
-}
-
-impl LifecycleHook {
-    /// Whether a tracked setting is `None`.
+    {
     fn is_unset(&self, field: &str) -> bool {
         match field {
-            "lifecycle_transition" => self.lifecycle_transition.is_none(),
-            "notification_target_arn" => self.notification_target_arn.is_none(),
-            "role_arn" => self.role_arn.is_none(),
-            "notification_metadata" => self.notification_metadata.is_none(),
-            "heartbeat_timeout" => self.heartbeat_timeout.is_none(),
-            "default_result" => self.default_result.is_none(),
+            "policy_type" => self.policy_type.is_none(),
+            "adjustment_type" => self.adjustment_type.is_none(),
+            "min_adjustment_step" => self.min_adjustment_step.is_none(),
+            "min_adjustment_magnitude" => self.min_adjustment_magnitude.is_none(),
+            "scaling_adjustment" => self.scaling_adjustment.is_none(),
+            "cooldown" => self.cooldown.is_none(),
+            "metric_aggregation_type" => self.metric_aggregation_type.is_none(),
+            "step_adjustments" => self.step_adjustments.is_none(),
+            "estimated_instance_warmup" => self.estimated_instance_warmup.is_none(),
+            "target_tracking_configuration" => self.target_tracking_configuration.is_none(),
+            "enabled" => self.enabled.is_none(),
+            "predictive_scaling_configuration" => self.predictive_scaling_configuration.is_none(),
             _ => false,
         }
     }
 
+    fn refuse_assigned_ids(&self) -> Result<()> {
+        self.refuse_assigned()
+    }
+
+    async fn put(&self, sent: &Self) -> Result<Self> {
+        let answer = self.manager().create(sent).send().await?;
+        let mut saved = self.clone();
+        if answer.policy_arn.is_some() {
+            saved.policy_arn = answer.policy_arn;
+        }
+        if answer.alarms.is_some() {
+            saved.alarms = answer.alarms;
+        }
+        Ok(saved)
+    }
+    }
+}
+
+put_model! {
+    LifecycleHook, "PutLifecycleHook", "LifecycleHookName", lifecycle_hook_name,
     /// Creates this lifecycle hook on its group, or sends the edits made to
     /// a fetched one (`PutLifecycleHook`), then describes it, so `self`
     /// holds what AWS now reports (its global timeout).
@@ -225,60 +289,28 @@ impl LifecycleHook {
     /// # Ok(())
     /// # }
     /// ```
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
-        botocraft_core::trace::in_method(crate::SERVICE.name, "LifecycleHook", "save", async move {
-            let persisted = self._state.is_persisted();
-            let changed = self.changed_fields();
-            if !put_needed(
-                "LifecycleHook",
-                persisted,
-                &Self::IDENTITY,
-                self.changed_fixed_fields(),
-                changed,
-                |f| self.is_unset(f),
-            )? {
-                return Ok(());
-            }
-            let (group, name) = group_and_name(
-                "LifecycleHook",
-                self.auto_scaling_group_name.as_ref(),
-                self.lifecycle_hook_name.as_ref(),
-                "LifecycleHookName",
-            )?;
-            let manager = self.manager();
-            manager.create(self).send().await?;
-            let session = manager.session()?;
-            let manager = manager.using(&session);
-            let sent = self.clone();
-            *self = botocraft_core::manager::describe_created(
-                "PutLifecycleHook",
-                &format!("{group}/{name}"),
-                || manager.get(group.as_str(), name.as_str()).send(),
-                || Ok(sent.into_fetched(&session)),
-            )
-            .await?;
-            Ok(())
-        })
-        .await
-    }
-}
-
-impl ScheduledAction {
-    /// Whether a tracked setting is `None`.
+    {
     fn is_unset(&self, field: &str) -> bool {
         match field {
-            "start_time" => self.start_time.is_none(),
-            "end_time" => self.end_time.is_none(),
-            "recurrence" => self.recurrence.is_none(),
-            "min_size" => self.min_size.is_none(),
-            "max_size" => self.max_size.is_none(),
-            "desired_capacity" => self.desired_capacity.is_none(),
-            "time_zone" => self.time_zone.is_none(),
+            "lifecycle_transition" => self.lifecycle_transition.is_none(),
+            "notification_target_arn" => self.notification_target_arn.is_none(),
+            "role_arn" => self.role_arn.is_none(),
+            "notification_metadata" => self.notification_metadata.is_none(),
+            "heartbeat_timeout" => self.heartbeat_timeout.is_none(),
+            "default_result" => self.default_result.is_none(),
             _ => false,
         }
     }
 
+    async fn put(&self, sent: &Self) -> Result<Self> {
+        self.manager().create(sent).send().await?;
+        Ok(self.clone())
+    }
+    }
+}
+
+put_model! {
+    ScheduledAction, "PutScheduledUpdateGroupAction", "ScheduledActionName", scheduled_action_name,
     /// Creates this scheduled action on its group, or sends a fetched one
     /// that was edited (`PutScheduledUpdateGroupAction`), then describes
     /// it, so `self` holds what AWS now reports (its ARN).
@@ -314,60 +346,42 @@ impl ScheduledAction {
     /// # Ok(())
     /// # }
     /// ```
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub async fn save(&mut self) -> Result<()> {
-        botocraft_core::trace::in_method(
-            crate::SERVICE.name,
-            "ScheduledAction",
-            "save",
-            async move {
-                let persisted = self._state.is_persisted();
-                let changed = self.changed_fields();
-                if !put_needed(
-                    "ScheduledAction",
-                    persisted,
-                    &Self::IDENTITY,
-                    self.changed_fixed_fields(),
-                    changed.clone(),
-                    |f| self.is_unset(f),
-                )? {
-                    return Ok(());
-                }
-                if !persisted {
-                    self.refuse_assigned()?;
-                }
-                let (group, name) = group_and_name(
-                    "ScheduledAction",
-                    self.auto_scaling_group_name.as_ref(),
-                    self.scheduled_action_name.as_ref(),
-                    "ScheduledActionName",
-                )?;
-                let mut sent = self.clone();
-                if persisted {
-                    // Not `time`, which AWS fills in for every action it
-                    // describes, nor an unchanged start, which for a
-                    // recurring action is its next run and soon in the past.
-                    sent.time = None;
-                    if sent.recurrence.is_some() && !changed.contains(&"start_time") {
-                        sent.start_time = None;
-                    }
-                }
-                let manager = self.manager();
-                manager.create(&sent).send().await?;
-                let session = manager.session()?;
-                let manager = manager.using(&session);
-                let sent = self.clone();
-                *self = botocraft_core::manager::describe_created(
-                    "PutScheduledUpdateGroupAction",
-                    &format!("{group}/{name}"),
-                    || manager.get(group.as_str(), name.as_str()).send(),
-                    || Ok(sent.into_fetched(&session)),
-                )
-                .await?;
-                Ok(())
-            },
-        )
-        .await
+    {
+    fn is_unset(&self, field: &str) -> bool {
+        match field {
+            "start_time" => self.start_time.is_none(),
+            "end_time" => self.end_time.is_none(),
+            "recurrence" => self.recurrence.is_none(),
+            "min_size" => self.min_size.is_none(),
+            "max_size" => self.max_size.is_none(),
+            "desired_capacity" => self.desired_capacity.is_none(),
+            "time_zone" => self.time_zone.is_none(),
+            _ => false,
+        }
+    }
+
+    fn refuse_assigned_ids(&self) -> Result<()> {
+        self.refuse_assigned()
+    }
+
+    fn to_send(&self, persisted: bool, changed: &[&'static str]) -> Self {
+        let mut sent = self.clone();
+        if persisted {
+            // Not `time`, which AWS fills in for every action it describes,
+            // nor a recurring action's unchanged start, which is its next
+            // run and soon in the past.
+            sent.time = None;
+            if sent.recurrence.is_some() && !changed.contains(&"start_time") {
+                sent.start_time = None;
+            }
+        }
+        sent
+    }
+
+    async fn put(&self, sent: &Self) -> Result<Self> {
+        self.manager().create(sent).send().await?;
+        Ok(self.clone())
+    }
     }
 }
 

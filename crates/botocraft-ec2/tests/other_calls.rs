@@ -1,12 +1,16 @@
 //! The calls that change what `save()` refuses to (an image's deprecation,
 //! a route table's propagating gateways, a VPN connection's static routes,
-//! a snapshot's storage tier): what each sends, against recorded exchanges
-//! (moto has none of the first three).
+//! a snapshot's storage tier, an instance's placement, CPU, DNS,
+//! maintenance and network options): what each sends, against recorded
+//! exchanges (moto has most of them not).
 
 mod common;
 
 use botocraft_core::DateTime;
-use botocraft_ec2::{Ami, RouteTable, Snapshot, VpnConnection};
+use botocraft_ec2::{
+    Ami, CapacityReservationSpecification, Instance, NetworkInterface, RouteTable, Snapshot,
+    VpnConnection,
+};
 use serde_json::json;
 
 fn ec2_answer(op: &str, inner: &str) -> serde_json::Value {
@@ -110,4 +114,87 @@ async fn a_model_without_its_id_is_refused_unsent() {
         .unwrap_err();
     assert!(err.to_string().contains("VpnConnectionId"), "{err}");
     assert!(f.sent().is_empty());
+}
+
+#[tokio::test]
+async fn an_instances_other_settings_each_have_their_call() {
+    let f = common::fx_exchanges(json!([
+        {"operation": "ModifyInstancePlacement",
+         "request": form("ModifyInstancePlacement", json!({"InstanceId": "i-1", "GroupName": "spread", "Tenancy": "default"})),
+         "response": ec2_answer("ModifyInstancePlacement", "<return>true</return>")},
+        {"operation": "ModifyInstanceCpuOptions",
+         "request": form("ModifyInstanceCpuOptions", json!({"InstanceId": "i-1", "CoreCount": "2", "ThreadsPerCore": "1"})),
+         "response": ec2_answer("ModifyInstanceCpuOptions", "<instanceId>i-1</instanceId><coreCount>2</coreCount><threadsPerCore>1</threadsPerCore>")},
+        {"operation": "ModifyInstanceCapacityReservationAttributes",
+         "request": form("ModifyInstanceCapacityReservationAttributes", json!({"InstanceId": "i-1", "CapacityReservationSpecification.CapacityReservationPreference": "none"})),
+         "response": ec2_answer("ModifyInstanceCapacityReservationAttributes", "<return>true</return>")},
+        {"operation": "ModifyPrivateDnsNameOptions",
+         "request": form("ModifyPrivateDnsNameOptions", json!({"InstanceId": "i-1", "PrivateDnsHostnameType": "resource-name"})),
+         "response": ec2_answer("ModifyPrivateDnsNameOptions", "<return>true</return>")},
+        {"operation": "ModifyInstanceMaintenanceOptions",
+         "request": form("ModifyInstanceMaintenanceOptions", json!({"InstanceId": "i-1", "AutoRecovery": "disabled"})),
+         "response": ec2_answer("ModifyInstanceMaintenanceOptions", "<instanceId>i-1</instanceId><autoRecovery>disabled</autoRecovery>")},
+        {"operation": "ModifyInstanceNetworkPerformanceOptions",
+         "request": form("ModifyInstanceNetworkPerformanceOptions", json!({"InstanceId": "i-1", "BandwidthWeighting": "vpc-1"})),
+         "response": ec2_answer("ModifyInstanceNetworkPerformanceOptions", "<instanceId>i-1</instanceId><bandwidthWeighting>vpc-1</bandwidthWeighting>")},
+        {"operation": "ModifyPublicIpDnsNameOptions",
+         "request": form("ModifyPublicIpDnsNameOptions", json!({"NetworkInterfaceId": "eni-1", "HostnameType": "public-dual-stack-dns-name"})),
+         "response": ec2_answer("ModifyPublicIpDnsNameOptions", "<successful>true</successful>")},
+    ]));
+    let s = &f.session;
+    let instance = Instance {
+        instance_id: Some("i-1".into()),
+        ..Default::default()
+    }
+    .using(s);
+    assert!(instance
+        .modify_placement()
+        .group_name("spread")
+        .tenancy("default")
+        .await
+        .unwrap());
+    let cpu = instance
+        .modify_cpu_options()
+        .core_count(2)
+        .threads_per_core(1)
+        .await
+        .unwrap();
+    assert_eq!((cpu.core_count, cpu.threads_per_core), (Some(2), Some(1)));
+    let manager = Instance::objects().using(s);
+    let spec = CapacityReservationSpecification {
+        capacity_reservation_preference: Some("none".into()),
+        ..Default::default()
+    };
+    assert!(manager
+        .modify_capacity_reservation("i-1", spec)
+        .await
+        .unwrap());
+    assert!(instance
+        .modify_private_dns_name_options()
+        .private_dns_hostname_type("resource-name")
+        .await
+        .unwrap());
+    let maintenance = instance
+        .modify_maintenance_options()
+        .auto_recovery("disabled")
+        .await
+        .unwrap();
+    assert_eq!(
+        maintenance.auto_recovery.as_ref().map(|r| r.as_str()),
+        Some("disabled")
+    );
+    let weighting = manager
+        .modify_network_performance_options("i-1", "vpc-1")
+        .await
+        .unwrap();
+    assert_eq!(
+        weighting.bandwidth_weighting.as_ref().map(|w| w.as_str()),
+        Some("vpc-1")
+    );
+    assert!(NetworkInterface::objects()
+        .using(s)
+        .modify_public_ip_dns_name_options("eni-1", "public-dual-stack-dns-name")
+        .await
+        .unwrap());
+    f.done();
 }

@@ -19,7 +19,7 @@ use super::types::*;
 
 /// The manager of [`AutoScalingGroup`]: `AutoScalingGroup::objects()`.
 ///
-/// Methods: `activities`, `create_or_update_tags`, `create`, `delete_tags`, `delete_warm_pool`, `delete`, `describe_warm_pool`, `disable_metrics_collection`, `enable_metrics_collection`, `get_many`, `get_tags`, `get`, `instance_status`, `list`, `partial_update`, `put_warm_pool`, `resume_processes`, `set_desired_capacity`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
+/// Methods: `activities`, `cancel_instance_refresh`, `create_or_update_tags`, `create`, `delete_tags`, `delete_warm_pool`, `delete`, `describe_warm_pool`, `disable_metrics_collection`, `enable_metrics_collection`, `get_many`, `get_tags`, `get`, `instance_refreshes`, `instance_status`, `list`, `partial_update`, `put_warm_pool`, `resume_processes`, `rollback_instance_refresh`, `set_desired_capacity`, `start_instance_refresh`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct AutoScalingGroupManager {
@@ -360,6 +360,70 @@ impl AutoScalingGroupManager {
         let mut input = DeleteWarmPoolType::default();
         input.auto_scaling_group_name = Some(auto_scaling_group_name);
         AutoScalingGroupDeleteWarmPool::new(self.clone(), input, key)
+    }
+
+    /// Starts replacing the group's instances (`StartInstanceRefresh`), to roll out a new launch template version or configuration: `.preferences(..)` (healthy percentage, warm-up, checkpoints, skip matching, auto rollback), `.desired_configuration(..)`, `.strategy("Rolling")`; answers the refresh's id. AWS refuses while another refresh runs (`InstanceRefreshInProgress`).
+    ///
+    /// Starts an instance refresh.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn start_instance_refresh(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+    ) -> AutoScalingGroupStartInstanceRefresh {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = StartInstanceRefreshType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        AutoScalingGroupStartInstanceRefresh::new(self.clone(), input, key)
+    }
+
+    /// The group's instance refreshes, newest first (`DescribeInstanceRefreshes`, all pages): status, progress, what remains; `.instance_refresh_ids(..)` names some.
+    ///
+    /// Gets information about the instance refreshes for the specified Auto Scaling group from the previous six weeks.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn instance_refreshes(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+    ) -> AutoScalingGroupInstanceRefreshes {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeInstanceRefreshesType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        AutoScalingGroupInstanceRefreshes::new(self.clone(), input, key)
+    }
+
+    /// Cancels the group's running instance refresh (`CancelInstanceRefresh`); instances already replaced stay; answers the refresh's id. No refresh running is `ActiveInstanceRefreshNotFound`.
+    ///
+    /// Cancels an instance refresh or rollback that is in progress. If an instance refresh or rollback is not in progress, an `ActiveInstanceRefreshNotFound` error occurs.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn cancel_instance_refresh(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+    ) -> AutoScalingGroupCancelInstanceRefresh {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = CancelInstanceRefreshType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        AutoScalingGroupCancelInstanceRefresh::new(self.clone(), input, key)
+    }
+
+    /// Rolls back the group's running instance refresh (`RollbackInstanceRefresh`): replaces the instances it replaced with ones of the configuration before it; answers the refresh's id.
+    ///
+    /// Cancels an instance refresh that is in progress and rolls back any changes that it made. Amazon EC2 Auto Scaling replaces any instances that were replaced during the instance refresh. This restores your Auto Scaling group to the configuration that it was using before the start of the instance refresh.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn rollback_instance_refresh(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+    ) -> AutoScalingGroupRollbackInstanceRefresh {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = RollbackInstanceRefreshType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        AutoScalingGroupRollbackInstanceRefresh::new(self.clone(), input, key)
     }
 
     /// The Auto Scaling view (group, lifecycle state, health) of instances (`DescribeAutoScalingInstances`, all pages): every instance in any group, or those named with `.instance_ids(..)`.
@@ -3015,6 +3079,537 @@ impl AutoScalingGroupDeleteWarmPool {
 impl std::future::IntoFuture for AutoScalingGroupDeleteWarmPool {
     type Output = Result<DeleteWarmPoolAnswer>;
     type IntoFuture = MethodFuture<'static, Result<DeleteWarmPoolAnswer>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::start_instance_refresh`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupStartInstanceRefresh {
+    manager: AutoScalingGroupManager,
+    input: StartInstanceRefreshType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupStartInstanceRefresh {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupStartInstanceRefresh {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupStartInstanceRefresh {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: StartInstanceRefreshType, key: String) -> Self {
+        AutoScalingGroupStartInstanceRefresh {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupStartInstanceRefresh {
+            manager,
+            input: StartInstanceRefreshType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &StartInstanceRefreshType {
+        &self.input
+    }
+
+    /// The strategy to use for the instance refresh. The default value is `Rolling`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn strategy(mut self, value: impl Into<RefreshStrategy>) -> Self {
+        self.input.strategy = Some(value.into());
+        self
+    }
+
+    /// The desired configuration. For example, the desired configuration can specify a new launch template or a new version of the current launch template.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn desired_configuration(mut self, value: impl Into<DesiredConfiguration>) -> Self {
+        self.input.desired_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets your preferences for the instance refresh so that it performs as expected when you start it. Includes the instance warmup time, the minimum and maximum healthy percentages, and the behaviors that you want Amazon EC2 Auto Scaling to use if instances that are in `Standby` state or protected from scale in are found. You can also choose to enable additional features, such as the following:
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn preferences(mut self, value: impl Into<RefreshPreferences>) -> Self {
+        self.input.preferences = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<String>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "start_instance_refresh",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<String> {
+        const OPERATION: &str = "StartInstanceRefresh";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "StartInstanceRefresh needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().start_instance_refresh",
+            "auto_scaling_group_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, StartInstanceRefreshAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("StartInstanceRefreshResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        out.instance_refresh_id.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no InstanceRefreshId")
+        })
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupStartInstanceRefresh {
+    type Output = Result<String>;
+    type IntoFuture = MethodFuture<'static, Result<String>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::instance_refreshes`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupInstanceRefreshes {
+    manager: AutoScalingGroupManager,
+    input: DescribeInstanceRefreshesType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupInstanceRefreshes {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupInstanceRefreshes {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupInstanceRefreshes {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: AutoScalingGroupManager,
+        input: DescribeInstanceRefreshesType,
+        key: String,
+    ) -> Self {
+        AutoScalingGroupInstanceRefreshes {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupInstanceRefreshes {
+            manager,
+            input: DescribeInstanceRefreshesType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeInstanceRefreshesType {
+        &self.input
+    }
+
+    /// One or more instance refresh IDs.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn instance_refresh_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input.instance_refresh_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The maximum number of items to return with this call. The default value is `50` and the maximum value is `100`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn max_records(mut self, value: impl Into<i32>) -> Self {
+        self.input.max_records = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<InstanceRefresh>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "instance_refreshes",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<InstanceRefresh>> {
+        const OPERATION: &str = "DescribeInstanceRefreshes";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DescribeInstanceRefreshes needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().instance_refreshes",
+            "auto_scaling_group_name",
+        )?;
+        let session = self.manager.session()?;
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            move |token| {
+                let session = session.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = call::<_, DescribeInstanceRefreshesAnswer>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        Some("DescribeInstanceRefreshesResult"),
+                        &input,
+                    )
+                    .await?;
+                    Ok(Page {
+                        items: out.instance_refreshes.unwrap_or_default(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        let ids = pager.collect_all().await?;
+        Ok(ids)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupInstanceRefreshes {
+    type Output = Result<Vec<InstanceRefresh>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<InstanceRefresh>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::cancel_instance_refresh`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupCancelInstanceRefresh {
+    manager: AutoScalingGroupManager,
+    input: CancelInstanceRefreshType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupCancelInstanceRefresh {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupCancelInstanceRefresh {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupCancelInstanceRefresh {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: AutoScalingGroupManager,
+        input: CancelInstanceRefreshType,
+        key: String,
+    ) -> Self {
+        AutoScalingGroupCancelInstanceRefresh {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupCancelInstanceRefresh {
+            manager,
+            input: CancelInstanceRefreshType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &CancelInstanceRefreshType {
+        &self.input
+    }
+
+    /// When cancelling an instance refresh, this indicates whether to wait for in-flight launches and terminations to complete. The default is true.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn wait_for_transitioning_instances(mut self, value: impl Into<bool>) -> Self {
+        self.input.wait_for_transitioning_instances = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<String>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "cancel_instance_refresh",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<String> {
+        const OPERATION: &str = "CancelInstanceRefresh";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "CancelInstanceRefresh needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().cancel_instance_refresh",
+            "auto_scaling_group_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, CancelInstanceRefreshAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("CancelInstanceRefreshResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        out.instance_refresh_id.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no InstanceRefreshId")
+        })
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupCancelInstanceRefresh {
+    type Output = Result<String>;
+    type IntoFuture = MethodFuture<'static, Result<String>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::rollback_instance_refresh`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupRollbackInstanceRefresh {
+    manager: AutoScalingGroupManager,
+    input: RollbackInstanceRefreshType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupRollbackInstanceRefresh {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupRollbackInstanceRefresh {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupRollbackInstanceRefresh {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: AutoScalingGroupManager,
+        input: RollbackInstanceRefreshType,
+        key: String,
+    ) -> Self {
+        AutoScalingGroupRollbackInstanceRefresh {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupRollbackInstanceRefresh {
+            manager,
+            input: RollbackInstanceRefreshType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &RollbackInstanceRefreshType {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<String>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "rollback_instance_refresh",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<String> {
+        const OPERATION: &str = "RollbackInstanceRefresh";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "RollbackInstanceRefresh needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().rollback_instance_refresh",
+            "auto_scaling_group_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, RollbackInstanceRefreshAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("RollbackInstanceRefreshResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        out.instance_refresh_id.take().ok_or_else(|| {
+            Error::missing_in_response(OPERATION, "the response has no InstanceRefreshId")
+        })
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupRollbackInstanceRefresh {
+    type Output = Result<String>;
+    type IntoFuture = MethodFuture<'static, Result<String>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

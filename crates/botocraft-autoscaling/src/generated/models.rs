@@ -375,6 +375,70 @@ impl AutoScalingGroup {
         request
     }
 
+    /// Starts replacing this group's instances (`.preferences(..)`, `.desired_configuration(..)`); answers the refresh's id. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn start_instance_refresh(&self) -> AutoScalingGroupStartInstanceRefresh {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupStartInstanceRefresh::failed(manager, Error::validation("AutoScalingGroup.start_instance_refresh needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.start_instance_refresh(a0);
+        request
+    }
+
+    /// This group's instance refreshes, newest first. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn instance_refreshes(&self) -> AutoScalingGroupInstanceRefreshes {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupInstanceRefreshes::failed(manager, Error::validation("AutoScalingGroup.instance_refreshes needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.instance_refreshes(a0);
+        request
+    }
+
+    /// Cancels this group's running instance refresh. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn cancel_instance_refresh(&self) -> AutoScalingGroupCancelInstanceRefresh {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupCancelInstanceRefresh::failed(manager, Error::validation("AutoScalingGroup.cancel_instance_refresh needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.cancel_instance_refresh(a0);
+        request
+    }
+
+    /// Rolls back this group's running instance refresh. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn rollback_instance_refresh(&self) -> AutoScalingGroupRollbackInstanceRefresh {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupRollbackInstanceRefresh::failed(manager, Error::validation("AutoScalingGroup.rollback_instance_refresh needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.rollback_instance_refresh(a0);
+        request
+    }
+
     /// This group's scaling activities, newest first. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn activities(&self) -> AutoScalingGroupActivities {

@@ -121,6 +121,19 @@ pub static Alarm: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static AlarmList: Shape = Shape {
+    name: "AlarmList",
+    kind: Kind::List {
+        member: &Member::new("member", &XmlStringMaxLen255),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static AlarmSpecification: Shape = Shape {
+    name: "AlarmSpecification",
+    kind: Kind::Structure(&[Member::new("Alarms", &AlarmList)]),
+    xml_namespace: None,
+};
 pub static Alarms: Shape = Shape {
     name: "Alarms",
     kind: Kind::List {
@@ -154,6 +167,11 @@ pub static AsciiStringMaxLen255: Shape = Shape {
 };
 pub static AssociatePublicIpAddress: Shape = Shape {
     name: "AssociatePublicIpAddress",
+    kind: Kind::Boolean,
+    xml_namespace: None,
+};
+pub static AutoRollback: Shape = Shape {
+    name: "AutoRollback",
     kind: Kind::Boolean,
     xml_namespace: None,
 };
@@ -344,6 +362,11 @@ pub static AvailabilityZones: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static BakeTime: Shape = Shape {
+    name: "BakeTime",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
 pub static BareMetal: Shape = Shape {
     name: "BareMetal",
     kind: Kind::String,
@@ -410,9 +433,27 @@ pub static BlockDeviceMappings: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static BooleanType: Shape = Shape {
+    name: "BooleanType",
+    kind: Kind::Boolean,
+    xml_namespace: None,
+};
 pub static BurstablePerformance: Shape = Shape {
     name: "BurstablePerformance",
     kind: Kind::String,
+    xml_namespace: None,
+};
+pub static CancelInstanceRefreshAnswer: Shape = Shape {
+    name: "CancelInstanceRefreshAnswer",
+    kind: Kind::Structure(&[Member::new("InstanceRefreshId", &XmlStringMaxLen255)]),
+    xml_namespace: None,
+};
+pub static CancelInstanceRefreshType: Shape = Shape {
+    name: "CancelInstanceRefreshType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("WaitForTransitioningInstances", &BooleanType),
+    ]),
     xml_namespace: None,
 };
 pub static CapacityDistributionStrategy: Shape = Shape {
@@ -466,6 +507,19 @@ pub static CapacityReservationTarget: Shape = Shape {
             &CapacityReservationResourceGroupArns,
         ),
     ]),
+    xml_namespace: None,
+};
+pub static CheckpointDelay: Shape = Shape {
+    name: "CheckpointDelay",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
+pub static CheckpointPercentages: Shape = Shape {
+    name: "CheckpointPercentages",
+    kind: Kind::List {
+        member: &Member::new("member", &NonZeroIntPercent),
+        flattened: false,
+    },
     xml_namespace: None,
 };
 pub static ClassicLinkVPCSecurityGroups: Shape = Shape {
@@ -682,6 +736,24 @@ pub static DescribeAutoScalingInstancesType: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static DescribeInstanceRefreshesAnswer: Shape = Shape {
+    name: "DescribeInstanceRefreshesAnswer",
+    kind: Kind::Structure(&[
+        Member::new("InstanceRefreshes", &InstanceRefreshes),
+        Member::new("NextToken", &XmlString),
+    ]),
+    xml_namespace: None,
+};
+pub static DescribeInstanceRefreshesType: Shape = Shape {
+    name: "DescribeInstanceRefreshesType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("InstanceRefreshIds", &InstanceRefreshIds),
+        Member::new("NextToken", &XmlString),
+        Member::new("MaxRecords", &MaxRecords),
+    ]),
+    xml_namespace: None,
+};
 pub static DescribeLifecycleHooksAnswer: Shape = Shape {
     name: "DescribeLifecycleHooksAnswer",
     kind: Kind::Structure(&[Member::new("LifecycleHooks", &LifecycleHooks)]),
@@ -758,6 +830,14 @@ pub static DescribeWarmPoolType: Shape = Shape {
         Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
         Member::new("MaxRecords", &MaxRecords),
         Member::new("NextToken", &XmlString),
+    ]),
+    xml_namespace: None,
+};
+pub static DesiredConfiguration: Shape = Shape {
+    name: "DesiredConfiguration",
+    kind: Kind::Structure(&[
+        Member::new("LaunchTemplate", &LaunchTemplateSpecification),
+        Member::new("MixedInstancesPolicy", &MixedInstancesPolicy),
     ]),
     xml_namespace: None,
 };
@@ -1013,6 +1093,70 @@ pub static InstanceProtected: Shape = Shape {
     kind: Kind::Boolean,
     xml_namespace: None,
 };
+pub static InstanceRefresh: Shape = Shape {
+    name: "InstanceRefresh",
+    kind: Kind::Structure(&[
+        Member::new("InstanceRefreshId", &XmlStringMaxLen255),
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("Status", &InstanceRefreshStatus),
+        Member::new("StatusReason", &XmlStringMaxLen1023),
+        Member::new("StartTime", &TimestampType),
+        Member::new("EndTime", &TimestampType),
+        Member::new("PercentageComplete", &IntPercent),
+        Member::new("InstancesToUpdate", &InstancesToUpdate),
+        Member::new("ProgressDetails", &InstanceRefreshProgressDetails),
+        Member::new("Preferences", &RefreshPreferences),
+        Member::new("DesiredConfiguration", &DesiredConfiguration),
+        Member::new("RollbackDetails", &RollbackDetails),
+        Member::new("Strategy", &RefreshStrategy),
+    ]),
+    xml_namespace: None,
+};
+pub static InstanceRefreshIds: Shape = Shape {
+    name: "InstanceRefreshIds",
+    kind: Kind::List {
+        member: &Member::new("member", &XmlStringMaxLen255),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static InstanceRefreshLivePoolProgress: Shape = Shape {
+    name: "InstanceRefreshLivePoolProgress",
+    kind: Kind::Structure(&[
+        Member::new("PercentageComplete", &IntPercent),
+        Member::new("InstancesToUpdate", &InstancesToUpdate),
+    ]),
+    xml_namespace: None,
+};
+pub static InstanceRefreshProgressDetails: Shape = Shape {
+    name: "InstanceRefreshProgressDetails",
+    kind: Kind::Structure(&[
+        Member::new("LivePoolProgress", &InstanceRefreshLivePoolProgress),
+        Member::new("WarmPoolProgress", &InstanceRefreshWarmPoolProgress),
+    ]),
+    xml_namespace: None,
+};
+pub static InstanceRefreshStatus: Shape = Shape {
+    name: "InstanceRefreshStatus",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static InstanceRefreshWarmPoolProgress: Shape = Shape {
+    name: "InstanceRefreshWarmPoolProgress",
+    kind: Kind::Structure(&[
+        Member::new("PercentageComplete", &IntPercent),
+        Member::new("InstancesToUpdate", &InstancesToUpdate),
+    ]),
+    xml_namespace: None,
+};
+pub static InstanceRefreshes: Shape = Shape {
+    name: "InstanceRefreshes",
+    kind: Kind::List {
+        member: &Member::new("member", &InstanceRefresh),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
 pub static InstanceRequirements: Shape = Shape {
     name: "InstanceRequirements",
     kind: Kind::Structure(&[
@@ -1086,6 +1230,21 @@ pub static InstancesDistribution: Shape = Shape {
         Member::new("SpotMaxPrice", &MixedInstanceSpotPrice),
         Member::new("DistributionSegments", &DistributionSegments),
     ]),
+    xml_namespace: None,
+};
+pub static InstancesToUpdate: Shape = Shape {
+    name: "InstancesToUpdate",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
+pub static IntPercent: Shape = Shape {
+    name: "IntPercent",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
+pub static IntPercent100To200: Shape = Shape {
+    name: "IntPercent100To200",
+    kind: Kind::Integer,
     xml_namespace: None,
 };
 pub static IntPercent100To200Resettable: Shape = Shape {
@@ -1482,6 +1641,11 @@ pub static NoDevice: Shape = Shape {
     kind: Kind::Boolean,
     xml_namespace: None,
 };
+pub static NonZeroIntPercent: Shape = Shape {
+    name: "NonZeroIntPercent",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
 pub static NotificationTargetResourceName: Shape = Shape {
     name: "NotificationTargetResourceName",
     kind: Kind::String,
@@ -1811,6 +1975,33 @@ pub static PutWarmPoolType: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static RefreshInstanceWarmup: Shape = Shape {
+    name: "RefreshInstanceWarmup",
+    kind: Kind::Integer,
+    xml_namespace: None,
+};
+pub static RefreshPreferences: Shape = Shape {
+    name: "RefreshPreferences",
+    kind: Kind::Structure(&[
+        Member::new("MinHealthyPercentage", &IntPercent),
+        Member::new("InstanceWarmup", &RefreshInstanceWarmup),
+        Member::new("CheckpointPercentages", &CheckpointPercentages),
+        Member::new("CheckpointDelay", &CheckpointDelay),
+        Member::new("SkipMatching", &SkipMatching),
+        Member::new("AutoRollback", &AutoRollback),
+        Member::new("ScaleInProtectedInstances", &ScaleInProtectedInstances),
+        Member::new("StandbyInstances", &StandbyInstances),
+        Member::new("AlarmSpecification", &AlarmSpecification),
+        Member::new("MaxHealthyPercentage", &IntPercent100To200),
+        Member::new("BakeTime", &BakeTime),
+    ]),
+    xml_namespace: None,
+};
+pub static RefreshStrategy: Shape = Shape {
+    name: "RefreshStrategy",
+    kind: Kind::String,
+    xml_namespace: None,
+};
 pub static ResourceName: Shape = Shape {
     name: "ResourceName",
     kind: Kind::String,
@@ -1834,6 +2025,32 @@ pub static ReturnData: Shape = Shape {
 pub static ReuseOnScaleIn: Shape = Shape {
     name: "ReuseOnScaleIn",
     kind: Kind::Boolean,
+    xml_namespace: None,
+};
+pub static RollbackDetails: Shape = Shape {
+    name: "RollbackDetails",
+    kind: Kind::Structure(&[
+        Member::new("RollbackReason", &XmlStringMaxLen1023),
+        Member::new("RollbackStartTime", &TimestampType),
+        Member::new("PercentageCompleteOnRollback", &IntPercent),
+        Member::new("InstancesToUpdateOnRollback", &InstancesToUpdate),
+        Member::new("ProgressDetailsOnRollback", &InstanceRefreshProgressDetails),
+    ]),
+    xml_namespace: None,
+};
+pub static RollbackInstanceRefreshAnswer: Shape = Shape {
+    name: "RollbackInstanceRefreshAnswer",
+    kind: Kind::Structure(&[Member::new("InstanceRefreshId", &XmlStringMaxLen255)]),
+    xml_namespace: None,
+};
+pub static RollbackInstanceRefreshType: Shape = Shape {
+    name: "RollbackInstanceRefreshType",
+    kind: Kind::Structure(&[Member::new("AutoScalingGroupName", &XmlStringMaxLen255)]),
+    xml_namespace: None,
+};
+pub static ScaleInProtectedInstances: Shape = Shape {
+    name: "ScaleInProtectedInstances",
+    kind: Kind::String,
     xml_namespace: None,
 };
 pub static ScalingActivityStatusCode: Shape = Shape {
@@ -1950,6 +2167,11 @@ pub static ShouldDecrementDesiredCapacity: Shape = Shape {
     kind: Kind::Boolean,
     xml_namespace: None,
 };
+pub static SkipMatching: Shape = Shape {
+    name: "SkipMatching",
+    kind: Kind::Boolean,
+    xml_namespace: None,
+};
 pub static SkipZonalShiftValidation: Shape = Shape {
     name: "SkipZonalShiftValidation",
     kind: Kind::Boolean,
@@ -1963,6 +2185,26 @@ pub static SpotInstancePools: Shape = Shape {
 pub static SpotPrice: Shape = Shape {
     name: "SpotPrice",
     kind: Kind::String,
+    xml_namespace: None,
+};
+pub static StandbyInstances: Shape = Shape {
+    name: "StandbyInstances",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static StartInstanceRefreshAnswer: Shape = Shape {
+    name: "StartInstanceRefreshAnswer",
+    kind: Kind::Structure(&[Member::new("InstanceRefreshId", &XmlStringMaxLen255)]),
+    xml_namespace: None,
+};
+pub static StartInstanceRefreshType: Shape = Shape {
+    name: "StartInstanceRefreshType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("Strategy", &RefreshStrategy),
+        Member::new("DesiredConfiguration", &DesiredConfiguration),
+        Member::new("Preferences", &RefreshPreferences),
+    ]),
     xml_namespace: None,
 };
 pub static StepAdjustment: Shape = Shape {

@@ -4103,6 +4103,604 @@ impl Described for DeleteWarmPoolAnswer {
     }
 }
 
+/// The `StartInstanceRefreshType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartInstanceRefreshType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The strategy to use for the instance refresh. The default value is `Rolling`.
+    #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<RefreshStrategy>,
+    /// The desired configuration. For example, the desired configuration can specify a new launch template or a new version of the current launch template.
+    #[serde(
+        rename = "DesiredConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub desired_configuration: Option<DesiredConfiguration>,
+    /// Sets your preferences for the instance refresh so that it performs as expected when you start it. Includes the instance warmup time, the minimum and maximum healthy percentages, and the behaviors that you want Amazon EC2 Auto Scaling to use if instances that are in `Standby` state or protected from scale in are found. You can also choose to enable additional features, such as the following:
+    #[serde(
+        rename = "Preferences",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub preferences: Option<RefreshPreferences>,
+}
+
+impl Described for StartInstanceRefreshType {
+    fn shape() -> &'static Shape {
+        &schema::StartInstanceRefreshType
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `RefreshStrategy` values.
+    pub enum RefreshStrategy {
+        Rolling = "Rolling" => 0,
+        ReplaceRootVolume = "ReplaceRootVolume" => 1,
+    }
+    sorted = [1, 0];
+}
+
+impl Described for RefreshStrategy {
+    fn shape() -> &'static Shape {
+        &schema::RefreshStrategy
+    }
+}
+
+/// Describes the desired configuration for an instance refresh.
+///
+/// If you specify a desired configuration, you must specify either a `LaunchTemplate` or a `MixedInstancesPolicy`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DesiredConfiguration {
+    /// Describes the launch template and the version of the launch template that Amazon EC2 Auto Scaling uses to launch Amazon EC2 instances. For more information about launch templates, see Launch templates in the Amazon EC2 Auto Scaling User Guide.
+    #[serde(
+        rename = "LaunchTemplate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub launch_template: Option<LaunchTemplateSpecification>,
+    /// Use this structure to launch multiple instance types and configure how capacity is distributed across On-Demand, Spot, and supported Capacity Reservation types within a single Auto Scaling group.
+    #[serde(
+        rename = "MixedInstancesPolicy",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mixed_instances_policy: Option<MixedInstancesPolicy>,
+}
+
+impl Described for DesiredConfiguration {
+    fn shape() -> &'static Shape {
+        &schema::DesiredConfiguration
+    }
+}
+
+/// Describes the preferences for an instance refresh.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RefreshPreferences {
+    /// Specifies the minimum percentage of the group to keep in service, healthy, and ready to use to support your workload to allow the operation to continue. The value is expressed as a percentage of the desired capacity of the Auto Scaling group. Value range is 0 to 100.
+    #[serde(
+        rename = "MinHealthyPercentage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub min_healthy_percentage: Option<i32>,
+    /// A time period, in seconds, during which an instance refresh waits before moving on to replacing the next instance after a new instance enters the `InService` state.
+    #[serde(
+        rename = "InstanceWarmup",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_warmup: Option<i32>,
+    /// (Optional) Threshold values for each checkpoint in ascending order. Each number must be unique. To replace all instances in the Auto Scaling group, the last number in the array must be `100`.
+    #[serde(
+        rename = "CheckpointPercentages",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checkpoint_percentages: Option<Vec<i32>>,
+    /// (Optional) The amount of time, in seconds, to wait after a checkpoint before continuing. This property is optional, but if you specify a value for it, you must also specify a value for `CheckpointPercentages`. If you specify a value for `CheckpointPercentages` and not for `CheckpointDelay`, the `CheckpointDelay` defaults to `3600` (1 hour).
+    #[serde(
+        rename = "CheckpointDelay",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checkpoint_delay: Option<i32>,
+    /// (Optional) Indicates whether skip matching is enabled. If enabled (`true`), then Amazon EC2 Auto Scaling skips replacing instances that match the desired configuration. If no desired configuration is specified, then it skips replacing instances that have the same launch template and instance types that the Auto Scaling group was using before the start of the instance refresh. The default is `false`.
+    #[serde(
+        rename = "SkipMatching",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub skip_matching: Option<bool>,
+    /// (Optional) Indicates whether to roll back the Auto Scaling group to its previous configuration if the instance refresh fails or a CloudWatch alarm threshold is met. The default is `false`.
+    #[serde(
+        rename = "AutoRollback",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_rollback: Option<bool>,
+    /// Choose the behavior that you want Amazon EC2 Auto Scaling to use if instances protected from scale in are found.
+    #[serde(
+        rename = "ScaleInProtectedInstances",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub scale_in_protected_instances: Option<ScaleInProtectedInstances>,
+    /// Choose the behavior that you want Amazon EC2 Auto Scaling to use if instances in `Standby` state are found.
+    #[serde(
+        rename = "StandbyInstances",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub standby_instances: Option<StandbyInstances>,
+    /// (Optional) The CloudWatch alarm specification. CloudWatch alarms can be used to identify any issues and fail the operation if an alarm threshold is met.
+    #[serde(
+        rename = "AlarmSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alarm_specification: Option<AlarmSpecification>,
+    /// Specifies the maximum percentage of the group that can be in service and healthy, or pending, to support your workload when replacing instances. The value is expressed as a percentage of the desired capacity of the Auto Scaling group. Value range is 100 to 200.
+    #[serde(
+        rename = "MaxHealthyPercentage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_healthy_percentage: Option<i32>,
+    /// The amount of time, in seconds, to wait at the end of an instance refresh before the instance refresh is considered complete.
+    #[serde(rename = "BakeTime", default, skip_serializing_if = "Option::is_none")]
+    pub bake_time: Option<i32>,
+}
+
+impl Described for RefreshPreferences {
+    fn shape() -> &'static Shape {
+        &schema::RefreshPreferences
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `ScaleInProtectedInstances` values.
+    pub enum ScaleInProtectedInstances {
+        Refresh = "Refresh" => 0,
+        Ignore = "Ignore" => 1,
+        Wait = "Wait" => 2,
+    }
+    sorted = [1, 0, 2];
+}
+
+impl Described for ScaleInProtectedInstances {
+    fn shape() -> &'static Shape {
+        &schema::ScaleInProtectedInstances
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `StandbyInstances` values.
+    pub enum StandbyInstances {
+        Terminate = "Terminate" => 0,
+        Ignore = "Ignore" => 1,
+        Wait = "Wait" => 2,
+    }
+    sorted = [1, 0, 2];
+}
+
+impl Described for StandbyInstances {
+    fn shape() -> &'static Shape {
+        &schema::StandbyInstances
+    }
+}
+
+/// Specifies the CloudWatch alarm specification to use in an instance refresh.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AlarmSpecification {
+    /// The names of one or more CloudWatch alarms to monitor for the instance refresh. You can specify up to 10 alarms.
+    #[serde(
+        rename = "Alarms",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub alarms: Option<Vec<String>>,
+}
+
+impl Described for AlarmSpecification {
+    fn shape() -> &'static Shape {
+        &schema::AlarmSpecification
+    }
+}
+
+/// The `StartInstanceRefreshAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartInstanceRefreshAnswer {
+    /// A unique ID for tracking the progress of the instance refresh.
+    #[serde(
+        rename = "InstanceRefreshId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_refresh_id: Option<String>,
+}
+
+impl Described for StartInstanceRefreshAnswer {
+    fn shape() -> &'static Shape {
+        &schema::StartInstanceRefreshAnswer
+    }
+}
+
+/// The `DescribeInstanceRefreshesType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeInstanceRefreshesType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// One or more instance refresh IDs.
+    #[serde(
+        rename = "InstanceRefreshIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_refresh_ids: Option<Vec<String>>,
+    /// The token for the next set of items to return. (You received this token from a previous call.)
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of items to return with this call. The default value is `50` and the maximum value is `100`.
+    #[serde(
+        rename = "MaxRecords",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_records: Option<i32>,
+}
+
+impl Described for DescribeInstanceRefreshesType {
+    fn shape() -> &'static Shape {
+        &schema::DescribeInstanceRefreshesType
+    }
+}
+
+/// The `DescribeInstanceRefreshesAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeInstanceRefreshesAnswer {
+    /// The instance refreshes for the specified group, sorted by creation timestamp in descending order.
+    #[serde(
+        rename = "InstanceRefreshes",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_refreshes: Option<Vec<InstanceRefresh>>,
+    /// A string that indicates that the response contains more items than can be returned in a single response. To receive additional items, specify this string for the `NextToken` value when requesting the next set of items. This value is null when there are no more items to return.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Described for DescribeInstanceRefreshesAnswer {
+    fn shape() -> &'static Shape {
+        &schema::DescribeInstanceRefreshesAnswer
+    }
+}
+
+/// Describes an instance refresh for an Auto Scaling group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceRefresh {
+    /// The instance refresh ID.
+    #[serde(
+        rename = "InstanceRefreshId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_refresh_id: Option<String>,
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The current status for the instance refresh operation:
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<InstanceRefreshStatus>,
+    /// The explanation for the specific status assigned to this operation.
+    #[serde(
+        rename = "StatusReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_reason: Option<String>,
+    /// The date and time at which the instance refresh began.
+    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<DateTime>,
+    /// The date and time at which the instance refresh ended.
+    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<DateTime>,
+    /// The percentage of the instance refresh that is complete. For each instance replacement, Amazon EC2 Auto Scaling tracks the instance's health status and warm-up time. When the instance's health status changes to healthy and the specified warm-up time passes, the instance is considered updated and is added to the percentage complete.
+    #[serde(
+        rename = "PercentageComplete",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub percentage_complete: Option<i32>,
+    /// The number of instances remaining to update before the instance refresh is complete.
+    #[serde(
+        rename = "InstancesToUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instances_to_update: Option<i32>,
+    /// Additional progress details for an Auto Scaling group that has a warm pool.
+    #[serde(
+        rename = "ProgressDetails",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub progress_details: Option<InstanceRefreshProgressDetails>,
+    /// The preferences for an instance refresh.
+    #[serde(
+        rename = "Preferences",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub preferences: Option<RefreshPreferences>,
+    /// Describes the desired configuration for the instance refresh.
+    #[serde(
+        rename = "DesiredConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub desired_configuration: Option<DesiredConfiguration>,
+    /// The rollback details.
+    #[serde(
+        rename = "RollbackDetails",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rollback_details: Option<RollbackDetails>,
+    /// The strategy to use for the instance refresh. This determines how instances in the Auto Scaling group are updated. Default is Rolling.
+    #[serde(rename = "Strategy", default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<RefreshStrategy>,
+}
+
+impl Described for InstanceRefresh {
+    fn shape() -> &'static Shape {
+        &schema::InstanceRefresh
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `InstanceRefreshStatus` values.
+    pub enum InstanceRefreshStatus {
+        Pending = "Pending" => 0,
+        InProgress = "InProgress" => 1,
+        Successful = "Successful" => 2,
+        Failed = "Failed" => 3,
+        Cancelling = "Cancelling" => 4,
+        Cancelled = "Cancelled" => 5,
+        RollbackInProgress = "RollbackInProgress" => 6,
+        RollbackFailed = "RollbackFailed" => 7,
+        RollbackSuccessful = "RollbackSuccessful" => 8,
+        Baking = "Baking" => 9,
+    }
+    sorted = [9, 5, 4, 3, 1, 0, 7, 6, 8, 2];
+}
+
+impl Described for InstanceRefreshStatus {
+    fn shape() -> &'static Shape {
+        &schema::InstanceRefreshStatus
+    }
+}
+
+/// Reports progress on replacing instances in an Auto Scaling group that has a warm pool. This includes separate details for instances in the warm pool and instances in the Auto Scaling group (the live pool).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceRefreshProgressDetails {
+    /// Reports progress on replacing instances that are in the Auto Scaling group.
+    #[serde(
+        rename = "LivePoolProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub live_pool_progress: Option<InstanceRefreshLivePoolProgress>,
+    /// Reports progress on replacing instances that are in the warm pool.
+    #[serde(
+        rename = "WarmPoolProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub warm_pool_progress: Option<InstanceRefreshWarmPoolProgress>,
+}
+
+impl Described for InstanceRefreshProgressDetails {
+    fn shape() -> &'static Shape {
+        &schema::InstanceRefreshProgressDetails
+    }
+}
+
+/// Reports progress on replacing instances that are in the Auto Scaling group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceRefreshLivePoolProgress {
+    /// The percentage of instances in the Auto Scaling group that have been replaced. For each instance replacement, Amazon EC2 Auto Scaling tracks the instance's health status and warm-up time. When the instance's health status changes to healthy and the specified warm-up time passes, the instance is considered updated and is added to the percentage complete.
+    #[serde(
+        rename = "PercentageComplete",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub percentage_complete: Option<i32>,
+    /// The number of instances remaining to update.
+    #[serde(
+        rename = "InstancesToUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instances_to_update: Option<i32>,
+}
+
+impl Described for InstanceRefreshLivePoolProgress {
+    fn shape() -> &'static Shape {
+        &schema::InstanceRefreshLivePoolProgress
+    }
+}
+
+/// Reports progress on replacing instances that are in the warm pool.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceRefreshWarmPoolProgress {
+    /// The percentage of instances in the warm pool that have been replaced. For each instance replacement, Amazon EC2 Auto Scaling tracks the instance's health status and warm-up time. When the instance's health status changes to healthy and the specified warm-up time passes, the instance is considered updated and is added to the percentage complete.
+    #[serde(
+        rename = "PercentageComplete",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub percentage_complete: Option<i32>,
+    /// The number of instances remaining to update.
+    #[serde(
+        rename = "InstancesToUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instances_to_update: Option<i32>,
+}
+
+impl Described for InstanceRefreshWarmPoolProgress {
+    fn shape() -> &'static Shape {
+        &schema::InstanceRefreshWarmPoolProgress
+    }
+}
+
+/// Details about an instance refresh rollback.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RollbackDetails {
+    /// The reason for this instance refresh rollback (for example, whether a manual or automatic rollback was initiated).
+    #[serde(
+        rename = "RollbackReason",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rollback_reason: Option<String>,
+    /// The date and time at which the rollback began.
+    #[serde(
+        rename = "RollbackStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub rollback_start_time: Option<DateTime>,
+    /// Indicates the value of `PercentageComplete` at the time the rollback started.
+    #[serde(
+        rename = "PercentageCompleteOnRollback",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub percentage_complete_on_rollback: Option<i32>,
+    /// Indicates the value of `InstancesToUpdate` at the time the rollback started.
+    #[serde(
+        rename = "InstancesToUpdateOnRollback",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instances_to_update_on_rollback: Option<i32>,
+    /// Reports progress on replacing instances in an Auto Scaling group that has a warm pool. This includes separate details for instances in the warm pool and instances in the Auto Scaling group (the live pool).
+    #[serde(
+        rename = "ProgressDetailsOnRollback",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub progress_details_on_rollback: Option<InstanceRefreshProgressDetails>,
+}
+
+impl Described for RollbackDetails {
+    fn shape() -> &'static Shape {
+        &schema::RollbackDetails
+    }
+}
+
+/// The `CancelInstanceRefreshType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CancelInstanceRefreshType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// When cancelling an instance refresh, this indicates whether to wait for in-flight launches and terminations to complete. The default is true.
+    #[serde(
+        rename = "WaitForTransitioningInstances",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub wait_for_transitioning_instances: Option<bool>,
+}
+
+impl Described for CancelInstanceRefreshType {
+    fn shape() -> &'static Shape {
+        &schema::CancelInstanceRefreshType
+    }
+}
+
+/// The `CancelInstanceRefreshAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CancelInstanceRefreshAnswer {
+    /// The instance refresh ID associated with the request. This is the unique ID assigned to the instance refresh when it was started.
+    #[serde(
+        rename = "InstanceRefreshId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_refresh_id: Option<String>,
+}
+
+impl Described for CancelInstanceRefreshAnswer {
+    fn shape() -> &'static Shape {
+        &schema::CancelInstanceRefreshAnswer
+    }
+}
+
+/// The `RollbackInstanceRefreshType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RollbackInstanceRefreshType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+}
+
+impl Described for RollbackInstanceRefreshType {
+    fn shape() -> &'static Shape {
+        &schema::RollbackInstanceRefreshType
+    }
+}
+
+/// The `RollbackInstanceRefreshAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RollbackInstanceRefreshAnswer {
+    /// The instance refresh ID associated with the request. This is the unique ID assigned to the instance refresh when it was started.
+    #[serde(
+        rename = "InstanceRefreshId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_refresh_id: Option<String>,
+}
+
+impl Described for RollbackInstanceRefreshAnswer {
+    fn shape() -> &'static Shape {
+        &schema::RollbackInstanceRefreshAnswer
+    }
+}
+
 /// The `DescribeAutoScalingInstancesType` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeAutoScalingInstancesType {

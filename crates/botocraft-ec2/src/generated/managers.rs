@@ -4764,7 +4764,7 @@ impl std::future::IntoFuture for SecurityGroupRevokeEgress {
 
 /// The manager of [`Instance`]: `Instance::objects()`.
 ///
-/// Methods: `associate_iam_instance_profile`, `create`, `disassociate_iam_instance_profile`, `get_many`, `get`, `iam_instance_profile_associations`, `launch_from_template`, `launch`, `list`, `modify_attribute`, `modify_disable_api_termination`, `modify_ebs_optimized`, `modify_instance_type`, `modify_metadata_options`, `modify_source_dest_check`, `modify_user_data`, `monitor`, `reboot`, `replace_iam_instance_profile`, `start`, `stop`, `terminate`, `unmonitor`. Each returns a request: set optional arguments with its
+/// Methods: `associate_iam_instance_profile`, `create`, `disassociate_iam_instance_profile`, `get_many`, `get`, `iam_instance_profile_associations`, `launch_from_template`, `launch`, `list`, `modify_attribute`, `modify_capacity_reservation`, `modify_cpu_options`, `modify_disable_api_termination`, `modify_ebs_optimized`, `modify_instance_type`, `modify_maintenance_options`, `modify_metadata_options`, `modify_network_performance_options`, `modify_placement`, `modify_private_dns_name_options`, `modify_source_dest_check`, `modify_user_data`, `monitor`, `reboot`, `replace_iam_instance_profile`, `start`, `stop`, `terminate`, `unmonitor`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct InstanceManager {
@@ -5379,6 +5379,102 @@ impl InstanceManager {
         #[allow(unused_mut)]
         let mut input = DescribeIamInstanceProfileAssociationsRequest::default();
         InstanceIamInstanceProfileAssociations::new(self.clone(), input, key)
+    }
+
+    /// Moves a stopped instance to another placement (`ModifyInstancePlacement`): `.group_name(..)`/`.group_id(..)` and `.partition_number(..)` of a placement group, `.tenancy(..)`, `.affinity(..)`, `.host_id(..)`; answers AWS's `Return`.
+    ///
+    /// Modifies the placement attributes for a specified instance. You can do the following:
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_placement(&self, instance_id: impl Into<String>) -> InstanceModifyPlacement {
+        let instance_id = instance_id.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstancePlacementRequest::default();
+        input.instance_id = Some(instance_id);
+        InstanceModifyPlacement::new(self.clone(), input, key)
+    }
+
+    /// Changes a stopped instance's CPU options (`ModifyInstanceCpuOptions`): `.core_count(..)`, `.threads_per_core(..)`; answers with the options as set.
+    ///
+    /// By default, all vCPUs for the instance type are active when you launch an instance. When you configure the number of active vCPUs for the instance, it can help you save on licensing costs and optimize performance. The base cost of the instance remains unchanged.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_cpu_options(&self, instance_id: impl Into<String>) -> InstanceModifyCpuOptions {
+        let instance_id = instance_id.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstanceCpuOptionsRequest::default();
+        input.instance_id = Some(instance_id);
+        InstanceModifyCpuOptions::new(self.clone(), input, key)
+    }
+
+    /// Changes which capacity reservation a stopped instance may run in (`ModifyInstanceCapacityReservationAttributes`); answers AWS's `Return`.
+    ///
+    /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_capacity_reservation(
+        &self,
+        instance_id: impl Into<String>,
+        capacity_reservation_specification: impl Into<CapacityReservationSpecification>,
+    ) -> InstanceModifyCapacityReservation {
+        let instance_id = instance_id.into();
+        let capacity_reservation_specification = capacity_reservation_specification.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstanceCapacityReservationAttributesRequest::default();
+        input.instance_id = Some(instance_id);
+        input.capacity_reservation_specification = Some(capacity_reservation_specification);
+        InstanceModifyCapacityReservation::new(self.clone(), input, key)
+    }
+
+    /// Changes the instance's private DNS hostname type and the DNS records of its resource name (`ModifyPrivateDnsNameOptions`); answers AWS's `Return`.
+    ///
+    /// Modifies the options for instance hostnames for the specified instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_private_dns_name_options(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> InstanceModifyPrivateDnsNameOptions {
+        let instance_id = instance_id.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyPrivateDnsNameOptionsRequest::default();
+        input.instance_id = Some(instance_id);
+        InstanceModifyPrivateDnsNameOptions::new(self.clone(), input, key)
+    }
+
+    /// Changes the instance's automatic recovery and reboot migration (`ModifyInstanceMaintenanceOptions`): `.auto_recovery("disabled")`; answers with the options as set.
+    ///
+    /// Modifies the recovery behavior of your instance to disable simplified automatic recovery or set the recovery behavior to default. The default configuration will not enable simplified automatic recovery for an unsupported instance type. For more information, see Simplified automatic recovery.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_maintenance_options(
+        &self,
+        instance_id: impl Into<String>,
+    ) -> InstanceModifyMaintenanceOptions {
+        let instance_id = instance_id.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstanceMaintenanceOptionsRequest::default();
+        input.instance_id = Some(instance_id);
+        InstanceModifyMaintenanceOptions::new(self.clone(), input, key)
+    }
+
+    /// Changes how the instance weights its bandwidth between network and EBS (`ModifyInstanceNetworkPerformanceOptions`); answers with the weighting as set.
+    ///
+    /// Change the configuration of the network performance options for an existing instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_network_performance_options(
+        &self,
+        instance_id: impl Into<String>,
+        bandwidth_weighting: impl Into<InstanceBandwidthWeighting>,
+    ) -> InstanceModifyNetworkPerformanceOptions {
+        let instance_id = instance_id.into();
+        let bandwidth_weighting = bandwidth_weighting.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyInstanceNetworkPerformanceRequest::default();
+        input.instance_id = Some(instance_id);
+        input.bandwidth_weighting = Some(bandwidth_weighting);
+        InstanceModifyNetworkPerformanceOptions::new(self.clone(), input, key)
     }
 }
 
@@ -10266,6 +10362,780 @@ impl InstanceIamInstanceProfileAssociations {
 impl std::future::IntoFuture for InstanceIamInstanceProfileAssociations {
     type Output = Result<Vec<IamInstanceProfileAssociation>>;
     type IntoFuture = MethodFuture<'static, Result<Vec<IamInstanceProfileAssociation>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::modify_placement`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyPlacement {
+    manager: InstanceManager,
+    input: ModifyInstancePlacementRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceModifyPlacement {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyPlacement {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceModifyPlacement {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: InstanceManager, input: ModifyInstancePlacementRequest, key: String) -> Self {
+        InstanceModifyPlacement {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyPlacement {
+            manager,
+            input: ModifyInstancePlacementRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifyInstancePlacementRequest {
+        &self.input
+    }
+
+    /// The name of the placement group in which to place the instance. For spread placement groups, the instance must have a tenancy of `default`. For cluster and partition placement groups, the instance must have a tenancy of `default` or `dedicated`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn group_name(mut self, value: impl Into<String>) -> Self {
+        self.input.group_name = Some(value.into());
+        self
+    }
+
+    /// The number of the partition in which to place the instance. Valid only if the placement group strategy is set to `partition`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn partition_number(mut self, value: impl Into<i32>) -> Self {
+        self.input.partition_number = Some(value.into());
+        self
+    }
+
+    /// The ARN of the host resource group in which to place the instance. The instance must have a tenancy of `host` to specify this parameter.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn host_resource_group_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.host_resource_group_arn = Some(value.into());
+        self
+    }
+
+    /// The Group Id of a placement group. You must specify the Placement Group Group Id to launch an instance in a shared placement group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.input.group_id = Some(value.into());
+        self
+    }
+
+    /// The tenancy for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn tenancy(mut self, value: impl Into<HostTenancy>) -> Self {
+        self.input.tenancy = Some(value.into());
+        self
+    }
+
+    /// The affinity setting for the instance. For more information, see Host affinity in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn affinity(mut self, value: impl Into<Affinity>) -> Self {
+        self.input.affinity = Some(value.into());
+        self
+    }
+
+    /// The ID of the Dedicated Host with which to associate the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn host_id(mut self, value: impl Into<String>) -> Self {
+        self.input.host_id = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_placement",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<bool> {
+        const OPERATION: &str = "ModifyInstancePlacement";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstancePlacement needs `InstanceId`",
+            ));
+        }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_placement",
+            "instance_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyInstancePlacementResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        out.r#return
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyPlacement {
+    type Output = Result<bool>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::modify_cpu_options`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyCpuOptions {
+    manager: InstanceManager,
+    input: ModifyInstanceCpuOptionsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceModifyCpuOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyCpuOptions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceModifyCpuOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: InstanceManager, input: ModifyInstanceCpuOptionsRequest, key: String) -> Self {
+        InstanceModifyCpuOptions {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyCpuOptions {
+            manager,
+            input: ModifyInstanceCpuOptionsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifyInstanceCpuOptionsRequest {
+        &self.input
+    }
+
+    /// The number of CPU cores to activate for the specified instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn core_count(mut self, value: impl Into<i32>) -> Self {
+        self.input.core_count = Some(value.into());
+        self
+    }
+
+    /// The number of threads to run for each CPU core.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn threads_per_core(mut self, value: impl Into<i32>) -> Self {
+        self.input.threads_per_core = Some(value.into());
+        self
+    }
+
+    /// Indicates whether to enable or disable nested virtualization for the instance. When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn nested_virtualization(
+        mut self,
+        value: impl Into<NestedVirtualizationSpecification>,
+    ) -> Self {
+        self.input.nested_virtualization = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<ModifyInstanceCpuOptionsResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_cpu_options",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ModifyInstanceCpuOptionsResult> {
+        const OPERATION: &str = "ModifyInstanceCpuOptions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceCpuOptions needs `InstanceId`",
+            ));
+        }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_cpu_options",
+            "instance_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyInstanceCpuOptionsResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyCpuOptions {
+    type Output = Result<ModifyInstanceCpuOptionsResult>;
+    type IntoFuture = MethodFuture<'static, Result<ModifyInstanceCpuOptionsResult>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::modify_capacity_reservation`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyCapacityReservation {
+    manager: InstanceManager,
+    input: ModifyInstanceCapacityReservationAttributesRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceModifyCapacityReservation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyCapacityReservation {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceModifyCapacityReservation {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: InstanceManager,
+        input: ModifyInstanceCapacityReservationAttributesRequest,
+        key: String,
+    ) -> Self {
+        InstanceModifyCapacityReservation {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyCapacityReservation {
+            manager,
+            input: ModifyInstanceCapacityReservationAttributesRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifyInstanceCapacityReservationAttributesRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_capacity_reservation",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<bool> {
+        const OPERATION: &str = "ModifyInstanceCapacityReservationAttributes";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceCapacityReservationAttributes needs `InstanceId`",
+            ));
+        }
+        if input.capacity_reservation_specification.is_none() {
+            return Err(Error::validation("ModifyInstanceCapacityReservationAttributes needs `CapacityReservationSpecification`"));
+        }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_capacity_reservation",
+            "instance_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyInstanceCapacityReservationAttributesResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        out.r#return
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyCapacityReservation {
+    type Output = Result<bool>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::modify_private_dns_name_options`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyPrivateDnsNameOptions {
+    manager: InstanceManager,
+    input: ModifyPrivateDnsNameOptionsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceModifyPrivateDnsNameOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyPrivateDnsNameOptions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceModifyPrivateDnsNameOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: InstanceManager,
+        input: ModifyPrivateDnsNameOptionsRequest,
+        key: String,
+    ) -> Self {
+        InstanceModifyPrivateDnsNameOptions {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyPrivateDnsNameOptions {
+            manager,
+            input: ModifyPrivateDnsNameOptionsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifyPrivateDnsNameOptionsRequest {
+        &self.input
+    }
+
+    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn private_dns_hostname_type(mut self, value: impl Into<HostnameType>) -> Self {
+        self.input.private_dns_hostname_type = Some(value.into());
+        self
+    }
+
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_resource_name_dns_a_record(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_resource_name_dns_a_record = Some(value.into());
+        self
+    }
+
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_resource_name_dns_aaaa_record(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_resource_name_dns_aaaa_record = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_private_dns_name_options",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<bool> {
+        const OPERATION: &str = "ModifyPrivateDnsNameOptions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyPrivateDnsNameOptions needs `InstanceId`",
+            ));
+        }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_private_dns_name_options",
+            "instance_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyPrivateDnsNameOptionsResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        out.r#return
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyPrivateDnsNameOptions {
+    type Output = Result<bool>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::modify_maintenance_options`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyMaintenanceOptions {
+    manager: InstanceManager,
+    input: ModifyInstanceMaintenanceOptionsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceModifyMaintenanceOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyMaintenanceOptions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceModifyMaintenanceOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: InstanceManager,
+        input: ModifyInstanceMaintenanceOptionsRequest,
+        key: String,
+    ) -> Self {
+        InstanceModifyMaintenanceOptions {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyMaintenanceOptions {
+            manager,
+            input: ModifyInstanceMaintenanceOptionsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifyInstanceMaintenanceOptionsRequest {
+        &self.input
+    }
+
+    /// Disables the automatic recovery behavior of your instance or sets it to default.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn auto_recovery(mut self, value: impl Into<InstanceAutoRecoveryState>) -> Self {
+        self.input.auto_recovery = Some(value.into());
+        self
+    }
+
+    /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn reboot_migration(mut self, value: impl Into<InstanceRebootMigrationState>) -> Self {
+        self.input.reboot_migration = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<ModifyInstanceMaintenanceOptionsResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_maintenance_options",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ModifyInstanceMaintenanceOptionsResult> {
+        const OPERATION: &str = "ModifyInstanceMaintenanceOptions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceMaintenanceOptions needs `InstanceId`",
+            ));
+        }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_maintenance_options",
+            "instance_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyInstanceMaintenanceOptionsResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyMaintenanceOptions {
+    type Output = Result<ModifyInstanceMaintenanceOptionsResult>;
+    type IntoFuture = MethodFuture<'static, Result<ModifyInstanceMaintenanceOptionsResult>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::modify_network_performance_options`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceModifyNetworkPerformanceOptions {
+    manager: InstanceManager,
+    input: ModifyInstanceNetworkPerformanceRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceModifyNetworkPerformanceOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceModifyNetworkPerformanceOptions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceModifyNetworkPerformanceOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: InstanceManager,
+        input: ModifyInstanceNetworkPerformanceRequest,
+        key: String,
+    ) -> Self {
+        InstanceModifyNetworkPerformanceOptions {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceModifyNetworkPerformanceOptions {
+            manager,
+            input: ModifyInstanceNetworkPerformanceRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifyInstanceNetworkPerformanceRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<ModifyInstanceNetworkPerformanceResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "modify_network_performance_options",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<ModifyInstanceNetworkPerformanceResult> {
+        const OPERATION: &str = "ModifyInstanceNetworkPerformanceOptions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceNetworkPerformanceOptions needs `InstanceId`",
+            ));
+        }
+        if input.bandwidth_weighting.is_none() {
+            return Err(Error::validation(
+                "ModifyInstanceNetworkPerformanceOptions needs `BandwidthWeighting`",
+            ));
+        }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().modify_network_performance_options",
+            "instance_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyInstanceNetworkPerformanceResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for InstanceModifyNetworkPerformanceOptions {
+    type Output = Result<ModifyInstanceNetworkPerformanceResult>;
+    type IntoFuture = MethodFuture<'static, Result<ModifyInstanceNetworkPerformanceResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -25860,7 +26730,7 @@ impl std::future::IntoFuture for LaunchTemplateVersionDelete {
 
 /// The manager of [`NetworkInterface`]: `NetworkInterface::objects()`.
 ///
-/// Methods: `assign_private_ips`, `attach`, `create`, `delete`, `detach`, `get_many`, `get`, `list`, `modify`, `permissions`, `reset`, `unassign_private_ips`. Each returns a request: set optional arguments with its
+/// Methods: `assign_private_ips`, `attach`, `create`, `delete`, `detach`, `get_many`, `get`, `list`, `modify_public_ip_dns_name_options`, `modify`, `permissions`, `reset`, `unassign_private_ips`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct NetworkInterfaceManager {
@@ -26020,7 +26890,7 @@ impl NetworkInterfaceManager {
             return NetworkInterfaceCreate::failed(self.clone(), Error::validation("NetworkInterface: `attachment` is set, but CreateNetworkInterface cannot send it and save() does not apply it after the create: clear it to create the NetworkInterface, then change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"));
         }
         if botocraft_core::serde_util::unless_empty(&model.public_ip_dns_name_options).is_some() {
-            return NetworkInterfaceCreate::failed(self.clone(), Error::validation("NetworkInterface: `public_ip_dns_name_options` is set, but CreateNetworkInterface cannot send it and save() does not apply it after the create: clear it to create the NetworkInterface, then change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)"));
+            return NetworkInterfaceCreate::failed(self.clone(), Error::validation("NetworkInterface: `public_ip_dns_name_options` is set, but CreateNetworkInterface cannot send it and save() does not apply it after the create: clear it to create the NetworkInterface, then change it with `NetworkInterface::objects().modify_public_ip_dns_name_options(network_interface_id, hostname_type)` (ModifyPublicIpDnsNameOptions)"));
         }
         if botocraft_core::serde_util::unless_empty(&model.connection_tracking_configuration)
             .is_some()
@@ -26037,6 +26907,25 @@ impl NetworkInterfaceManager {
         let mut request = NetworkInterfaceCreate::new(self.clone(), input, key);
         request.after = Some(Box::new(model.clone()));
         request
+    }
+
+    /// Changes the hostname type of the interface's public DNS names (`ModifyPublicIpDnsNameOptions`); answers AWS's `Successful`.
+    ///
+    /// Modify public hostname options for a network interface. For more information, see EC2 instance hostnames, DNS names, and domains in the Amazon EC2 User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_public_ip_dns_name_options(
+        &self,
+        network_interface_id: impl Into<String>,
+        hostname_type: impl Into<PublicIpDnsOption>,
+    ) -> NetworkInterfaceModifyPublicIpDnsNameOptions {
+        let network_interface_id = network_interface_id.into();
+        let hostname_type = hostname_type.into();
+        let key: String = network_interface_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifyPublicIpDnsNameOptionsRequest::default();
+        input.network_interface_id = Some(network_interface_id);
+        input.hostname_type = Some(hostname_type);
+        NetworkInterfaceModifyPublicIpDnsNameOptions::new(self.clone(), input, key)
     }
 
     /// Calls `DeleteNetworkInterface`.
@@ -27158,6 +28047,130 @@ impl NetworkInterfaceCreate {
 impl std::future::IntoFuture for NetworkInterfaceCreate {
     type Output = Result<NetworkInterface>;
     type IntoFuture = MethodFuture<'static, Result<NetworkInterface>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`NetworkInterfaceManager::modify_public_ip_dns_name_options`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct NetworkInterfaceModifyPublicIpDnsNameOptions {
+    manager: NetworkInterfaceManager,
+    input: ModifyPublicIpDnsNameOptionsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for NetworkInterfaceModifyPublicIpDnsNameOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        NetworkInterfaceModifyPublicIpDnsNameOptions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl NetworkInterfaceModifyPublicIpDnsNameOptions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: NetworkInterfaceManager,
+        input: ModifyPublicIpDnsNameOptionsRequest,
+        key: String,
+    ) -> Self {
+        NetworkInterfaceModifyPublicIpDnsNameOptions {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: NetworkInterfaceManager, error: Error) -> Self {
+        NetworkInterfaceModifyPublicIpDnsNameOptions {
+            manager,
+            input: ModifyPublicIpDnsNameOptionsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifyPublicIpDnsNameOptionsRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "NetworkInterface",
+            "modify_public_ip_dns_name_options",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<bool> {
+        const OPERATION: &str = "ModifyPublicIpDnsNameOptions";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.network_interface_id.is_none() {
+            return Err(Error::validation(
+                "ModifyPublicIpDnsNameOptions needs `NetworkInterfaceId`",
+            ));
+        }
+        if input.hostname_type.is_none() {
+            return Err(Error::validation(
+                "ModifyPublicIpDnsNameOptions needs `HostnameType`",
+            ));
+        }
+        error::refuse_blank(
+            input.network_interface_id.as_slice(),
+            "NetworkInterface::objects().modify_public_ip_dns_name_options",
+            "network_interface_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ModifyPublicIpDnsNameOptionsResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidNetworkInterfaceID.NotFound"],
+                "NetworkInterface",
+                &key,
+            )
+        })?;
+        out.successful
+            .take()
+            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Successful"))
+    }
+}
+
+impl std::future::IntoFuture for NetworkInterfaceModifyPublicIpDnsNameOptions {
+    type Output = Result<bool>;
+    type IntoFuture = MethodFuture<'static, Result<bool>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

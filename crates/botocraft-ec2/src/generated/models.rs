@@ -2402,6 +2402,72 @@ impl Instance {
         request
     }
 
+    /// Moves this (stopped) instance to another placement. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_placement(&self) -> InstanceModifyPlacement {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceModifyPlacement::failed(
+                manager,
+                Error::validation("Instance.modify_placement needs `InstanceId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.modify_placement(a0);
+        request
+    }
+
+    /// Changes this (stopped) instance's CPU options. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_cpu_options(&self) -> InstanceModifyCpuOptions {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceModifyCpuOptions::failed(
+                manager,
+                Error::validation(
+                    "Instance.modify_cpu_options needs `InstanceId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.modify_cpu_options(a0);
+        request
+    }
+
+    /// Changes this instance's private DNS hostname type and resource-name records. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_private_dns_name_options(&self) -> InstanceModifyPrivateDnsNameOptions {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceModifyPrivateDnsNameOptions::failed(
+                manager,
+                Error::validation(
+                    "Instance.modify_private_dns_name_options needs `InstanceId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.modify_private_dns_name_options(a0);
+        request
+    }
+
+    /// Changes this instance's automatic recovery and reboot migration. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_maintenance_options(&self) -> InstanceModifyMaintenanceOptions {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceModifyMaintenanceOptions::failed(
+                manager,
+                Error::validation(
+                    "Instance.modify_maintenance_options needs `InstanceId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.modify_maintenance_options(a0);
+        request
+    }
+
     /// Changes how this instance's metadata service answers: `instance.modify_metadata_options().http_tokens("required")` requires IMDSv2. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_metadata_options(&self) -> InstanceModifyMetadataOptions {
@@ -2639,7 +2705,7 @@ impl Instance {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 15] = [("capacity_reservation_specification", "change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)"), ("cpu_options", "change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with `Instance::objects().associate_iam_instance_profile(..)` or `.replace_iam_instance_profile(..)` (AssociateIamInstanceProfile, ReplaceIamInstanceProfileAssociation)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)"), ("metadata_options", "change it with `instance.modify_metadata_options()` (ModifyInstanceMetadataOptions)"), ("monitoring", "change it with `instance.monitor()` or `.unmonitor()` (MonitorInstances, UnmonitorInstances)"), ("network_performance_options", "change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)"), ("placement", "change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)"), ("private_dns_name_options", "change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 15] = [("capacity_reservation_specification", "change it with `Instance::objects().modify_capacity_reservation(instance_id, spec)` (ModifyInstanceCapacityReservationAttributes, on a stopped instance)"), ("cpu_options", "change it with `instance.modify_cpu_options()` (ModifyInstanceCpuOptions, on a stopped instance)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with `Instance::objects().associate_iam_instance_profile(..)` or `.replace_iam_instance_profile(..)` (AssociateIamInstanceProfile, ReplaceIamInstanceProfileAssociation)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with `instance.modify_maintenance_options()` (ModifyInstanceMaintenanceOptions)"), ("metadata_options", "change it with `instance.modify_metadata_options()` (ModifyInstanceMetadataOptions)"), ("monitoring", "change it with `instance.monitor()` or `.unmonitor()` (MonitorInstances, UnmonitorInstances)"), ("network_performance_options", "change it with `Instance::objects().modify_network_performance_options(instance_id, weighting)` (ModifyInstanceNetworkPerformanceOptions)"), ("placement", "change it with `instance.modify_placement()` (ModifyInstancePlacement, on a stopped instance)"), ("private_dns_name_options", "change it with `instance.modify_private_dns_name_options()` (ModifyPrivateDnsNameOptions)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")];
 
     /// The fields AWS assigns when it creates a `Instance`, naming it: a model
     /// that holds one names a `Instance` that exists, so `save()` refuses to
@@ -2706,18 +2772,18 @@ impl Instance {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
-    /// - `capacity_reservation_specification`: change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)
-    /// - `cpu_options`: change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)
+    /// - `capacity_reservation_specification`: change it with `Instance::objects().modify_capacity_reservation(instance_id, spec)` (ModifyInstanceCapacityReservationAttributes, on a stopped instance)
+    /// - `cpu_options`: change it with `instance.modify_cpu_options()` (ModifyInstanceCpuOptions, on a stopped instance)
     /// - `ena_support`: change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)
     /// - `enclave_options`: change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)
     /// - `iam_instance_profile`: change it with `Instance::objects().associate_iam_instance_profile(..)` or `.replace_iam_instance_profile(..)` (AssociateIamInstanceProfile, ReplaceIamInstanceProfileAssociation)
     /// - `kernel_id`: change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)
-    /// - `maintenance_options`: change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)
+    /// - `maintenance_options`: change it with `instance.modify_maintenance_options()` (ModifyInstanceMaintenanceOptions)
     /// - `metadata_options`: change it with `instance.modify_metadata_options()` (ModifyInstanceMetadataOptions)
     /// - `monitoring`: change it with `instance.monitor()` or `.unmonitor()` (MonitorInstances, UnmonitorInstances)
-    /// - `network_performance_options`: change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)
-    /// - `placement`: change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)
-    /// - `private_dns_name_options`: change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)
+    /// - `network_performance_options`: change it with `Instance::objects().modify_network_performance_options(instance_id, weighting)` (ModifyInstanceNetworkPerformanceOptions)
+    /// - `placement`: change it with `instance.modify_placement()` (ModifyInstancePlacement, on a stopped instance)
+    /// - `private_dns_name_options`: change it with `instance.modify_private_dns_name_options()` (ModifyPrivateDnsNameOptions)
     /// - `ramdisk_id`: change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)
     /// - `security_groups`: change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)
     /// - `sriov_net_support`: change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)
@@ -2744,7 +2810,7 @@ impl Instance {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("capacity_reservation_specification", "change it with ModifyInstanceCapacityReservationAttributes, on a stopped instance (botocraft has no call for it yet)"), ("cpu_options", "change it with ModifyInstanceCpuOptions, on a stopped instance (botocraft has no call for it yet)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with `Instance::objects().associate_iam_instance_profile(..)` or `.replace_iam_instance_profile(..)` (AssociateIamInstanceProfile, ReplaceIamInstanceProfileAssociation)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with ModifyInstanceMaintenanceOptions (botocraft has no call for it yet)"), ("metadata_options", "change it with `instance.modify_metadata_options()` (ModifyInstanceMetadataOptions)"), ("monitoring", "change it with `instance.monitor()` or `.unmonitor()` (MonitorInstances, UnmonitorInstances)"), ("network_performance_options", "change it with ModifyInstanceNetworkPerformanceOptions (botocraft has no call for it yet)"), ("placement", "change it with ModifyInstancePlacement, on a stopped instance (botocraft has no call for it yet)"), ("private_dns_name_options", "change it with ModifyPrivateDnsNameOptions (botocraft has no call for it yet)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Instance", &fixed, &Self::IDENTITY, "save() can change only `instance_type`, `source_dest_check`, `ebs_optimized`", &[("capacity_reservation_specification", "change it with `Instance::objects().modify_capacity_reservation(instance_id, spec)` (ModifyInstanceCapacityReservationAttributes, on a stopped instance)"), ("cpu_options", "change it with `instance.modify_cpu_options()` (ModifyInstanceCpuOptions, on a stopped instance)"), ("ena_support", "change it with `Instance::objects().modify_attribute(instance_id).ena_support(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("enclave_options", "change it with `Instance::objects().modify_attribute(instance_id).enclave_options(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("iam_instance_profile", "change it with `Instance::objects().associate_iam_instance_profile(..)` or `.replace_iam_instance_profile(..)` (AssociateIamInstanceProfile, ReplaceIamInstanceProfileAssociation)"), ("kernel_id", "change it with `Instance::objects().modify_attribute(instance_id).kernel(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("maintenance_options", "change it with `instance.modify_maintenance_options()` (ModifyInstanceMaintenanceOptions)"), ("metadata_options", "change it with `instance.modify_metadata_options()` (ModifyInstanceMetadataOptions)"), ("monitoring", "change it with `instance.monitor()` or `.unmonitor()` (MonitorInstances, UnmonitorInstances)"), ("network_performance_options", "change it with `Instance::objects().modify_network_performance_options(instance_id, weighting)` (ModifyInstanceNetworkPerformanceOptions)"), ("placement", "change it with `instance.modify_placement()` (ModifyInstancePlacement, on a stopped instance)"), ("private_dns_name_options", "change it with `instance.modify_private_dns_name_options()` (ModifyPrivateDnsNameOptions)"), ("ramdisk_id", "change it with `Instance::objects().modify_attribute(instance_id).ramdisk(..)` (ModifyInstanceAttribute, on a stopped instance)"), ("security_groups", "change it with `Instance::objects().modify_attribute(instance_id).groups(..)` (ModifyInstanceAttribute)"), ("sriov_net_support", "change it with `Instance::objects().modify_attribute(instance_id).sriov_net_support(..)` (ModifyInstanceAttribute, on a stopped instance)")]));
             }
         }
         botocraft_core::baseline::refuse_dropped_tags(
@@ -9812,7 +9878,7 @@ impl NetworkInterface {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 4] = [("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 4] = [("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with `NetworkInterface::objects().modify_public_ip_dns_name_options(network_interface_id, hostname_type)` (ModifyPublicIpDnsNameOptions)")];
 
     /// The fields AWS assigns when it creates a `NetworkInterface`, naming it: a model
     /// that holds one names a `NetworkInterface` that exists, so `save()` refuses to
@@ -9889,7 +9955,7 @@ impl NetworkInterface {
     /// - `association`: associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)
     /// - `attachment`: change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)
     /// - `private_ip_addresses`: change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)
-    /// - `public_ip_dns_name_options`: change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)
+    /// - `public_ip_dns_name_options`: change it with `NetworkInterface::objects().modify_public_ip_dns_name_options(network_interface_id, hostname_type)` (ModifyPublicIpDnsNameOptions)
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `NetworkInterface` that exists, say one read
@@ -9913,7 +9979,7 @@ impl NetworkInterface {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkInterface", &fixed, &Self::IDENTITY, "save() can change only `description`, `source_dest_check`, `groups`", &[("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with ModifyPublicIpDnsNameOptions (botocraft has no call for it yet)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkInterface", &fixed, &Self::IDENTITY, "save() can change only `description`, `source_dest_check`, `groups`", &[("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with `NetworkInterface::objects().modify_public_ip_dns_name_options(network_interface_id, hostname_type)` (ModifyPublicIpDnsNameOptions)")]));
             }
         }
         botocraft_core::baseline::refuse_dropped_tags(

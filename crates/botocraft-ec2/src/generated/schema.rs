@@ -272,6 +272,11 @@ pub static AddressList: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static Affinity: Shape = Shape {
+    name: "Affinity",
+    kind: Kind::String,
+    xml_namespace: None,
+};
 pub static AllocateAddressRequest: Shape = Shape {
     name: "AllocateAddressRequest",
     kind: Kind::Structure(&[
@@ -5690,6 +5695,11 @@ pub static HibernationOptionsRequest: Shape = Shape {
     kind: Kind::Structure(&[Member::new("Configured", &Boolean)]),
     xml_namespace: None,
 };
+pub static HostTenancy: Shape = Shape {
+    name: "HostTenancy",
+    kind: Kind::String,
+    xml_namespace: None,
+};
 pub static HostnameType: Shape = Shape {
     name: "HostnameType",
     kind: Kind::String,
@@ -10035,6 +10045,87 @@ pub static ModifyInstanceAttributeValue: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static ModifyInstanceCapacityReservationAttributesRequest: Shape = Shape {
+    name: "ModifyInstanceCapacityReservationAttributesRequest",
+    kind: Kind::Structure(&[
+        Member::new("InstanceId", &InstanceId),
+        Member::new(
+            "CapacityReservationSpecification",
+            &CapacityReservationSpecification,
+        ),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyInstanceCapacityReservationAttributesResult: Shape = Shape {
+    name: "ModifyInstanceCapacityReservationAttributesResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("return"),
+        ..Member::new("Return", &Boolean)
+    }]),
+    xml_namespace: None,
+};
+pub static ModifyInstanceCpuOptionsRequest: Shape = Shape {
+    name: "ModifyInstanceCpuOptionsRequest",
+    kind: Kind::Structure(&[
+        Member::new("InstanceId", &InstanceId),
+        Member::new("CoreCount", &Integer),
+        Member::new("ThreadsPerCore", &Integer),
+        Member::new("NestedVirtualization", &NestedVirtualizationSpecification),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyInstanceCpuOptionsResult: Shape = Shape {
+    name: "ModifyInstanceCpuOptionsResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("instanceId"),
+            ..Member::new("InstanceId", &InstanceId)
+        },
+        Member {
+            location_name: Some("coreCount"),
+            ..Member::new("CoreCount", &Integer)
+        },
+        Member {
+            location_name: Some("threadsPerCore"),
+            ..Member::new("ThreadsPerCore", &Integer)
+        },
+        Member {
+            location_name: Some("nestedVirtualization"),
+            ..Member::new("NestedVirtualization", &NestedVirtualizationSpecification)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyInstanceMaintenanceOptionsRequest: Shape = Shape {
+    name: "ModifyInstanceMaintenanceOptionsRequest",
+    kind: Kind::Structure(&[
+        Member::new("InstanceId", &InstanceId),
+        Member::new("AutoRecovery", &InstanceAutoRecoveryState),
+        Member::new("RebootMigration", &InstanceRebootMigrationState),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyInstanceMaintenanceOptionsResult: Shape = Shape {
+    name: "ModifyInstanceMaintenanceOptionsResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("instanceId"),
+            ..Member::new("InstanceId", &String)
+        },
+        Member {
+            location_name: Some("autoRecovery"),
+            ..Member::new("AutoRecovery", &InstanceAutoRecoveryState)
+        },
+        Member {
+            location_name: Some("rebootMigration"),
+            ..Member::new("RebootMigration", &InstanceRebootMigrationState)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static ModifyInstanceMetadataOptionsRequest: Shape = Shape {
     name: "ModifyInstanceMetadataOptionsRequest",
     kind: Kind::Structure(&[
@@ -10060,6 +10151,63 @@ pub static ModifyInstanceMetadataOptionsResult: Shape = Shape {
             ..Member::new("InstanceMetadataOptions", &InstanceMetadataOptionsResponse)
         },
     ]),
+    xml_namespace: None,
+};
+pub static ModifyInstanceNetworkPerformanceRequest: Shape = Shape {
+    name: "ModifyInstanceNetworkPerformanceRequest",
+    kind: Kind::Structure(&[
+        Member::new("InstanceId", &InstanceId),
+        Member::new("BandwidthWeighting", &InstanceBandwidthWeighting),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyInstanceNetworkPerformanceResult: Shape = Shape {
+    name: "ModifyInstanceNetworkPerformanceResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("instanceId"),
+            ..Member::new("InstanceId", &InstanceId)
+        },
+        Member {
+            location_name: Some("bandwidthWeighting"),
+            ..Member::new("BandwidthWeighting", &InstanceBandwidthWeighting)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyInstancePlacementRequest: Shape = Shape {
+    name: "ModifyInstancePlacementRequest",
+    kind: Kind::Structure(&[
+        Member::new("GroupName", &PlacementGroupName),
+        Member::new("PartitionNumber", &Integer),
+        Member::new("HostResourceGroupArn", &String),
+        Member::new("GroupId", &PlacementGroupId),
+        Member {
+            location_name: Some("instanceId"),
+            ..Member::new("InstanceId", &InstanceId)
+        },
+        Member {
+            location_name: Some("tenancy"),
+            ..Member::new("Tenancy", &HostTenancy)
+        },
+        Member {
+            location_name: Some("affinity"),
+            ..Member::new("Affinity", &Affinity)
+        },
+        Member {
+            location_name: Some("hostId"),
+            ..Member::new("HostId", &DedicatedHostId)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyInstancePlacementResult: Shape = Shape {
+    name: "ModifyInstancePlacementResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("return"),
+        ..Member::new("Return", &Boolean)
+    }]),
     xml_namespace: None,
 };
 pub static ModifyLaunchTemplateRequest: Shape = Shape {
@@ -10123,6 +10271,42 @@ pub static ModifyNetworkInterfaceAttributeRequest: Shape = Shape {
             ..Member::new("Attachment", &NetworkInterfaceAttachmentChanges)
         },
     ]),
+    xml_namespace: None,
+};
+pub static ModifyPrivateDnsNameOptionsRequest: Shape = Shape {
+    name: "ModifyPrivateDnsNameOptionsRequest",
+    kind: Kind::Structure(&[
+        Member::new("DryRun", &Boolean),
+        Member::new("InstanceId", &InstanceId),
+        Member::new("PrivateDnsHostnameType", &HostnameType),
+        Member::new("EnableResourceNameDnsARecord", &Boolean),
+        Member::new("EnableResourceNameDnsAAAARecord", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyPrivateDnsNameOptionsResult: Shape = Shape {
+    name: "ModifyPrivateDnsNameOptionsResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("return"),
+        ..Member::new("Return", &Boolean)
+    }]),
+    xml_namespace: None,
+};
+pub static ModifyPublicIpDnsNameOptionsRequest: Shape = Shape {
+    name: "ModifyPublicIpDnsNameOptionsRequest",
+    kind: Kind::Structure(&[
+        Member::new("NetworkInterfaceId", &NetworkInterfaceId),
+        Member::new("HostnameType", &PublicIpDnsOption),
+        Member::new("DryRun", &Boolean),
+    ]),
+    xml_namespace: None,
+};
+pub static ModifyPublicIpDnsNameOptionsResult: Shape = Shape {
+    name: "ModifyPublicIpDnsNameOptionsResult",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("successful"),
+        ..Member::new("Successful", &Boolean)
+    }]),
     xml_namespace: None,
 };
 pub static ModifySnapshotTierRequest: Shape = Shape {
@@ -12472,6 +12656,11 @@ pub static PublicIpDnsNameOptions: Shape = Shape {
             ..Member::new("PublicDualStackDnsName", &String)
         },
     ]),
+    xml_namespace: None,
+};
+pub static PublicIpDnsOption: Shape = Shape {
+    name: "PublicIpDnsOption",
+    kind: Kind::String,
     xml_namespace: None,
 };
 pub static PublicIpStringList: Shape = Shape {

@@ -19504,6 +19504,389 @@ impl Described for DescribeIamInstanceProfileAssociationsResult {
     }
 }
 
+/// The `ModifyInstancePlacementRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstancePlacementRequest {
+    /// The name of the placement group in which to place the instance. For spread placement groups, the instance must have a tenancy of `default`. For cluster and partition placement groups, the instance must have a tenancy of `default` or `dedicated`.
+    #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    /// The number of the partition in which to place the instance. Valid only if the placement group strategy is set to `partition`.
+    #[serde(
+        rename = "PartitionNumber",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub partition_number: Option<i32>,
+    /// The ARN of the host resource group in which to place the instance. The instance must have a tenancy of `host` to specify this parameter.
+    #[serde(
+        rename = "HostResourceGroupArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub host_resource_group_arn: Option<String>,
+    /// The Group Id of a placement group. You must specify the Placement Group Group Id to launch an instance in a shared placement group.
+    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// The ID of the instance that you are modifying.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// The tenancy for the instance.
+    #[serde(rename = "Tenancy", default, skip_serializing_if = "Option::is_none")]
+    pub tenancy: Option<HostTenancy>,
+    /// The affinity setting for the instance. For more information, see Host affinity in the Amazon EC2 User Guide.
+    #[serde(rename = "Affinity", default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<Affinity>,
+    /// The ID of the Dedicated Host with which to associate the instance.
+    #[serde(rename = "HostId", default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+}
+
+impl Described for ModifyInstancePlacementRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstancePlacementRequest
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `HostTenancy` values.
+    pub enum HostTenancy {
+        Default = "default" => 0,
+        Dedicated = "dedicated" => 1,
+        Host = "host" => 2,
+    }
+    sorted = [1, 0, 2];
+}
+
+impl Described for HostTenancy {
+    fn shape() -> &'static Shape {
+        &schema::HostTenancy
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `Affinity` values.
+    pub enum Affinity {
+        Default = "default" => 0,
+        Host = "host" => 1,
+    }
+    sorted = [0, 1];
+}
+
+impl Described for Affinity {
+    fn shape() -> &'static Shape {
+        &schema::Affinity
+    }
+}
+
+/// The `ModifyInstancePlacementResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstancePlacementResult {
+    /// Is `true` if the request succeeds, and an error otherwise.
+    #[serde(rename = "Return", default, skip_serializing_if = "Option::is_none")]
+    pub r#return: Option<bool>,
+}
+
+impl Described for ModifyInstancePlacementResult {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstancePlacementResult
+    }
+}
+
+/// The `ModifyInstanceCpuOptionsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceCpuOptionsRequest {
+    /// The ID of the instance to update.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// The number of CPU cores to activate for the specified instance.
+    #[serde(rename = "CoreCount", default, skip_serializing_if = "Option::is_none")]
+    pub core_count: Option<i32>,
+    /// The number of threads to run for each CPU core.
+    #[serde(
+        rename = "ThreadsPerCore",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub threads_per_core: Option<i32>,
+    /// Indicates whether to enable or disable nested virtualization for the instance. When nested virtualization is enabled, Virtual Secure Mode (VSM) is automatically disabled for the instance.
+    #[serde(
+        rename = "NestedVirtualization",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nested_virtualization: Option<NestedVirtualizationSpecification>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ModifyInstanceCpuOptionsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstanceCpuOptionsRequest
+    }
+}
+
+/// The `ModifyInstanceCpuOptionsResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceCpuOptionsResult {
+    /// The ID of the instance that was updated.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// The number of CPU cores that are running for the specified instance after the update.
+    #[serde(rename = "CoreCount", default, skip_serializing_if = "Option::is_none")]
+    pub core_count: Option<i32>,
+    /// The number of threads that are running per CPU core for the specified instance after the update.
+    #[serde(
+        rename = "ThreadsPerCore",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub threads_per_core: Option<i32>,
+    /// Indicates whether nested virtualization has been enabled or disabled.
+    #[serde(
+        rename = "NestedVirtualization",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nested_virtualization: Option<NestedVirtualizationSpecification>,
+}
+
+impl Described for ModifyInstanceCpuOptionsResult {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstanceCpuOptionsResult
+    }
+}
+
+/// The `ModifyInstanceCapacityReservationAttributesRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceCapacityReservationAttributesRequest {
+    /// The ID of the instance to be modified.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// Information about the Capacity Reservation targeting option.
+    #[serde(
+        rename = "CapacityReservationSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub capacity_reservation_specification: Option<CapacityReservationSpecification>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ModifyInstanceCapacityReservationAttributesRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstanceCapacityReservationAttributesRequest
+    }
+}
+
+/// The `ModifyInstanceCapacityReservationAttributesResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceCapacityReservationAttributesResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    #[serde(rename = "Return", default, skip_serializing_if = "Option::is_none")]
+    pub r#return: Option<bool>,
+}
+
+impl Described for ModifyInstanceCapacityReservationAttributesResult {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstanceCapacityReservationAttributesResult
+    }
+}
+
+/// The `ModifyPrivateDnsNameOptionsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyPrivateDnsNameOptionsRequest {
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID.
+    #[serde(
+        rename = "PrivateDnsHostnameType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub private_dns_hostname_type: Option<HostnameType>,
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
+    #[serde(
+        rename = "EnableResourceNameDnsARecord",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_resource_name_dns_a_record: Option<bool>,
+    /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
+    #[serde(
+        rename = "EnableResourceNameDnsAAAARecord",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_resource_name_dns_aaaa_record: Option<bool>,
+}
+
+impl Described for ModifyPrivateDnsNameOptionsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifyPrivateDnsNameOptionsRequest
+    }
+}
+
+/// The `ModifyPrivateDnsNameOptionsResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyPrivateDnsNameOptionsResult {
+    /// Returns `true` if the request succeeds; otherwise, it returns an error.
+    #[serde(rename = "Return", default, skip_serializing_if = "Option::is_none")]
+    pub r#return: Option<bool>,
+}
+
+impl Described for ModifyPrivateDnsNameOptionsResult {
+    fn shape() -> &'static Shape {
+        &schema::ModifyPrivateDnsNameOptionsResult
+    }
+}
+
+/// The `ModifyInstanceMaintenanceOptionsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceMaintenanceOptionsRequest {
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// Disables the automatic recovery behavior of your instance or sets it to default.
+    #[serde(
+        rename = "AutoRecovery",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_recovery: Option<InstanceAutoRecoveryState>,
+    /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
+    #[serde(
+        rename = "RebootMigration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reboot_migration: Option<InstanceRebootMigrationState>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ModifyInstanceMaintenanceOptionsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstanceMaintenanceOptionsRequest
+    }
+}
+
+/// The `ModifyInstanceMaintenanceOptionsResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceMaintenanceOptionsResult {
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// Provides information on the current automatic recovery behavior of your instance.
+    #[serde(
+        rename = "AutoRecovery",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_recovery: Option<InstanceAutoRecoveryState>,
+    /// Specifies whether to attempt reboot migration during a user-initiated reboot of an instance that has a scheduled `system-reboot` event:
+    #[serde(
+        rename = "RebootMigration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reboot_migration: Option<InstanceRebootMigrationState>,
+}
+
+impl Described for ModifyInstanceMaintenanceOptionsResult {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstanceMaintenanceOptionsResult
+    }
+}
+
+/// The `ModifyInstanceNetworkPerformanceRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceNetworkPerformanceRequest {
+    /// The ID of the instance to update.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// Specify the bandwidth weighting option to boost the associated type of baseline bandwidth, as follows:
+    #[serde(
+        rename = "BandwidthWeighting",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ModifyInstanceNetworkPerformanceRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstanceNetworkPerformanceRequest
+    }
+}
+
+/// The `ModifyInstanceNetworkPerformanceResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyInstanceNetworkPerformanceResult {
+    /// The instance ID that was updated.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// Contains the updated configuration for bandwidth weighting on the specified instance.
+    #[serde(
+        rename = "BandwidthWeighting",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bandwidth_weighting: Option<InstanceBandwidthWeighting>,
+}
+
+impl Described for ModifyInstanceNetworkPerformanceResult {
+    fn shape() -> &'static Shape {
+        &schema::ModifyInstanceNetworkPerformanceResult
+    }
+}
+
 /// The `DescribeInstanceStatusRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeInstanceStatusRequest {
@@ -24534,6 +24917,68 @@ pub struct CreateNetworkInterfaceResult {
 impl Described for CreateNetworkInterfaceResult {
     fn shape() -> &'static Shape {
         &schema::CreateNetworkInterfaceResult
+    }
+}
+
+/// The `ModifyPublicIpDnsNameOptionsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyPublicIpDnsNameOptionsRequest {
+    /// A network interface ID.
+    #[serde(
+        rename = "NetworkInterfaceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_interface_id: Option<String>,
+    /// The public hostname type. For more information, see EC2 instance hostnames, DNS names, and domains in the Amazon EC2 User Guide.
+    #[serde(
+        rename = "HostnameType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub hostname_type: Option<PublicIpDnsOption>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ModifyPublicIpDnsNameOptionsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifyPublicIpDnsNameOptionsRequest
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `PublicIpDnsOption` values.
+    pub enum PublicIpDnsOption {
+        PublicDualStackDnsName = "public-dual-stack-dns-name" => 0,
+        PublicIpv4DnsName = "public-ipv4-dns-name" => 1,
+        PublicIpv6DnsName = "public-ipv6-dns-name" => 2,
+    }
+    sorted = [0, 1, 2];
+}
+
+impl Described for PublicIpDnsOption {
+    fn shape() -> &'static Shape {
+        &schema::PublicIpDnsOption
+    }
+}
+
+/// The `ModifyPublicIpDnsNameOptionsResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifyPublicIpDnsNameOptionsResult {
+    /// Whether or not the request was successful.
+    #[serde(
+        rename = "Successful",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub successful: Option<bool>,
+}
+
+impl Described for ModifyPublicIpDnsNameOptionsResult {
+    fn shape() -> &'static Shape {
+        &schema::ModifyPublicIpDnsNameOptionsResult
     }
 }
 

@@ -1,7 +1,8 @@
-//! A group's warm pool and metrics collection against recorded exchanges:
-//! every page's instances with the pool's settings (moto answers one page
-//! and no instances), a repeated page token, a missing group (moto answers
-//! a 500), and `DisableMetricsCollection` (which moto lacks).
+//! A group's warm pool, metrics collection and instance refreshes against
+//! recorded exchanges: every page's warm instances with the pool's settings
+//! (moto answers one page and no instances), a repeated page token, a
+//! missing group (moto answers a 500), and `DisableMetricsCollection` and
+//! the instance refresh calls (which moto lacks).
 
 mod common;
 
@@ -117,5 +118,73 @@ async fn disabling_metrics_collection_names_the_group_and_metrics() {
         .metrics(["GroupMaxSize"])
         .await
         .unwrap();
+    f.done();
+}
+
+fn asg_xml(op: &str, result: &str) -> serde_json::Value {
+    json!({"status": 200, "body": format!(
+        "<{op}Response xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><{op}Result>{result}</{op}Result>\
+         <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{op}Response>"
+    )})
+}
+
+/// Instance refreshes (which moto lacks): what starting one sends, every
+/// page of the listing, and AWS's refusal of a cancel with none running.
+#[tokio::test]
+async fn instance_refreshes_start_list_and_cancel() {
+    use botocraft_autoscaling::RefreshPreferences;
+
+    let refresh = |id: &str, status: &str| {
+        format!(
+            "<member><InstanceRefreshId>{id}</InstanceRefreshId><AutoScalingGroupName>web</AutoScalingGroupName>\
+             <Status>{status}</Status><PercentageComplete>40</PercentageComplete></member>"
+        )
+    };
+    let f = fx_exchanges(json!([
+        {"operation": "StartInstanceRefresh",
+         "request": {"body": {"Action": "StartInstanceRefresh", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "Preferences.MinHealthyPercentage": "90",
+            "Preferences.InstanceWarmup": "60"}},
+         "response": asg_xml("StartInstanceRefresh", "<InstanceRefreshId>ir-2</InstanceRefreshId>")},
+        {"operation": "DescribeInstanceRefreshes",
+         "request": {"body": {"Action": "DescribeInstanceRefreshes", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web"}},
+         "response": asg_xml("DescribeInstanceRefreshes",
+            &format!("<InstanceRefreshes>{}</InstanceRefreshes><NextToken>t1</NextToken>", refresh("ir-2", "InProgress")))},
+        {"operation": "DescribeInstanceRefreshes",
+         "request": {"body": {"Action": "DescribeInstanceRefreshes", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "NextToken": "t1"}},
+         "response": asg_xml("DescribeInstanceRefreshes",
+            &format!("<InstanceRefreshes>{}</InstanceRefreshes>", refresh("ir-1", "Successful")))},
+        {"operation": "CancelInstanceRefresh",
+         "response": {"status": 400, "body":
+            "<ErrorResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><Error><Type>Sender</Type>\
+             <Code>ActiveInstanceRefreshNotFound</Code><Message>No in progress or pending Instance Refresh found for Auto Scaling group web</Message>\
+             </Error><RequestId>r</RequestId></ErrorResponse>"}},
+    ]));
+    let group = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let id = group
+        .start_instance_refresh()
+        .preferences(RefreshPreferences {
+            min_healthy_percentage: Some(90),
+            instance_warmup: Some(60),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(id, "ir-2");
+    let refreshes = group.instance_refreshes().await.unwrap();
+    let ids: Vec<_> = refreshes
+        .iter()
+        .filter_map(|r| r.instance_refresh_id.as_deref())
+        .collect();
+    assert_eq!(ids, ["ir-2", "ir-1"]);
+    let err = group.cancel_instance_refresh().await.unwrap_err();
+    assert_eq!(err.code(), Some("ActiveInstanceRefreshNotFound"), "{err:?}");
+    assert!(!err.is_not_found());
     f.done();
 }

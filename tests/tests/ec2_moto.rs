@@ -3343,3 +3343,75 @@ async fn instance_metadata_options_and_iam_instance_profiles() {
         .collect();
     assert!(current.is_empty(), "{current:?}");
 }
+
+/// A VPC's extra CIDR blocks and a subnet's IPv6 block come and go through
+/// their association calls, which `save()`'s refusal of those edits names.
+#[tokio::test]
+async fn cidr_blocks_are_associated_and_disassociated() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let vpc = create_vpc(&moto, "cidrs").await;
+    let vpcs = Vpc::objects().using(&moto.session);
+    let added = vpc
+        .associate_cidr_block()
+        .cidr_block("10.99.0.0/16")
+        .await
+        .unwrap();
+    let association = added.cidr_block_association.unwrap();
+    assert_eq!(association.cidr_block.as_deref(), Some("10.99.0.0/16"));
+    let id = vpc.vpc_id.clone().unwrap();
+    let blocks = |v: &Vpc| -> Vec<String> {
+        v.cidr_block_association_set
+            .iter()
+            .flatten()
+            .filter(|a| {
+                a.cidr_block_state
+                    .as_ref()
+                    .and_then(|s| s.state.as_ref())
+                    .is_some_and(|s| s.as_str() == "associated")
+            })
+            .filter_map(|a| a.cidr_block.clone())
+            .collect()
+    };
+    let fetched = vpcs.get(id.as_str()).await.unwrap();
+    assert!(
+        blocks(&fetched).contains(&"10.99.0.0/16".to_string()),
+        "{:?}",
+        fetched.cidr_block_association_set
+    );
+    vpcs.disassociate_cidr_block(association.association_id.unwrap())
+        .await
+        .unwrap();
+    let fetched = vpcs.get(id.as_str()).await.unwrap();
+    assert!(!blocks(&fetched).contains(&"10.99.0.0/16".to_string()));
+
+    // A subnet's IPv6 block, from the VPC's Amazon-provided one.
+    let v6 = vpc
+        .associate_cidr_block()
+        .amazon_provided_ipv6_cidr_block(true)
+        .await
+        .unwrap();
+    let vpc_block = v6
+        .ipv6_cidr_block_association
+        .unwrap()
+        .ipv6_cidr_block
+        .unwrap();
+    let subnet = create_subnet(&moto, &vpc, SUBNET_CIDR, "cidrs-a").await;
+    let subnet_block = vpc_block.replace("::/56", "::/64");
+    let added = subnet
+        .associate_ipv6_cidr_block()
+        .ipv6_cidr_block(subnet_block.as_str())
+        .await
+        .unwrap();
+    let association = added.ipv6_cidr_block_association.unwrap();
+    assert_eq!(
+        association.ipv6_cidr_block.as_deref(),
+        Some(subnet_block.as_str())
+    );
+    Subnet::objects()
+        .using(&moto.session)
+        .disassociate_ipv6_cidr_block(association.association_id.unwrap())
+        .await
+        .unwrap();
+}

@@ -188,3 +188,61 @@ async fn instance_refreshes_start_list_and_cancel() {
     assert!(!err.is_not_found());
     f.done();
 }
+
+/// Target groups, load balancers and traffic sources change through their
+/// own calls, which `save()`'s refusal names.
+#[tokio::test]
+async fn attachments_have_their_own_calls() {
+    use botocraft_autoscaling::TrafficSourceIdentifier;
+
+    let empty = |op: &str| {
+        json!({"status": 200, "body": format!(
+            "<{op}Response xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><{op}Result/>\
+             <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{op}Response>"
+        )})
+    };
+    let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/1";
+    let f = fx_exchanges(json!([
+        {"operation": "AttachLoadBalancerTargetGroups",
+         "request": {"body": {"Action": "AttachLoadBalancerTargetGroups", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "TargetGroupARNs.member.1": tg}},
+         "response": empty("AttachLoadBalancerTargetGroups")},
+        {"operation": "DetachLoadBalancerTargetGroups",
+         "request": {"body": {"Action": "DetachLoadBalancerTargetGroups", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "TargetGroupARNs.member.1": tg}},
+         "response": empty("DetachLoadBalancerTargetGroups")},
+        {"operation": "AttachLoadBalancers",
+         "request": {"body": {"Action": "AttachLoadBalancers", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "LoadBalancerNames.member.1": "classic"}},
+         "response": empty("AttachLoadBalancers")},
+        {"operation": "AttachTrafficSources",
+         "request": {"body": {"Action": "AttachTrafficSources", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "TrafficSources.member.1.Identifier": tg}},
+         "response": empty("AttachTrafficSources")},
+    ]));
+    let manager = AutoScalingGroup::objects().using(&f.session);
+    manager.attach_target_groups("web", [tg]).await.unwrap();
+    manager.detach_target_groups("web", [tg]).await.unwrap();
+    manager
+        .attach_load_balancers("web", ["classic"])
+        .await
+        .unwrap();
+    let source = TrafficSourceIdentifier {
+        identifier: Some(tg.into()),
+        ..Default::default()
+    };
+    manager
+        .attach_traffic_sources("web", [source])
+        .await
+        .unwrap();
+    // An empty list attaches nothing: refused unsent.
+    let err = manager
+        .attach_target_groups("web", Vec::<String>::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    f.done();
+}

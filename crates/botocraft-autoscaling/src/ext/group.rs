@@ -605,14 +605,12 @@ impl AutoScalingGroup {
         }
         // Load balancers, target groups and traffic sources change through
         // their own attach/detach operations.
-        const ATTACHED: &str = "AWS changes it with its Attach*/Detach* operations (LoadBalancers, LoadBalancerTargetGroups, TrafficSources), which botocraft has no methods for yet";
         let hints: Vec<(&str, &str)> = [
-            "load_balancer_names",
-            "target_group_arns",
-            "traffic_sources",
+            ("load_balancer_names", "change it with `AutoScalingGroup::objects().attach_load_balancers(name, ..)` or `.detach_load_balancers(name, ..)` (AttachLoadBalancers, DetachLoadBalancers)"),
+            ("target_group_arns", "change it with `AutoScalingGroup::objects().attach_target_groups(name, ..)` or `.detach_target_groups(name, ..)` (AttachLoadBalancerTargetGroups, DetachLoadBalancerTargetGroups)"),
+            ("traffic_sources", "change it with `AutoScalingGroup::objects().attach_traffic_sources(name, ..)` or `.detach_traffic_sources(name, ..)` (AttachTrafficSources, DetachTrafficSources)"),
         ]
         .into_iter()
-        .map(|field| (field, ATTACHED))
         .chain(Self::CHANGED_BY)
         .collect();
         Err(botocraft_core::baseline::fixed_edit_error_by(

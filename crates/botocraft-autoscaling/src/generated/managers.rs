@@ -19,7 +19,7 @@ use super::types::*;
 
 /// The manager of [`AutoScalingGroup`]: `AutoScalingGroup::objects()`.
 ///
-/// Methods: `activities`, `cancel_instance_refresh`, `create_or_update_tags`, `create`, `delete_tags`, `delete_warm_pool`, `delete`, `describe_warm_pool`, `disable_metrics_collection`, `enable_metrics_collection`, `get_many`, `get_tags`, `get`, `instance_refreshes`, `instance_status`, `list`, `partial_update`, `put_warm_pool`, `resume_processes`, `rollback_instance_refresh`, `set_desired_capacity`, `start_instance_refresh`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
+/// Methods: `activities`, `attach_load_balancers`, `attach_target_groups`, `attach_traffic_sources`, `cancel_instance_refresh`, `create_or_update_tags`, `create`, `delete_tags`, `delete_warm_pool`, `delete`, `describe_warm_pool`, `detach_load_balancers`, `detach_target_groups`, `detach_traffic_sources`, `disable_metrics_collection`, `enable_metrics_collection`, `get_many`, `get_tags`, `get`, `instance_refreshes`, `instance_status`, `list`, `partial_update`, `put_warm_pool`, `resume_processes`, `rollback_instance_refresh`, `set_desired_capacity`, `start_instance_refresh`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct AutoScalingGroupManager {
@@ -424,6 +424,134 @@ impl AutoScalingGroupManager {
         let mut input = RollbackInstanceRefreshType::default();
         input.auto_scaling_group_name = Some(auto_scaling_group_name);
         AutoScalingGroupRollbackInstanceRefresh::new(self.clone(), input, key)
+    }
+
+    /// Registers the group's instances with Elastic Load Balancing target groups (`AttachLoadBalancerTargetGroups`), by ARN; AWS takes at most 10 a call.
+    ///
+    /// This API operation is superseded by AttachTrafficSources, which can attach multiple traffic sources types. We recommend using `AttachTrafficSources` to simplify how you manage traffic sources. However, we continue to support `AttachLoadBalancerTargetGroups`. You can use both the original `AttachLoadBalancerTargetGroups` API operation and `AttachTrafficSources` on the same Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn attach_target_groups(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        target_group_arns: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupAttachTargetGroups {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let target_group_arns: Vec<String> = target_group_arns
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = AttachLoadBalancerTargetGroupsType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.target_group_arns = Some(target_group_arns);
+        AutoScalingGroupAttachTargetGroups::new(self.clone(), input, key)
+    }
+
+    /// Deregisters the group's instances from target groups (`DetachLoadBalancerTargetGroups`), by ARN.
+    ///
+    /// This API operation is superseded by DetachTrafficSources, which can detach multiple traffic sources types. We recommend using `DetachTrafficSources` to simplify how you manage traffic sources. However, we continue to support `DetachLoadBalancerTargetGroups`. You can use both the original `DetachLoadBalancerTargetGroups` API operation and `DetachTrafficSources` on the same Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn detach_target_groups(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        target_group_arns: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupDetachTargetGroups {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let target_group_arns: Vec<String> = target_group_arns
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DetachLoadBalancerTargetGroupsType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.target_group_arns = Some(target_group_arns);
+        AutoScalingGroupDetachTargetGroups::new(self.clone(), input, key)
+    }
+
+    /// Registers the group's instances with Classic Load Balancers (`AttachLoadBalancers`), by name; AWS takes at most 10 a call.
+    ///
+    /// This API operation is superseded by AttachTrafficSources, which can attach multiple traffic sources types. We recommend using `AttachTrafficSources` to simplify how you manage traffic sources. However, we continue to support `AttachLoadBalancers`. You can use both the original `AttachLoadBalancers` API operation and `AttachTrafficSources` on the same Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn attach_load_balancers(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        load_balancer_names: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupAttachLoadBalancers {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let load_balancer_names: Vec<String> = load_balancer_names
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = AttachLoadBalancersType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.load_balancer_names = Some(load_balancer_names);
+        AutoScalingGroupAttachLoadBalancers::new(self.clone(), input, key)
+    }
+
+    /// Deregisters the group's instances from Classic Load Balancers (`DetachLoadBalancers`), by name.
+    ///
+    /// This API operation is superseded by DetachTrafficSources, which can detach multiple traffic sources types. We recommend using `DetachTrafficSources` to simplify how you manage traffic sources. However, we continue to support `DetachLoadBalancers`. You can use both the original `DetachLoadBalancers` API operation and `DetachTrafficSources` on the same Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn detach_load_balancers(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        load_balancer_names: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupDetachLoadBalancers {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let load_balancer_names: Vec<String> = load_balancer_names
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DetachLoadBalancersType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.load_balancer_names = Some(load_balancer_names);
+        AutoScalingGroupDetachLoadBalancers::new(self.clone(), input, key)
+    }
+
+    /// Attaches traffic sources (`AttachTrafficSources`): target groups, load balancers, VPC Lattice groups, each a `TrafficSourceIdentifier`.
+    ///
+    /// Attaches one or more traffic sources to the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn attach_traffic_sources(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        traffic_sources: impl IntoIterator<Item = impl Into<TrafficSourceIdentifier>>,
+    ) -> AutoScalingGroupAttachTrafficSources {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let traffic_sources: Vec<TrafficSourceIdentifier> =
+            traffic_sources.into_iter().map(Into::into).collect();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = AttachTrafficSourcesType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.traffic_sources = Some(traffic_sources);
+        AutoScalingGroupAttachTrafficSources::new(self.clone(), input, key)
+    }
+
+    /// Detaches traffic sources (`DetachTrafficSources`).
+    ///
+    /// Detaches one or more traffic sources from the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn detach_traffic_sources(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        traffic_sources: impl IntoIterator<Item = impl Into<TrafficSourceIdentifier>>,
+    ) -> AutoScalingGroupDetachTrafficSources {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let traffic_sources: Vec<TrafficSourceIdentifier> =
+            traffic_sources.into_iter().map(Into::into).collect();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DetachTrafficSourcesType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.traffic_sources = Some(traffic_sources);
+        AutoScalingGroupDetachTrafficSources::new(self.clone(), input, key)
     }
 
     /// The Auto Scaling view (group, lifecycle state, health) of instances (`DescribeAutoScalingInstances`, all pages): every instance in any group, or those named with `.instance_ids(..)`.
@@ -3610,6 +3738,797 @@ impl AutoScalingGroupRollbackInstanceRefresh {
 impl std::future::IntoFuture for AutoScalingGroupRollbackInstanceRefresh {
     type Output = Result<String>;
     type IntoFuture = MethodFuture<'static, Result<String>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::attach_target_groups`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupAttachTargetGroups {
+    manager: AutoScalingGroupManager,
+    input: AttachLoadBalancerTargetGroupsType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupAttachTargetGroups {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupAttachTargetGroups {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupAttachTargetGroups {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: AutoScalingGroupManager,
+        input: AttachLoadBalancerTargetGroupsType,
+        key: String,
+    ) -> Self {
+        AutoScalingGroupAttachTargetGroups {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupAttachTargetGroups {
+            manager,
+            input: AttachLoadBalancerTargetGroupsType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &AttachLoadBalancerTargetGroupsType {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<AttachLoadBalancerTargetGroupsResultType>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "attach_target_groups",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AttachLoadBalancerTargetGroupsResultType> {
+        const OPERATION: &str = "AttachLoadBalancerTargetGroups";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "AttachLoadBalancerTargetGroups needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.target_group_arns.is_none() {
+            return Err(Error::validation(
+                "AttachLoadBalancerTargetGroups needs `TargetGroupARNs`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().attach_target_groups",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.target_group_arns.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().attach_target_groups",
+            "target_group_arns",
+        )?;
+        error::refuse_blank(
+            input.target_group_arns.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().attach_target_groups",
+            "target_group_arns",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, AttachLoadBalancerTargetGroupsResultType>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("AttachLoadBalancerTargetGroupsResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupAttachTargetGroups {
+    type Output = Result<AttachLoadBalancerTargetGroupsResultType>;
+    type IntoFuture = MethodFuture<'static, Result<AttachLoadBalancerTargetGroupsResultType>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::detach_target_groups`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupDetachTargetGroups {
+    manager: AutoScalingGroupManager,
+    input: DetachLoadBalancerTargetGroupsType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupDetachTargetGroups {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupDetachTargetGroups {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupDetachTargetGroups {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: AutoScalingGroupManager,
+        input: DetachLoadBalancerTargetGroupsType,
+        key: String,
+    ) -> Self {
+        AutoScalingGroupDetachTargetGroups {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupDetachTargetGroups {
+            manager,
+            input: DetachLoadBalancerTargetGroupsType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DetachLoadBalancerTargetGroupsType {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<DetachLoadBalancerTargetGroupsResultType>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "detach_target_groups",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DetachLoadBalancerTargetGroupsResultType> {
+        const OPERATION: &str = "DetachLoadBalancerTargetGroups";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DetachLoadBalancerTargetGroups needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.target_group_arns.is_none() {
+            return Err(Error::validation(
+                "DetachLoadBalancerTargetGroups needs `TargetGroupARNs`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().detach_target_groups",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.target_group_arns.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().detach_target_groups",
+            "target_group_arns",
+        )?;
+        error::refuse_blank(
+            input.target_group_arns.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().detach_target_groups",
+            "target_group_arns",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DetachLoadBalancerTargetGroupsResultType>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DetachLoadBalancerTargetGroupsResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupDetachTargetGroups {
+    type Output = Result<DetachLoadBalancerTargetGroupsResultType>;
+    type IntoFuture = MethodFuture<'static, Result<DetachLoadBalancerTargetGroupsResultType>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::attach_load_balancers`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupAttachLoadBalancers {
+    manager: AutoScalingGroupManager,
+    input: AttachLoadBalancersType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupAttachLoadBalancers {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupAttachLoadBalancers {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupAttachLoadBalancers {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: AttachLoadBalancersType, key: String) -> Self {
+        AutoScalingGroupAttachLoadBalancers {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupAttachLoadBalancers {
+            manager,
+            input: AttachLoadBalancersType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &AttachLoadBalancersType {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<AttachLoadBalancersResultType>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "attach_load_balancers",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AttachLoadBalancersResultType> {
+        const OPERATION: &str = "AttachLoadBalancers";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "AttachLoadBalancers needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.load_balancer_names.is_none() {
+            return Err(Error::validation(
+                "AttachLoadBalancers needs `LoadBalancerNames`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().attach_load_balancers",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.load_balancer_names.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().attach_load_balancers",
+            "load_balancer_names",
+        )?;
+        error::refuse_blank(
+            input.load_balancer_names.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().attach_load_balancers",
+            "load_balancer_names",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, AttachLoadBalancersResultType>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("AttachLoadBalancersResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupAttachLoadBalancers {
+    type Output = Result<AttachLoadBalancersResultType>;
+    type IntoFuture = MethodFuture<'static, Result<AttachLoadBalancersResultType>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::detach_load_balancers`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupDetachLoadBalancers {
+    manager: AutoScalingGroupManager,
+    input: DetachLoadBalancersType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupDetachLoadBalancers {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupDetachLoadBalancers {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupDetachLoadBalancers {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: DetachLoadBalancersType, key: String) -> Self {
+        AutoScalingGroupDetachLoadBalancers {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupDetachLoadBalancers {
+            manager,
+            input: DetachLoadBalancersType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DetachLoadBalancersType {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<DetachLoadBalancersResultType>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "detach_load_balancers",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DetachLoadBalancersResultType> {
+        const OPERATION: &str = "DetachLoadBalancers";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DetachLoadBalancers needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.load_balancer_names.is_none() {
+            return Err(Error::validation(
+                "DetachLoadBalancers needs `LoadBalancerNames`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().detach_load_balancers",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.load_balancer_names.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().detach_load_balancers",
+            "load_balancer_names",
+        )?;
+        error::refuse_blank(
+            input.load_balancer_names.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().detach_load_balancers",
+            "load_balancer_names",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DetachLoadBalancersResultType>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DetachLoadBalancersResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupDetachLoadBalancers {
+    type Output = Result<DetachLoadBalancersResultType>;
+    type IntoFuture = MethodFuture<'static, Result<DetachLoadBalancersResultType>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::attach_traffic_sources`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupAttachTrafficSources {
+    manager: AutoScalingGroupManager,
+    input: AttachTrafficSourcesType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupAttachTrafficSources {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupAttachTrafficSources {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupAttachTrafficSources {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: AttachTrafficSourcesType, key: String) -> Self {
+        AutoScalingGroupAttachTrafficSources {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupAttachTrafficSources {
+            manager,
+            input: AttachTrafficSourcesType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &AttachTrafficSourcesType {
+        &self.input
+    }
+
+    /// If you enable zonal shift with cross-zone disabled load balancers, capacity could become imbalanced across Availability Zones. To skip the validation, specify `true`. For more information, see Auto Scaling group zonal shift in the Amazon EC2 Auto Scaling User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn skip_zonal_shift_validation(mut self, value: impl Into<bool>) -> Self {
+        self.input.skip_zonal_shift_validation = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<AttachTrafficSourcesResultType>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "attach_traffic_sources",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AttachTrafficSourcesResultType> {
+        const OPERATION: &str = "AttachTrafficSources";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "AttachTrafficSources needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.traffic_sources.is_none() {
+            return Err(Error::validation(
+                "AttachTrafficSources needs `TrafficSources`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().attach_traffic_sources",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.traffic_sources.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().attach_traffic_sources",
+            "traffic_sources",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, AttachTrafficSourcesResultType>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("AttachTrafficSourcesResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupAttachTrafficSources {
+    type Output = Result<AttachTrafficSourcesResultType>;
+    type IntoFuture = MethodFuture<'static, Result<AttachTrafficSourcesResultType>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::detach_traffic_sources`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupDetachTrafficSources {
+    manager: AutoScalingGroupManager,
+    input: DetachTrafficSourcesType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupDetachTrafficSources {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupDetachTrafficSources {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupDetachTrafficSources {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: DetachTrafficSourcesType, key: String) -> Self {
+        AutoScalingGroupDetachTrafficSources {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupDetachTrafficSources {
+            manager,
+            input: DetachTrafficSourcesType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DetachTrafficSourcesType {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<DetachTrafficSourcesResultType>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "detach_traffic_sources",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DetachTrafficSourcesResultType> {
+        const OPERATION: &str = "DetachTrafficSources";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DetachTrafficSources needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.traffic_sources.is_none() {
+            return Err(Error::validation(
+                "DetachTrafficSources needs `TrafficSources`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().detach_traffic_sources",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.traffic_sources.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().detach_traffic_sources",
+            "traffic_sources",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DetachTrafficSourcesResultType>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DetachTrafficSourcesResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupDetachTrafficSources {
+    type Output = Result<DetachTrafficSourcesResultType>;
+    type IntoFuture = MethodFuture<'static, Result<DetachTrafficSourcesResultType>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

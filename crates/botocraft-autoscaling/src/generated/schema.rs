@@ -170,6 +170,46 @@ pub static AssociatePublicIpAddress: Shape = Shape {
     kind: Kind::Boolean,
     xml_namespace: None,
 };
+pub static AttachLoadBalancerTargetGroupsResultType: Shape = Shape {
+    name: "AttachLoadBalancerTargetGroupsResultType",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static AttachLoadBalancerTargetGroupsType: Shape = Shape {
+    name: "AttachLoadBalancerTargetGroupsType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("TargetGroupARNs", &TargetGroupARNs),
+    ]),
+    xml_namespace: None,
+};
+pub static AttachLoadBalancersResultType: Shape = Shape {
+    name: "AttachLoadBalancersResultType",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static AttachLoadBalancersType: Shape = Shape {
+    name: "AttachLoadBalancersType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("LoadBalancerNames", &LoadBalancerNames),
+    ]),
+    xml_namespace: None,
+};
+pub static AttachTrafficSourcesResultType: Shape = Shape {
+    name: "AttachTrafficSourcesResultType",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static AttachTrafficSourcesType: Shape = Shape {
+    name: "AttachTrafficSourcesType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("TrafficSources", &TrafficSources),
+        Member::new("SkipZonalShiftValidation", &SkipZonalShiftValidation),
+    ]),
+    xml_namespace: None,
+};
 pub static AutoRollback: Shape = Shape {
     name: "AutoRollback",
     kind: Kind::Boolean,
@@ -838,6 +878,45 @@ pub static DesiredConfiguration: Shape = Shape {
     kind: Kind::Structure(&[
         Member::new("LaunchTemplate", &LaunchTemplateSpecification),
         Member::new("MixedInstancesPolicy", &MixedInstancesPolicy),
+    ]),
+    xml_namespace: None,
+};
+pub static DetachLoadBalancerTargetGroupsResultType: Shape = Shape {
+    name: "DetachLoadBalancerTargetGroupsResultType",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static DetachLoadBalancerTargetGroupsType: Shape = Shape {
+    name: "DetachLoadBalancerTargetGroupsType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("TargetGroupARNs", &TargetGroupARNs),
+    ]),
+    xml_namespace: None,
+};
+pub static DetachLoadBalancersResultType: Shape = Shape {
+    name: "DetachLoadBalancersResultType",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static DetachLoadBalancersType: Shape = Shape {
+    name: "DetachLoadBalancersType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("LoadBalancerNames", &LoadBalancerNames),
+    ]),
+    xml_namespace: None,
+};
+pub static DetachTrafficSourcesResultType: Shape = Shape {
+    name: "DetachTrafficSourcesResultType",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static DetachTrafficSourcesType: Shape = Shape {
+    name: "DetachTrafficSourcesType",
+    kind: Kind::Structure(&[
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("TrafficSources", &TrafficSources),
     ]),
     xml_namespace: None,
 };

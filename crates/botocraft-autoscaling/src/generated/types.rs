@@ -4701,6 +4701,229 @@ impl Described for RollbackInstanceRefreshAnswer {
     }
 }
 
+/// The `AttachLoadBalancerTargetGroupsType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachLoadBalancerTargetGroupsType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The Amazon Resource Names (ARNs) of the target groups. You can specify up to 10 target groups. To get the ARN of a target group, use the Elastic Load Balancing DescribeTargetGroups API operation.
+    #[serde(
+        rename = "TargetGroupARNs",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_group_arns: Option<Vec<String>>,
+}
+
+impl Described for AttachLoadBalancerTargetGroupsType {
+    fn shape() -> &'static Shape {
+        &schema::AttachLoadBalancerTargetGroupsType
+    }
+}
+
+/// The `AttachLoadBalancerTargetGroupsResultType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachLoadBalancerTargetGroupsResultType {}
+
+impl Described for AttachLoadBalancerTargetGroupsResultType {
+    fn shape() -> &'static Shape {
+        &schema::AttachLoadBalancerTargetGroupsResultType
+    }
+}
+
+/// The `DetachLoadBalancerTargetGroupsType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachLoadBalancerTargetGroupsType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The Amazon Resource Names (ARN) of the target groups. You can specify up to 10 target groups.
+    #[serde(
+        rename = "TargetGroupARNs",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_group_arns: Option<Vec<String>>,
+}
+
+impl Described for DetachLoadBalancerTargetGroupsType {
+    fn shape() -> &'static Shape {
+        &schema::DetachLoadBalancerTargetGroupsType
+    }
+}
+
+/// The `DetachLoadBalancerTargetGroupsResultType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachLoadBalancerTargetGroupsResultType {}
+
+impl Described for DetachLoadBalancerTargetGroupsResultType {
+    fn shape() -> &'static Shape {
+        &schema::DetachLoadBalancerTargetGroupsResultType
+    }
+}
+
+/// The `AttachLoadBalancersType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachLoadBalancersType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The names of the load balancers. You can specify up to 10 load balancers.
+    #[serde(
+        rename = "LoadBalancerNames",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub load_balancer_names: Option<Vec<String>>,
+}
+
+impl Described for AttachLoadBalancersType {
+    fn shape() -> &'static Shape {
+        &schema::AttachLoadBalancersType
+    }
+}
+
+/// The `AttachLoadBalancersResultType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachLoadBalancersResultType {}
+
+impl Described for AttachLoadBalancersResultType {
+    fn shape() -> &'static Shape {
+        &schema::AttachLoadBalancersResultType
+    }
+}
+
+/// The `DetachLoadBalancersType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachLoadBalancersType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The names of the load balancers. You can specify up to 10 load balancers.
+    #[serde(
+        rename = "LoadBalancerNames",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub load_balancer_names: Option<Vec<String>>,
+}
+
+impl Described for DetachLoadBalancersType {
+    fn shape() -> &'static Shape {
+        &schema::DetachLoadBalancersType
+    }
+}
+
+/// The `DetachLoadBalancersResultType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachLoadBalancersResultType {}
+
+impl Described for DetachLoadBalancersResultType {
+    fn shape() -> &'static Shape {
+        &schema::DetachLoadBalancersResultType
+    }
+}
+
+/// The `AttachTrafficSourcesType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachTrafficSourcesType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The unique identifiers of one or more traffic sources. You can specify up to 10 traffic sources.
+    #[serde(
+        rename = "TrafficSources",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub traffic_sources: Option<Vec<TrafficSourceIdentifier>>,
+    /// If you enable zonal shift with cross-zone disabled load balancers, capacity could become imbalanced across Availability Zones. To skip the validation, specify `true`. For more information, see Auto Scaling group zonal shift in the Amazon EC2 Auto Scaling User Guide.
+    #[serde(
+        rename = "SkipZonalShiftValidation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub skip_zonal_shift_validation: Option<bool>,
+}
+
+impl Described for AttachTrafficSourcesType {
+    fn shape() -> &'static Shape {
+        &schema::AttachTrafficSourcesType
+    }
+}
+
+/// The `AttachTrafficSourcesResultType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachTrafficSourcesResultType {}
+
+impl Described for AttachTrafficSourcesResultType {
+    fn shape() -> &'static Shape {
+        &schema::AttachTrafficSourcesResultType
+    }
+}
+
+/// The `DetachTrafficSourcesType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachTrafficSourcesType {
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The unique identifiers of one or more traffic sources. You can specify up to 10 traffic sources.
+    #[serde(
+        rename = "TrafficSources",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub traffic_sources: Option<Vec<TrafficSourceIdentifier>>,
+}
+
+impl Described for DetachTrafficSourcesType {
+    fn shape() -> &'static Shape {
+        &schema::DetachTrafficSourcesType
+    }
+}
+
+/// The `DetachTrafficSourcesResultType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachTrafficSourcesResultType {}
+
+impl Described for DetachTrafficSourcesResultType {
+    fn shape() -> &'static Shape {
+        &schema::DetachTrafficSourcesResultType
+    }
+}
+
 /// The `DescribeAutoScalingInstancesType` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct DescribeAutoScalingInstancesType {

@@ -19,7 +19,7 @@ use super::types::*;
 
 /// The manager of [`Vpc`]: `Vpc::objects()`.
 ///
-/// Methods: `create`, `delete`, `dns_hostnames`, `dns_support`, `get_many`, `get`, `list`, `modify_attribute`, `modify_tenancy`, `network_address_usage_metrics`. Each returns a request: set optional arguments with its
+/// Methods: `associate_cidr_block`, `create`, `delete`, `disassociate_cidr_block`, `dns_hostnames`, `dns_support`, `get_many`, `get`, `list`, `modify_attribute`, `modify_tenancy`, `network_address_usage_metrics`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct VpcManager {
@@ -71,6 +71,35 @@ impl VpcManager {
         VpcGet::new(self.clone(), input, key)
     }
 
+    /// Adds a CIDR block to a VPC (`AssociateVpcCidrBlock`): an IPv4 `.cidr_block(..)`, or `.amazon_provided_ipv6_cidr_block(true)`, `.ipv6_cidr_block(..)` from a pool, or a block from IPAM; answers with the association (its id, and its state, `associating` at first).
+    ///
+    /// Associates a CIDR block with your VPC. You can associate a secondary IPv4 CIDR block, an Amazon-provided IPv6 CIDR block, or an IPv6 CIDR block from an IPv6 address pool that you provisioned through bring your own IP addresses (BYOIP).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn associate_cidr_block(&self, vpc_id: impl Into<String>) -> VpcAssociateCidrBlock {
+        let vpc_id = vpc_id.into();
+        let key: String = vpc_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = AssociateVpcCidrBlockRequest::default();
+        input.vpc_id = Some(vpc_id);
+        VpcAssociateCidrBlock::new(self.clone(), input, key)
+    }
+
+    /// Removes a CIDR block from its VPC by the association's id (`DisassociateVpcCidrBlock`; in the VPC's `cidr_block_association_set` or `ipv6_cidr_block_association_set`); a VPC's primary block cannot go.
+    ///
+    /// Disassociates a CIDR block from a VPC. To disassociate the CIDR block, you must specify its association ID. You can get the association ID by using DescribeVpcs. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn disassociate_cidr_block(
+        &self,
+        association_id: impl Into<String>,
+    ) -> VpcDisassociateCidrBlock {
+        let association_id = association_id.into();
+        let key: String = association_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = DisassociateVpcCidrBlockRequest::default();
+        input.association_id = Some(association_id);
+        VpcDisassociateCidrBlock::new(self.clone(), input, key)
+    }
+
     /// Calls `DescribeVpcs`.
     ///
     /// Every id must exist: one that does not fails the whole call with [`Error::NotFound`] naming it, whether AWS refuses it (most EC2 describes do, with the model's not-found code) or leaves it out of its answer, so the answer is never a shorter list than asked for (`.pages()` and `.stream()` hand out what AWS answers, unchecked).
@@ -119,7 +148,7 @@ impl VpcManager {
             .as_ref()
             .is_some_and(|v| !v.is_empty())
         {
-            return VpcCreate::failed(self.clone(), Error::validation("Vpc: `cidr_block_association_set` is set, but CreateVpc cannot send it and save() does not apply it after the create: clear it to create the Vpc, then add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC's primary block is its `cidr_block`"));
+            return VpcCreate::failed(self.clone(), Error::validation("Vpc: `cidr_block_association_set` is set, but CreateVpc cannot send it and save() does not apply it after the create: clear it to create the Vpc, then add or remove a block with `vpc.associate_cidr_block().cidr_block(..)` or `Vpc::objects().disassociate_cidr_block(association_id)` (AssociateVpcCidrBlock, DisassociateVpcCidrBlock); a new VPC's primary block is its `cidr_block`"));
         }
         if model
             .dhcp_options_id
@@ -133,7 +162,7 @@ impl VpcManager {
             .as_ref()
             .is_some_and(|v| !v.is_empty())
         {
-            return VpcCreate::failed(self.clone(), Error::validation("Vpc: `ipv6_cidr_block_association_set` is set, but CreateVpc cannot send it and save() does not apply it after the create: clear it to create the Vpc, then add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`"));
+            return VpcCreate::failed(self.clone(), Error::validation("Vpc: `ipv6_cidr_block_association_set` is set, but CreateVpc cannot send it and save() does not apply it after the create: clear it to create the Vpc, then add or remove a block with `vpc.associate_cidr_block().amazon_provided_ipv6_cidr_block(true)` or `Vpc::objects().disassociate_cidr_block(association_id)` (AssociateVpcCidrBlock, DisassociateVpcCidrBlock); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`"));
         }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
@@ -378,6 +407,279 @@ impl VpcGet {
 impl std::future::IntoFuture for VpcGet {
     type Output = Result<Vpc>;
     type IntoFuture = MethodFuture<'static, Result<Vpc>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`VpcManager::associate_cidr_block`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct VpcAssociateCidrBlock {
+    manager: VpcManager,
+    input: AssociateVpcCidrBlockRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for VpcAssociateCidrBlock {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcAssociateCidrBlock {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl VpcAssociateCidrBlock {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: VpcManager, input: AssociateVpcCidrBlockRequest, key: String) -> Self {
+        VpcAssociateCidrBlock {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
+        VpcAssociateCidrBlock {
+            manager,
+            input: AssociateVpcCidrBlockRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &AssociateVpcCidrBlockRequest {
+        &self.input
+    }
+
+    /// An IPv4 CIDR block to associate with the VPC.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.input.cidr_block = Some(value.into());
+        self
+    }
+
+    /// The name of the location from which we advertise the IPV6 CIDR block. Use this parameter to limit the CIDR block to this location.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn ipv6_cidr_block_network_border_group(mut self, value: impl Into<String>) -> Self {
+        self.input.ipv6_cidr_block_network_border_group = Some(value.into());
+        self
+    }
+
+    /// The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn ipv6_pool(mut self, value: impl Into<String>) -> Self {
+        self.input.ipv6_pool = Some(value.into());
+        self
+    }
+
+    /// An IPv6 CIDR block from the IPv6 address pool. You must also specify `Ipv6Pool` in the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.input.ipv6_cidr_block = Some(value.into());
+        self
+    }
+
+    /// Associate a CIDR allocated from an IPv4 IPAM pool to a VPC. For more information about Amazon VPC IP Address Manager (IPAM), see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn ipv4_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ipv4_ipam_pool_id = Some(value.into());
+        self
+    }
+
+    /// The netmask length of the IPv4 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn ipv4_netmask_length(mut self, value: impl Into<i32>) -> Self {
+        self.input.ipv4_netmask_length = Some(value.into());
+        self
+    }
+
+    /// Associates a CIDR allocated from an IPv6 IPAM pool to a VPC. For more information about Amazon VPC IP Address Manager (IPAM), see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ipv6_ipam_pool_id = Some(value.into());
+        self
+    }
+
+    /// The netmask length of the IPv6 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn ipv6_netmask_length(mut self, value: impl Into<i32>) -> Self {
+        self.input.ipv6_netmask_length = Some(value.into());
+        self
+    }
+
+    /// Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot specify the range of IPv6 addresses or the size of the CIDR block.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn amazon_provided_ipv6_cidr_block(mut self, value: impl Into<bool>) -> Self {
+        self.input.amazon_provided_ipv6_cidr_block = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<AssociateVpcCidrBlockResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Vpc",
+            "associate_cidr_block",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AssociateVpcCidrBlockResult> {
+        const OPERATION: &str = "AssociateVpcCidrBlock";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.vpc_id.is_none() {
+            return Err(Error::validation("AssociateVpcCidrBlock needs `VpcId`"));
+        }
+        error::refuse_blank(
+            input.vpc_id.as_slice(),
+            "Vpc::objects().associate_cidr_block",
+            "vpc_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, AssociateVpcCidrBlockResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for VpcAssociateCidrBlock {
+    type Output = Result<AssociateVpcCidrBlockResult>;
+    type IntoFuture = MethodFuture<'static, Result<AssociateVpcCidrBlockResult>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`VpcManager::disassociate_cidr_block`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct VpcDisassociateCidrBlock {
+    manager: VpcManager,
+    input: DisassociateVpcCidrBlockRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for VpcDisassociateCidrBlock {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        VpcDisassociateCidrBlock {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl VpcDisassociateCidrBlock {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: VpcManager, input: DisassociateVpcCidrBlockRequest, key: String) -> Self {
+        VpcDisassociateCidrBlock {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: VpcManager, error: Error) -> Self {
+        VpcDisassociateCidrBlock {
+            manager,
+            input: DisassociateVpcCidrBlockRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DisassociateVpcCidrBlockRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<DisassociateVpcCidrBlockResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Vpc",
+            "disassociate_cidr_block",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DisassociateVpcCidrBlockResult> {
+        const OPERATION: &str = "DisassociateVpcCidrBlock";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.association_id.is_none() {
+            return Err(Error::validation(
+                "DisassociateVpcCidrBlock needs `AssociationId`",
+            ));
+        }
+        error::refuse_blank(
+            input.association_id.as_slice(),
+            "Vpc::objects().disassociate_cidr_block",
+            "association_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DisassociateVpcCidrBlockResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidVpcID.NotFound"], "Vpc", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for VpcDisassociateCidrBlock {
+    type Output = Result<DisassociateVpcCidrBlockResult>;
+    type IntoFuture = MethodFuture<'static, Result<DisassociateVpcCidrBlockResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -1712,7 +2014,7 @@ impl std::future::IntoFuture for VpcModifyAttribute {
 
 /// The manager of [`Subnet`]: `Subnet::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `modify_attribute`. Each returns a request: set optional arguments with its
+/// Methods: `associate_ipv6_cidr_block`, `create`, `delete`, `disassociate_ipv6_cidr_block`, `get_many`, `get`, `list`, `modify_attribute`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct SubnetManager {
@@ -1762,6 +2064,38 @@ impl SubnetManager {
         let mut input = DescribeSubnetsRequest::default();
         input.subnet_ids = Some(vec![subnet_id]);
         SubnetGet::new(self.clone(), input, key)
+    }
+
+    /// Adds an IPv6 CIDR block (from its VPC's) to a subnet (`AssociateSubnetCidrBlock`): `.ipv6_cidr_block(..)`, or one from IPAM; answers with the association (its id and state).
+    ///
+    /// Associates a CIDR block with your subnet. You can only associate a single IPv6 CIDR block with your subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn associate_ipv6_cidr_block(
+        &self,
+        subnet_id: impl Into<String>,
+    ) -> SubnetAssociateIpv6CidrBlock {
+        let subnet_id = subnet_id.into();
+        let key: String = subnet_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = AssociateSubnetCidrBlockRequest::default();
+        input.subnet_id = Some(subnet_id);
+        SubnetAssociateIpv6CidrBlock::new(self.clone(), input, key)
+    }
+
+    /// Removes an IPv6 CIDR block from its subnet by the association's id (`DisassociateSubnetCidrBlock`; in the subnet's `ipv6_cidr_block_association_set`).
+    ///
+    /// Disassociates a CIDR block from a subnet. Currently, you can disassociate an IPv6 CIDR block only. You must detach or delete all gateways and resources that are associated with the CIDR block before you can disassociate it.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn disassociate_ipv6_cidr_block(
+        &self,
+        association_id: impl Into<String>,
+    ) -> SubnetDisassociateIpv6CidrBlock {
+        let association_id = association_id.into();
+        let key: String = association_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = DisassociateSubnetCidrBlockRequest::default();
+        input.association_id = Some(association_id);
+        SubnetDisassociateIpv6CidrBlock::new(self.clone(), input, key)
     }
 
     /// Calls `DescribeSubnets`.
@@ -1825,7 +2159,7 @@ impl SubnetManager {
             .as_ref()
             .is_some_and(|v| !v.is_empty())
         {
-            return SubnetCreate::failed(self.clone(), Error::validation("Subnet: `ipv6_cidr_block_association_set` is set, but CreateSubnet cannot send it and save() does not apply it after the create: clear it to create the Subnet, then add or remove a block with AssociateSubnetCidrBlock or DisassociateSubnetCidrBlock (botocraft has no call for them yet); a new subnet's block is its `ipv6_cidr_block`"));
+            return SubnetCreate::failed(self.clone(), Error::validation("Subnet: `ipv6_cidr_block_association_set` is set, but CreateSubnet cannot send it and save() does not apply it after the create: clear it to create the Subnet, then add or remove a block with `subnet.associate_ipv6_cidr_block().ipv6_cidr_block(..)` or `Subnet::objects().disassociate_ipv6_cidr_block(association_id)` (AssociateSubnetCidrBlock, DisassociateSubnetCidrBlock); a new subnet's block is its `ipv6_cidr_block`"));
         }
         if let Some(tags) = model.tags.clone().filter(|t| !t.is_empty()) {
             input.tag_specifications = Some(vec![TagSpecification {
@@ -2010,6 +2344,239 @@ impl SubnetGet {
 impl std::future::IntoFuture for SubnetGet {
     type Output = Result<Subnet>;
     type IntoFuture = MethodFuture<'static, Result<Subnet>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`SubnetManager::associate_ipv6_cidr_block`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SubnetAssociateIpv6CidrBlock {
+    manager: SubnetManager,
+    input: AssociateSubnetCidrBlockRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for SubnetAssociateIpv6CidrBlock {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SubnetAssociateIpv6CidrBlock {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl SubnetAssociateIpv6CidrBlock {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: SubnetManager, input: AssociateSubnetCidrBlockRequest, key: String) -> Self {
+        SubnetAssociateIpv6CidrBlock {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: SubnetManager, error: Error) -> Self {
+        SubnetAssociateIpv6CidrBlock {
+            manager,
+            input: AssociateSubnetCidrBlockRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &AssociateSubnetCidrBlockRequest {
+        &self.input
+    }
+
+    /// An IPv6 IPAM pool ID.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn ipv6_ipam_pool_id(mut self, value: impl Into<String>) -> Self {
+        self.input.ipv6_ipam_pool_id = Some(value.into());
+        self
+    }
+
+    /// An IPv6 netmask length.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn ipv6_netmask_length(mut self, value: impl Into<i32>) -> Self {
+        self.input.ipv6_netmask_length = Some(value.into());
+        self
+    }
+
+    /// The IPv6 CIDR block for your subnet.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn ipv6_cidr_block(mut self, value: impl Into<String>) -> Self {
+        self.input.ipv6_cidr_block = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<AssociateSubnetCidrBlockResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Subnet",
+            "associate_ipv6_cidr_block",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AssociateSubnetCidrBlockResult> {
+        const OPERATION: &str = "AssociateSubnetCidrBlock";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.subnet_id.is_none() {
+            return Err(Error::validation(
+                "AssociateSubnetCidrBlock needs `SubnetId`",
+            ));
+        }
+        error::refuse_blank(
+            input.subnet_id.as_slice(),
+            "Subnet::objects().associate_ipv6_cidr_block",
+            "subnet_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, AssociateSubnetCidrBlockResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for SubnetAssociateIpv6CidrBlock {
+    type Output = Result<AssociateSubnetCidrBlockResult>;
+    type IntoFuture = MethodFuture<'static, Result<AssociateSubnetCidrBlockResult>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`SubnetManager::disassociate_ipv6_cidr_block`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SubnetDisassociateIpv6CidrBlock {
+    manager: SubnetManager,
+    input: DisassociateSubnetCidrBlockRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for SubnetDisassociateIpv6CidrBlock {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SubnetDisassociateIpv6CidrBlock {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl SubnetDisassociateIpv6CidrBlock {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: SubnetManager, input: DisassociateSubnetCidrBlockRequest, key: String) -> Self {
+        SubnetDisassociateIpv6CidrBlock {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: SubnetManager, error: Error) -> Self {
+        SubnetDisassociateIpv6CidrBlock {
+            manager,
+            input: DisassociateSubnetCidrBlockRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DisassociateSubnetCidrBlockRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<DisassociateSubnetCidrBlockResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Subnet",
+            "disassociate_ipv6_cidr_block",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<DisassociateSubnetCidrBlockResult> {
+        const OPERATION: &str = "DisassociateSubnetCidrBlock";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.association_id.is_none() {
+            return Err(Error::validation(
+                "DisassociateSubnetCidrBlock needs `AssociationId`",
+            ));
+        }
+        error::refuse_blank(
+            input.association_id.as_slice(),
+            "Subnet::objects().disassociate_ipv6_cidr_block",
+            "association_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DisassociateSubnetCidrBlockResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidSubnetID.NotFound"], "Subnet", &key))?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for SubnetDisassociateIpv6CidrBlock {
+    type Output = Result<DisassociateSubnetCidrBlockResult>;
+    type IntoFuture = MethodFuture<'static, Result<DisassociateSubnetCidrBlockResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

@@ -321,6 +321,21 @@ impl Vpc {
         request
     }
 
+    /// Adds a CIDR block to this VPC (`.cidr_block(..)`, `.amazon_provided_ipv6_cidr_block(true)`, ...). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn associate_cidr_block(&self) -> VpcAssociateCidrBlock {
+        let manager = VpcManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.vpc_id.clone().filter(|v| !v.is_empty()) else {
+            return VpcAssociateCidrBlock::failed(
+                manager,
+                Error::validation("Vpc.associate_cidr_block needs `VpcId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.associate_cidr_block(a0);
+        request
+    }
+
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
@@ -367,7 +382,7 @@ impl Vpc {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 4] = [("cidr_block_association_set", "add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC's primary block is its `cidr_block`"), ("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)"), ("ipv6_cidr_block_association_set", "add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 4] = [("cidr_block_association_set", "add or remove a block with `vpc.associate_cidr_block().cidr_block(..)` or `Vpc::objects().disassociate_cidr_block(association_id)` (AssociateVpcCidrBlock, DisassociateVpcCidrBlock); a new VPC's primary block is its `cidr_block`"), ("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)"), ("ipv6_cidr_block_association_set", "add or remove a block with `vpc.associate_cidr_block().amazon_provided_ipv6_cidr_block(true)` or `Vpc::objects().disassociate_cidr_block(association_id)` (AssociateVpcCidrBlock, DisassociateVpcCidrBlock); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`")];
 
     /// The fields AWS assigns when it creates a `Vpc`, naming it: a model
     /// that holds one names a `Vpc` that exists, so `save()` refuses to
@@ -430,10 +445,10 @@ impl Vpc {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
-    /// - `cidr_block_association_set`: add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC's primary block is its `cidr_block`
+    /// - `cidr_block_association_set`: add or remove a block with `vpc.associate_cidr_block().cidr_block(..)` or `Vpc::objects().disassociate_cidr_block(association_id)` (AssociateVpcCidrBlock, DisassociateVpcCidrBlock); a new VPC's primary block is its `cidr_block`
     /// - `dhcp_options_id`: change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)
     /// - `instance_tenancy`: change it with `Vpc::objects().modify_tenancy(vpc_id, "default")` (ModifyVpcTenancy: only to `default`)
-    /// - `ipv6_cidr_block_association_set`: add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`
+    /// - `ipv6_cidr_block_association_set`: add or remove a block with `vpc.associate_cidr_block().amazon_provided_ipv6_cidr_block(true)` or `Vpc::objects().disassociate_cidr_block(association_id)` (AssociateVpcCidrBlock, DisassociateVpcCidrBlock); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Vpc` that exists, say one read
@@ -457,7 +472,7 @@ impl Vpc {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Vpc", &fixed, &Self::IDENTITY, "AWS has no update operation for a Vpc", &[("cidr_block_association_set", "add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC's primary block is its `cidr_block`"), ("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)"), ("ipv6_cidr_block_association_set", "add or remove a block with AssociateVpcCidrBlock or DisassociateVpcCidrBlock (botocraft has no call for them yet); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Vpc", &fixed, &Self::IDENTITY, "AWS has no update operation for a Vpc", &[("cidr_block_association_set", "add or remove a block with `vpc.associate_cidr_block().cidr_block(..)` or `Vpc::objects().disassociate_cidr_block(association_id)` (AssociateVpcCidrBlock, DisassociateVpcCidrBlock); a new VPC's primary block is its `cidr_block`"), ("dhcp_options_id", "change it with `DhcpOptions::objects().associate(dhcp_options_id, vpc_id)` (AssociateDhcpOptions; the id `default` restores the default set)"), ("instance_tenancy", "change it with `Vpc::objects().modify_tenancy(vpc_id, \"default\")` (ModifyVpcTenancy: only to `default`)"), ("ipv6_cidr_block_association_set", "add or remove a block with `vpc.associate_cidr_block().amazon_provided_ipv6_cidr_block(true)` or `Vpc::objects().disassociate_cidr_block(association_id)` (AssociateVpcCidrBlock, DisassociateVpcCidrBlock); a new VPC gets an Amazon-provided IPv6 block with `Vpc::objects().create(&model).amazon_provided_ipv6_cidr_block(true)`")]));
             }
         }
         botocraft_core::baseline::refuse_dropped_tags(
@@ -978,6 +993,23 @@ impl Subnet {
         request
     }
 
+    /// Adds an IPv6 CIDR block to this subnet (`.ipv6_cidr_block(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn associate_ipv6_cidr_block(&self) -> SubnetAssociateIpv6CidrBlock {
+        let manager = SubnetManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.subnet_id.clone().filter(|v| !v.is_empty()) else {
+            return SubnetAssociateIpv6CidrBlock::failed(
+                manager,
+                Error::validation(
+                    "Subnet.associate_ipv6_cidr_block needs `SubnetId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.associate_ipv6_cidr_block(a0);
+        request
+    }
+
     /// The fields an update can send, which change tracking compares, in
     /// the order of the baseline's fingerprints.
     pub(crate) const TRACKED: [&'static str; 7] = [
@@ -1070,7 +1102,7 @@ impl Subnet {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("ipv6_cidr_block_association_set", "add or remove a block with AssociateSubnetCidrBlock or DisassociateSubnetCidrBlock (botocraft has no call for them yet); a new subnet's block is its `ipv6_cidr_block`")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 1] = [("ipv6_cidr_block_association_set", "add or remove a block with `subnet.associate_ipv6_cidr_block().ipv6_cidr_block(..)` or `Subnet::objects().disassociate_ipv6_cidr_block(association_id)` (AssociateSubnetCidrBlock, DisassociateSubnetCidrBlock); a new subnet's block is its `ipv6_cidr_block`")];
 
     /// The fields AWS assigns when it creates a `Subnet`, naming it: a model
     /// that holds one names a `Subnet` that exists, so `save()` refuses to
@@ -1140,7 +1172,7 @@ impl Subnet {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
-    /// - `ipv6_cidr_block_association_set`: add or remove a block with AssociateSubnetCidrBlock or DisassociateSubnetCidrBlock (botocraft has no call for them yet); a new subnet's block is its `ipv6_cidr_block`
+    /// - `ipv6_cidr_block_association_set`: add or remove a block with `subnet.associate_ipv6_cidr_block().ipv6_cidr_block(..)` or `Subnet::objects().disassociate_ipv6_cidr_block(association_id)` (AssociateSubnetCidrBlock, DisassociateSubnetCidrBlock); a new subnet's block is its `ipv6_cidr_block`
     ///
     /// A model that did not come from AWS but holds a field AWS assigns at
     /// creation ([`Self::ASSIGNED`]: it names a `Subnet` that exists, say one read
@@ -1164,7 +1196,7 @@ impl Subnet {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("Subnet", &fixed, &Self::IDENTITY, "save() can change only `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index`", &[("ipv6_cidr_block_association_set", "add or remove a block with AssociateSubnetCidrBlock or DisassociateSubnetCidrBlock (botocraft has no call for them yet); a new subnet's block is its `ipv6_cidr_block`")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("Subnet", &fixed, &Self::IDENTITY, "save() can change only `map_public_ip_on_launch`, `assign_ipv6_address_on_creation`, `enable_dns64`, `private_dns_name_options_on_launch`, `map_customer_owned_ip_on_launch`, `customer_owned_ipv4_pool`, `enable_lni_at_device_index`", &[("ipv6_cidr_block_association_set", "add or remove a block with `subnet.associate_ipv6_cidr_block().ipv6_cidr_block(..)` or `Subnet::objects().disassociate_ipv6_cidr_block(association_id)` (AssociateSubnetCidrBlock, DisassociateSubnetCidrBlock); a new subnet's block is its `ipv6_cidr_block`")]));
             }
         }
         botocraft_core::baseline::refuse_dropped_tags(

@@ -601,6 +601,76 @@ pub static AssociateRouteTableResult: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static AssociateSubnetCidrBlockRequest: Shape = Shape {
+    name: "AssociateSubnetCidrBlockRequest",
+    kind: Kind::Structure(&[
+        Member::new("Ipv6IpamPoolId", &IpamPoolId),
+        Member::new("Ipv6NetmaskLength", &NetmaskLength),
+        Member {
+            location_name: Some("subnetId"),
+            ..Member::new("SubnetId", &SubnetId)
+        },
+        Member {
+            location_name: Some("ipv6CidrBlock"),
+            ..Member::new("Ipv6CidrBlock", &String)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static AssociateSubnetCidrBlockResult: Shape = Shape {
+    name: "AssociateSubnetCidrBlockResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("ipv6CidrBlockAssociation"),
+            ..Member::new("Ipv6CidrBlockAssociation", &SubnetIpv6CidrBlockAssociation)
+        },
+        Member {
+            location_name: Some("subnetId"),
+            ..Member::new("SubnetId", &String)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static AssociateVpcCidrBlockRequest: Shape = Shape {
+    name: "AssociateVpcCidrBlockRequest",
+    kind: Kind::Structure(&[
+        Member::new("CidrBlock", &String),
+        Member::new("Ipv6CidrBlockNetworkBorderGroup", &String),
+        Member::new("Ipv6Pool", &Ipv6PoolEc2Id),
+        Member::new("Ipv6CidrBlock", &String),
+        Member::new("Ipv4IpamPoolId", &IpamPoolId),
+        Member::new("Ipv4NetmaskLength", &NetmaskLength),
+        Member::new("Ipv6IpamPoolId", &IpamPoolId),
+        Member::new("Ipv6NetmaskLength", &NetmaskLength),
+        Member {
+            location_name: Some("vpcId"),
+            ..Member::new("VpcId", &VpcId)
+        },
+        Member {
+            location_name: Some("amazonProvidedIpv6CidrBlock"),
+            ..Member::new("AmazonProvidedIpv6CidrBlock", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static AssociateVpcCidrBlockResult: Shape = Shape {
+    name: "AssociateVpcCidrBlockResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("ipv6CidrBlockAssociation"),
+            ..Member::new("Ipv6CidrBlockAssociation", &VpcIpv6CidrBlockAssociation)
+        },
+        Member {
+            location_name: Some("cidrBlockAssociation"),
+            ..Member::new("CidrBlockAssociation", &VpcCidrBlockAssociation)
+        },
+        Member {
+            location_name: Some("vpcId"),
+            ..Member::new("VpcId", &String)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static AssociatedKmsKey: Shape = Shape {
     name: "AssociatedKmsKey",
     kind: Kind::Structure(&[Member {
@@ -4513,6 +4583,54 @@ pub static DisassociateRouteTableRequest: Shape = Shape {
         Member {
             location_name: Some("associationId"),
             ..Member::new("AssociationId", &RouteTableAssociationId)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static DisassociateSubnetCidrBlockRequest: Shape = Shape {
+    name: "DisassociateSubnetCidrBlockRequest",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("associationId"),
+        ..Member::new("AssociationId", &SubnetCidrAssociationId)
+    }]),
+    xml_namespace: None,
+};
+pub static DisassociateSubnetCidrBlockResult: Shape = Shape {
+    name: "DisassociateSubnetCidrBlockResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("ipv6CidrBlockAssociation"),
+            ..Member::new("Ipv6CidrBlockAssociation", &SubnetIpv6CidrBlockAssociation)
+        },
+        Member {
+            location_name: Some("subnetId"),
+            ..Member::new("SubnetId", &String)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static DisassociateVpcCidrBlockRequest: Shape = Shape {
+    name: "DisassociateVpcCidrBlockRequest",
+    kind: Kind::Structure(&[Member {
+        location_name: Some("associationId"),
+        ..Member::new("AssociationId", &VpcCidrAssociationId)
+    }]),
+    xml_namespace: None,
+};
+pub static DisassociateVpcCidrBlockResult: Shape = Shape {
+    name: "DisassociateVpcCidrBlockResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("ipv6CidrBlockAssociation"),
+            ..Member::new("Ipv6CidrBlockAssociation", &VpcIpv6CidrBlockAssociation)
+        },
+        Member {
+            location_name: Some("cidrBlockAssociation"),
+            ..Member::new("CidrBlockAssociation", &VpcCidrBlockAssociation)
+        },
+        Member {
+            location_name: Some("vpcId"),
+            ..Member::new("VpcId", &String)
         },
     ]),
     xml_namespace: None,
@@ -15876,6 +15994,11 @@ pub static VpcAttachmentList: Shape = Shape {
 };
 pub static VpcAttributeName: Shape = Shape {
     name: "VpcAttributeName",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static VpcCidrAssociationId: Shape = Shape {
+    name: "VpcCidrAssociationId",
     kind: Kind::String,
     xml_namespace: None,
 };

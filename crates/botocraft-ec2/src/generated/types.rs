@@ -16048,6 +16048,149 @@ impl Described for DescribeVpcsResult {
     }
 }
 
+/// The `AssociateVpcCidrBlockRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociateVpcCidrBlockRequest {
+    /// An IPv4 CIDR block to associate with the VPC.
+    #[serde(rename = "CidrBlock", default, skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    /// The name of the location from which we advertise the IPV6 CIDR block. Use this parameter to limit the CIDR block to this location.
+    #[serde(
+        rename = "Ipv6CidrBlockNetworkBorderGroup",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_cidr_block_network_border_group: Option<String>,
+    /// The ID of an IPv6 address pool from which to allocate the IPv6 CIDR block.
+    #[serde(rename = "Ipv6Pool", default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_pool: Option<String>,
+    /// An IPv6 CIDR block from the IPv6 address pool. You must also specify `Ipv6Pool` in the request.
+    #[serde(
+        rename = "Ipv6CidrBlock",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_cidr_block: Option<String>,
+    /// Associate a CIDR allocated from an IPv4 IPAM pool to a VPC. For more information about Amazon VPC IP Address Manager (IPAM), see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[serde(
+        rename = "Ipv4IpamPoolId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv4_ipam_pool_id: Option<String>,
+    /// The netmask length of the IPv4 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[serde(
+        rename = "Ipv4NetmaskLength",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv4_netmask_length: Option<i32>,
+    /// Associates a CIDR allocated from an IPv6 IPAM pool to a VPC. For more information about Amazon VPC IP Address Manager (IPAM), see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[serde(
+        rename = "Ipv6IpamPoolId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_ipam_pool_id: Option<String>,
+    /// The netmask length of the IPv6 CIDR you would like to associate from an Amazon VPC IP Address Manager (IPAM) pool. For more information about IPAM, see What is IPAM? in the Amazon VPC IPAM User Guide.
+    #[serde(
+        rename = "Ipv6NetmaskLength",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_netmask_length: Option<i32>,
+    /// The ID of the VPC.
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// Requests an Amazon-provided IPv6 CIDR block with a /56 prefix length for the VPC. You cannot specify the range of IPv6 addresses or the size of the CIDR block.
+    #[serde(
+        rename = "AmazonProvidedIpv6CidrBlock",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amazon_provided_ipv6_cidr_block: Option<bool>,
+}
+
+impl Described for AssociateVpcCidrBlockRequest {
+    fn shape() -> &'static Shape {
+        &schema::AssociateVpcCidrBlockRequest
+    }
+}
+
+/// The `AssociateVpcCidrBlockResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociateVpcCidrBlockResult {
+    /// Information about the IPv6 CIDR block association.
+    #[serde(
+        rename = "Ipv6CidrBlockAssociation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_cidr_block_association: Option<VpcIpv6CidrBlockAssociation>,
+    /// Information about the IPv4 CIDR block association.
+    #[serde(
+        rename = "CidrBlockAssociation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cidr_block_association: Option<VpcCidrBlockAssociation>,
+    /// The ID of the VPC.
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+impl Described for AssociateVpcCidrBlockResult {
+    fn shape() -> &'static Shape {
+        &schema::AssociateVpcCidrBlockResult
+    }
+}
+
+/// The `DisassociateVpcCidrBlockRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisassociateVpcCidrBlockRequest {
+    /// The association ID for the CIDR block.
+    #[serde(
+        rename = "AssociationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub association_id: Option<String>,
+}
+
+impl Described for DisassociateVpcCidrBlockRequest {
+    fn shape() -> &'static Shape {
+        &schema::DisassociateVpcCidrBlockRequest
+    }
+}
+
+/// The `DisassociateVpcCidrBlockResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisassociateVpcCidrBlockResult {
+    /// Information about the IPv6 CIDR block association.
+    #[serde(
+        rename = "Ipv6CidrBlockAssociation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_cidr_block_association: Option<VpcIpv6CidrBlockAssociation>,
+    /// Information about the IPv4 CIDR block association.
+    #[serde(
+        rename = "CidrBlockAssociation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cidr_block_association: Option<VpcCidrBlockAssociation>,
+    /// The ID of the VPC.
+    #[serde(rename = "VpcId", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+}
+
+impl Described for DisassociateVpcCidrBlockResult {
+    fn shape() -> &'static Shape {
+        &schema::DisassociateVpcCidrBlockResult
+    }
+}
+
 /// The `CreateVpcRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateVpcRequest {
@@ -16534,6 +16677,101 @@ pub struct DescribeSubnetsResult {
 impl Described for DescribeSubnetsResult {
     fn shape() -> &'static Shape {
         &schema::DescribeSubnetsResult
+    }
+}
+
+/// The `AssociateSubnetCidrBlockRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociateSubnetCidrBlockRequest {
+    /// An IPv6 IPAM pool ID.
+    #[serde(
+        rename = "Ipv6IpamPoolId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_ipam_pool_id: Option<String>,
+    /// An IPv6 netmask length.
+    #[serde(
+        rename = "Ipv6NetmaskLength",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_netmask_length: Option<i32>,
+    /// The ID of your subnet.
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// The IPv6 CIDR block for your subnet.
+    #[serde(
+        rename = "Ipv6CidrBlock",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_cidr_block: Option<String>,
+}
+
+impl Described for AssociateSubnetCidrBlockRequest {
+    fn shape() -> &'static Shape {
+        &schema::AssociateSubnetCidrBlockRequest
+    }
+}
+
+/// The `AssociateSubnetCidrBlockResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociateSubnetCidrBlockResult {
+    /// Information about the IPv6 association.
+    #[serde(
+        rename = "Ipv6CidrBlockAssociation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
+    /// The ID of the subnet.
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+}
+
+impl Described for AssociateSubnetCidrBlockResult {
+    fn shape() -> &'static Shape {
+        &schema::AssociateSubnetCidrBlockResult
+    }
+}
+
+/// The `DisassociateSubnetCidrBlockRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisassociateSubnetCidrBlockRequest {
+    /// The association ID for the CIDR block.
+    #[serde(
+        rename = "AssociationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub association_id: Option<String>,
+}
+
+impl Described for DisassociateSubnetCidrBlockRequest {
+    fn shape() -> &'static Shape {
+        &schema::DisassociateSubnetCidrBlockRequest
+    }
+}
+
+/// The `DisassociateSubnetCidrBlockResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DisassociateSubnetCidrBlockResult {
+    /// Information about the IPv6 CIDR block association.
+    #[serde(
+        rename = "Ipv6CidrBlockAssociation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ipv6_cidr_block_association: Option<SubnetIpv6CidrBlockAssociation>,
+    /// The ID of the subnet.
+    #[serde(rename = "SubnetId", default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+}
+
+impl Described for DisassociateSubnetCidrBlockResult {
+    fn shape() -> &'static Shape {
+        &schema::DisassociateSubnetCidrBlockResult
     }
 }
 

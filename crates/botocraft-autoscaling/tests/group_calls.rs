@@ -223,10 +223,13 @@ async fn attachments_have_their_own_calls() {
     let manager = AutoScalingGroup::objects().using(&f.session);
     manager.attach_target_groups("web", [tg]).await.unwrap();
     manager.detach_target_groups("web", [tg]).await.unwrap();
-    manager
-        .attach_load_balancers("web", ["classic"])
-        .await
-        .unwrap();
+    // The group's proxy passes its name and the caller's list on.
+    let group = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    group.attach_load_balancers(["classic"]).await.unwrap();
     let source = TrafficSourceIdentifier {
         identifier: Some(tg.into()),
         ..Default::default()

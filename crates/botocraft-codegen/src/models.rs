@@ -656,13 +656,34 @@ impl<'a> Emitter<'a> {
             );
         }
         let positional = self.positional(&m)?;
-        if positional.len() != call.args.len() {
+        // A proxy may leave the trailing positional arguments to its caller
+        // (`route_table.enable_vgw_route_propagation(gateway_id)`): they
+        // become its own parameters, typed as the manager method's.
+        let passes_on = !relation && !call.optional && call.args.len() < positional.len();
+        if positional.len() != call.args.len() && !passes_on {
             return Err(format!(
                 "{ctx}: {target}.{} takes {} positional args, {} given",
                 call.method,
                 positional.len(),
                 call.args.len()
             ));
+        }
+        let mut own_params = Vec::new();
+        let mut own_args = Vec::new();
+        for (pf, single) in &positional[call.args.len()..] {
+            let bare = names::bare(&Self::setter_name(m.def, pf)).to_string();
+            let ty = match Self::elem(&pf.ty) {
+                Some(elem) if *single => format!("impl Into<{elem}>"),
+                Some("String") => "impl IntoIterator<Item = impl AsRef<str>>".to_string(),
+                Some(elem) => format!("impl IntoIterator<Item = impl Into<{elem}>>"),
+                // models.rs imports no core value types: name them in full.
+                None if matches!(pf.ty.as_str(), "DateTime" | "Blob") => {
+                    format!("impl Into<botocraft_core::{}>", pf.ty)
+                }
+                None => format!("impl Into<{}>", pf.ty),
+            };
+            own_params.push(format!(", {bare}: {ty}"));
+            own_args.push(bare);
         }
         // What a call without one of its values does: nothing (optional),
         // or fail saying which value is missing and, for a property, which
@@ -753,6 +774,7 @@ impl<'a> Emitter<'a> {
                 format!("a{i}")
             });
         }
+        arg_names.extend(own_args);
         let _ = writeln!(
             body,
             "        #[allow(unused_mut)]\n        let mut request = manager.{}({});",
@@ -790,8 +812,10 @@ impl<'a> Emitter<'a> {
         } else {
             let _ = writeln!(
                 out,
-                "    /// {doc}\n    pub fn {}(&self) -> {} {{\n{body}        request\n    }}\n",
-                call.name, m.builder
+                "    /// {doc}\n    pub fn {}(&self{}) -> {} {{\n{body}        request\n    }}\n",
+                call.name,
+                own_params.concat(),
+                m.builder
             );
         }
         Ok(())

@@ -891,3 +891,21 @@ fn a_value_call_can_answer_a_member_of_the_structure_answered() {
     let err = generate_with(&format!("{DEFS}{not_structure}")).unwrap_err();
     assert!(err.contains("color_of"), "{err}");
 }
+
+#[test]
+fn a_proxy_leaves_trailing_arguments_to_its_caller_and_a_relation_does_not() {
+    let defs = format!(
+        "{DEFS}\n[[models.Widget.proxies]]\nname = \"sibling\"\nmethod = \"get\"\nargs = []\n"
+    );
+    let (_, models, _) = generate_with(&defs).unwrap();
+    assert!(
+        models.contains("pub fn sibling(&self, widget: impl Into<String>) -> WidgetGet"),
+        "{models}"
+    );
+    assert!(models.contains("manager.get(widget)"), "{models}");
+    let defs = format!(
+        "{DEFS}\n[[models.Widget.relations]]\nname = \"sibling\"\nmethod = \"get\"\nargs = []\n"
+    );
+    let err = generate_with(&defs).unwrap_err();
+    assert!(err.contains("takes 1 positional args, 0 given"), "{err}");
+}

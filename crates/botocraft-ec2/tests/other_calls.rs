@@ -183,8 +183,9 @@ async fn an_instances_other_settings_each_have_their_call() {
         maintenance.auto_recovery.as_ref().map(|r| r.as_str()),
         Some("disabled")
     );
-    let weighting = manager
-        .modify_network_performance_options("i-1", "vpc-1")
+    // The instance's proxy passes its id and the caller's weighting on.
+    let weighting = instance
+        .modify_network_performance_options("vpc-1")
         .await
         .unwrap();
     assert_eq!(

@@ -606,9 +606,9 @@ impl AutoScalingGroup {
         // Load balancers, target groups and traffic sources change through
         // their own attach/detach operations.
         let hints: Vec<(&str, &str)> = [
-            ("load_balancer_names", "change it with `AutoScalingGroup::objects().attach_load_balancers(name, ..)` or `.detach_load_balancers(name, ..)` (AttachLoadBalancers, DetachLoadBalancers)"),
-            ("target_group_arns", "change it with `AutoScalingGroup::objects().attach_target_groups(name, ..)` or `.detach_target_groups(name, ..)` (AttachLoadBalancerTargetGroups, DetachLoadBalancerTargetGroups)"),
-            ("traffic_sources", "change it with `AutoScalingGroup::objects().attach_traffic_sources(name, ..)` or `.detach_traffic_sources(name, ..)` (AttachTrafficSources, DetachTrafficSources)"),
+            ("load_balancer_names", "change it with `group.attach_load_balancers(..)` or `.detach_load_balancers(..)` (AttachLoadBalancers, DetachLoadBalancers)"),
+            ("target_group_arns", "change it with `group.attach_target_groups(..)` or `.detach_target_groups(..)` (AttachLoadBalancerTargetGroups, DetachLoadBalancerTargetGroups)"),
+            ("traffic_sources", "change it with `group.attach_traffic_sources(..)` or `.detach_traffic_sources(..)` (AttachTrafficSources, DetachTrafficSources)"),
         ]
         .into_iter()
         .chain(Self::CHANGED_BY)

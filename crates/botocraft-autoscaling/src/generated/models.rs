@@ -439,6 +439,120 @@ impl AutoScalingGroup {
         request
     }
 
+    /// Registers this group's instances with target groups, by ARN. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn attach_target_groups(
+        &self,
+        target_group_arns: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupAttachTargetGroups {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupAttachTargetGroups::failed(manager, Error::validation("AutoScalingGroup.attach_target_groups needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.attach_target_groups(a0, target_group_arns);
+        request
+    }
+
+    /// Deregisters this group's instances from target groups, by ARN. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn detach_target_groups(
+        &self,
+        target_group_arns: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupDetachTargetGroups {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupDetachTargetGroups::failed(manager, Error::validation("AutoScalingGroup.detach_target_groups needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.detach_target_groups(a0, target_group_arns);
+        request
+    }
+
+    /// Registers this group's instances with Classic Load Balancers, by name. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn attach_load_balancers(
+        &self,
+        load_balancer_names: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupAttachLoadBalancers {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupAttachLoadBalancers::failed(manager, Error::validation("AutoScalingGroup.attach_load_balancers needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.attach_load_balancers(a0, load_balancer_names);
+        request
+    }
+
+    /// Deregisters this group's instances from Classic Load Balancers, by name. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn detach_load_balancers(
+        &self,
+        load_balancer_names: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupDetachLoadBalancers {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupDetachLoadBalancers::failed(manager, Error::validation("AutoScalingGroup.detach_load_balancers needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.detach_load_balancers(a0, load_balancer_names);
+        request
+    }
+
+    /// Attaches traffic sources to this group. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn attach_traffic_sources(
+        &self,
+        traffic_sources: impl IntoIterator<Item = impl Into<TrafficSourceIdentifier>>,
+    ) -> AutoScalingGroupAttachTrafficSources {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupAttachTrafficSources::failed(manager, Error::validation("AutoScalingGroup.attach_traffic_sources needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.attach_traffic_sources(a0, traffic_sources);
+        request
+    }
+
+    /// Detaches traffic sources from this group. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn detach_traffic_sources(
+        &self,
+        traffic_sources: impl IntoIterator<Item = impl Into<TrafficSourceIdentifier>>,
+    ) -> AutoScalingGroupDetachTrafficSources {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupDetachTrafficSources::failed(manager, Error::validation("AutoScalingGroup.detach_traffic_sources needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.detach_traffic_sources(a0, traffic_sources);
+        request
+    }
+
     /// This group's scaling activities, newest first. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn activities(&self) -> AutoScalingGroupActivities {

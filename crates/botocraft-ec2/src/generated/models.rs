@@ -2500,6 +2500,62 @@ impl Instance {
         request
     }
 
+    /// Changes which capacity reservation this (stopped) instance may run in. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_capacity_reservation(
+        &self,
+        capacity_reservation_specification: impl Into<CapacityReservationSpecification>,
+    ) -> InstanceModifyCapacityReservation {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceModifyCapacityReservation::failed(
+                manager,
+                Error::validation(
+                    "Instance.modify_capacity_reservation needs `InstanceId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request =
+            manager.modify_capacity_reservation(a0, capacity_reservation_specification);
+        request
+    }
+
+    /// Changes how this instance weights its bandwidth between network and EBS. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn modify_network_performance_options(
+        &self,
+        bandwidth_weighting: impl Into<InstanceBandwidthWeighting>,
+    ) -> InstanceModifyNetworkPerformanceOptions {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceModifyNetworkPerformanceOptions::failed(manager, Error::validation("Instance.modify_network_performance_options needs `InstanceId`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.modify_network_performance_options(a0, bandwidth_weighting);
+        request
+    }
+
+    /// Gives this instance, which has none, an IAM instance profile: `instance.associate_iam_instance_profile(IamInstanceProfileSpecification::by_name("web-role"))`. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn associate_iam_instance_profile(
+        &self,
+        iam_instance_profile: impl Into<IamInstanceProfileSpecification>,
+    ) -> InstanceAssociateIamInstanceProfile {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceAssociateIamInstanceProfile::failed(
+                manager,
+                Error::validation(
+                    "Instance.associate_iam_instance_profile needs `InstanceId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.associate_iam_instance_profile(a0, iam_instance_profile);
+        request
+    }
+
     /// Changes how this instance's metadata service answers: `instance.modify_metadata_options().http_tokens("required")` requires IMDSv2. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_metadata_options(&self) -> InstanceModifyMetadataOptions {
@@ -3802,6 +3858,24 @@ impl Ami {
         request
     }
 
+    /// Sets when this image becomes deprecated (`ami.enable_deprecation(at)`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_deprecation(
+        &self,
+        deprecate_at: impl Into<botocraft_core::DateTime>,
+    ) -> AmiEnableDeprecation {
+        let manager = AmiManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
+            return AmiEnableDeprecation::failed(
+                manager,
+                Error::validation("Ami.enable_deprecation needs `ImageId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.enable_deprecation(a0, deprecate_at);
+        request
+    }
+
     /// Cancels this image's deprecation. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn disable_deprecation(&self) -> AmiDisableDeprecation {
@@ -5091,6 +5165,36 @@ impl RouteTable {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
+        request
+    }
+
+    /// Lets the routes the virtual private gateway `gateway_id` learns propagate into this table. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_vgw_route_propagation(
+        &self,
+        gateway_id: impl Into<String>,
+    ) -> RouteTableEnableVgwRoutePropagation {
+        let manager = RouteTableManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
+            return RouteTableEnableVgwRoutePropagation::failed(manager, Error::validation("RouteTable.enable_vgw_route_propagation needs `RouteTableId`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.enable_vgw_route_propagation(a0, gateway_id);
+        request
+    }
+
+    /// Stops the routes of the virtual private gateway `gateway_id` from propagating into this table. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn disable_vgw_route_propagation(
+        &self,
+        gateway_id: impl Into<String>,
+    ) -> RouteTableDisableVgwRoutePropagation {
+        let manager = RouteTableManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.route_table_id.clone().filter(|v| !v.is_empty()) else {
+            return RouteTableDisableVgwRoutePropagation::failed(manager, Error::validation("RouteTable.disable_vgw_route_propagation needs `RouteTableId`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.disable_vgw_route_propagation(a0, gateway_id);
         request
     }
 
@@ -14392,6 +14496,46 @@ impl VpnConnection {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
+        request
+    }
+
+    /// Adds a static route to `destination_cidr_block` to this connection. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn create_route(
+        &self,
+        destination_cidr_block: impl Into<String>,
+    ) -> VpnConnectionCreateRoute {
+        let manager = VpnConnectionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.vpn_connection_id.clone().filter(|v| !v.is_empty()) else {
+            return VpnConnectionCreateRoute::failed(
+                manager,
+                Error::validation(
+                    "VpnConnection.create_route needs `VpnConnectionId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.create_route(a0, destination_cidr_block);
+        request
+    }
+
+    /// Removes this connection's static route to `destination_cidr_block`. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete_route(
+        &self,
+        destination_cidr_block: impl Into<String>,
+    ) -> VpnConnectionDeleteRoute {
+        let manager = VpnConnectionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.vpn_connection_id.clone().filter(|v| !v.is_empty()) else {
+            return VpnConnectionDeleteRoute::failed(
+                manager,
+                Error::validation(
+                    "VpnConnection.delete_route needs `VpnConnectionId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.delete_route(a0, destination_cidr_block);
         request
     }
 

@@ -25,7 +25,11 @@ from pathlib import Path, PurePosixPath
 
 BOTOCORE_VERSION = "1.44.8"
 SERVICES = ("ecs", "ec2", "ecr", "autoscaling")
-MODEL_FILES = ("service-2.json", "paginators-1.json", "waiters-2.json")
+MODEL_FILES = ("service-2.json", "paginators-1.json", "waiters-2.json", "endpoint-rule-set-1.json")
+REQUIRED_FILES = ("service-2.json", "endpoint-rule-set-1.json")
+# Bumped whenever what is extracted changes, so older caches are refreshed.
+MODELS_MARKER = ".complete-2"
+TESTS_MARKER = ".tests-complete-2"
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "botocore" / BOTOCORE_VERSION
@@ -90,7 +94,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def fetch_models() -> None:
-    marker = CACHE / ".complete"
+    marker = CACHE / MODELS_MARKER
     if marker.exists():
         log(f"models for botocore {BOTOCORE_VERSION} already in {CACHE.relative_to(ROOT)}/data (skipped)")
         return
@@ -110,34 +114,49 @@ def fetch_models() -> None:
                         data = zf.read(base + fname)
                     elif base + fname + ".gz" in names:
                         data = gzip.decompress(zf.read(base + fname + ".gz"))
-                    elif fname == "service-2.json":
+                    elif fname in REQUIRED_FILES:
                         die(f"{base}{fname}[.gz] missing from the wheel")
                     else:
                         continue  # paginators/waiters are optional
                     write_atomic(data_dir / service / version / fname, data)
                 summary.append(f"{service} {version}")
+            partitions = "botocore/data/partitions.json"
+            if partitions not in names:
+                die(f"{partitions} missing from the wheel")
+            write_atomic(data_dir / "partitions.json", zf.read(partitions))
     marker.write_text(f"botocore {BOTOCORE_VERSION}\n")
     log(f"extracted botocore {BOTOCORE_VERSION} models ({', '.join(summary)}) "
         f"into {data_dir.relative_to(ROOT)}")
 
 
 def fetch_protocols() -> None:
-    marker = CACHE / ".protocols-complete"
+    marker = CACHE / TESTS_MARKER
     if marker.exists():
-        log(f"protocol tests for botocore {BOTOCORE_VERSION} already in "
-            f"{CACHE.relative_to(ROOT)}/protocols (skipped)")
+        log(f"protocol and endpoint tests for botocore {BOTOCORE_VERSION} already in "
+            f"{CACHE.relative_to(ROOT)}/protocols and endpoint-tests (skipped)")
         return
     out_dir = CACHE / "protocols"
+    endpoint_dir = CACHE / "endpoint-tests"
     with tempfile.TemporaryDirectory(prefix="botocore-sdist-") as tmp:
         sdist = pip_download(Path(tmp), binary=False)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
+        for d in (out_dir, endpoint_dir):
+            if d.exists():
+                shutil.rmtree(d)
         count = 0
+        endpoint_tests = []
         with tarfile.open(sdist, "r:gz") as tf:
             for member in tf:
                 if not member.isfile():
                     continue
                 parts = PurePosixPath(member.name).parts
+                # <botocore-X.Y.Z>/tests/functional/endpoint-rules/<service>/endpoint-tests-1.json
+                if (len(parts) == 6 and parts[1:4] == ("tests", "functional", "endpoint-rules")
+                        and parts[4] in SERVICES and parts[5] == "endpoint-tests-1.json"):
+                    src = tf.extractfile(member)
+                    if src is not None:
+                        write_atomic(endpoint_dir / parts[4] / parts[5], src.read())
+                        endpoint_tests.append(parts[4])
+                    continue
                 # <botocore-X.Y.Z>/tests/unit/protocols/<rest...>
                 if len(parts) < 5 or parts[1:4] != ("tests", "unit", "protocols"):
                     continue
@@ -151,14 +170,19 @@ def fetch_protocols() -> None:
                 count += 1
         if count == 0:
             die(f"no tests/unit/protocols files in {sdist.name}")
+        missing = sorted(set(SERVICES) - set(endpoint_tests))
+        if missing:
+            die(f"no endpoint tests for {', '.join(missing)} in {sdist.name}")
     marker.write_text(f"botocore {BOTOCORE_VERSION}\n")
-    log(f"extracted {count} protocol test files from {sdist.name} into {out_dir.relative_to(ROOT)}")
+    log(f"extracted {count} protocol test files from {sdist.name} into {out_dir.relative_to(ROOT)}, "
+        f"and the endpoint tests of {', '.join(sorted(endpoint_tests))} into {endpoint_dir.relative_to(ROOT)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sdist", action="store_true",
-                        help="fetch the botocore sdist and extract tests/unit/protocols/** instead")
+                        help="fetch the botocore sdist and extract tests/unit/protocols/** and the "
+                             "services' tests/functional/endpoint-rules instead")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
     if args.sdist:

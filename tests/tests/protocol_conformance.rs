@@ -177,6 +177,7 @@ fn service_for(metadata: &Value, proto: Proto) -> &'static ServiceMetadata {
         api_version: text("apiVersion").unwrap_or(""),
         target_prefix: text("targetPrefix"),
         protocol,
+        endpoint_rules: None,
     }))
 }
 

@@ -7,6 +7,7 @@
 //! `http::Request<Vec<u8>>` values and HTTP responses back into typed outputs.
 
 pub mod baseline;
+pub mod endpoint;
 pub mod error;
 pub mod key;
 pub mod manager;

@@ -42,6 +42,10 @@ pub struct ServiceMetadata {
     pub target_prefix: Option<&'static str>,
     /// The wire protocol.
     pub protocol: Protocol,
+    /// How its endpoint follows from the region and the FIPS and dual-stack
+    /// settings; `None` for a service whose endpoint is always
+    /// `https://{endpoint_prefix}.{region}.{partition's DNS suffix}`.
+    pub endpoint_rules: Option<&'static crate::endpoint::RuleSet>,
 }
 
 /// One operation, serialised and ready to sign and send.

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use botocraft_core::endpoint::EndpointParams;
 use botocraft_core::{Error, Result, ServiceMetadata};
 
 use crate::env::Env;
@@ -83,18 +84,7 @@ pub fn service_key(name: &str) -> String {
 /// `partitions.json`): China, the isolated and the European Sovereign
 /// clouds have their own; every other region is `amazonaws.com`.
 pub fn dns_suffix(region: &str) -> &'static str {
-    const PARTITIONS: [(&str, &str); 6] = [
-        ("cn-", "amazonaws.com.cn"),
-        ("us-isob-", "sc2s.sgov.gov"),
-        ("us-isof-", "csp.hci.ic.gov"),
-        ("us-iso-", "c2s.ic.gov"),
-        ("eu-isoe-", "cloud.adc-e.uk"),
-        ("eusc-", "amazonaws.eu"),
-    ];
-    PARTITIONS
-        .iter()
-        .find(|(prefix, _)| region.starts_with(prefix))
-        .map_or("amazonaws.com", |(_, suffix)| suffix)
+    botocraft_core::endpoint::partition(region).dns_suffix
 }
 
 /// Parses and checks an endpoint URL: `http` or `https`, a host, no query.
@@ -134,21 +124,28 @@ pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
 ///    in the `[services name]` section the profile names (`services`),
 /// 5. `AWS_ENDPOINT_URL`,
 /// 6. the profile's `endpoint_url`,
-/// 7. `https://{endpoint_prefix}.{region}.amazonaws.com` (or the DNS suffix
-///    of the region's partition: `amazonaws.com.cn` for `cn-` regions,
-///    `c2s.ic.gov` for `us-iso-`, ...).
+/// 7. the service's endpoint rules (botocore's endpoint rule set, evaluated
+///    by [`botocraft_core::endpoint`]) for the region and the FIPS and
+///    dual-stack settings: `https://ecs.eu-west-1.amazonaws.com`,
+///    `https://ecs-fips.us-east-1.amazonaws.com`,
+///    `https://ec2.us-gov-west-1.amazonaws.com` (EC2's FIPS endpoint in
+///    GovCloud), `https://ec2.cn-north-1.api.amazonwebservices.com.cn`
+///    (dual-stack), `https://ecr-fips.us-west-2.api.aws` (both, for ECR);
+/// 8. for a service without rules (STS, SSO),
+///    `https://{endpoint_prefix}.{region}.{dns suffix of the region's partition}`.
 ///
 /// Steps 3–6 are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is
 /// `true`, or when it is unset and the profile's
 /// `ignore_configured_endpoint_urls` is.
 ///
-/// FIPS and dual-stack endpoints (`AWS_USE_FIPS_ENDPOINT`,
-/// `AWS_USE_DUALSTACK_ENDPOINT`, the profile's `use_fips_endpoint`,
-/// `use_dualstack_endpoint`) are not derived: their hostnames differ per
-/// service and partition (AWS's endpoint rule sets), so asking for one
-/// without a configured endpoint URL is an [`Error::Config`] rather than a
-/// silent call to the standard endpoint. Give the endpoint itself (steps
-/// 1–6), as with any endpoint botocraft does not derive.
+/// FIPS and dual-stack endpoints are asked for with `AWS_USE_FIPS_ENDPOINT`
+/// and `AWS_USE_DUALSTACK_ENDPOINT`, or the profile's `use_fips_endpoint` and
+/// `use_dualstack_endpoint` (the variable wins). A configured endpoint URL
+/// (steps 1–6) is used as given whatever they say, so a local endpoint works
+/// in a shell set up for FIPS. Where the rules give no such endpoint (FIPS in
+/// a partition without it), or for a service without rules, asking is an
+/// [`Error::Config`] naming the setting, never a silent call to the
+/// standard endpoint.
 pub fn resolve_endpoint(
     service: &ServiceMetadata,
     region: &str,
@@ -193,51 +190,73 @@ pub fn resolve_endpoint(
             }
         }
     }
-    refuse_endpoint_variants(service, &env_id, env, profile)?;
+    let fips = variant_setting(env, profile, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+    let dual_stack = variant_setting(
+        env,
+        profile,
+        "AWS_USE_DUALSTACK_ENDPOINT",
+        "use_dualstack_endpoint",
+    );
     validate_region(region)?;
-    parse_endpoint(
-        &format!(
-            "https://{}.{region}.{}",
-            service.endpoint_prefix,
-            dns_suffix(region)
-        ),
-        "the default endpoint",
-    )
-}
-
-/// The FIPS or dual-stack endpoint asked for, which [`resolve_endpoint`]
-/// does not derive: an error naming the setting and what to set instead.
-fn refuse_endpoint_variants(
-    service: &ServiceMetadata,
-    env_id: &str,
-    env: &Env,
-    profile: Option<&Profile>,
-) -> Result<()> {
-    for (variable, key, what) in [
-        ("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint", "FIPS"),
-        (
-            "AWS_USE_DUALSTACK_ENDPOINT",
-            "use_dualstack_endpoint",
-            "dual-stack",
-        ),
-    ] {
-        let source = match env.get(variable) {
-            Some(v) if crate::env::is_true(&v) => Some(variable.to_owned()),
-            Some(_) => None,
-            None => profile
-                .filter(|p| p.get(key).is_some_and(crate::env::is_true))
-                .map(|p| format!("profile {:?} {key}", p.name())),
-        };
-        if let Some(source) = source {
+    let asked = [(&fips, "FIPS"), (&dual_stack, "dual-stack")]
+        .into_iter()
+        .filter_map(|(source, what)| {
+            Some(format!("{} asks for a {what} endpoint", source.as_ref()?))
+        })
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let Some(rules) = service.endpoint_rules else {
+        if !asked.is_empty() {
             return Err(Error::config(format!(
-                "{source} asks for the {what} endpoint of {}, which botocraft does not derive \
-                 (its hostname depends on the service and partition): set it with \
+                "{asked} of {}, which has no endpoint rules in botocraft: set its endpoint with \
                  AWS_ENDPOINT_URL_{env_id} or the session builder's service_endpoint_url(..)",
                 service.env_id
             )));
         }
+        return parse_endpoint(
+            &format!(
+                "https://{}.{region}.{}",
+                service.endpoint_prefix,
+                dns_suffix(region)
+            ),
+            "the default endpoint",
+        );
+    };
+    let params = EndpointParams {
+        region: Some(region),
+        use_fips: fips.is_some(),
+        use_dual_stack: dual_stack.is_some(),
+        endpoint: None,
+    };
+    let url = botocraft_core::endpoint::resolve(rules, &params).map_err(|e| {
+        let asked = if asked.is_empty() {
+            String::new()
+        } else {
+            format!(" ({asked})")
+        };
+        Error::config(format!(
+            "no endpoint for {} in region {region:?}{asked}: {e}",
+            service.env_id
+        ))
+    })?;
+    parse_endpoint(&url, &format!("the endpoint rules of {}", service.env_id))
+}
+
+/// Where a FIPS or dual-stack endpoint is asked for, if it is: the
+/// environment variable, else the profile's key.
+fn variant_setting(
+    env: &Env,
+    profile: Option<&Profile>,
+    variable: &str,
+    key: &str,
+) -> Option<String> {
+    match env.get(variable) {
+        Some(v) if crate::env::is_true(&v) => Some(variable.to_owned()),
+        Some(_) => None,
+        None => profile
+            .filter(|p| p.get(key).is_some_and(crate::env::is_true))
+            .map(|p| format!("profile {:?} {key}", p.name())),
     }
-    Ok(())
 }
 
 /// Joins a request's path-only URI (`/`, `/x?y`) onto an endpoint, keeping the
@@ -280,6 +299,7 @@ mod tests {
         api_version: "2015-09-21",
         target_prefix: Some("AmazonEC2ContainerRegistry_V20150921"),
         protocol: Protocol::AwsJson1_1,
+        endpoint_rules: None,
     };
 
     static AUTOSCALING: ServiceMetadata = ServiceMetadata {
@@ -290,6 +310,7 @@ mod tests {
         api_version: "2011-01-01",
         target_prefix: None,
         protocol: Protocol::AwsQuery,
+        endpoint_rules: None,
     };
 
     /// Every common spelling of a service names its endpoint override; a
@@ -378,11 +399,12 @@ mod tests {
         ));
     }
 
-    /// A FIPS or dual-stack endpoint is not derived: asked for without a
-    /// configured endpoint, it is a Config error naming the setting, never
-    /// a silent call to the standard endpoint; a configured one is used.
+    /// For a service without endpoint rules a FIPS or dual-stack endpoint
+    /// is not derived: asked for without a configured endpoint, it is a
+    /// Config error naming the setting, never a silent call to the standard
+    /// endpoint; a configured one is used.
     #[test]
-    fn fips_and_dual_stack_need_a_configured_endpoint() {
+    fn fips_and_dual_stack_without_rules_need_a_configured_endpoint() {
         let none = EndpointOverrides::default();
         let resolve = |env: &Env, p| resolve_endpoint(&ECR, "us-east-1", &none, env, p, None);
         for (var, what) in [
@@ -418,6 +440,66 @@ mod tests {
         // The variable set to false wins over the profile.
         let off = Env::from_vars([("AWS_USE_FIPS_ENDPOINT", "false")]);
         assert!(resolve(&off, files.profile("default")).is_ok());
+    }
+
+    /// A rule set's error is a Config error that names the setting that
+    /// asked and the rules' reason; nothing falls back to the plain endpoint.
+    #[test]
+    fn an_endpoint_the_rules_refuse_is_a_config_error() {
+        use botocraft_core::endpoint::{Condition, Expr, Func, Param, Rule, RuleSet};
+        static NO_FIPS: RuleSet = RuleSet {
+            params: &[
+                Param {
+                    name: "Region",
+                    built_in: Some("AWS::Region"),
+                    default: None,
+                },
+                Param {
+                    name: "UseFIPS",
+                    built_in: Some("AWS::UseFIPS"),
+                    default: Some(false),
+                },
+            ],
+            rules: &[
+                Rule::Error {
+                    when: &[Condition {
+                        func: Func::BooleanEquals,
+                        argv: &[Expr::Ref("UseFIPS"), Expr::Bool(true)],
+                        assign: None,
+                    }],
+                    message: Expr::Str("FIPS is enabled but this partition does not support FIPS"),
+                },
+                Rule::Endpoint {
+                    when: &[],
+                    url: Expr::Str("https://rules.{Region}.example"),
+                },
+            ],
+        };
+        static RULED: ServiceMetadata = ServiceMetadata {
+            endpoint_rules: Some(&NO_FIPS),
+            ..ECR
+        };
+        let none = EndpointOverrides::default();
+        let plain = Env::from_vars(Vec::<(String, String)>::new());
+        let uri = resolve_endpoint(&RULED, "eu-west-1", &none, &plain, None, None).unwrap();
+        assert_eq!(uri.to_string(), "https://rules.eu-west-1.example/");
+        let fips = Env::from_vars([("AWS_USE_FIPS_ENDPOINT", "true")]);
+        match resolve_endpoint(&RULED, "eu-west-1", &none, &fips, None, None) {
+            Err(Error::Config { message }) => {
+                assert!(
+                    message.contains("AWS_USE_FIPS_ENDPOINT asks for a FIPS endpoint"),
+                    "{message}"
+                );
+                assert!(message.contains("does not support FIPS"), "{message}");
+                assert!(message.contains("eu-west-1"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // An invalid region is refused before any rule reads it.
+        assert!(matches!(
+            resolve_endpoint(&RULED, "evil.com/", &none, &plain, None, None),
+            Err(Error::Config { .. })
+        ));
     }
 
     #[test]

@@ -120,6 +120,7 @@ fn default_status() -> u16 {
 ///     api_version: "2014-11-13",
 ///     target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
 ///     protocol: Protocol::AwsJson1_1,
+///     endpoint_rules: None,
 /// };
 ///
 /// # #[tokio::main(flavor = "current_thread")]
@@ -528,6 +529,7 @@ const JSON_WILDCARD_MEMBERS: &[&str] = &["clientToken", "ClientToken"];
 ///     api_version: "2014-11-13",
 ///     target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
 ///     protocol: Protocol::AwsJson1_1,
+///     endpoint_rules: None,
 /// };
 ///
 /// # async fn record() -> botocraft_core::Result<()> {

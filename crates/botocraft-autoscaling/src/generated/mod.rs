@@ -32,6 +32,230 @@ pub static SERVICE: botocraft_core::ServiceMetadata = botocraft_core::ServiceMet
     api_version: "2011-01-01",
     target_prefix: None,
     protocol: botocraft_core::Protocol::AwsQuery,
+    endpoint_rules: Some(&ENDPOINT_RULES),
+};
+
+/// How the service's endpoint follows from the region and the FIPS and
+/// dual-stack settings (botocore's endpoint rule set).
+pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
+    use botocraft_core::endpoint::{
+        Condition as C, Expr as E, Func as F, Param as P, Rule as R, RuleSet,
+    };
+    const TREE_0: &[R] = &[
+        R::Error {
+            when: &[C {
+                func: F::BooleanEquals,
+                argv: &[E::Ref("UseFIPS"), E::Bool(true)],
+                assign: None,
+            }],
+            message: E::Str("Invalid Configuration: FIPS and custom endpoint are not supported"),
+        },
+        R::Error {
+            when: &[C {
+                func: F::BooleanEquals,
+                argv: &[E::Ref("UseDualStack"), E::Bool(true)],
+                assign: None,
+            }],
+            message: E::Str(
+                "Invalid Configuration: Dualstack and custom endpoint are not supported",
+            ),
+        },
+        R::Endpoint {
+            when: &[],
+            url: E::Ref("Endpoint"),
+        },
+    ];
+    const TREE_1: &[R] = &[R::Endpoint {
+        when: &[],
+        url: E::Str("https://autoscaling-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+    }];
+    const TREE_2: &[R] = &[
+        R::Tree {
+            when: &[
+                C {
+                    func: F::BooleanEquals,
+                    argv: &[
+                        E::Bool(true),
+                        E::Call(
+                            F::GetAttr,
+                            &[E::Ref("PartitionResult"), E::Str("supportsFIPS")],
+                        ),
+                    ],
+                    assign: None,
+                },
+                C {
+                    func: F::BooleanEquals,
+                    argv: &[
+                        E::Bool(true),
+                        E::Call(
+                            F::GetAttr,
+                            &[E::Ref("PartitionResult"), E::Str("supportsDualStack")],
+                        ),
+                    ],
+                    assign: None,
+                },
+            ],
+            rules: TREE_1,
+        },
+        R::Error {
+            when: &[],
+            message: E::Str(
+                "FIPS and DualStack are enabled, but this partition does not support one or both",
+            ),
+        },
+    ];
+    const TREE_3: &[R] = &[
+        R::Endpoint {
+            when: &[C {
+                func: F::StringEquals,
+                argv: &[
+                    E::Call(F::GetAttr, &[E::Ref("PartitionResult"), E::Str("name")]),
+                    E::Str("aws-us-gov"),
+                ],
+                assign: None,
+            }],
+            url: E::Str("https://autoscaling.{Region}.amazonaws.com"),
+        },
+        R::Endpoint {
+            when: &[],
+            url: E::Str("https://autoscaling-fips.{Region}.{PartitionResult#dnsSuffix}"),
+        },
+    ];
+    const TREE_4: &[R] = &[
+        R::Tree {
+            when: &[C {
+                func: F::BooleanEquals,
+                argv: &[
+                    E::Call(
+                        F::GetAttr,
+                        &[E::Ref("PartitionResult"), E::Str("supportsFIPS")],
+                    ),
+                    E::Bool(true),
+                ],
+                assign: None,
+            }],
+            rules: TREE_3,
+        },
+        R::Error {
+            when: &[],
+            message: E::Str("FIPS is enabled but this partition does not support FIPS"),
+        },
+    ];
+    const TREE_5: &[R] = &[R::Endpoint {
+        when: &[],
+        url: E::Str("https://autoscaling.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+    }];
+    const TREE_6: &[R] = &[
+        R::Tree {
+            when: &[C {
+                func: F::BooleanEquals,
+                argv: &[
+                    E::Bool(true),
+                    E::Call(
+                        F::GetAttr,
+                        &[E::Ref("PartitionResult"), E::Str("supportsDualStack")],
+                    ),
+                ],
+                assign: None,
+            }],
+            rules: TREE_5,
+        },
+        R::Error {
+            when: &[],
+            message: E::Str("DualStack is enabled but this partition does not support DualStack"),
+        },
+    ];
+    const TREE_7: &[R] = &[
+        R::Tree {
+            when: &[
+                C {
+                    func: F::BooleanEquals,
+                    argv: &[E::Ref("UseFIPS"), E::Bool(true)],
+                    assign: None,
+                },
+                C {
+                    func: F::BooleanEquals,
+                    argv: &[E::Ref("UseDualStack"), E::Bool(true)],
+                    assign: None,
+                },
+            ],
+            rules: TREE_2,
+        },
+        R::Tree {
+            when: &[C {
+                func: F::BooleanEquals,
+                argv: &[E::Ref("UseFIPS"), E::Bool(true)],
+                assign: None,
+            }],
+            rules: TREE_4,
+        },
+        R::Tree {
+            when: &[C {
+                func: F::BooleanEquals,
+                argv: &[E::Ref("UseDualStack"), E::Bool(true)],
+                assign: None,
+            }],
+            rules: TREE_6,
+        },
+        R::Endpoint {
+            when: &[],
+            url: E::Str("https://autoscaling.{Region}.{PartitionResult#dnsSuffix}"),
+        },
+    ];
+    const TREE_8: &[R] = &[R::Tree {
+        when: &[C {
+            func: F::AwsPartition,
+            argv: &[E::Ref("Region")],
+            assign: Some("PartitionResult"),
+        }],
+        rules: TREE_7,
+    }];
+    RuleSet {
+        params: &[
+            P {
+                name: "Endpoint",
+                built_in: Some("SDK::Endpoint"),
+                default: None,
+            },
+            P {
+                name: "Region",
+                built_in: Some("AWS::Region"),
+                default: None,
+            },
+            P {
+                name: "UseDualStack",
+                built_in: Some("AWS::UseDualStack"),
+                default: Some(false),
+            },
+            P {
+                name: "UseFIPS",
+                built_in: Some("AWS::UseFIPS"),
+                default: Some(false),
+            },
+        ],
+        rules: &[
+            R::Tree {
+                when: &[C {
+                    func: F::IsSet,
+                    argv: &[E::Ref("Endpoint")],
+                    assign: None,
+                }],
+                rules: TREE_0,
+            },
+            R::Tree {
+                when: &[C {
+                    func: F::IsSet,
+                    argv: &[E::Ref("Region")],
+                    assign: None,
+                }],
+                rules: TREE_8,
+            },
+            R::Error {
+                when: &[],
+                message: E::Str("Invalid Configuration: Missing Region"),
+            },
+        ],
+    }
 };
 
 /// Every call of this crate: serialise, send, parse. It names the service's

@@ -11,6 +11,7 @@ pub static ECS: ServiceMetadata = ServiceMetadata {
     api_version: "2014-11-13",
     target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
     protocol: Protocol::AwsJson1_1,
+    endpoint_rules: None,
 };
 
 pub static EC2: ServiceMetadata = ServiceMetadata {
@@ -21,6 +22,7 @@ pub static EC2: ServiceMetadata = ServiceMetadata {
     api_version: "2016-11-15",
     target_prefix: None,
     protocol: Protocol::Ec2Query,
+    endpoint_rules: None,
 };
 
 pub static AUTOSCALING: ServiceMetadata = ServiceMetadata {
@@ -31,4 +33,5 @@ pub static AUTOSCALING: ServiceMetadata = ServiceMetadata {
     api_version: "2011-01-01",
     target_prefix: None,
     protocol: Protocol::AwsQuery,
+    endpoint_rules: None,
 };

@@ -24,6 +24,7 @@ pub(crate) static STS: ServiceMetadata = ServiceMetadata {
     api_version: "2011-06-15",
     target_prefix: None,
     protocol: Protocol::AwsQuery,
+    endpoint_rules: None,
 };
 
 static ASSUME_ROLE_INPUT: Shape = Shape {

@@ -12,6 +12,7 @@ pub static ECS: ServiceMetadata = ServiceMetadata {
     api_version: "2014-11-13",
     target_prefix: Some("AmazonEC2ContainerServiceV20141113"),
     protocol: Protocol::AwsJson1_1,
+    endpoint_rules: None,
 };
 
 /// A TLS server on 127.0.0.1 with a freshly generated self-signed

@@ -766,6 +766,7 @@ mod botocore {
                 } else {
                     Protocol::AwsQuery
                 },
+                endpoint_rules: None,
             }));
             let shapes = suite["shapes"].as_object().unwrap();
             for (ci, case) in suite["cases"].as_array().unwrap().iter().enumerate() {

@@ -1,0 +1,285 @@
+//! Endpoint rule sets and partitions, from botocore's JSON into the static
+//! data `botocraft_core::endpoint` evaluates.
+//!
+//! Anything the evaluator would not honour (an unknown function or built-in,
+//! endpoint properties or headers, a region entry that overrides its
+//! partition) fails the generation: a newer botocore that needs more of the
+//! rules language is reported here, not resolved wrongly at run time.
+
+use serde_json::Value;
+
+/// `endpoint-rule-set-1.json` as a `RuleSet` expression, for
+/// `pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = ...;`.
+pub fn rule_set(json: &Value) -> Result<String, String> {
+    let mut params = Vec::new();
+    let declared = json
+        .get("parameters")
+        .and_then(Value::as_object)
+        .ok_or("endpoint rule set: no parameters")?;
+    let mut names: Vec<&String> = declared.keys().collect();
+    names.sort();
+    for name in names {
+        let p = &declared[name];
+        let built_in = p.get("builtIn").and_then(Value::as_str);
+        match built_in {
+            None | Some("AWS::Region" | "AWS::UseFIPS" | "AWS::UseDualStack" | "SDK::Endpoint") => {}
+            Some(other) => {
+                return Err(format!(
+                    "endpoint rule set: parameter {name} is bound to {other}, which botocraft does not set"
+                ))
+            }
+        }
+        let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let default = p.get("default");
+        if required && default.is_none() && built_in.is_none() {
+            return Err(format!(
+                "endpoint rule set: required parameter {name} has no value"
+            ));
+        }
+        let default = match default {
+            None => "None".to_owned(),
+            Some(Value::Bool(b)) => format!("Some({b})"),
+            Some(other) => {
+                return Err(format!(
+                    "endpoint rule set: parameter {name} defaults to {other}"
+                ))
+            }
+        };
+        params.push(format!(
+            "P {{ name: {name:?}, built_in: {}, default: {default} }}",
+            built_in.map_or("None".to_owned(), |b| format!("Some({b:?})"))
+        ));
+    }
+    let mut trees = Vec::new();
+    let rules = rules(
+        json.get("rules").ok_or("endpoint rule set: no rules")?,
+        &mut trees,
+    )?;
+    Ok(format!(
+        "{{\n    use botocraft_core::endpoint::{{Condition as C, Expr as E, Func as F, Param as P, Rule as R, RuleSet}};\n{}\n    RuleSet {{ params: &[{}], rules: {rules} }}\n}}",
+        trees.join("\n"),
+        params.join(", ")
+    ))
+}
+
+/// The rules of `list`; each tree's rules go to a `const` of `trees` of
+/// their own, which keeps the nesting (and so rustfmt) shallow.
+fn rules(list: &Value, trees: &mut Vec<String>) -> Result<String, String> {
+    let list = list
+        .as_array()
+        .ok_or("endpoint rule set: rules is not a list")?;
+    let mut out = Vec::new();
+    for rule in list {
+        let when = conditions(rule.get("conditions"))?;
+        let kind = rule.get("type").and_then(Value::as_str).unwrap_or("");
+        out.push(match kind {
+            "endpoint" => {
+                let endpoint = rule.get("endpoint").ok_or("endpoint rule without endpoint")?;
+                for extra in ["properties", "headers"] {
+                    if endpoint
+                        .get(extra)
+                        .and_then(Value::as_object)
+                        .is_some_and(|m| !m.is_empty())
+                    {
+                        return Err(format!(
+                            "endpoint rule set: an endpoint has {extra}, which botocraft does not apply: {endpoint}"
+                        ));
+                    }
+                }
+                let url = expr(endpoint.get("url").ok_or("endpoint without url")?)?;
+                format!("R::Endpoint {{ when: {when}, url: {url} }}")
+            }
+            "error" => {
+                let message = expr(rule.get("error").ok_or("error rule without error")?)?;
+                format!("R::Error {{ when: {when}, message: {message} }}")
+            }
+            "tree" => {
+                let inner = rules(rule.get("rules").ok_or("tree rule without rules")?, trees)?;
+                let name = format!("TREE_{}", trees.len());
+                trees.push(format!("    const {name}: &[R] = {inner};"));
+                format!("R::Tree {{ when: {when}, rules: {name} }}")
+            }
+            other => return Err(format!("endpoint rule set: unknown rule type {other:?}")),
+        });
+    }
+    Ok(format!("&[{}]", out.join(", ")))
+}
+
+fn conditions(list: Option<&Value>) -> Result<String, String> {
+    let Some(list) = list else {
+        return Ok("&[]".to_owned());
+    };
+    let list = list
+        .as_array()
+        .ok_or("endpoint rule set: conditions is not a list")?;
+    let mut out = Vec::new();
+    for c in list {
+        let (func, argv) = call(c)?;
+        let assign = c
+            .get("assign")
+            .and_then(Value::as_str)
+            .map_or("None".to_owned(), |a| format!("Some({a:?})"));
+        out.push(format!(
+            "C {{ func: {func}, argv: {argv}, assign: {assign} }}"
+        ));
+    }
+    Ok(format!("&[{}]", out.join(", ")))
+}
+
+fn call(value: &Value) -> Result<(String, String), String> {
+    let name = value
+        .get("fn")
+        .and_then(Value::as_str)
+        .ok_or("endpoint rule set: call without fn")?;
+    let func = match name {
+        "isSet" => "F::IsSet",
+        "not" => "F::Not",
+        "booleanEquals" => "F::BooleanEquals",
+        "stringEquals" => "F::StringEquals",
+        "getAttr" => "F::GetAttr",
+        "aws.partition" => "F::AwsPartition",
+        other => {
+            return Err(format!(
+                "endpoint rule set: function {other} is not implemented by botocraft_core::endpoint"
+            ))
+        }
+    };
+    let args = value
+        .get("argv")
+        .and_then(Value::as_array)
+        .ok_or("endpoint rule set: call without argv")?;
+    if name == "getAttr"
+        && !matches!(args.get(1), Some(Value::String(path)) if !path.contains(['.', '[']))
+    {
+        return Err(format!(
+            "endpoint rule set: getAttr path {:?} is not one attribute",
+            args.get(1)
+        ));
+    }
+    let argv: Result<Vec<String>, String> = args.iter().map(expr).collect();
+    Ok((func.to_owned(), format!("&[{}]", argv?.join(", "))))
+}
+
+fn expr(value: &Value) -> Result<String, String> {
+    Ok(match value {
+        Value::Bool(b) => format!("E::Bool({b})"),
+        Value::String(s) => format!("E::Str({s:?})"),
+        Value::Object(o) if o.contains_key("ref") => {
+            format!(
+                "E::Ref({:?})",
+                o["ref"].as_str().ok_or("ref is not a string")?
+            )
+        }
+        Value::Object(o) if o.contains_key("fn") => {
+            let (func, argv) = call(value)?;
+            format!("E::Call({func}, {argv})")
+        }
+        other => return Err(format!("endpoint rule set: unsupported argument {other}")),
+    })
+}
+
+/// `partitions.json` as the body of `botocraft-core/src/endpoint/partitions.rs`.
+pub fn partitions(json: &Value) -> Result<String, String> {
+    let list = json
+        .get("partitions")
+        .and_then(Value::as_array)
+        .ok_or("partitions.json: no partitions")?;
+    let mut out = Vec::new();
+    for p in list {
+        let id = p
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or("partition without id")?;
+        let outputs = p
+            .get("outputs")
+            .ok_or_else(|| format!("partition {id} has no outputs"))?;
+        let text = |key: &str| {
+            outputs
+                .get(key)
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("partition {id}: no {key}"))
+        };
+        let flag = |key: &str| {
+            outputs
+                .get(key)
+                .and_then(Value::as_bool)
+                .ok_or_else(|| format!("partition {id}: no {key}"))
+        };
+        let regex = p
+            .get("regionRegex")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("partition {id}: no regionRegex"))?;
+        regex_lite::Regex::new(regex)
+            .map_err(|e| format!("partition {id}: regionRegex {regex:?}: {e}"))?;
+        let mut regions = Vec::new();
+        if let Some(map) = p.get("regions").and_then(Value::as_object) {
+            for (name, entry) in map {
+                if entry
+                    .as_object()
+                    .is_some_and(|e| e.keys().any(|k| k != "description"))
+                {
+                    return Err(format!(
+                        "partition {id}: region {name} overrides its partition ({entry}), which botocraft does not apply"
+                    ));
+                }
+                regions.push(format!("{name:?}"));
+            }
+        }
+        out.push(format!(
+            "Partition {{\n        id: {id:?},\n        name: {:?},\n        dns_suffix: {:?},\n        dual_stack_dns_suffix: {:?},\n        supports_fips: {},\n        supports_dual_stack: {},\n        implicit_global_region: {:?},\n        region_regex: {regex:?},\n        regions: &[{}],\n    }}",
+            text("name")?,
+            text("dnsSuffix")?,
+            text("dualStackDnsSuffix")?,
+            flag("supportsFIPS")?,
+            flag("supportsDualStack")?,
+            text("implicitGlobalRegion")?,
+            regions.join(", ")
+        ));
+    }
+    if !list
+        .iter()
+        .any(|p| p.get("id").and_then(Value::as_str) == Some("aws"))
+    {
+        return Err("partitions.json: no aws partition".to_owned());
+    }
+    Ok(format!(
+        "use super::Partition;\n\n/// Every partition, in botocore's order (the first whose pattern matches wins).\npub(super) static PARTITIONS: &[Partition] = &[\n    {},\n];\n",
+        out.join(",\n    ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_what_the_evaluator_would_ignore() {
+        let set = |rule: Value| serde_json::json!({"parameters": {"Region": {"builtIn": "AWS::Region", "type": "string"}}, "rules": [rule]});
+        let unknown_fn = set(
+            serde_json::json!({"conditions": [{"fn": "parseURL", "argv": ["x"]}], "type": "error", "error": "e"}),
+        );
+        assert!(rule_set(&unknown_fn).unwrap_err().contains("parseURL"));
+        let props = set(
+            serde_json::json!({"conditions": [], "type": "endpoint", "endpoint": {"url": "https://x", "properties": {"authSchemes": []}}}),
+        );
+        assert!(rule_set(&props).unwrap_err().contains("properties"));
+        let built_in = serde_json::json!({"parameters": {"G": {"builtIn": "AWS::STS::UseGlobalEndpoint", "type": "boolean"}}, "rules": []});
+        assert!(rule_set(&built_in)
+            .unwrap_err()
+            .contains("AWS::STS::UseGlobalEndpoint"));
+        let ok = set(
+            serde_json::json!({"conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}], "type": "endpoint", "endpoint": {"url": "https://x.{Region}", "properties": {}, "headers": {}}}),
+        );
+        let code = rule_set(&ok).unwrap();
+        assert!(code.contains(r#"R::Endpoint { when: &[C { func: F::IsSet, argv: &[E::Ref("Region")], assign: None }], url: E::Str("https://x.{Region}") }"#), "{code}");
+    }
+
+    #[test]
+    fn partitions_refuse_region_overrides() {
+        let json = serde_json::json!({"partitions": [{"id": "aws", "regionRegex": "^x$", "outputs": {
+            "name": "aws", "dnsSuffix": "a", "dualStackDnsSuffix": "b", "supportsFIPS": true,
+            "supportsDualStack": true, "implicitGlobalRegion": "r"},
+            "regions": {"r": {"description": "R", "dnsSuffix": "c"}}}]});
+        assert!(partitions(&json).unwrap_err().contains("overrides"));
+    }
+}

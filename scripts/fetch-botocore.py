@@ -25,11 +25,13 @@ from pathlib import Path, PurePosixPath
 
 BOTOCORE_VERSION = "1.44.8"
 SERVICES = ("ecs", "ec2", "ecr", "autoscaling")
+# Services whose endpoint rules alone are used (by the credential providers).
+RULES_ONLY = ("sts",)
 MODEL_FILES = ("service-2.json", "paginators-1.json", "waiters-2.json", "endpoint-rule-set-1.json")
 REQUIRED_FILES = ("service-2.json", "endpoint-rule-set-1.json")
 # Bumped whenever what is extracted changes, so older caches are refreshed.
-MODELS_MARKER = ".complete-2"
-TESTS_MARKER = ".tests-complete-2"
+MODELS_MARKER = ".complete-3"
+TESTS_MARKER = ".tests-complete-3"
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "botocore" / BOTOCORE_VERSION
@@ -120,6 +122,17 @@ def fetch_models() -> None:
                         continue  # paginators/waiters are optional
                     write_atomic(data_dir / service / version / fname, data)
                 summary.append(f"{service} {version}")
+            for service in RULES_ONLY:
+                version = newest_api_version(names, service)
+                base = f"botocore/data/{service}/{version}/endpoint-rule-set-1.json"
+                if base in names:
+                    data = zf.read(base)
+                elif base + ".gz" in names:
+                    data = gzip.decompress(zf.read(base + ".gz"))
+                else:
+                    die(f"{base}[.gz] missing from the wheel")
+                write_atomic(data_dir / service / version / "endpoint-rule-set-1.json", data)
+                summary.append(f"{service} {version} (endpoint rules)")
             partitions = "botocore/data/partitions.json"
             if partitions not in names:
                 die(f"{partitions} missing from the wheel")
@@ -151,7 +164,8 @@ def fetch_protocols() -> None:
                 parts = PurePosixPath(member.name).parts
                 # <botocore-X.Y.Z>/tests/functional/endpoint-rules/<service>/endpoint-tests-1.json
                 if (len(parts) == 6 and parts[1:4] == ("tests", "functional", "endpoint-rules")
-                        and parts[4] in SERVICES and parts[5] == "endpoint-tests-1.json"):
+                        and parts[4] in SERVICES + RULES_ONLY
+                        and parts[5] == "endpoint-tests-1.json"):
                     src = tf.extractfile(member)
                     if src is not None:
                         write_atomic(endpoint_dir / parts[4] / parts[5], src.read())
@@ -170,7 +184,7 @@ def fetch_protocols() -> None:
                 count += 1
         if count == 0:
             die(f"no tests/unit/protocols files in {sdist.name}")
-        missing = sorted(set(SERVICES) - set(endpoint_tests))
+        missing = sorted(set(SERVICES + RULES_ONLY) - set(endpoint_tests))
         if missing:
             die(f"no endpoint tests for {', '.join(missing)} in {sdist.name}")
     marker.write_text(f"botocore {BOTOCORE_VERSION}\n")

@@ -8,9 +8,9 @@
 //! ```
 //!
 //! The suites land in `.cache/botocore/<version>/endpoint-tests/<service>/`.
-//! Every case of the four services' suites is run through
-//! `botocraft_core::endpoint::resolve` with the service's `ENDPOINT_RULES`:
-//! the URL, or the error message, must be botocore's. Without the cache the
+//! Every case of the four services' and STS's suites is run through
+//! `botocraft_core::endpoint::resolve` with the generated rules: the URL and
+//! signing region, or the error message, must be botocore's. Without the cache the
 //! conformance test prints a note and passes, so a plain offline
 //! `cargo test` works; under `BOTOCRAFT_FULL_SUITE=1` it fails instead.
 
@@ -25,12 +25,19 @@ use serde_json::Value;
 const FETCH_HINT: &str =
     "skipping endpoint conformance: run python3 scripts/fetch-botocore.py --sdist";
 
-fn services() -> [(&'static str, &'static ServiceMetadata); 4] {
+/// Each suite's rules: the four services', and STS's (its credential
+/// providers' calls).
+fn rule_sets() -> [(&'static str, &'static RuleSet); 5] {
+    let rules = |s: &'static ServiceMetadata| s.endpoint_rules.expect("generated rules");
     [
-        ("ec2", &botocraft::ec2::SERVICE),
-        ("ecs", &botocraft::ecs::SERVICE),
-        ("ecr", &botocraft::ecr::SERVICE),
-        ("autoscaling", &botocraft::autoscaling::SERVICE),
+        ("ec2", rules(&botocraft::ec2::SERVICE)),
+        ("ecs", rules(&botocraft::ecs::SERVICE)),
+        ("ecr", rules(&botocraft::ecr::SERVICE)),
+        ("autoscaling", rules(&botocraft::autoscaling::SERVICE)),
+        (
+            "sts",
+            &botocraft::transport::credentials::sts_endpoint::RULES,
+        ),
     ]
 }
 
@@ -56,6 +63,7 @@ fn run_case(rules: &RuleSet, case: &Value) -> Result<(), String> {
                 ("Endpoint", Value::String(e)) => given.endpoint = Some(e),
                 ("UseFIPS", Value::Bool(b)) => given.use_fips = *b,
                 ("UseDualStack", Value::Bool(b)) => given.use_dual_stack = *b,
+                ("UseGlobalEndpoint", Value::Bool(b)) => given.use_global_endpoint = *b,
                 other => return Err(format!("parameter botocraft does not set: {other:?}")),
             }
         }
@@ -63,19 +71,43 @@ fn run_case(rules: &RuleSet, case: &Value) -> Result<(), String> {
     let got = resolve(rules, &given);
     let expect = &case["expect"];
     match (expect.get("endpoint"), expect.get("error"), got) {
-        (Some(endpoint), _, Ok(url)) => {
+        (Some(endpoint), _, Ok(got)) => {
             let want = endpoint["url"].as_str().unwrap_or_default();
-            if url != want {
-                return Err(format!("got {url}, want {want}"));
+            if got.url != want {
+                return Err(format!("got {}, want {want}", got.url));
             }
-            for extra in ["properties", "headers"] {
-                if endpoint
-                    .get(extra)
-                    .and_then(Value::as_object)
-                    .is_some_and(|m| !m.is_empty())
-                {
-                    return Err(format!("the case expects {extra}: {endpoint}"));
-                }
+            if endpoint
+                .get("headers")
+                .and_then(Value::as_object)
+                .is_some_and(|m| !m.is_empty())
+            {
+                return Err(format!("the case expects headers: {endpoint}"));
+            }
+            // The one property botocraft applies: the SigV4 signing region.
+            let schemes = &endpoint["properties"]["authSchemes"];
+            let want_region = schemes[0]["signingRegion"].as_str();
+            if got.signing_region.as_deref() != want_region {
+                return Err(format!(
+                    "signed for {:?}, want {want_region:?}",
+                    got.signing_region
+                ));
+            }
+            let known = ["name", "signingName", "signingRegion"];
+            let extra = endpoint["properties"]
+                .as_object()
+                .is_some_and(|p| p.keys().any(|k| k != "authSchemes"))
+                || schemes.as_array().is_some_and(|s| {
+                    s.len() > 1
+                        || s.iter().any(|x| {
+                            x["name"] != "sigv4"
+                                || x.as_object()
+                                    .is_some_and(|o| o.keys().any(|k| !known.contains(&k.as_str())))
+                        })
+                });
+            if extra {
+                return Err(format!(
+                    "the case expects properties botocraft ignores: {endpoint}"
+                ));
             }
             Ok(())
         }
@@ -84,7 +116,7 @@ fn run_case(rules: &RuleSet, case: &Value) -> Result<(), String> {
     }
 }
 
-/// Every case of botocore's endpoint tests for the four services.
+/// Every case of botocore's endpoint tests for the four services and STS.
 #[test]
 fn botocore_endpoint_tests() {
     let required = botocraft_tests::full_suite();
@@ -95,12 +127,11 @@ fn botocore_endpoint_tests() {
     };
     let mut failures = Vec::new();
     let mut total = 0;
-    for (name, service) in services() {
+    for (name, rules) in rule_sets() {
         let path = dir.join(name).join("endpoint-tests-1.json");
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: {e} ({FETCH_HINT})", path.display()));
         let suite: Value = serde_json::from_str(&text).unwrap();
-        let rules = service.endpoint_rules.expect("generated rules");
         let cases = suite["testCases"].as_array().expect("testCases");
         assert!(!cases.is_empty(), "{name}: no cases");
         for case in cases {

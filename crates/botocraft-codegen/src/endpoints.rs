@@ -10,7 +10,9 @@ use serde_json::Value;
 
 /// `endpoint-rule-set-1.json` as a `RuleSet` expression, for
 /// `pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = ...;`.
-pub fn rule_set(json: &Value) -> Result<String, String> {
+/// Endpoints may name a SigV4 signing region; their signing name must be
+/// `signing_name`, the one the service's requests are signed with.
+pub fn rule_set(json: &Value, signing_name: &str) -> Result<String, String> {
     let mut params = Vec::new();
     let declared = json
         .get("parameters")
@@ -22,7 +24,14 @@ pub fn rule_set(json: &Value) -> Result<String, String> {
         let p = &declared[name];
         let built_in = p.get("builtIn").and_then(Value::as_str);
         match built_in {
-            None | Some("AWS::Region" | "AWS::UseFIPS" | "AWS::UseDualStack" | "SDK::Endpoint") => {}
+            None
+            | Some(
+                "AWS::Region"
+                | "AWS::UseFIPS"
+                | "AWS::UseDualStack"
+                | "SDK::Endpoint"
+                | "AWS::STS::UseGlobalEndpoint",
+            ) => {}
             Some(other) => {
                 return Err(format!(
                     "endpoint rule set: parameter {name} is bound to {other}, which botocraft does not set"
@@ -53,6 +62,7 @@ pub fn rule_set(json: &Value) -> Result<String, String> {
     let mut trees = Vec::new();
     let rules = rules(
         json.get("rules").ok_or("endpoint rule set: no rules")?,
+        signing_name,
         &mut trees,
     )?;
     Ok(format!(
@@ -64,7 +74,7 @@ pub fn rule_set(json: &Value) -> Result<String, String> {
 
 /// The rules of `list`; each tree's rules go to a `const` of `trees` of
 /// their own, which keeps the nesting (and so rustfmt) shallow.
-fn rules(list: &Value, trees: &mut Vec<String>) -> Result<String, String> {
+fn rules(list: &Value, signing_name: &str, trees: &mut Vec<String>) -> Result<String, String> {
     let list = list
         .as_array()
         .ok_or("endpoint rule set: rules is not a list")?;
@@ -75,26 +85,29 @@ fn rules(list: &Value, trees: &mut Vec<String>) -> Result<String, String> {
         out.push(match kind {
             "endpoint" => {
                 let endpoint = rule.get("endpoint").ok_or("endpoint rule without endpoint")?;
-                for extra in ["properties", "headers"] {
-                    if endpoint
-                        .get(extra)
-                        .and_then(Value::as_object)
-                        .is_some_and(|m| !m.is_empty())
-                    {
-                        return Err(format!(
-                            "endpoint rule set: an endpoint has {extra}, which botocraft does not apply: {endpoint}"
-                        ));
-                    }
+                if endpoint
+                    .get("headers")
+                    .and_then(Value::as_object)
+                    .is_some_and(|m| !m.is_empty())
+                {
+                    return Err(format!(
+                        "endpoint rule set: an endpoint has headers, which botocraft does not apply: {endpoint}"
+                    ));
                 }
+                let signing_region = signing_region(endpoint, signing_name)?;
                 let url = expr(endpoint.get("url").ok_or("endpoint without url")?)?;
-                format!("R::Endpoint {{ when: {when}, url: {url} }}")
+                format!("R::Endpoint {{ when: {when}, url: {url}, signing_region: {signing_region} }}")
             }
             "error" => {
                 let message = expr(rule.get("error").ok_or("error rule without error")?)?;
                 format!("R::Error {{ when: {when}, message: {message} }}")
             }
             "tree" => {
-                let inner = rules(rule.get("rules").ok_or("tree rule without rules")?, trees)?;
+                let inner = rules(
+                    rule.get("rules").ok_or("tree rule without rules")?,
+                    signing_name,
+                    trees,
+                )?;
                 let name = format!("TREE_{}", trees.len());
                 trees.push(format!("    const {name}: &[R] = {inner};"));
                 format!("R::Tree {{ when: {when}, rules: {name} }}")
@@ -103,6 +116,35 @@ fn rules(list: &Value, trees: &mut Vec<String>) -> Result<String, String> {
         });
     }
     Ok(format!("&[{}]", out.join(", ")))
+}
+
+/// The signing region an endpoint's properties name (`authSchemes`, one
+/// SigV4 scheme), as an `Option<Expr>`; any other property is refused.
+fn signing_region(endpoint: &Value, signing_name: &str) -> Result<String, String> {
+    let Some(props) = endpoint.get("properties").and_then(Value::as_object) else {
+        return Ok("None".to_owned());
+    };
+    let refuse =
+        || format!("endpoint rule set: endpoint properties botocraft does not apply: {endpoint}");
+    let mut region = "None".to_owned();
+    for (key, value) in props {
+        if key != "authSchemes" {
+            return Err(refuse());
+        }
+        let [scheme] = value.as_array().map(Vec::as_slice).unwrap_or_default() else {
+            return Err(refuse());
+        };
+        let scheme = scheme.as_object().ok_or_else(refuse)?;
+        for (k, v) in scheme {
+            match (k.as_str(), v) {
+                ("name", Value::String(n)) if n == "sigv4" => {}
+                ("signingName", Value::String(n)) if n == signing_name => {}
+                ("signingRegion", Value::String(_)) => region = format!("Some({})", expr(v)?),
+                _ => return Err(refuse()),
+            }
+        }
+    }
+    Ok(region)
 }
 
 fn conditions(list: Option<&Value>) -> Result<String, String> {
@@ -251,32 +293,61 @@ pub fn partitions(json: &Value) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn set(rule: Value) -> Value {
+        json!({"parameters": {"Region": {"builtIn": "AWS::Region", "type": "string"}}, "rules": [rule]})
+    }
+
+    fn endpoint(properties: Value) -> Value {
+        set(
+            json!({"conditions": [], "type": "endpoint", "endpoint": {"url": "https://x", "properties": properties}}),
+        )
+    }
 
     #[test]
     fn refuses_what_the_evaluator_would_ignore() {
-        let set = |rule: Value| serde_json::json!({"parameters": {"Region": {"builtIn": "AWS::Region", "type": "string"}}, "rules": [rule]});
         let unknown_fn = set(
-            serde_json::json!({"conditions": [{"fn": "parseURL", "argv": ["x"]}], "type": "error", "error": "e"}),
+            json!({"conditions": [{"fn": "parseURL", "argv": ["x"]}], "type": "error", "error": "e"}),
         );
-        assert!(rule_set(&unknown_fn).unwrap_err().contains("parseURL"));
-        let props = set(
-            serde_json::json!({"conditions": [], "type": "endpoint", "endpoint": {"url": "https://x", "properties": {"authSchemes": []}}}),
-        );
-        assert!(rule_set(&props).unwrap_err().contains("properties"));
-        let built_in = serde_json::json!({"parameters": {"G": {"builtIn": "AWS::STS::UseGlobalEndpoint", "type": "boolean"}}, "rules": []});
-        assert!(rule_set(&built_in)
+        assert!(rule_set(&unknown_fn, "svc")
             .unwrap_err()
-            .contains("AWS::STS::UseGlobalEndpoint"));
+            .contains("parseURL"));
+        for props in [
+            json!({"authSchemes": []}),
+            json!({"authSchemes": [{"name": "sigv4", "signingName": "other", "signingRegion": "r"}]}),
+            json!({"authSchemes": [{"name": "sigv4a", "signingName": "svc"}]}),
+            json!({"backend": "S3Express"}),
+        ] {
+            let err = rule_set(&endpoint(props.clone()), "svc").unwrap_err();
+            assert!(err.contains("properties"), "{props}: {err}");
+        }
+        let built_in = json!({"parameters": {"G": {"builtIn": "AWS::S3::Accelerate", "type": "boolean"}}, "rules": []});
+        assert!(rule_set(&built_in, "svc")
+            .unwrap_err()
+            .contains("AWS::S3::Accelerate"));
+    }
+
+    #[test]
+    fn translates_rules_and_signing_regions() {
         let ok = set(
-            serde_json::json!({"conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}], "type": "endpoint", "endpoint": {"url": "https://x.{Region}", "properties": {}, "headers": {}}}),
+            json!({"conditions": [{"fn": "isSet", "argv": [{"ref": "Region"}]}], "type": "endpoint", "endpoint": {"url": "https://x.{Region}", "properties": {}, "headers": {}}}),
         );
-        let code = rule_set(&ok).unwrap();
-        assert!(code.contains(r#"R::Endpoint { when: &[C { func: F::IsSet, argv: &[E::Ref("Region")], assign: None }], url: E::Str("https://x.{Region}") }"#), "{code}");
+        let code = rule_set(&ok, "svc").unwrap();
+        assert!(code.contains(r#"R::Endpoint { when: &[C { func: F::IsSet, argv: &[E::Ref("Region")], assign: None }], url: E::Str("https://x.{Region}"), signing_region: None }"#), "{code}");
+        let signed = endpoint(
+            json!({"authSchemes": [{"name": "sigv4", "signingName": "svc", "signingRegion": "{Region}"}]}),
+        );
+        let code = rule_set(&signed, "svc").unwrap();
+        assert!(
+            code.contains(r#"signing_region: Some(E::Str("{Region}"))"#),
+            "{code}"
+        );
     }
 
     #[test]
     fn partitions_refuse_region_overrides() {
-        let json = serde_json::json!({"partitions": [{"id": "aws", "regionRegex": "^x$", "outputs": {
+        let json = json!({"partitions": [{"id": "aws", "regionRegex": "^x$", "outputs": {
             "name": "aws", "dnsSuffix": "a", "dualStackDnsSuffix": "b", "supportsFIPS": true,
             "supportsDualStack": true, "implicitGlobalRegion": "r"},
             "regions": {"r": {"description": "R", "dnsSuffix": "c"}}}]});

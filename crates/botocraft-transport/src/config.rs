@@ -131,7 +131,7 @@ pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
 ///    `https://ec2.us-gov-west-1.amazonaws.com` (EC2's FIPS endpoint in
 ///    GovCloud), `https://ec2.cn-north-1.api.amazonwebservices.com.cn`
 ///    (dual-stack), `https://ecr-fips.us-west-2.api.aws` (both, for ECR);
-/// 8. for a service without rules (STS, SSO),
+/// 8. for a service without rules (the SSO calls of the credential providers),
 ///    `https://{endpoint_prefix}.{region}.{dns suffix of the region's partition}`.
 ///
 /// Steps 3–6 are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is
@@ -154,12 +154,27 @@ pub fn resolve_endpoint(
     profile: Option<&Profile>,
     services: Option<&Profile>,
 ) -> Result<http::Uri> {
+    resolve_signed_endpoint(service, region, overrides, env, profile, services).map(|(uri, _)| uri)
+}
+
+/// [`resolve_endpoint`], with the region requests to it are signed for when
+/// the endpoint rules name one other than `region` (STS's global endpoint,
+/// `aws-global`, is signed for `us-east-1`).
+pub fn resolve_signed_endpoint(
+    service: &ServiceMetadata,
+    region: &str,
+    overrides: &EndpointOverrides,
+    env: &Env,
+    profile: Option<&Profile>,
+    services: Option<&Profile>,
+) -> Result<(http::Uri, Option<String>)> {
+    let configured = |url: &str, source: &str| parse_endpoint(url, source).map(|uri| (uri, None));
     let env_id = service.env_id.to_ascii_uppercase().replace([' ', '-'], "_");
     if let Some(url) = overrides.per_service.get(&service_key(service.env_id)) {
-        return parse_endpoint(url, &format!("service_endpoint_url({env_id:?}, ..)"));
+        return configured(url, &format!("service_endpoint_url({env_id:?}, ..)"));
     }
     if let Some(url) = &overrides.global {
-        return parse_endpoint(url, "endpoint_url(..)");
+        return configured(url, "endpoint_url(..)");
     }
     let ignore = env
         .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
@@ -170,23 +185,23 @@ pub fn resolve_endpoint(
     if !ignore {
         let var = format!("AWS_ENDPOINT_URL_{env_id}");
         if let Some(url) = env.get(&var) {
-            return parse_endpoint(&url, &var);
+            return configured(&url, &var);
         }
         let key = env_id.to_ascii_lowercase();
         if let Some(section) = services {
             if let Some(url) = section.nested(&key, "endpoint_url") {
-                return parse_endpoint(
+                return configured(
                     url,
                     &format!("[services {}] {key} endpoint_url", section.name()),
                 );
             }
         }
         if let Some(url) = env.get("AWS_ENDPOINT_URL") {
-            return parse_endpoint(&url, "AWS_ENDPOINT_URL");
+            return configured(&url, "AWS_ENDPOINT_URL");
         }
         if let Some(p) = profile {
             if let Some(url) = p.get("endpoint_url") {
-                return parse_endpoint(url, &format!("profile {:?} endpoint_url", p.name()));
+                return configured(url, &format!("profile {:?} endpoint_url", p.name()));
             }
         }
     }
@@ -213,7 +228,7 @@ pub fn resolve_endpoint(
                 service.env_id
             )));
         }
-        return parse_endpoint(
+        return configured(
             &format!(
                 "https://{}.{region}.{}",
                 service.endpoint_prefix,
@@ -222,13 +237,18 @@ pub fn resolve_endpoint(
             "the default endpoint",
         );
     };
+    let reads_global = rules
+        .params
+        .iter()
+        .any(|p| p.built_in == Some("AWS::STS::UseGlobalEndpoint"));
     let params = EndpointParams {
         region: Some(region),
         use_fips: fips.is_some(),
         use_dual_stack: dual_stack.is_some(),
         endpoint: None,
+        use_global_endpoint: reads_global && sts_global_endpoint(env, profile)?,
     };
-    let url = botocraft_core::endpoint::resolve(rules, &params).map_err(|e| {
+    let resolved = botocraft_core::endpoint::resolve(rules, &params).map_err(|e| {
         let asked = if asked.is_empty() {
             String::new()
         } else {
@@ -239,7 +259,34 @@ pub fn resolve_endpoint(
             service.env_id
         ))
     })?;
-    parse_endpoint(&url, &format!("the endpoint rules of {}", service.env_id))
+    let uri = parse_endpoint(
+        &resolved.url,
+        &format!("the endpoint rules of {}", service.env_id),
+    )?;
+    Ok((uri, resolved.signing_region))
+}
+
+/// Whether STS's global endpoint is asked for: `AWS_STS_REGIONAL_ENDPOINTS`
+/// or the profile's `sts_regional_endpoints` set to `legacy` (the default
+/// is `regional`, as in botocore and the AWS SDKs today).
+fn sts_global_endpoint(env: &Env, profile: Option<&Profile>) -> Result<bool> {
+    let (value, source) = match env.get("AWS_STS_REGIONAL_ENDPOINTS") {
+        Some(v) => (v, "AWS_STS_REGIONAL_ENDPOINTS".to_owned()),
+        None => match profile.and_then(|p| Some((p.get("sts_regional_endpoints")?, p.name()))) {
+            Some((v, name)) => (
+                v.to_owned(),
+                format!("profile {name:?} sts_regional_endpoints"),
+            ),
+            None => return Ok(false),
+        },
+    };
+    match value.trim().to_ascii_lowercase().as_str() {
+        "legacy" => Ok(true),
+        "regional" => Ok(false),
+        _ => Err(Error::config(format!(
+            "{source} is {value:?}: it must be `regional` or `legacy`"
+        ))),
+    }
 }
 
 /// Where a FIPS or dual-stack endpoint is asked for, if it is: the
@@ -472,6 +519,7 @@ mod tests {
                 Rule::Endpoint {
                     when: &[],
                     url: Expr::Str("https://rules.{Region}.example"),
+                    signing_region: None,
                 },
             ],
         };

@@ -18,7 +18,7 @@ use tracing::Instrument;
 use crate::clock::SigningClock;
 use crate::config::{
     configured_region, join_uri, parse_endpoint, resolve_endpoint, resolve_region,
-    EndpointOverrides,
+    resolve_signed_endpoint, EndpointOverrides,
 };
 use crate::credentials::{
     CachedProvider, Credentials, CredentialsProviderChain, ProvideCredentials, ProviderConfig,
@@ -724,7 +724,14 @@ impl AwsSession {
     ) -> Result<http::Response<Vec<u8>>> {
         let i = &self.inner;
         let operation = call.operation;
-        let endpoint = self.endpoint(call.service)?;
+        let (endpoint, signing_region) = resolve_signed_endpoint(
+            call.service,
+            &i.region,
+            &i.endpoints,
+            &i.env,
+            i.profile.as_ref(),
+            i.services.as_ref(),
+        )?;
         let (mut parts, body) = call.request.into_parts();
         parts.uri = join_uri(&endpoint, &parts.uri)?;
         // The session's headers replace the request's of the same name, and
@@ -763,7 +770,10 @@ impl AwsSession {
         if let Ok(id) = http::HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()) {
             parts.headers.insert("amz-sdk-invocation-id", id);
         }
-        let signer = Signer::new(i.region.clone(), call.service.signing_name);
+        let signer = Signer::new(
+            signing_region.unwrap_or_else(|| i.region.clone()),
+            call.service.signing_name,
+        );
 
         let partition = self.retry_partition(&parts.uri);
         let adaptive = i.retry.mode == RetryMode::Adaptive;

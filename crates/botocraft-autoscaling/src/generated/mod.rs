@@ -63,11 +63,13 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
         R::Endpoint {
             when: &[],
             url: E::Ref("Endpoint"),
+            signing_region: None,
         },
     ];
     const TREE_1: &[R] = &[R::Endpoint {
         when: &[],
         url: E::Str("https://autoscaling-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+        signing_region: None,
     }];
     const TREE_2: &[R] = &[
         R::Tree {
@@ -115,10 +117,12 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 assign: None,
             }],
             url: E::Str("https://autoscaling.{Region}.amazonaws.com"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[],
             url: E::Str("https://autoscaling-fips.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
     ];
     const TREE_4: &[R] = &[
@@ -144,6 +148,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
     const TREE_5: &[R] = &[R::Endpoint {
         when: &[],
         url: E::Str("https://autoscaling.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+        signing_region: None,
     }];
     const TREE_6: &[R] = &[
         R::Tree {
@@ -200,6 +205,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
         R::Endpoint {
             when: &[],
             url: E::Str("https://autoscaling.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
     ];
     const TREE_8: &[R] = &[R::Tree {

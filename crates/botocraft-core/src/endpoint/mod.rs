@@ -58,6 +58,9 @@ pub enum Rule {
         when: &'static [Condition],
         /// The URL template.
         url: Expr,
+        /// The region requests to it are signed for, when not the
+        /// region's own (STS's global endpoint: `us-east-1`).
+        signing_region: Option<Expr>,
     },
     /// The settings are invalid: `message`.
     Error {
@@ -174,6 +177,19 @@ pub struct EndpointParams<'a> {
     pub use_dual_stack: bool,
     /// `SDK::Endpoint`: an endpoint given by the user.
     pub endpoint: Option<&'a str>,
+    /// `AWS::STS::UseGlobalEndpoint`: STS's global endpoint for the regions
+    /// that had only it once (`sts_regional_endpoints = legacy`).
+    pub use_global_endpoint: bool,
+}
+
+/// Where a rule set sends requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedEndpoint {
+    /// The endpoint URL.
+    pub url: String,
+    /// The region to sign for, when the rules name one (it may differ from
+    /// the region asked for: `aws-global` is signed for `us-east-1`).
+    pub signing_region: Option<String>,
 }
 
 /// Why a rule set gave no endpoint.
@@ -195,10 +211,13 @@ enum Value<'a> {
     Partition(&'static Partition),
 }
 
-/// Evaluates `rules` with `params`: the endpoint URL, or the rule set's own
+/// Evaluates `rules` with `params`: the endpoint, or the rule set's own
 /// error (`FIPS and DualStack are enabled, but this partition does not
 /// support one or both`).
-pub fn resolve(rules: &RuleSet, params: &EndpointParams<'_>) -> Result<String, EndpointError> {
+pub fn resolve(
+    rules: &RuleSet,
+    params: &EndpointParams<'_>,
+) -> Result<ResolvedEndpoint, EndpointError> {
     let mut scope: Vec<(&'static str, Value<'_>)> = Vec::with_capacity(rules.params.len() + 2);
     for p in rules.params {
         let given = match p.built_in {
@@ -206,6 +225,7 @@ pub fn resolve(rules: &RuleSet, params: &EndpointParams<'_>) -> Result<String, E
             Some("AWS::UseFIPS") => Some(Value::Bool(params.use_fips)),
             Some("AWS::UseDualStack") => Some(Value::Bool(params.use_dual_stack)),
             Some("SDK::Endpoint") => params.endpoint.map(|e| Value::Str(Cow::Borrowed(e))),
+            Some("AWS::STS::UseGlobalEndpoint") => Some(Value::Bool(params.use_global_endpoint)),
             _ => None,
         };
         if let Some(v) = given.or(p.default.map(Value::Bool)) {
@@ -213,7 +233,7 @@ pub fn resolve(rules: &RuleSet, params: &EndpointParams<'_>) -> Result<String, E
         }
     }
     match first_match(rules.rules, &mut scope)? {
-        Some(url) => Ok(url),
+        Some(endpoint) => Ok(endpoint),
         None => Err(EndpointError(
             "no endpoint rule matches these settings".to_owned(),
         )),
@@ -223,7 +243,7 @@ pub fn resolve(rules: &RuleSet, params: &EndpointParams<'_>) -> Result<String, E
 fn first_match<'a>(
     rules: &'static [Rule],
     scope: &mut Vec<(&'static str, Value<'a>)>,
-) -> Result<Option<String>, EndpointError> {
+) -> Result<Option<ResolvedEndpoint>, EndpointError> {
     for rule in rules {
         let (Rule::Endpoint { when, .. } | Rule::Error { when, .. } | Rule::Tree { when, .. }) =
             rule;
@@ -233,12 +253,22 @@ fn first_match<'a>(
             None
         } else {
             match rule {
-                Rule::Endpoint { url, .. } => Some(Ok(text(url, scope)?.into_owned())),
+                Rule::Endpoint {
+                    url,
+                    signing_region,
+                    ..
+                } => Some(Ok(ResolvedEndpoint {
+                    url: text(url, scope)?.into_owned(),
+                    signing_region: match signing_region {
+                        Some(region) => Some(text(region, scope)?.into_owned()),
+                        None => None,
+                    },
+                })),
                 Rule::Error { message, .. } => {
                     Some(Err(EndpointError(text(message, scope)?.into_owned())))
                 }
                 Rule::Tree { rules, .. } => match first_match(rules, scope)? {
-                    Some(url) => Some(Ok(url)),
+                    Some(endpoint) => Some(Ok(endpoint)),
                     // A tree whose conditions hold decides: its rules end
                     // in a catch-all, so falling out of one is a bad rule set.
                     None => Some(Err(EndpointError(

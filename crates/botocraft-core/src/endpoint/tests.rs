@@ -50,6 +50,7 @@ static RULES: RuleSet = RuleSet {
                                 assign: None,
                             }],
                             url: E::Str("https://svc.{Region}.{P#dnsSuffix}"),
+                            signing_region: None,
                         },
                         Rule::Endpoint {
                             when: &[Condition {
@@ -58,6 +59,7 @@ static RULES: RuleSet = RuleSet {
                                 assign: None,
                             }],
                             url: E::Str("https://svc-fips.{Region}.{P#dnsSuffix}"),
+                            signing_region: None,
                         },
                         Rule::Error {
                             when: &[],
@@ -72,6 +74,7 @@ static RULES: RuleSet = RuleSet {
                         assign: None,
                     }],
                     url: E::Str("https://svc.{Region}.{P#dnsSuffix}/{{literal}}"),
+                    signing_region: None,
                 },
             ],
         },
@@ -91,6 +94,7 @@ fn resolve_with(region: Option<&str>, use_fips: bool) -> Result<String, Endpoint
             ..Default::default()
         },
     )
+    .map(|e| e.url)
 }
 
 #[test]
@@ -128,11 +132,13 @@ fn a_tree_that_matches_decides() {
                         assign: None,
                     }],
                     url: E::Str("https://never"),
+                    signing_region: None,
                 }],
             },
             Rule::Endpoint {
                 when: &[],
                 url: E::Str("https://after-the-tree"),
+                signing_region: None,
             },
         ],
     };
@@ -159,6 +165,7 @@ fn names_bound_in_a_failed_branch_do_not_leak() {
                     },
                 ],
                 url: E::Str("https://never"),
+                signing_region: None,
             },
             Rule::Endpoint {
                 when: &[Condition {
@@ -167,6 +174,7 @@ fn names_bound_in_a_failed_branch_do_not_leak() {
                     assign: None,
                 }],
                 url: E::Str("https://leaked"),
+                signing_region: None,
             },
             Rule::Error {
                 when: &[],
@@ -188,6 +196,7 @@ fn a_template_naming_nothing_is_an_error_not_a_hole() {
         rules: &[Rule::Endpoint {
             when: &[],
             url: E::Str("https://svc.{Region}.example"),
+            signing_region: None,
         }],
     };
     let err = resolve(&HOLE, &EndpointParams::default()).unwrap_err();
@@ -211,4 +220,45 @@ fn partitions_by_name_then_pattern_then_aws() {
     // Names outside any pattern that a partition lists (the global ones).
     assert_eq!(partition("aws-global").id, "aws");
     assert_eq!(partition("aws-us-gov-global").id, "aws-us-gov");
+}
+
+#[test]
+fn an_endpoint_may_name_its_signing_region() {
+    static GLOBAL: RuleSet = RuleSet {
+        params: &[
+            REGION,
+            Param {
+                name: "UseGlobalEndpoint",
+                built_in: Some("AWS::STS::UseGlobalEndpoint"),
+                default: Some(false),
+            },
+        ],
+        rules: &[
+            Rule::Endpoint {
+                when: &[Condition {
+                    func: F::BooleanEquals,
+                    argv: &[E::Ref("UseGlobalEndpoint"), E::Bool(true)],
+                    assign: None,
+                }],
+                url: E::Str("https://sts.amazonaws.com"),
+                signing_region: Some(E::Str("us-east-1")),
+            },
+            Rule::Endpoint {
+                when: &[],
+                url: E::Str("https://sts.{Region}.amazonaws.com"),
+                signing_region: Some(E::Str("{Region}")),
+            },
+        ],
+    };
+    let mut params = EndpointParams {
+        region: Some("eu-west-1"),
+        ..Default::default()
+    };
+    let regional = resolve(&GLOBAL, &params).unwrap();
+    assert_eq!(regional.url, "https://sts.eu-west-1.amazonaws.com");
+    assert_eq!(regional.signing_region.as_deref(), Some("eu-west-1"));
+    params.use_global_endpoint = true;
+    let global = resolve(&GLOBAL, &params).unwrap();
+    assert_eq!(global.url, "https://sts.amazonaws.com");
+    assert_eq!(global.signing_region.as_deref(), Some("us-east-1"));
 }

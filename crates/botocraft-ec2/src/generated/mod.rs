@@ -74,11 +74,13 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
         R::Endpoint {
             when: &[],
             url: E::Ref("Endpoint"),
+            signing_region: None,
         },
     ];
     const TREE_1: &[R] = &[R::Endpoint {
         when: &[],
         url: E::Str("https://ec2-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+        signing_region: None,
     }];
     const TREE_2: &[R] = &[
         R::Tree {
@@ -126,10 +128,12 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 assign: None,
             }],
             url: E::Str("https://ec2.{Region}.amazonaws.com"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[],
             url: E::Str("https://ec2-fips.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
     ];
     const TREE_4: &[R] = &[
@@ -155,6 +159,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
     const TREE_5: &[R] = &[R::Endpoint {
         when: &[],
         url: E::Str("https://ec2.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+        signing_region: None,
     }];
     const TREE_6: &[R] = &[
         R::Tree {
@@ -211,6 +216,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
         R::Endpoint {
             when: &[],
             url: E::Str("https://ec2.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
     ];
     const TREE_8: &[R] = &[R::Tree {

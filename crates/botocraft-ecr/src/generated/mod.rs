@@ -52,6 +52,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
         R::Endpoint {
             when: &[],
             url: E::Ref("Endpoint"),
+            signing_region: None,
         },
     ];
     const TREE_1: &[R] = &[
@@ -71,6 +72,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
     const TREE_2: &[R] = &[R::Endpoint {
         when: &[],
         url: E::Str("https://api.ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+        signing_region: None,
     }];
     const TREE_3: &[R] = &[
         R::Tree {
@@ -110,6 +112,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
     const TREE_4: &[R] = &[R::Endpoint {
         when: &[],
         url: E::Str("https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}"),
+        signing_region: None,
     }];
     const TREE_5: &[R] = &[
         R::Tree {
@@ -134,6 +137,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
     const TREE_6: &[R] = &[R::Endpoint {
         when: &[],
         url: E::Str("https://api.ecr.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+        signing_region: None,
     }];
     const TREE_7: &[R] = &[
         R::Tree {
@@ -178,6 +182,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -201,6 +206,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -224,6 +230,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -247,6 +254,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -270,6 +278,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -293,6 +302,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -316,6 +326,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -339,6 +350,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -362,6 +374,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -385,6 +398,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -408,6 +422,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -431,6 +446,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -454,6 +470,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -477,6 +494,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -500,6 +518,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -523,6 +542,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -546,6 +566,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -569,6 +590,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -592,6 +614,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -615,6 +638,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -638,6 +662,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -661,6 +686,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -684,6 +710,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -707,6 +734,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -730,6 +758,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -753,6 +782,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -776,6 +806,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -799,6 +830,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -822,6 +854,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -845,6 +878,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -868,6 +902,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://api.ecr-fips.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
         R::Endpoint {
             when: &[
@@ -891,6 +926,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
                 },
             ],
             url: E::Str("https://ecr-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+            signing_region: None,
         },
         R::Tree {
             when: &[
@@ -940,6 +976,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
         R::Endpoint {
             when: &[],
             url: E::Str("https://api.ecr.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
     ];
     const TREE_9: &[R] = &[R::Tree {

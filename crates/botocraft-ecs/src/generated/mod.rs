@@ -69,11 +69,13 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
         R::Endpoint {
             when: &[],
             url: E::Ref("Endpoint"),
+            signing_region: None,
         },
     ];
     const TREE_1: &[R] = &[R::Endpoint {
         when: &[],
         url: E::Str("https://ecs-fips.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+        signing_region: None,
     }];
     const TREE_2: &[R] = &[
         R::Tree {
@@ -113,6 +115,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
     const TREE_3: &[R] = &[R::Endpoint {
         when: &[],
         url: E::Str("https://ecs-fips.{Region}.{PartitionResult#dnsSuffix}"),
+        signing_region: None,
     }];
     const TREE_4: &[R] = &[
         R::Tree {
@@ -137,6 +140,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
     const TREE_5: &[R] = &[R::Endpoint {
         when: &[],
         url: E::Str("https://ecs.{Region}.{PartitionResult#dualStackDnsSuffix}"),
+        signing_region: None,
     }];
     const TREE_6: &[R] = &[
         R::Tree {
@@ -193,6 +197,7 @@ pub static ENDPOINT_RULES: botocraft_core::endpoint::RuleSet = {
         R::Endpoint {
             when: &[],
             url: E::Str("https://ecs.{Region}.{PartitionResult#dnsSuffix}"),
+            signing_region: None,
         },
     ];
     const TREE_8: &[R] = &[R::Tree {

@@ -31,6 +31,7 @@ mod process;
 mod profile;
 mod sso;
 mod sts;
+pub mod sts_endpoint;
 mod web_identity;
 
 use std::fmt;

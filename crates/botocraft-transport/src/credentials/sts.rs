@@ -10,7 +10,7 @@ use botocraft_core::{Error, Protocol, ServiceMetadata};
 use serde::{Deserialize, Serialize};
 
 use super::{parse_expiration, Credentials, ProviderConfig};
-use crate::config::{join_uri, resolve_endpoint};
+use crate::config::{join_uri, resolve_signed_endpoint};
 use crate::profile::Profile;
 use crate::retry::{classify_error, classify_response, Jitter, RetryKind};
 use crate::signer::Signer;
@@ -24,7 +24,7 @@ pub(crate) static STS: ServiceMetadata = ServiceMetadata {
     api_version: "2011-06-15",
     target_prefix: None,
     protocol: Protocol::AwsQuery,
-    endpoint_rules: None,
+    endpoint_rules: Some(&super::sts_endpoint::RULES),
 };
 
 static ASSUME_ROLE_INPUT: Shape = Shape {
@@ -240,7 +240,7 @@ pub(crate) async fn send_provider_request(
     signing: Option<&Credentials>,
     what: &str,
 ) -> std::result::Result<http::Response<Vec<u8>>, String> {
-    let endpoint = resolve_endpoint(
+    let (endpoint, signing_region) = resolve_signed_endpoint(
         service,
         region,
         &config.endpoints,
@@ -249,6 +249,7 @@ pub(crate) async fn send_provider_request(
         None,
     )
     .map_err(|e| format!("{what}: {e}"))?;
+    let signing_region = signing_region.unwrap_or_else(|| region.to_owned());
     if endpoint.scheme_str() == Some("http")
         && !is_loopback_host(endpoint.host().unwrap_or_default())
     {
@@ -283,7 +284,7 @@ pub(crate) async fn send_provider_request(
         let mut request = unsigned.clone();
         let signed_at = config.clock.now();
         if let Some(creds) = signing {
-            Signer::new(region.to_owned(), service.signing_name)
+            Signer::new(signing_region.clone(), service.signing_name)
                 .sign_at(&mut request, creds, signed_at)
                 .map_err(|e| format!("{what}: cannot sign the request: {e}"))?;
         }
@@ -330,5 +331,95 @@ pub(crate) async fn send_provider_request(
         );
         tokio::time::sleep(delay).await;
         attempt += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::env::Env;
+
+    /// Answers every request with credentials and keeps where each went and
+    /// the scope it was signed for.
+    #[derive(Debug, Default)]
+    struct Capture(Mutex<Vec<(String, String)>>);
+
+    #[async_trait::async_trait]
+    impl Transport for Capture {
+        async fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+        ) -> botocraft_core::Result<http::Response<Vec<u8>>> {
+            let auth = request
+                .headers()
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            self.0
+                .lock()
+                .unwrap()
+                .push((request.uri().to_string(), auth));
+            let body = "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
+                <AccessKeyId>A</AccessKeyId><SecretAccessKey>S</SecretAccessKey>\
+                <SessionToken>T</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>\
+                </Credentials></AssumeRoleResult></AssumeRoleResponse>";
+            Ok(http::Response::new(body.as_bytes().to_vec()))
+        }
+    }
+
+    async fn assume_in(region: &str, env: &[(&str, &str)]) -> Result<(String, String), String> {
+        let capture = Arc::new(Capture::default());
+        let config = ProviderConfig::new(Env::from_vars(env.iter().copied()))
+            .region(region)
+            .https_transport(capture.clone());
+        let role = RoleRequest {
+            role_arn: "arn:aws:iam::123456789012:role/r".into(),
+            session_name: Some("s".into()),
+            external_id: None,
+            duration_seconds: None,
+        };
+        let source = Credentials::new("AKID", "secret", None);
+        assume_role(&config, None, &source, &role).await?;
+        let sent = capture.0.lock().unwrap().clone();
+        Ok(sent.into_iter().next().expect("one request"))
+    }
+
+    /// STS's endpoint follows its rules: regional by default, FIPS and
+    /// dual-stack when asked, the global endpoint (signed for us-east-1)
+    /// for `aws-global` and for `sts_regional_endpoints = legacy`.
+    #[tokio::test]
+    async fn sts_endpoints_follow_the_rules_and_sign_for_their_region() {
+        let (uri, auth) = assume_in("eu-west-1", &[]).await.unwrap();
+        assert_eq!(uri, "https://sts.eu-west-1.amazonaws.com/");
+        assert!(auth.contains("/eu-west-1/sts/aws4_request"), "{auth}");
+
+        let (uri, _) = assume_in("us-gov-west-1", &[("AWS_USE_FIPS_ENDPOINT", "true")])
+            .await
+            .unwrap();
+        assert_eq!(uri, "https://sts.us-gov-west-1.amazonaws.com/");
+        let (uri, _) = assume_in("us-east-2", &[("AWS_USE_FIPS_ENDPOINT", "true")])
+            .await
+            .unwrap();
+        assert_eq!(uri, "https://sts-fips.us-east-2.amazonaws.com/");
+
+        let (uri, auth) = assume_in("aws-global", &[]).await.unwrap();
+        assert_eq!(uri, "https://sts.amazonaws.com/");
+        assert!(auth.contains("/us-east-1/sts/aws4_request"), "{auth}");
+
+        let legacy = [("AWS_STS_REGIONAL_ENDPOINTS", "legacy")];
+        let (uri, auth) = assume_in("eu-west-1", &legacy).await.unwrap();
+        assert_eq!(uri, "https://sts.amazonaws.com/");
+        assert!(auth.contains("/us-east-1/sts/aws4_request"), "{auth}");
+        // Regions newer than the global endpoint keep their own.
+        let (uri, _) = assume_in("ap-east-1", &legacy).await.unwrap();
+        assert_eq!(uri, "https://sts.ap-east-1.amazonaws.com/");
+
+        let err = assume_in("eu-west-1", &[("AWS_STS_REGIONAL_ENDPOINTS", "global")])
+            .await
+            .unwrap_err();
+        assert!(err.contains("AWS_STS_REGIONAL_ENDPOINTS"), "{err}");
     }
 }

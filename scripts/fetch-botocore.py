@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Fetch the pinned botocore service models (and optionally its protocol tests).
+"""Fetch the pinned botocore service models (and optionally its test suites).
 
 Usage:
-    python3 scripts/fetch-botocore.py           # service models -> .cache/botocore/<v>/data/
-    python3 scripts/fetch-botocore.py --sdist   # protocol tests -> .cache/botocore/<v>/protocols/
+    python3 scripts/fetch-botocore.py           # service models, endpoint rule sets
+                                                # and partitions.json -> .cache/botocore/<v>/data/
+    python3 scripts/fetch-botocore.py --sdist   # protocol tests -> .cache/botocore/<v>/protocols/,
+                                                # endpoint tests -> .cache/botocore/<v>/endpoint-tests/
 
 Only the Python standard library is used; the download itself goes through
 `python -m pip download` (the repo venv's pip when present, else this

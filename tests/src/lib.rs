@@ -125,6 +125,25 @@ pub fn full_suite() -> bool {
     std::env::var(FULL_SUITE_VAR).is_ok_and(|v| v.trim() == "1")
 }
 
+/// `.cache/botocore/<version>` for the botocore version
+/// `scripts/fetch-botocore.py` pins (the one generated code comes from), so
+/// an older cache left beside it is never read instead.
+///
+/// # Panics
+///
+/// When the script no longer names the version as `BOTOCORE_VERSION = "…"`.
+pub fn pinned_botocore_cache() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let script = std::fs::read_to_string(root.join("scripts/fetch-botocore.py"))
+        .expect("scripts/fetch-botocore.py");
+    let version = script
+        .lines()
+        .find_map(|l| l.strip_prefix("BOTOCORE_VERSION = "))
+        .map(|v| v.trim().trim_matches('"'))
+        .expect("BOTOCORE_VERSION in scripts/fetch-botocore.py");
+    root.join(".cache/botocore").join(version)
+}
+
 /// Returns a session for a fresh moto account, or `None` (after telling
 /// stderr once) when `BOTOCRAFT_MOTO_ENDPOINT` is not set.
 ///

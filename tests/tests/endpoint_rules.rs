@@ -14,7 +14,7 @@
 //! conformance test prints a note and passes, so a plain offline
 //! `cargo test` works; under `BOTOCRAFT_FULL_SUITE=1` it fails instead.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use botocraft::core::endpoint::{resolve, EndpointParams, RuleSet};
 use botocraft::core::ServiceMetadata;
@@ -41,16 +41,9 @@ fn rule_sets() -> [(&'static str, &'static RuleSet); 5] {
     ]
 }
 
-/// The newest `.cache/botocore/<version>/endpoint-tests` directory.
+/// The pinned botocore's `endpoint-tests` directory, if fetched.
 fn suites_dir() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.cache/botocore");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(root)
-        .ok()?
-        .filter_map(|e| Some(e.ok()?.path().join("endpoint-tests")))
-        .filter(|p| p.is_dir())
-        .collect();
-    found.sort();
-    found.pop()
+    Some(botocraft_tests::pinned_botocore_cache().join("endpoint-tests")).filter(|d| d.is_dir())
 }
 
 fn run_case(rules: &RuleSet, case: &Value) -> Result<(), String> {
@@ -247,6 +240,17 @@ fn sessions_derive_fips_and_dual_stack_endpoints() {
         "ecs.us-east-1.amazonaws.com"
     );
     let _ = std::fs::remove_dir_all(&dir);
+
+    // A FIPS pseudo-region (`aws configure` accepts them) is the region
+    // with FIPS asked for, as in botocore.
+    for pseudo in ["us-east-1-fips", "fips-us-east-1"] {
+        let named = session(pseudo, &[("AWS_USE_FIPS_ENDPOINT", "false")]);
+        assert_eq!(named.region(), "us-east-1");
+        assert_eq!(
+            host(&named, &botocraft::ecs::SERVICE),
+            "ecs-fips.us-east-1.amazonaws.com"
+        );
+    }
 
     // A configured endpoint is used as given, FIPS or not.
     let local = session(

@@ -59,19 +59,13 @@ use conformance::values::{self, Ordered};
 const FETCH_HINT: &str =
     "skipping protocol conformance: run python3 scripts/fetch-botocore.py --sdist";
 
-/// The newest `.cache/botocore/<version>/protocols` directory with suites.
+/// The pinned botocore's `protocols` directory, if it holds suites.
 fn protocols_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("BOTOCRAFT_PROTOCOL_TESTS") {
         return Some(PathBuf::from(dir));
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.cache/botocore");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(root)
-        .ok()?
-        .filter_map(|e| Some(e.ok()?.path().join("protocols")))
+    Some(botocraft_tests::pinned_botocore_cache().join("protocols"))
         .filter(|p| p.join("input").is_dir() || p.join("legacy").is_dir())
-        .collect();
-    found.sort();
-    found.pop()
 }
 
 fn json_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {

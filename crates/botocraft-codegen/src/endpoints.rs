@@ -59,6 +59,7 @@ pub fn rule_set(json: &Value, signing_name: &str) -> Result<String, String> {
             built_in.map_or("None".to_owned(), |b| format!("Some({b:?})"))
         ));
     }
+    check_names(json)?;
     let mut trees = Vec::new();
     let rules = rules(
         json.get("rules").ok_or("endpoint rule set: no rules")?,
@@ -116,6 +117,109 @@ fn rules(list: &Value, signing_name: &str, trees: &mut Vec<String>) -> Result<St
         });
     }
     Ok(format!("&[{}]", out.join(", ")))
+}
+
+/// The attributes of a partition `botocraft_core::endpoint` reads.
+const PARTITION_ATTRIBUTES: &[&str] = &[
+    "name",
+    "dnsSuffix",
+    "dualStackDnsSuffix",
+    "implicitGlobalRegion",
+    "supportsFIPS",
+    "supportsDualStack",
+];
+
+/// Refuses references to names neither a parameter nor any condition
+/// binds, and partition attributes the evaluator does not know: either
+/// would read as unset at run time and quietly pick another rule.
+fn check_names(json: &Value) -> Result<(), String> {
+    fn collect_assigns<'a>(rules: &'a Value, out: &mut Vec<&'a str>) {
+        for rule in rules.as_array().into_iter().flatten() {
+            for c in rule
+                .get("conditions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(a) = c.get("assign").and_then(Value::as_str) {
+                    out.push(a);
+                }
+            }
+            if let Some(inner) = rule.get("rules") {
+                collect_assigns(inner, out);
+            }
+        }
+    }
+    fn check(value: &Value, names: &[&str]) -> Result<(), String> {
+        match value {
+            Value::String(template) => {
+                let mut rest = template.as_str();
+                while let Some(open) = rest.find('{') {
+                    if rest[open..].starts_with("{{") {
+                        rest = &rest[open + 2..];
+                        continue;
+                    }
+                    let close = rest[open..].find('}').ok_or_else(|| {
+                        format!("endpoint rule set: unbalanced braces in {template:?}")
+                    })?;
+                    let inner = &rest[open + 1..open + close];
+                    let (name, attr) = inner
+                        .split_once('#')
+                        .map_or((inner, None), |(n, a)| (n, Some(a)));
+                    if !names.contains(&name) {
+                        return Err(format!(
+                            "endpoint rule set: {template:?} names {name}, which nothing binds"
+                        ));
+                    }
+                    if let Some(attr) = attr.filter(|a| !PARTITION_ATTRIBUTES.contains(a)) {
+                        return Err(format!("endpoint rule set: {template:?} reads attribute {attr}, which botocraft does not know"));
+                    }
+                    rest = &rest[open + close + 1..];
+                }
+                Ok(())
+            }
+            Value::Object(o) => {
+                if let Some(name) = o.get("ref").and_then(Value::as_str) {
+                    if !names.contains(&name) {
+                        return Err(format!(
+                            "endpoint rule set: a reference to {name}, which nothing binds"
+                        ));
+                    }
+                }
+                if o.get("fn").and_then(Value::as_str) == Some("getAttr") {
+                    let attr = o
+                        .get("argv")
+                        .and_then(|a| a.get(1))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    if !PARTITION_ATTRIBUTES.contains(&attr) {
+                        return Err(format!(
+                            "endpoint rule set: getAttr of {attr:?}, which botocraft does not know"
+                        ));
+                    }
+                }
+                for (key, v) in o {
+                    if !matches!(
+                        key.as_str(),
+                        "fn" | "assign" | "type" | "documentation" | "ref"
+                    ) {
+                        check(v, names)?;
+                    }
+                }
+                Ok(())
+            }
+            Value::Array(items) => items.iter().try_for_each(|v| check(v, names)),
+            _ => Ok(()),
+        }
+    }
+    let rules = json.get("rules").ok_or("endpoint rule set: no rules")?;
+    let mut names: Vec<&str> = json
+        .get("parameters")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    collect_assigns(rules, &mut names);
+    check(rules, &names)
 }
 
 /// The signing region an endpoint's properties name (`authSchemes`, one
@@ -321,6 +425,27 @@ mod tests {
         ] {
             let err = rule_set(&endpoint(props.clone()), "svc").unwrap_err();
             assert!(err.contains("properties"), "{props}: {err}");
+        }
+        for (rule, why) in [
+            (
+                json!({"conditions": [], "type": "endpoint", "endpoint": {"url": "https://x.{Nope}"}}),
+                "Nope",
+            ),
+            (
+                json!({"conditions": [{"fn": "isSet", "argv": [{"ref": "Nope"}]}], "type": "error", "error": "e"}),
+                "Nope",
+            ),
+            (
+                json!({"conditions": [{"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "P"}], "type": "endpoint", "endpoint": {"url": "https://x.{P#implicitGlobalRegoin}"}}),
+                "implicitGlobalRegoin",
+            ),
+            (
+                json!({"conditions": [{"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "P"}, {"fn": "getAttr", "argv": [{"ref": "P"}, "supportsFips"]}], "type": "error", "error": "e"}),
+                "supportsFips",
+            ),
+        ] {
+            let err = rule_set(&set(rule), "svc").unwrap_err();
+            assert!(err.contains(why), "{err}");
         }
         let built_in = json!({"parameters": {"G": {"builtIn": "AWS::S3::Accelerate", "type": "boolean"}}, "rules": []});
         assert!(rule_set(&built_in, "svc")

@@ -44,7 +44,8 @@ pub struct ServiceMetadata {
     pub protocol: Protocol,
     /// How its endpoint follows from the region and the FIPS and dual-stack
     /// settings; `None` for a service whose endpoint is always
-    /// `https://{endpoint_prefix}.{region}.{partition's DNS suffix}`.
+    /// `https://{endpoint_prefix}.{region}.{partition's DNS suffix}` and
+    /// which so has no FIPS or dual-stack endpoint to offer.
     pub endpoint_rules: Option<&'static crate::endpoint::RuleSet>,
 }
 

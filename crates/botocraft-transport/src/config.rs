@@ -142,8 +142,9 @@ pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
 /// and `AWS_USE_DUALSTACK_ENDPOINT`, or the profile's `use_fips_endpoint` and
 /// `use_dualstack_endpoint` (the variable wins). A configured endpoint URL
 /// (steps 1–6) is used as given whatever they say, so a local endpoint works
-/// in a shell set up for FIPS. Where the rules give no such endpoint (FIPS in
-/// a partition without it), or for a service without rules, asking is an
+/// in a shell set up for FIPS, as in botocore. Where the rules give no such
+/// endpoint (a partition without FIPS: none in today's data, but the rules
+/// allow for it), or for a service without rules, asking is an
 /// [`Error::Config`] naming the setting, never a silent call to the
 /// standard endpoint.
 pub fn resolve_endpoint(
@@ -168,7 +169,14 @@ pub fn resolve_signed_endpoint(
     profile: Option<&Profile>,
     services: Option<&Profile>,
 ) -> Result<(http::Uri, Option<String>)> {
-    let configured = |url: &str, source: &str| parse_endpoint(url, source).map(|uri| (uri, None));
+    let named = region;
+    let plain = fips_pseudo_region(region);
+    let fips_in_name = plain.is_some();
+    let region = plain.as_deref().unwrap_or(region);
+    let signing_as_named = plain.clone();
+    let configured = |url: &str, source: &str| {
+        parse_endpoint(url, source).map(|uri| (uri, signing_as_named.clone()))
+    };
     let env_id = service.env_id.to_ascii_uppercase().replace([' ', '-'], "_");
     if let Some(url) = overrides.per_service.get(&service_key(service.env_id)) {
         return configured(url, &format!("service_endpoint_url({env_id:?}, ..)"));
@@ -205,7 +213,11 @@ pub fn resolve_signed_endpoint(
             }
         }
     }
-    let fips = variant_setting(env, profile, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+    let fips = if fips_in_name {
+        Some(format!("the region name {named:?}"))
+    } else {
+        variant_setting(env, profile, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
+    };
     let dual_stack = variant_setting(
         env,
         profile,
@@ -263,7 +275,16 @@ pub fn resolve_signed_endpoint(
         &resolved.url,
         &format!("the endpoint rules of {}", service.env_id),
     )?;
-    Ok((uri, resolved.signing_region))
+    Ok((uri, resolved.signing_region.or(signing_as_named)))
+}
+
+/// The region a FIPS pseudo-region names (`us-east-1-fips`,
+/// `fips-us-gov-west-1` → `us-east-1`, `us-gov-west-1`), which botocore
+/// reads as that region with FIPS endpoints asked for, signing for the
+/// region itself; `None` for any other name.
+pub fn fips_pseudo_region(region: &str) -> Option<String> {
+    let plain = region.replace("fips-", "").replace("-fips", "");
+    (plain != region).then_some(plain)
 }
 
 /// Whether STS's global endpoint is asked for: `AWS_STS_REGIONAL_ENDPOINTS`

@@ -17,8 +17,8 @@ use tracing::Instrument;
 
 use crate::clock::SigningClock;
 use crate::config::{
-    configured_region, join_uri, parse_endpoint, resolve_endpoint, resolve_region,
-    resolve_signed_endpoint, EndpointOverrides,
+    configured_region, fips_pseudo_region, join_uri, parse_endpoint, resolve_endpoint,
+    resolve_region, resolve_signed_endpoint, EndpointOverrides,
 };
 use crate::credentials::{
     CachedProvider, Credentials, CredentialsProviderChain, ProvideCredentials, ProviderConfig,
@@ -512,6 +512,25 @@ impl AwsSessionBuilder {
             )));
         }
         let region = resolve_region(self.region.as_deref(), &env, profile.as_ref())?;
+        // A FIPS pseudo-region is its region with FIPS endpoints asked for,
+        // as botocore reads it, so that the region a session reports (ARNs,
+        // ECR registry hosts) and signs for is a real one.
+        let (region, env) = match fips_pseudo_region(&region) {
+            Some(plain) => {
+                tracing::warn!(
+                    named = %region,
+                    region = %plain,
+                    "a FIPS pseudo-region: using its region with FIPS endpoints"
+                );
+                let inner = env.clone();
+                let env = Env::from_fn(move |key| match key {
+                    "AWS_USE_FIPS_ENDPOINT" => Some("true".to_owned()),
+                    _ => inner.get(key),
+                });
+                (plain, env)
+            }
+            None => (region, env),
+        };
         let services = match profile.as_ref().and_then(|p| p.get("services")) {
             Some(name) => Some(files.services(name.trim())?.cloned().ok_or_else(|| {
                 Error::config(format!(

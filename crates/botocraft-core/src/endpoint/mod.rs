@@ -269,8 +269,10 @@ fn first_match<'a>(
                 }
                 Rule::Tree { rules, .. } => match first_match(rules, scope)? {
                     Some(endpoint) => Some(Ok(endpoint)),
-                    // A tree whose conditions hold decides: its rules end
-                    // in a catch-all, so falling out of one is a bad rule set.
+                    // A tree whose conditions hold is terminal, as the
+                    // Smithy rules language has it (botocore would go on
+                    // to the next rule; no case of the rule sets used
+                    // reaches this, botocore's suites included).
                     None => Some(Err(EndpointError(
                         "no endpoint rule matches these settings".to_owned(),
                     ))),

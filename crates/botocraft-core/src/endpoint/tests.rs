@@ -118,6 +118,8 @@ fn rules_pick_the_first_match_and_fill_templates() {
     );
 }
 
+/// Smithy's semantics: a tree whose conditions hold is terminal, falling
+/// out of it is an error (botocore would try the next rule instead).
 #[test]
 fn a_tree_that_matches_decides() {
     static FALLS_OUT: RuleSet = RuleSet {

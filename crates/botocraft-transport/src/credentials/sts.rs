@@ -417,6 +417,11 @@ mod tests {
         let (uri, _) = assume_in("ap-east-1", &legacy).await.unwrap();
         assert_eq!(uri, "https://sts.ap-east-1.amazonaws.com/");
 
+        // A FIPS pseudo-region is its region with FIPS asked for.
+        let (uri, auth) = assume_in("us-east-2-fips", &[]).await.unwrap();
+        assert_eq!(uri, "https://sts-fips.us-east-2.amazonaws.com/");
+        assert!(auth.contains("/us-east-2/sts/aws4_request"), "{auth}");
+
         let err = assume_in("eu-west-1", &[("AWS_STS_REGIONAL_ENDPOINTS", "global")])
             .await
             .unwrap_err();

@@ -28,12 +28,12 @@ from pathlib import Path, PurePosixPath
 BOTOCORE_VERSION = "1.44.8"
 SERVICES = ("ecs", "ec2", "ecr", "autoscaling")
 # Services whose endpoint rules alone are used (by the credential providers).
-RULES_ONLY = ("sts",)
+RULES_ONLY = ("sts", "sso", "sso-oidc")
 MODEL_FILES = ("service-2.json", "paginators-1.json", "waiters-2.json", "endpoint-rule-set-1.json")
 REQUIRED_FILES = ("service-2.json", "endpoint-rule-set-1.json")
 # Bumped whenever what is extracted changes, so older caches are refreshed.
-MODELS_MARKER = ".complete-3"
-TESTS_MARKER = ".tests-complete-3"
+MODELS_MARKER = ".complete-4"
+TESTS_MARKER = ".tests-complete-4"
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "botocore" / BOTOCORE_VERSION

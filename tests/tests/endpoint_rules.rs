@@ -8,7 +8,8 @@
 //! ```
 //!
 //! The suites land in `.cache/botocore/<version>/endpoint-tests/<service>/`.
-//! Every case of the four services' and STS's suites is run through
+//! Every case of the four services' suites and those of STS, SSO and SSO
+//! OIDC (the credential providers' calls) is run through
 //! `botocraft_core::endpoint::resolve` with the generated rules: the URL and
 //! signing region, or the error message, must be botocore's. Without the cache the
 //! conformance test prints a note and passes, so a plain offline
@@ -25,19 +26,19 @@ use serde_json::Value;
 const FETCH_HINT: &str =
     "skipping endpoint conformance: run python3 scripts/fetch-botocore.py --sdist";
 
-/// Each suite's rules: the four services', and STS's (its credential
-/// providers' calls).
-fn rule_sets() -> [(&'static str, &'static RuleSet); 5] {
+/// Each suite's rules: the four services', and those of the services the
+/// credential providers call.
+fn rule_sets() -> [(&'static str, &'static RuleSet); 7] {
+    use botocraft::transport::credentials::endpoint_rules;
     let rules = |s: &'static ServiceMetadata| s.endpoint_rules.expect("generated rules");
     [
         ("ec2", rules(&botocraft::ec2::SERVICE)),
         ("ecs", rules(&botocraft::ecs::SERVICE)),
         ("ecr", rules(&botocraft::ecr::SERVICE)),
         ("autoscaling", rules(&botocraft::autoscaling::SERVICE)),
-        (
-            "sts",
-            &botocraft::transport::credentials::sts_endpoint::RULES,
-        ),
+        ("sts", &endpoint_rules::STS),
+        ("sso", &endpoint_rules::SSO),
+        ("sso-oidc", &endpoint_rules::SSO_OIDC),
     ]
 }
 
@@ -109,7 +110,8 @@ fn run_case(rules: &RuleSet, case: &Value) -> Result<(), String> {
     }
 }
 
-/// Every case of botocore's endpoint tests for the four services and STS.
+/// Every case of botocore's endpoint tests for the four services, STS and
+/// IAM Identity Center (SSO, SSO OIDC).
 #[test]
 fn botocore_endpoint_tests() {
     let required = botocraft_tests::full_suite();

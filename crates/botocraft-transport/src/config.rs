@@ -131,7 +131,7 @@ pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
 ///    `https://ec2.us-gov-west-1.amazonaws.com` (EC2's FIPS endpoint in
 ///    GovCloud), `https://ec2.cn-north-1.api.amazonwebservices.com.cn`
 ///    (dual-stack), `https://ecr-fips.us-west-2.api.aws` (both, for ECR);
-/// 8. for a service without rules (the SSO calls of the credential providers),
+/// 8. for a service without rules (a `ServiceMetadata` of your own),
 ///    `https://{endpoint_prefix}.{region}.{dns suffix of the region's partition}`.
 ///
 /// Steps 3–6 are skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is
@@ -283,6 +283,9 @@ pub fn resolve_signed_endpoint(
 /// reads as that region with FIPS endpoints asked for, signing for the
 /// region itself; `None` for any other name.
 pub fn fips_pseudo_region(region: &str) -> Option<String> {
+    if !region.contains("fips") {
+        return None;
+    }
     let plain = region.replace("fips-", "").replace("-fips", "");
     (plain != region).then_some(plain)
 }

@@ -31,7 +31,7 @@ mod process;
 mod profile;
 mod sso;
 mod sts;
-pub mod sts_endpoint;
+pub mod endpoint_rules;
 mod web_identity;
 
 use std::fmt;

@@ -52,7 +52,7 @@ static SSO: ServiceMetadata = ServiceMetadata {
     api_version: "2019-06-10",
     target_prefix: None,
     protocol: Protocol::AwsJson1_1,
-    endpoint_rules: None,
+    endpoint_rules: Some(&super::endpoint_rules::SSO),
 };
 
 /// SSO OIDC (`CreateToken`), endpoint only, as above.
@@ -64,7 +64,7 @@ static SSO_OIDC: ServiceMetadata = ServiceMetadata {
     api_version: "2019-06-10",
     target_prefix: None,
     protocol: Protocol::AwsJson1_1,
-    endpoint_rules: None,
+    endpoint_rules: Some(&super::endpoint_rules::SSO_OIDC),
 };
 
 /// A token expiring within this is refreshed first (the AWS SDKs' window).

@@ -24,7 +24,7 @@ pub(crate) static STS: ServiceMetadata = ServiceMetadata {
     api_version: "2011-06-15",
     target_prefix: None,
     protocol: Protocol::AwsQuery,
-    endpoint_rules: Some(&super::sts_endpoint::RULES),
+    endpoint_rules: Some(&super::endpoint_rules::STS),
 };
 
 static ASSUME_ROLE_INPUT: Shape = Shape {

@@ -69,7 +69,8 @@ pub mod transport;
 
 pub use credentials::{
     CachedProvider, Credentials, CredentialsProviderChain, EnvironmentCredentialsProvider,
-    ProfileCredentialsProvider, ProvideCredentials, ProviderConfig, StaticCredentialsProvider,
+    ProfileCredentialsProvider, ProvideCredentials, ProvideMfaToken, ProviderConfig,
+    StaticCredentialsProvider,
 };
 pub use env::Env;
 pub use fixture::{FixtureTransport, RecordingTransport};

@@ -21,7 +21,8 @@ use crate::config::{
     resolve_region, resolve_signed_endpoint, EndpointOverrides,
 };
 use crate::credentials::{
-    CachedProvider, Credentials, CredentialsProviderChain, ProvideCredentials, ProviderConfig,
+    CachedProvider, Credentials, CredentialsProviderChain, ProvideCredentials, ProvideMfaToken,
+    ProviderConfig,
 };
 use crate::env::Env;
 use crate::profile::{profile_name, Profile, ProfileFiles};
@@ -154,6 +155,16 @@ impl std::fmt::Debug for TransportLayer {
     }
 }
 
+/// The builder's MFA token provider (the trait has no `Debug`: a closure).
+#[derive(Clone)]
+struct MfaSource(Arc<dyn ProvideMfaToken>);
+
+impl fmt::Debug for MfaSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MfaTokenProvider")
+    }
+}
+
 /// Configures an [`AwsSession`]. Values left unset fall back to the
 /// environment and the shared profile files.
 #[derive(Debug, Default)]
@@ -161,6 +172,7 @@ pub struct AwsSessionBuilder {
     region: Option<String>,
     profile: Option<String>,
     provider: Option<Arc<dyn ProvideCredentials>>,
+    mfa: Option<MfaSource>,
     endpoints: EndpointOverrides,
     /// Each per-service endpoint's service as the caller spelled it, for
     /// the error about its URL (the overrides hold the normalized name).
@@ -210,6 +222,16 @@ impl AwsSessionBuilder {
     /// A credentials source, called lazily on the first request.
     pub fn credentials_provider(mut self, p: impl ProvideCredentials + 'static) -> Self {
         self.provider = Some(Arc::new(p));
+        self
+    }
+
+    /// Asks `provider` for the code of the MFA device a role's profile names
+    /// (`mfa_serial`), whenever the default credentials chain assumes such a
+    /// role: first use, and each refresh before its credentials expire.
+    /// Without one, such a role is an [`Error::Credentials`] saying so. See
+    /// [`ProvideMfaToken`] for an example that reads the code from a terminal.
+    pub fn mfa_token_provider(mut self, provider: impl ProvideMfaToken + 'static) -> Self {
+        self.mfa = Some(MfaSource(Arc::new(provider)));
         self
     }
 
@@ -632,13 +654,14 @@ impl AwsSessionBuilder {
         let provider = match self.provider {
             Some(p) => p,
             None => {
-                let config = ProviderConfig::new(env.clone())
+                let mut config = ProviderConfig::new(env.clone())
                     .https_transport(Arc::clone(&transport))
                     .signing_clock(clock.clone())
                     .profile(profile_name.clone())
                     .region(region.clone())
                     .endpoints(self.endpoints.clone())
                     .retry(retry);
+                config.mfa = self.mfa.map(|m| m.0);
                 Arc::new(if self.profile.is_some() {
                     CredentialsProviderChain::for_chosen_profile(config)
                 } else {

@@ -908,6 +908,86 @@ async fn assume_role_source_profile_chain() {
     assert!(auth.contains("/us-east-1/sts/aws4_request"), "{auth}");
 }
 
+/// A role whose profile names `mfa_serial` is assumed with the code the
+/// MFA token provider gives (asked with the device's serial, only for that
+/// role); without a provider, or with a code that is not six digits, it is
+/// an error saying why, and nothing is sent for it.
+#[tokio::test]
+async fn assume_role_with_mfa_asks_the_token_provider() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("Action=AssumeRole&"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(sts_body(
+            "AssumeRole",
+            "ASIAM",
+            "SM",
+            "TM",
+        )))
+        .mount(&server)
+        .await;
+    let home = Home::new(
+        "[profile admin]\nrole_arn = arn:aws:iam::1:role/Admin\nsource_profile = base\n\
+         mfa_serial = arn:aws:iam::1:mfa/me\n\
+         [profile base]\naws_access_key_id = AKIDB\naws_secret_access_key = SB\n",
+    )
+    .set("AWS_ENDPOINT_URL_STS", server.uri())
+    .set("AWS_PROFILE", "admin");
+
+    let asked = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = Arc::clone(&asked);
+    let provider = move |serial: &str| -> Result<String> {
+        seen.lock().unwrap().push(serial.to_owned());
+        Ok(" 123456\n".to_owned())
+    };
+    let creds = ProfileCredentialsProvider::from_config(home.config().mfa_token_provider(provider))
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(creds.access_key_id, "ASIAM");
+    assert_eq!(*asked.lock().unwrap(), ["arn:aws:iam::1:mfa/me"]);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    let body = String::from_utf8_lossy(&requests[0].body).into_owned();
+    assert!(
+        body.contains(&format!("SerialNumber={}", enc("arn:aws:iam::1:mfa/me"))),
+        "{body}"
+    );
+    assert!(body.contains("TokenCode=123456"), "{body}");
+    assert_eq!(credential_of(&requests[0]), "AKIDB");
+
+    // No provider: refused before sending, saying what to do.
+    let err = home.profile_credentials().await.unwrap_err().to_string();
+    assert!(err.contains("mfa_serial"), "{err}");
+    assert!(err.contains("mfa_token_provider"), "{err}");
+    // A provider that fails, or answers with something else than a code.
+    let failing = |_: &str| -> Result<String> { Err(Error::credentials("no terminal")) };
+    let err = ProfileCredentialsProvider::from_config(home.config().mfa_token_provider(failing))
+        .provide_credentials()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no terminal"), "{err}");
+    let wrong = |_: &str| -> Result<String> { Ok("12345".to_owned()) };
+    let err = ProfileCredentialsProvider::from_config(home.config().mfa_token_provider(wrong))
+        .provide_credentials()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("six digits"), "{err}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    // A session hands its provider to the default chain.
+    let session = botocraft_transport::AwsSession::builder()
+        .env(home.env())
+        .mfa_token_provider(|_: &str| -> Result<String> { Ok("654321".to_owned()) })
+        .build()
+        .unwrap();
+    assert_eq!(session.credentials().await.unwrap().access_key_id, "ASIAM");
+    let requests = server.received_requests().await.unwrap();
+    let body = String::from_utf8_lossy(&requests[1].body).into_owned();
+    assert!(body.contains("TokenCode=654321"), "{body}");
+}
+
 #[tokio::test]
 async fn assume_role_cycle_credential_source_and_sts_errors() {
     let server = MockServer::start().await;

@@ -140,6 +140,47 @@ impl CredentialsLookup {
     }
 }
 
+/// Asks for the current code of an MFA device, for the roles whose profile
+/// names `mfa_serial` ([`AwsSessionBuilder::mfa_token_provider`](crate::AwsSessionBuilder::mfa_token_provider)).
+///
+/// It is asked each time such a role is assumed: on the first call, and
+/// again whenever the role's credentials are refreshed, before they expire
+/// (one caller at a time). A closure `Fn(&str) -> botocraft::Result<String>`
+/// is one; implement the trait for an asynchronous source.
+///
+/// ```no_run
+/// # mod botocraft { pub(crate) use ::botocraft_core::*; pub(crate) use ::botocraft_transport::*; }
+/// use std::io::Write;
+///
+/// let session = botocraft::AwsSession::builder()
+///     .profile("admin-with-mfa")
+///     .mfa_token_provider(|serial: &str| {
+///         print!("MFA code for {serial}: ");
+///         std::io::stdout().flush().ok();
+///         let mut code = String::new();
+///         std::io::stdin().read_line(&mut code).map_err(|e| botocraft::Error::credentials(e.to_string()))?;
+///         Ok(code.trim().to_owned())
+///     })
+///     .build()?;
+/// # Ok::<(), botocraft::Error>(())
+/// ```
+#[async_trait]
+pub trait ProvideMfaToken: Send + Sync {
+    /// The device's current code (six digits); `serial` is the profile's
+    /// `mfa_serial`, the device's ARN or serial number.
+    async fn token_code(&self, serial: &str) -> Result<String>;
+}
+
+#[async_trait]
+impl<F> ProvideMfaToken for F
+where
+    F: Fn(&str) -> Result<String> + Send + Sync,
+{
+    async fn token_code(&self, serial: &str) -> Result<String> {
+        self(serial)
+    }
+}
+
 /// A source of credentials.
 ///
 /// Implement this for custom sources; the session calls it lazily on the
@@ -229,6 +270,8 @@ pub struct ProviderConfig {
     pub(crate) process_timeout: Duration,
     /// How STS, SSO and container requests are retried: the session's.
     pub(crate) retry: crate::retry::RetryConfig,
+    /// Asked for MFA codes when a role's profile names `mfa_serial`.
+    pub(crate) mfa: Option<Arc<dyn ProvideMfaToken>>,
 }
 
 /// The lazily built default transports: one for STS (https; plain http only
@@ -253,6 +296,7 @@ impl fmt::Debug for ProviderConfig {
             .field("container_timeout", &self.container_timeout)
             .field("sts_timeout", &self.sts_timeout)
             .field("process_timeout", &self.process_timeout)
+            .field("mfa_token_provider", &self.mfa.as_ref().map(|_| "set"))
             .finish_non_exhaustive()
     }
 }
@@ -283,7 +327,15 @@ impl ProviderConfig {
             sts_timeout: Duration::from_secs(10),
             process_timeout: Duration::from_secs(60),
             retry: crate::retry::RetryConfig::default(),
+            mfa: None,
         }
+    }
+
+    /// Asks `provider` for the MFA code of a role whose profile names
+    /// `mfa_serial` (without one, such a role is an error saying so).
+    pub fn mfa_token_provider(mut self, provider: impl ProvideMfaToken + 'static) -> Self {
+        self.mfa = Some(Arc::new(provider));
+        self
     }
 
     /// How STS, IAM Identity Center (SSO) and container credential requests

@@ -26,8 +26,9 @@ use crate::profile::{Profile, ProfileFiles};
 ///    (`Environment`, `Ec2InstanceMetadata` or `EcsContainer`): the source
 ///    credentials sign an STS `AssumeRole` for `role_arn`, with the
 ///    optional `role_session_name`, `external_id` and `duration_seconds`
-///    (a role with `mfa_serial` is an error: a library cannot ask for the
-///    code);
+///    (a role with `mfa_serial` is assumed with the code the configured
+///    [`ProvideMfaToken`](super::ProvideMfaToken) gives, and is an error
+///    without one);
 /// 2. `role_arn` with `web_identity_token_file`: STS
 ///    `AssumeRoleWithWebIdentity`;
 /// 3. IAM Identity Center: `sso_session` (with its `[sso-session]`
@@ -228,17 +229,6 @@ fn static_credentials(profile: &Profile) -> std::result::Result<Option<Credentia
 }
 
 fn role_request(profile: &Profile, role_arn: &str) -> std::result::Result<RoleRequest, String> {
-    // Assuming such a role needs a code from the user's device for every
-    // new session; a library cannot prompt for one, and assuming the role
-    // without it fails at STS with an AccessDenied that does not say why.
-    if let Some(serial) = profile.get("mfa_serial") {
-        return Err(format!(
-            "profile {:?} assumes {role_arn} with mfa_serial {serial:?}, which needs an MFA code botocraft cannot ask for; \
-             get the credentials with MFA outside the program (`aws sts get-session-token` or `assume-role` with --token-code, \
-             a credential_process such as aws-vault) and use them through the environment or another profile",
-            profile.name()
-        ));
-    }
     let duration_seconds = match profile.get("duration_seconds") {
         None => None,
         Some(v) => match v.trim().parse::<u32>() {
@@ -256,6 +246,9 @@ fn role_request(profile: &Profile, role_arn: &str) -> std::result::Result<RoleRe
         session_name: profile.get("role_session_name").map(str::to_owned),
         external_id: profile.get("external_id").map(str::to_owned),
         duration_seconds,
+        mfa_serial: profile
+            .get("mfa_serial")
+            .map(|s| (s.trim().to_owned(), profile.name().to_owned())),
     })
 }
 
@@ -467,16 +460,20 @@ sso_start_url = https://corp.awsapps.com/start
 sso_region = us-east-1
 ";
 
-    /// A role that needs an MFA code is refused with why, rather than
-    /// assumed without it (STS would answer AccessDenied).
+    /// The role of a profile with `mfa_serial` carries the device, from
+    /// its own profile only (a profile sourcing it assumes its own role
+    /// without one).
     #[test]
-    fn mfa_roles_are_refused_with_a_reason() {
-        for name in ["mfa", "via-mfa"] {
-            let err = plan_of(CHAIN, name).err().unwrap();
-            assert!(err.starts_with("failed: "), "{err}");
-            assert!(err.contains("mfa_serial"), "{err}");
-            assert!(err.contains("arn:aws:iam::1:mfa/me"), "{err}");
-        }
+    fn mfa_roles_carry_their_device() {
+        let (_, steps) = plan_of(CHAIN, "via-mfa").unwrap();
+        let serials: Vec<_> = steps.iter().map(|s| s.mfa_serial.clone()).collect();
+        assert_eq!(
+            serials,
+            [
+                None,
+                Some(("arn:aws:iam::1:mfa/me".to_owned(), "mfa".to_owned()))
+            ]
+        );
     }
 
     #[test]

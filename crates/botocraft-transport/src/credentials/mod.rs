@@ -26,12 +26,12 @@
 
 mod cache;
 mod container;
+pub mod endpoint_rules;
 mod imds;
 mod process;
 mod profile;
 mod sso;
 mod sts;
-pub mod endpoint_rules;
 mod web_identity;
 
 use std::fmt;

@@ -304,7 +304,8 @@ fn sts_global_endpoint(env: &Env, profile: Option<&Profile>) -> Result<bool> {
             None => return Ok(false),
         },
     };
-    match value.trim().to_ascii_lowercase().as_str() {
+    // botocore takes these two spellings only.
+    match value.trim() {
         "legacy" => Ok(true),
         "regional" => Ok(false),
         _ => Err(Error::config(format!(
@@ -567,6 +568,27 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        // A FIPS pseudo-region asks for FIPS itself, and the error says so.
+        match resolve_endpoint(&RULED, "eu-west-1-fips", &none, &plain, None, None) {
+            Err(Error::Config { message }) => {
+                assert!(
+                    message.contains("the region name \"eu-west-1-fips\" asks for a FIPS endpoint"),
+                    "{message}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Requests to a configured endpoint are signed for the region itself.
+        let configured = EndpointOverrides {
+            global: Some("http://127.0.0.1:5000".into()),
+            ..Default::default()
+        };
+        let (uri, signing) =
+            resolve_signed_endpoint(&RULED, "fips-us-east-1", &configured, &plain, None, None)
+                .unwrap();
+        assert_eq!(uri.to_string(), "http://127.0.0.1:5000/");
+        assert_eq!(signing.as_deref(), Some("us-east-1"));
+        assert_eq!(fips_pseudo_region("us-gov-west-1"), None);
         // An invalid region is refused before any rule reads it.
         assert!(matches!(
             resolve_endpoint(&RULED, "evil.com/", &none, &plain, None, None),

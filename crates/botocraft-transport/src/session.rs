@@ -18,7 +18,7 @@ use tracing::Instrument;
 use crate::clock::SigningClock;
 use crate::config::{
     configured_region, fips_pseudo_region, join_uri, parse_endpoint, resolve_endpoint,
-    resolve_region, resolve_signed_endpoint, EndpointOverrides,
+    resolve_region, resolve_signed_endpoint, validate_region, EndpointOverrides,
 };
 use crate::credentials::{
     CachedProvider, Credentials, CredentialsProviderChain, ProvideCredentials, ProvideMfaToken,
@@ -87,7 +87,11 @@ pub struct AwsSession {
 const USER_AGENT: &str = concat!("botocraft/", env!("CARGO_PKG_VERSION"), " lang/rust");
 
 struct Inner {
+    /// The region calls are made in and signed for.
     region: String,
+    /// The region as configured: a FIPS pseudo-region (`us-east-1-fips`)
+    /// is kept here, so endpoint resolution reads FIPS from it.
+    named_region: String,
     profile_name: String,
     profile: Option<Profile>,
     /// The `[services name]` section the profile names, if any.
@@ -535,23 +539,21 @@ impl AwsSessionBuilder {
         }
         let region = resolve_region(self.region.as_deref(), &env, profile.as_ref())?;
         // A FIPS pseudo-region is its region with FIPS endpoints asked for,
-        // as botocore reads it, so that the region a session reports (ARNs,
-        // ECR registry hosts) and signs for is a real one.
-        let (region, env) = match fips_pseudo_region(&region) {
+        // as botocore reads it: the session reports and signs for the
+        // region itself (ARNs, ECR registry hosts), and resolves endpoints
+        // from the name as given, which turns FIPS on and says why.
+        let named_region = region;
+        let region = match fips_pseudo_region(&named_region) {
             Some(plain) => {
                 tracing::warn!(
-                    named = %region,
+                    named = %named_region,
                     region = %plain,
                     "a FIPS pseudo-region: using its region with FIPS endpoints"
                 );
-                let inner = env.clone();
-                let env = Env::from_fn(move |key| match key {
-                    "AWS_USE_FIPS_ENDPOINT" => Some("true".to_owned()),
-                    _ => inner.get(key),
-                });
-                (plain, env)
+                validate_region(&plain)?;
+                plain
             }
-            None => (region, env),
+            None => named_region.clone(),
         };
         let services = match profile.as_ref().and_then(|p| p.get("services")) {
             Some(name) => Some(files.services(name.trim())?.cloned().ok_or_else(|| {
@@ -651,6 +653,13 @@ impl AwsSessionBuilder {
             None => transport,
         };
         let clock = SigningClock::default();
+        if self.provider.is_some() && self.mfa.is_some() {
+            return Err(Error::config(
+                "mfa_token_provider(..) is only used by the default credentials chain, and this \
+                 builder is given credentials(..) or credentials_provider(..): give the MFA token \
+                 provider to that provider's ProviderConfig instead",
+            ));
+        }
         let provider = match self.provider {
             Some(p) => p,
             None => {
@@ -658,7 +667,7 @@ impl AwsSessionBuilder {
                     .https_transport(Arc::clone(&transport))
                     .signing_clock(clock.clone())
                     .profile(profile_name.clone())
-                    .region(region.clone())
+                    .region(named_region.clone())
                     .endpoints(self.endpoints.clone())
                     .retry(retry);
                 config.mfa = self.mfa.map(|m| m.0);
@@ -672,6 +681,7 @@ impl AwsSessionBuilder {
         Ok(AwsSession {
             inner: Arc::new(Inner {
                 region,
+                named_region,
                 profile_name,
                 profile,
                 services,
@@ -736,7 +746,7 @@ impl AwsSession {
         let i = &self.inner;
         resolve_endpoint(
             service,
-            &i.region,
+            &i.named_region,
             &i.endpoints,
             &i.env,
             i.profile.as_ref(),
@@ -768,7 +778,7 @@ impl AwsSession {
         let operation = call.operation;
         let (endpoint, signing_region) = resolve_signed_endpoint(
             call.service,
-            &i.region,
+            &i.named_region,
             &i.endpoints,
             &i.env,
             i.profile.as_ref(),

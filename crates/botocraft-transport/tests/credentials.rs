@@ -986,6 +986,16 @@ async fn assume_role_with_mfa_asks_the_token_provider() {
     let requests = server.received_requests().await.unwrap();
     let body = String::from_utf8_lossy(&requests[1].body).into_owned();
     assert!(body.contains("TokenCode=654321"), "{body}");
+
+    // Beside credentials of the caller's own, it would never be asked.
+    let err = botocraft_transport::AwsSession::builder()
+        .env(home.env())
+        .credentials(Credentials::new("AKID", "S", None))
+        .mfa_token_provider(|_: &str| -> Result<String> { Ok("654321".to_owned()) })
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert!(err.to_string().contains("mfa_token_provider"), "{err}");
 }
 
 #[tokio::test]

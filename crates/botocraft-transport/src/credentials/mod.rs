@@ -145,8 +145,11 @@ impl CredentialsLookup {
 ///
 /// It is asked each time such a role is assumed: on the first call, and
 /// again whenever the role's credentials are refreshed, before they expire
-/// (one caller at a time). A closure `Fn(&str) -> botocraft::Result<String>`
-/// is one; implement the trait for an asynchronous source.
+/// (one caller at a time; botocore refuses such a refresh instead). A
+/// closure `Fn(&str) -> botocraft::Result<String>` is one: it runs on the
+/// task that needs the credentials, so a closure that reads a terminal, as
+/// below, blocks it while the user types (fine for a command-line tool);
+/// implement the trait for an asynchronous source.
 ///
 /// ```no_run
 /// # mod botocraft { pub(crate) use ::botocraft_core::*; pub(crate) use ::botocraft_transport::*; }

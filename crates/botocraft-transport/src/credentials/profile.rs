@@ -184,10 +184,10 @@ impl ProfileCredentialsProvider {
                 )
                 .await?
             }
-            Base::Sso(settings) => {
-                let source = files.profile(&settings.profile);
-                sso::fetch(config, source, &settings).await?
-            }
+            // The provider calls read their endpoint settings (FIPS,
+            // `endpoint_url`, ...) from the selected profile, as botocore's
+            // clients do, whichever profile holds the SSO settings.
+            Base::Sso(settings) => sso::fetch(config, selected, &settings).await?,
             Base::Process(command) => {
                 CredentialProcessProvider::new(command)
                     .timeout(config.process_timeout)

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{parse_expiration, Credentials, ProviderConfig};
 use crate::config::{join_uri, resolve_signed_endpoint};
-use crate::profile::Profile;
+use crate::profile::{Profile, ProfileFiles};
 use crate::retry::{classify_error, classify_response, Jitter, RetryKind};
 use crate::signer::Signer;
 use crate::transport::{is_loopback_host, Transport};
@@ -179,7 +179,8 @@ async fn mfa_code(
     let Some(provider) = &config.mfa else {
         return Err(format!(
             "profile {profile_name:?} assumes {role_arn} with mfa_serial {serial:?}, which needs an MFA code: \
-             give the session an MFA token provider (`AwsSession::builder().mfa_token_provider(..)`), \
+             give the session an MFA token provider (`AwsSession::builder().mfa_token_provider(..)`, \
+             or `ProviderConfig::mfa_token_provider(..)` for a provider built by hand), \
              or get the credentials with MFA outside the program (`aws sts get-session-token` or `assume-role` \
              with --token-code, a credential_process such as aws-vault)"
         ));
@@ -287,13 +288,25 @@ pub(crate) async fn send_provider_request(
     signing: Option<&Credentials>,
     what: &str,
 ) -> std::result::Result<http::Response<Vec<u8>>, String> {
+    // A `services = name` profile's `[services name]` section holds
+    // per-service endpoints, which apply to these calls too.
+    let files;
+    let services = match profile.and_then(|p| p.get("services")) {
+        Some(name) => {
+            files = ProfileFiles::load(&config.env).map_err(|e| format!("{what}: {e}"))?;
+            files
+                .services(name.trim())
+                .map_err(|e| format!("{what}: {e}"))?
+        }
+        None => None,
+    };
     let (endpoint, signing_region) = resolve_signed_endpoint(
         service,
         region,
         &config.endpoints,
         &config.env,
         profile,
-        None,
+        services,
     )
     .map_err(|e| format!("{what}: {e}"))?;
     let signing_region = signing_region.unwrap_or_else(|| region.to_owned());
@@ -405,15 +418,22 @@ mod tests {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default()
                 .to_owned();
+            let op = if String::from_utf8_lossy(request.body()).contains("WithWebIdentity") {
+                "AssumeRoleWithWebIdentity"
+            } else {
+                "AssumeRole"
+            };
             self.0
                 .lock()
                 .unwrap()
                 .push((request.uri().to_string(), auth));
-            let body = "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
+            let body = format!(
+                "<{op}Response><{op}Result><Credentials>\
                 <AccessKeyId>A</AccessKeyId><SecretAccessKey>S</SecretAccessKey>\
                 <SessionToken>T</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>\
-                </Credentials></AssumeRoleResult></AssumeRoleResponse>";
-            Ok(http::Response::new(body.as_bytes().to_vec()))
+                </Credentials></{op}Result></{op}Response>"
+            );
+            Ok(http::Response::new(body.into_bytes()))
         }
     }
 
@@ -470,9 +490,63 @@ mod tests {
         assert_eq!(uri, "https://sts-fips.us-east-2.amazonaws.com/");
         assert!(auth.contains("/us-east-2/sts/aws4_request"), "{auth}");
 
+        // botocore's two spellings only.
+        let err = assume_in("eu-west-1", &[("AWS_STS_REGIONAL_ENDPOINTS", "Legacy")])
+            .await
+            .unwrap_err();
+        assert!(err.contains("AWS_STS_REGIONAL_ENDPOINTS"), "{err}");
         let err = assume_in("eu-west-1", &[("AWS_STS_REGIONAL_ENDPOINTS", "global")])
             .await
             .unwrap_err();
         assert!(err.contains("AWS_STS_REGIONAL_ENDPOINTS"), "{err}");
+    }
+
+    /// The web identity of the environment (EKS, IRSA) calls STS with the
+    /// selected profile's endpoint settings, as botocore does; so do the
+    /// `[services]` endpoints a profile names.
+    #[tokio::test]
+    async fn web_identity_from_the_environment_reads_the_profile() {
+        let dir = tempfile::tempdir().unwrap();
+        let token = dir.path().join("token");
+        std::fs::write(&token, "eyJ.token").unwrap();
+        let config_file = dir.path().join("config");
+        std::fs::write(
+            &config_file,
+            "[default]\nuse_fips_endpoint = true\n[profile old]\nsts_regional_endpoints = legacy\n\
+             [profile local]\nservices = here\n[services here]\nsts =\n  endpoint_url = http://127.0.0.1:9\n",
+        )
+        .unwrap();
+        let config_path = config_file.to_str().unwrap().to_owned();
+        let token_path = token.to_str().unwrap().to_owned();
+        let fetch = |region: &'static str, profile: &'static str| {
+            let capture = Arc::new(Capture::default());
+            let env = Env::from_vars([
+                ("AWS_CONFIG_FILE", config_path.clone()),
+                ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent".to_owned()),
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", token_path.clone()),
+                ("AWS_ROLE_ARN", "arn:aws:iam::1:role/pod".to_owned()),
+                ("AWS_PROFILE", profile.to_owned()),
+            ]);
+            let config = ProviderConfig::new(env)
+                .region(region)
+                .https_transport(capture.clone());
+            async move {
+                let provider = crate::credentials::WebIdentityTokenProvider::from_env(config);
+                match provider.lookup().await {
+                    crate::credentials::CredentialsLookup::Found(_) => {}
+                    crate::credentials::CredentialsLookup::NotConfigured(m)
+                    | crate::credentials::CredentialsLookup::Failed(m) => panic!("{m}"),
+                }
+                let sent = capture.0.lock().unwrap().clone();
+                sent.into_iter().next().expect("one request")
+            }
+        };
+        let (uri, _) = fetch("us-east-2", "default").await;
+        assert_eq!(uri, "https://sts-fips.us-east-2.amazonaws.com/");
+        // (AssumeRoleWithWebIdentity is unsigned: no scope to check.)
+        let (uri, _) = fetch("eu-west-1", "old").await;
+        assert_eq!(uri, "https://sts.amazonaws.com/");
+        let (uri, _) = fetch("eu-west-1", "local").await;
+        assert_eq!(uri, "http://127.0.0.1:9/");
     }
 }

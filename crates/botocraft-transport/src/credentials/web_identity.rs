@@ -84,9 +84,17 @@ impl WebIdentityTokenProvider {
                 }
             }
         };
+        // The STS call reads its endpoint settings (FIPS, dual-stack,
+        // sts_regional_endpoints, endpoint_url) from the profile, as
+        // botocore's does.
+        let files = match crate::profile::ProfileFiles::load(&self.config.env) {
+            Ok(files) => files,
+            Err(e) => return CredentialsLookup::Failed(e.to_string()),
+        };
+        let profile = files.profile(&self.config.profile_name());
         match fetch(
             &self.config,
-            None,
+            profile,
             &fixed.token_file,
             &fixed.role_arn,
             fixed.session_name.as_deref(),

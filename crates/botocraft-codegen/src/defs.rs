@@ -40,6 +40,10 @@ pub struct ServiceDef {
     /// Tag operations name resources by their id (EC2) instead of their ARN.
     #[serde(default)]
     pub tag_by_id: bool,
+    /// Structures the crate's `ext` gives a `Display`, so that an argument
+    /// of one can be part of the key an error names (`ImageIdentifier`).
+    #[serde(default)]
+    pub displayed: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

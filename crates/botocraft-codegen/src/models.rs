@@ -583,6 +583,13 @@ impl<'a> Emitter<'a> {
     }
 
     /// Whether values of a Rust type print as a key (strings, numbers, enums).
+    /// Whether a single argument of type `ty` can be part of the key an
+    /// error names: a scalar, or a structure `ext` displays (`displayed` in
+    /// the definitions).
+    fn key_part(&self, ty: &str) -> bool {
+        self.defs.service.displayed.iter().any(|d| d == ty) || self.displayable(ty)
+    }
+
     fn displayable(&self, ty: &str) -> bool {
         !self
             .types
@@ -3068,7 +3075,7 @@ impl<'a> Emitter<'a> {
             } else {
                 params.push(format!("{bare}: impl Into<{}>", f.ty));
                 init.push(format!("let {bare} = {bare}.into();"));
-                if names_resource && self.displayable(&f.ty) {
+                if names_resource && self.key_part(&f.ty) {
                     key_parts.push(format!("{bare}.to_string()"));
                 }
                 init.push(format!("input.{} = Some({bare});", f.ident));

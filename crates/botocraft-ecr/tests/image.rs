@@ -802,3 +802,28 @@ async fn put_answers_the_pushed_image_while_describe_lags() {
     );
     f.done();
 }
+
+/// A call about one image that is missing names the repository and the
+/// image (its digest, else its tag) in its `NotFound`.
+#[tokio::test]
+async fn scan_findings_of_a_missing_image_name_it() {
+    let f = fx_exchanges(serde_json::json!([{
+        "operation": "DescribeImageScanFindings",
+        "request": {"body": {"repositoryName": "team/web", "imageId": {"imageTag": "nope"}}},
+        "response": {"status": 400, "headers": {"content-type": "application/x-amz-json-1.1"}, "body": {
+            "__type": "ImageNotFoundException",
+            "message": "The image with imageId {imageTag:'nope'} does not exist within the repository with name 'team/web'"}}
+    }]));
+    let err = EcrImage::objects()
+        .using(&f.session)
+        .scan_findings("team/web", "nope")
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!((*resource, key.as_str()), ("EcrImage", "team/web/nope"));
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}

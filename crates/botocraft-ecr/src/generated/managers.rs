@@ -2680,7 +2680,7 @@ impl EcrImageManager {
     ) -> EcrImageStartScan {
         let repository_name = repository_name.into();
         let image_id = image_id.into();
-        let key: String = repository_name.to_string();
+        let key: String = repository_name.to_string() + "/" + &image_id.to_string();
         #[allow(unused_mut)]
         let mut input = StartImageScanRequest::default();
         input.repository_name = Some(repository_name);
@@ -2699,7 +2699,7 @@ impl EcrImageManager {
     ) -> EcrImageScanFindings {
         let repository_name = repository_name.into();
         let image_id = image_id.into();
-        let key: String = repository_name.to_string();
+        let key: String = repository_name.to_string() + "/" + &image_id.to_string();
         #[allow(unused_mut)]
         let mut input = DescribeImageScanFindingsRequest::default();
         input.repository_name = Some(repository_name);
@@ -2718,7 +2718,7 @@ impl EcrImageManager {
     ) -> EcrImageReplicationStatus {
         let repository_name = repository_name.into();
         let image_id = image_id.into();
-        let key: String = repository_name.to_string();
+        let key: String = repository_name.to_string() + "/" + &image_id.to_string();
         #[allow(unused_mut)]
         let mut input = DescribeImageReplicationStatusRequest::default();
         input.repository_name = Some(repository_name);

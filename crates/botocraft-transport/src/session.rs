@@ -109,6 +109,11 @@ struct Inner {
     operation_timeout: Option<Duration>,
     jitter: Jitter,
     partitions: Mutex<HashMap<String, Arc<RetryPartition>>>,
+    /// Each service's endpoint and signing region, resolved on its first
+    /// call: nothing it depends on changes within a session, and botocore
+    /// too resolves it once per client. Keyed by the service's address, so
+    /// two descriptions of one name (a test's own) stay apart.
+    resolved_endpoints: Mutex<HashMap<usize, (http::Uri, Option<String>)>>,
     /// The servers' clock minus this machine's, in milliseconds, learnt
     /// from a request rejected for its time (0 until then).
     clock: SigningClock,
@@ -696,6 +701,7 @@ impl AwsSessionBuilder {
                 operation_timeout: self.operation_timeout,
                 jitter: Jitter::default(),
                 partitions: Mutex::new(HashMap::new()),
+                resolved_endpoints: Mutex::new(HashMap::new()),
                 clock,
             }),
         })
@@ -754,6 +760,37 @@ impl AwsSession {
         )
     }
 
+    /// [`Self::endpoint`] with the region to sign for, resolved once per
+    /// service (a failure is not kept: it is reported again on each call).
+    fn signed_endpoint(
+        &self,
+        service: &'static ServiceMetadata,
+    ) -> Result<(http::Uri, Option<String>)> {
+        let i = &self.inner;
+        let service_id = std::ptr::from_ref(service) as usize;
+        if let Some(hit) = i
+            .resolved_endpoints
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&service_id)
+        {
+            return Ok(hit.clone());
+        }
+        let resolved = resolve_signed_endpoint(
+            service,
+            &i.named_region,
+            &i.endpoints,
+            &i.env,
+            i.profile.as_ref(),
+            i.services.as_ref(),
+        )?;
+        i.resolved_endpoints
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(service_id, resolved.clone());
+        Ok(resolved)
+    }
+
     /// The credentials requests are signed with, resolving (and caching) them
     /// if needed.
     ///
@@ -776,14 +813,7 @@ impl AwsSession {
     ) -> Result<http::Response<Vec<u8>>> {
         let i = &self.inner;
         let operation = call.operation;
-        let (endpoint, signing_region) = resolve_signed_endpoint(
-            call.service,
-            &i.named_region,
-            &i.endpoints,
-            &i.env,
-            i.profile.as_ref(),
-            i.services.as_ref(),
-        )?;
+        let (endpoint, signing_region) = self.signed_endpoint(call.service)?;
         let (mut parts, body) = call.request.into_parts();
         parts.uri = join_uri(&endpoint, &parts.uri)?;
         // The session's headers replace the request's of the same name, and

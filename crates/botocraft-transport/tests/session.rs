@@ -906,3 +906,34 @@ async fn wrap_transport_keeps_the_sessions_connection_settings() {
     assert!(err.to_string().contains("wrap_transport"), "{err}");
     assert_eq!(seen.load(Ordering::SeqCst), 2);
 }
+
+/// A service's endpoint is resolved on its first call and kept for the
+/// session (as botocore resolves it once per client): later calls read no
+/// endpoint setting again, and go where the first did.
+#[tokio::test]
+async fn endpoints_are_resolved_once_per_session_and_service() {
+    let lookups = Arc::new(AtomicUsize::new(0));
+    let counted = lookups.clone();
+    let env = Env::from_fn(move |key| {
+        (key == "AWS_ENDPOINT_URL_ECS").then(|| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            "http://127.0.0.1:18778".to_owned()
+        })
+    });
+    let mut mock = MockNet::new();
+    mock.expect_send()
+        .times(3)
+        .withf(|req| req.uri().to_string() == "http://127.0.0.1:18778/")
+        .returning(|_| Ok(response(200, "{}")));
+    let session = AwsSession::builder()
+        .env(env)
+        .region("us-east-1")
+        .credentials(Credentials::new("AKID", "secret", None))
+        .transport(mock)
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        assert_eq!(session.send(call()).await.unwrap().status(), 200);
+    }
+    assert_eq!(lookups.load(Ordering::SeqCst), 1);
+}

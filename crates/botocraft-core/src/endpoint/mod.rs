@@ -314,7 +314,7 @@ fn eval<'a>(
 ) -> Result<Option<Value<'a>>, EndpointError> {
     Ok(match expr {
         Expr::Bool(b) => Some(Value::Bool(*b)),
-        Expr::Str(_) => Some(Value::Str(Cow::Owned(text(expr, scope)?.into_owned()))),
+        Expr::Str(_) => Some(Value::Str(text(expr, scope)?)),
         Expr::Ref(name) => lookup(scope, name).cloned(),
         Expr::Call(func, argv) => call(*func, argv, scope)?,
     })

@@ -923,7 +923,7 @@ async fn endpoints_are_resolved_once_per_session_and_service() {
     let mut mock = MockNet::new();
     mock.expect_send()
         .times(3)
-        .withf(|req| req.uri().to_string() == "http://127.0.0.1:18778/")
+        .withf(|req| *req.uri() == "http://127.0.0.1:18778/")
         .returning(|_| Ok(response(200, "{}")));
     let session = AwsSession::builder()
         .env(env)

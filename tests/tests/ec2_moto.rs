@@ -1896,6 +1896,22 @@ async fn launch_template_create_run_instance_from_it_and_delete() {
         .await
         .unwrap_err();
     assert!(err.is_not_found(), "{err:?}");
+    // A launch from the deleted template names it in a NotFound.
+    let err = Instance::objects()
+        .using(&moto.session)
+        .launch_from_template(LaunchTemplateSpecification::by_name("web-template"), 1)
+        .subnet_id(subnet.subnet_id.clone().unwrap())
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft::Error::NotFound { resource, key, .. } => {
+            assert_eq!(
+                (*resource, key.as_str()),
+                ("LaunchTemplate", "web-template")
+            );
+        }
+        other => panic!("not a NotFound: {other:?}"),
+    }
 }
 
 /// A peering connection made by `save()` from the model's two VPC infos,

@@ -301,6 +301,12 @@ pub struct MethodDef {
     /// group): the error is `NotFound` only when its message names the key.
     #[serde(default)]
     pub not_found_names_key: bool,
+    /// Models of this service whose not-found codes this call answers for an
+    /// argument it is given (a launch's template), tried in order: such an
+    /// error is a `NotFound` of that kind, named by the call's key, and the
+    /// call's own model's codes do not apply (it is not about one of those).
+    #[serde(default)]
+    pub not_found_of: Vec<String>,
     /// For create/update: input members that are NOT taken from the model even
     /// though a model field has the same name.
     #[serde(default)]

@@ -3099,6 +3099,12 @@ impl<'a> Emitter<'a> {
                 id = f.ident,
             ));
         }
+        if !m.def.not_found_of.is_empty() && key_parts.is_empty() {
+            return Err(format!(
+                "{name}.{}: not_found_of needs a key: key_args naming an argument that prints (a scalar, or a structure the service lists as `displayed`)",
+                m.name
+            ));
+        }
         let in_ty = &self.types.names[&m.input_shape];
         let key = if key_parts.is_empty() {
             "String::new()".to_string()
@@ -3716,6 +3722,44 @@ impl<'a> Emitter<'a> {
         ))
     }
 
+    /// The mapping `not_found_of` asks for, in place of the model's own:
+    /// each listed model's codes, in order, make the error a `NotFound` of
+    /// that model named by the call's key (a mapped error is left as it is
+    /// by the next mapping).
+    fn argument_not_found(&self, name: &str, m: &Method) -> Result<String, String> {
+        let kinds = &m.def.not_found_of;
+        if kinds.is_empty() {
+            return Ok(String::new());
+        }
+        if m.def.key_args.is_empty() {
+            return Err(format!(
+                "{name}.{}: not_found_of needs key_args naming the argument that may be missing",
+                m.name
+            ));
+        }
+        let mut mapped = "e".to_string();
+        for kind in kinds {
+            let def = self.defs.models.get(kind).ok_or_else(|| {
+                format!(
+                    "{name}.{}: not_found_of names {kind}, which is not a model of this service",
+                    m.name
+                )
+            })?;
+            if def.not_found.is_empty() {
+                return Err(format!(
+                    "{name}.{}: not_found_of names {kind}, which has no not_found codes",
+                    m.name
+                ));
+            }
+            let codes: Vec<String> = def.not_found.iter().map(|c| format!("{c:?}")).collect();
+            mapped = format!(
+                "error::map_not_found({mapped}, &[{}], {kind:?}, &key)",
+                codes.join(", ")
+            );
+        }
+        Ok(mapped)
+    }
+
     fn emit_send(
         &self,
         out: &mut String,
@@ -3738,6 +3782,7 @@ impl<'a> Emitter<'a> {
         } else {
             model.not_found.iter().map(|c| format!("{c:?}")).collect()
         };
+        let argument_not_found = self.argument_not_found(name, m)?;
         // A paginated listing of models is built as a stream of pages:
         // `pages()`/`stream()` hand it out, `send()` collects it.
         let streamed = matches!(m.returns, Returns::Models) && m.def.paginate;
@@ -4051,7 +4096,9 @@ impl<'a> Emitter<'a> {
             "call::<_, {out_shape_ty}>(&*session, &super::SERVICE, OPERATION, {}, &input).await",
             self.wrapper(op)
         );
-        let mapped = if not_found_codes.is_empty() {
+        let mapped = if !argument_not_found.is_empty() {
+            format!(".map_err(|e| {argument_not_found})?")
+        } else if not_found_codes.is_empty() {
             "?".to_string()
         } else {
             format!(

@@ -400,6 +400,61 @@ fn not_found_codes_are_the_models_and_only_calls_about_one_resource_map_them() {
     assert!(err.contains("WidgetMissingException"), "{err}");
 }
 
+/// `not_found_of`: a call that names another resource maps that model's
+/// codes, in order, to its `NotFound`, keyed by the call's key, in place of
+/// its own model's.
+#[test]
+fn not_found_of_maps_the_named_models_codes_with_the_calls_key() {
+    let model_line = "name = \"name\"\nproperties";
+    let with_codes = DEFS.replacen(
+        model_line,
+        "name = \"name\"\nnot_found = [\"WidgetNotFoundException\"]\nproperties",
+        1,
+    );
+    let clone = |extra: &str| {
+        format!(
+            "{with_codes}\n[models.Widget.manager.clone_named]\noperation = \"CreateWidget\"\nargs = [\"name\"]\nresult = \"widget\"\n{extra}"
+        )
+    };
+    let (_, _, managers) = generate_with(&clone(
+        "key_args = [\"name\"]\nnot_found_of = [\"Widget\"]\n",
+    ))
+    .unwrap();
+    let compact: String = managers.split_whitespace().collect();
+    let call = compact
+        .split("impl")
+        .find(|block| {
+            block.contains("constOPERATION:&str=\"CreateWidget\"")
+                && block.contains("WidgetNotFoundException")
+        })
+        .unwrap_or_else(|| panic!("{managers}"));
+    assert!(
+        call.contains(
+            ".map_err(|e|error::map_not_found(e,&[\"WidgetNotFoundException\"],\"Widget\",&key))?"
+        ),
+        "{call}"
+    );
+    assert!(
+        compact.contains("letkey:String=name.to_string();"),
+        "{managers}"
+    );
+    for (extra, complaint) in [
+        (
+            "key_args = [\"name\"]\nnot_found_of = [\"Gadget\"]\n",
+            "not a model of this service",
+        ),
+        ("not_found_of = [\"Widget\"]\n", "needs key_args"),
+    ] {
+        let err = generate_with(&clone(extra)).unwrap_err();
+        assert!(err.contains(complaint), "{extra}: {err}");
+    }
+    let without_codes = format!(
+        "{DEFS}\n[models.Widget.manager.clone_named]\noperation = \"CreateWidget\"\nargs = [\"name\"]\nresult = \"widget\"\nkey_args = [\"name\"]\nnot_found_of = [\"Widget\"]\n"
+    );
+    let err = generate_with(&without_codes).unwrap_err();
+    assert!(err.contains("has no not_found codes"), "{err}");
+}
+
 #[test]
 fn absent_codes_make_a_value_optional() {
     let arns = "\n[models.Widget.manager.arns]\noperation = \"ListWidgets\"\nresult = \"widgetArns\"\nreturns = \"value\"\nabsent = [\"WidgetNotFoundException\"]\n";

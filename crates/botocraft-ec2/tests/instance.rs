@@ -354,6 +354,86 @@ async fn launch_from_template_sends_the_template_and_no_image() {
     f.done();
 }
 
+/// A launch from a template (or version) that does not exist fails with a
+/// `NotFound` of that kind, named by the template as given; any other
+/// error of the launch stays the service's.
+#[tokio::test]
+async fn launch_from_a_missing_template_is_a_not_found_of_the_template() {
+    fn refused(code: &str, message: &str) -> serde_json::Value {
+        serde_json::json!({"operation": "RunInstances", "response": {"status": 400, "body": format!(
+            "<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>req-lt</RequestID></Response>"
+        )}})
+    }
+    let f = common::fx_exchanges(serde_json::json!([
+        refused(
+            "InvalidLaunchTemplateName.NotFoundException",
+            "The specified launch template, with template name web, does not exist."
+        ),
+        refused(
+            "InvalidLaunchTemplateId.NotFound",
+            "The specified launch template, with template ID lt-0dead, does not exist."
+        ),
+        refused(
+            "InvalidLaunchTemplateId.VersionNotFound",
+            "Could not find launch template version 7 for lt-0abc."
+        ),
+        refused(
+            "InsufficientInstanceCapacity",
+            "We currently do not have sufficient t3.micro capacity."
+        ),
+    ]));
+    let launch = |spec: LaunchTemplateSpecification| {
+        Instance::objects()
+            .using(&f.session)
+            .launch_from_template(spec, 1)
+    };
+    let not_found = |err: botocraft_core::Error| match err {
+        botocraft_core::Error::NotFound {
+            resource,
+            key,
+            code,
+            request_id,
+            ..
+        } => (resource, key, code, request_id),
+        other => panic!("not a NotFound: {other:?}"),
+    };
+
+    let err = launch(LaunchTemplateSpecification::by_name("web"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        not_found(err),
+        (
+            "LaunchTemplate",
+            "web".to_string(),
+            Some("InvalidLaunchTemplateName.NotFoundException".to_string()),
+            Some("req-lt".to_string())
+        )
+    );
+
+    let err = launch(LaunchTemplateSpecification::by_id("lt-0dead"))
+        .await
+        .unwrap_err();
+    let (resource, key, ..) = not_found(err);
+    assert_eq!((resource, key.as_str()), ("LaunchTemplate", "lt-0dead"));
+
+    let err = launch(LaunchTemplateSpecification::by_id("lt-0abc").version(7))
+        .await
+        .unwrap_err();
+    let (resource, key, ..) = not_found(err);
+    assert_eq!(
+        (resource, key.as_str()),
+        ("LaunchTemplateVersion", "lt-0abc/7")
+    );
+
+    let err = launch(LaunchTemplateSpecification::by_name("web"))
+        .await
+        .unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("InsufficientInstanceCapacity"));
+    f.done();
+}
+
 #[tokio::test]
 async fn launch_sets_counts_token_groups_and_user_data_and_returns_every_instance() {
     let f = fx("instance_create_builder");

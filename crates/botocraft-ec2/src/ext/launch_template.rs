@@ -1,8 +1,38 @@
-//! Launch templates: the check that a launch names its template (the
+//! Launch templates: the check that a launch names its template, and how
+//! the template a launch names is written in its errors (the
 //! `LaunchTemplateSpecification::by_id`/`by_name`/`version` it is named
 //! with are generated, `[shapes.constructors]` in the definitions).
 
+use std::fmt;
+
 use crate::generated::*;
+
+/// The template as a launch names it: its id, else its name, then
+/// `/version` when one is given (`web`, `lt-0abc/3`, `web/$Latest`), as a
+/// `LaunchTemplateVersion`'s key is written. This is the key of the
+/// `NotFound` a launch from a missing template (or version) fails with.
+///
+/// ```
+/// use botocraft_ec2::LaunchTemplateSpecification;
+///
+/// assert_eq!(LaunchTemplateSpecification::by_name("web").to_string(), "web");
+/// assert_eq!(LaunchTemplateSpecification::by_id("lt-0abc").version(3).to_string(), "lt-0abc/3");
+/// ```
+impl fmt::Display for LaunchTemplateSpecification {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let named = [&self.launch_template_id, &self.launch_template_name]
+            .into_iter()
+            .flatten()
+            .find(|v| !v.trim().is_empty());
+        if let Some(named) = named {
+            f.write_str(named)?;
+        }
+        match self.version.as_deref().filter(|v| !v.trim().is_empty()) {
+            Some(version) => write!(f, "/{version}"),
+            None => Ok(()),
+        }
+    }
+}
 
 /// Refuses, before anything is sent, launch template data whose user data
 /// is not base64: AWS takes it encoded (and describes it so), and a script

@@ -5605,7 +5605,7 @@ impl InstanceManager {
         InstanceLaunch::new(self.clone(), input, key)
     }
 
-    /// Launches up to `max_count` instances from a launch template (`LaunchTemplateSpecification::by_name(..)`/`by_id(..)`, optionally `.version(..)`), with the template's AMI unless `.image_id(..)` overrides it (at least `min_count`, default 1), and returns every one launched.
+    /// Launches up to `max_count` instances from a launch template (`LaunchTemplateSpecification::by_name(..)`/`by_id(..)`, optionally `.version(..)`), with the template's AMI unless `.image_id(..)` overrides it (at least `min_count`, default 1), and returns every one launched. A template (or version) that does not exist is an `Error::NotFound` of `LaunchTemplate` (or `LaunchTemplateVersion`) whose key is the template as given (`web`, `lt-0abc/3`).
     ///
     /// Launches the specified number of instances using an AMI for which you have permissions.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -5616,7 +5616,7 @@ impl InstanceManager {
     ) -> InstanceLaunchFromTemplate {
         let launch_template = launch_template.into();
         let max_count = max_count.into();
-        let key: String = String::new();
+        let key: String = launch_template.to_string();
         #[allow(unused_mut)]
         let mut input = RunInstancesRequest::default();
         input.launch_template = Some(launch_template);
@@ -8260,7 +8260,24 @@ impl InstanceLaunchFromTemplate {
         let mut out = call::<_, Reservation>(&*session, &super::SERVICE, OPERATION, None, &input)
             .await
             .map_err(|e| {
-                error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
+                error::map_not_found(
+                    error::map_not_found(
+                        e,
+                        &[
+                            "InvalidLaunchTemplateId.NotFound",
+                            "InvalidLaunchTemplateName.NotFoundException",
+                        ],
+                        "LaunchTemplate",
+                        &key,
+                    ),
+                    &[
+                        "InvalidLaunchTemplateId.VersionNotFound",
+                        "InvalidLaunchTemplateId.NotFound",
+                        "InvalidLaunchTemplateName.NotFoundException",
+                    ],
+                    "LaunchTemplateVersion",
+                    &key,
+                )
             })?;
         Ok(QuerySet::described(
             out.instances

@@ -79,6 +79,34 @@ impl MotoAccount {
     ///
     /// If the server cannot be reached.
     pub async fn raw_query(&self, service: &str, body: String) -> String {
+        self.raw(
+            service,
+            "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n".to_owned(),
+            body,
+        )
+        .await
+    }
+
+    /// Sends one awsJson 1.1 call to `service` (its signing name: `ecs`),
+    /// `target` its `X-Amz-Target` (`AmazonEC2ContainerServiceV20141113.RegisterContainerInstance`),
+    /// in this account, as [`Self::raw_ec2`] does: for what a test needs
+    /// that botocraft has no method for (the ECS agent's calls).
+    ///
+    /// # Panics
+    ///
+    /// If the server cannot be reached.
+    pub async fn raw_json(&self, service: &str, target: &str, body: &serde_json::Value) -> String {
+        self.raw(
+            service,
+            format!("Content-Type: application/x-amz-json-1.1\r\nX-Amz-Target: {target}\r\n"),
+            body.to_string(),
+        )
+        .await
+    }
+
+    /// One POST of `body` to `/`, with `headers` (each line ending in
+    /// CRLF), the answer as text (status line and headers included).
+    async fn raw(&self, service: &str, headers: String, body: String) -> String {
         let service = service.to_owned();
         let endpoint = self.endpoint.clone();
         let account = self.account_id.clone();
@@ -90,7 +118,7 @@ impl MotoAccount {
                 .to_string();
             let request = format!(
                 "POST / HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
-                 Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n\
+                 {headers}\
                  Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, \
                  SignedHeaders=host, Signature=0\r\n\
                  {MOTO_ACCOUNT_HEADER}: {account}\r\nContent-Length: {}\r\n\r\n{body}",
@@ -106,7 +134,7 @@ impl MotoAccount {
             response
         })
         .await
-        .expect("raw Query call thread")
+        .expect("raw call thread")
     }
 
     /// Another session on the same server, in another fresh account.

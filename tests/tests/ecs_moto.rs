@@ -11,6 +11,9 @@
 //!   DeleteCluster answers `INACTIVE` and keeps the cluster describable.
 //! * Tasks move one state per DescribeTasks unless
 //!   `moto_ecs_tasks_stay_running` was called.
+//! * DeleteAttributes deletes a custom attribute only when the request
+//!   names its value too (AWS: by name), and PutAttributes with a
+//!   `targetType` reads `targetId` as a short id (AWS: either form).
 //! * RunTask with FARGATE needs `networkConfiguration` with a subnet that
 //!   exists in moto's EC2 (we take one of the default VPC's subnets) and a
 //!   `securityGroups` list (empty is fine).
@@ -19,9 +22,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use botocraft::ecs::{
-    AwsVpcConfiguration, Cluster, Compatibility, ContainerDefinition, LaunchType, LoadBalancer,
-    NetworkConfiguration, NetworkMode, PortMapping, Service, Tag, Task, TaskDefinition,
-    TaskDefinitionStatus,
+    AwsVpcConfiguration, Cluster, Compatibility, ContainerDefinition, ContainerInstance,
+    LaunchType, LoadBalancer, NetworkConfiguration, NetworkMode, PortMapping, Service, Tag, Task,
+    TaskDefinition, TaskDefinitionStatus,
 };
 use botocraft::prelude::*;
 use botocraft::{Error, SharedSession, TagMap};
@@ -999,6 +1002,181 @@ async fn task_run_list_relations_stop() {
 }
 
 // ------------------------------------------------------------- QuerySets --
+
+/// A container instance on an EC2 instance of the same moto account, as the
+/// ECS agent registers it (botocraft has no method for the agent's calls).
+async fn register_container_instance(moto: &MotoAccount, cluster: &str) -> ContainerInstance {
+    let launched = botocraft::ec2::Instance::objects()
+        .using(&moto.session)
+        .launch("ami-12c6146b", 1)
+        .await
+        .expect("launch an EC2 instance");
+    let instance_id = launched
+        .first()
+        .and_then(|i| i.instance_id.clone())
+        .expect("instance id");
+    let document = json!({"instanceId": instance_id, "region": REGION}).to_string();
+    let answer = moto
+        .raw_json(
+            "ecs",
+            "AmazonEC2ContainerServiceV20141113.RegisterContainerInstance",
+            &json!({"cluster": cluster, "instanceIdentityDocument": document}),
+        )
+        .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let listed = ContainerInstance::objects()
+        .using(&moto.session)
+        .list()
+        .cluster(cluster)
+        .await
+        .expect("list container instances");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    listed.into_vec().remove(0)
+}
+
+/// Tasks started on a chosen container instance (the cluster read from its
+/// ARN), and the instance's custom attributes set, listed and removed.
+#[tokio::test]
+async fn task_started_on_a_chosen_instance_and_instance_attributes() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    botocraft_tests::moto_ecs_tasks_stay_running(&moto.endpoint).await;
+    create_cluster(&moto, "placing").await;
+    let td = register_web(&moto, "placed").await;
+    let ci = register_container_instance(&moto, "placing").await;
+    let ci_arn = ci
+        .container_instance_arn
+        .clone()
+        .expect("container instance arn");
+    assert_eq!(ci.cluster_name(), Some("placing"));
+
+    let started = Task::objects()
+        .using(&moto.session)
+        .start(td.task_definition_arn.clone().unwrap(), [ci_arn.as_str()])
+        .started_by("placer")
+        .await
+        .expect("start a task on the instance");
+    assert_eq!(started.len(), 1);
+    let mut task = started.into_vec().remove(0);
+    assert_eq!(
+        task.container_instance_arn.as_deref(),
+        Some(ci_arn.as_str())
+    );
+    assert_eq!(
+        task.cluster_arn.as_deref(),
+        Some(arn(&moto, "cluster/placing").as_str())
+    );
+    assert_eq!(task.started_by.as_deref(), Some("placer"));
+    let on_instance = ci.tasks().await.expect("the instance's tasks");
+    assert_eq!(on_instance.len(), 1);
+    task.delete().await.expect("stop the task");
+
+    let set = ci
+        .put_attribute("stack", "prod")
+        .await
+        .expect("put attribute");
+    assert_eq!(set.len(), 1);
+    let listed = ContainerInstance::objects()
+        .using(&moto.session)
+        .list_attributes()
+        .cluster("placing")
+        .attribute_name("stack")
+        .attribute_value("prod")
+        .await
+        .expect("list attributes");
+    let found: Vec<_> = listed
+        .iter()
+        .map(|a| (a.target_id.as_deref(), a.value.as_deref()))
+        .collect();
+    assert_eq!(found, [(Some(ci_arn.as_str()), Some("prod"))]);
+    let fresh = ci.refreshed().await.expect("describe the instance again");
+    assert!(
+        fresh
+            .attributes
+            .iter()
+            .flatten()
+            .any(|a| a.name.as_deref() == Some("stack") && a.value.as_deref() == Some("prod")),
+        "{:?}",
+        fresh.attributes
+    );
+    // AWS deletes a custom attribute by name (its docs: give no value), as
+    // `ci.delete_attribute("stack")` sends it; moto deletes one only when
+    // the value sent matches, so the manager's form, with the value, here.
+    ContainerInstance::objects()
+        .using(&moto.session)
+        .delete_attributes([botocraft::ecs::Attribute {
+            name: Some("stack".into()),
+            value: Some("prod".into()),
+            target_id: Some(ci_arn.clone()),
+            ..Default::default()
+        }])
+        .cluster("placing")
+        .await
+        .expect("delete attribute");
+    let fresh = ci.refreshed().await.expect("describe the instance again");
+    assert!(
+        !fresh
+            .attributes
+            .iter()
+            .flatten()
+            .any(|a| a.name.as_deref() == Some("stack")),
+        "{:?}",
+        fresh.attributes
+    );
+}
+
+/// A service with an external deployment controller: two task sets
+/// created, the second made primary from its model, the first then active.
+#[tokio::test]
+async fn task_set_made_primary_of_an_external_service() {
+    use botocraft::ecs::{DeploymentController, DeploymentControllerType, TaskSet};
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let cluster = create_cluster(&moto, "blue-green").await;
+    let cluster_arn = cluster.cluster_arn.clone().unwrap();
+    let td = register_web(&moto, "web").await;
+    let mut service = bound(
+        Service {
+            deployment_controller: Some(DeploymentController {
+                r#type: Some(DeploymentControllerType::External),
+            }),
+            ..web_service("web", &cluster_arn, 0)
+        },
+        &moto.session,
+    );
+    service.save().await.expect("create an external service");
+    let service_arn = service.service_arn.clone().unwrap();
+    let mut sets = Vec::new();
+    for external_id in ["blue", "green"] {
+        let mut set = bound(
+            TaskSet {
+                service_arn: Some(service_arn.clone()),
+                cluster_arn: Some(cluster_arn.clone()),
+                task_definition: td.task_definition_arn.clone(),
+                external_id: Some(external_id.into()),
+                ..Default::default()
+            },
+            &moto.session,
+        );
+        set.save().await.expect("create a task set");
+        sets.push(set);
+    }
+    let primary = sets[1].make_primary().await.expect("make green primary");
+    assert_eq!(primary.task_set_arn, sets[1].task_set_arn);
+    let listed = TaskSet::objects()
+        .using(&moto.session)
+        .list(cluster_arn.as_str(), service_arn.as_str())
+        .await
+        .expect("list task sets");
+    let statuses: BTreeMap<_, _> = listed
+        .iter()
+        .map(|s| (s.external_id.clone().unwrap(), s.status.clone().unwrap()))
+        .collect();
+    assert_eq!(statuses["green"], "PRIMARY", "{statuses:?}");
+    assert_eq!(statuses["blue"], "ACTIVE", "{statuses:?}");
+}
 
 #[tokio::test]
 async fn queryset_tour_over_real_services() {

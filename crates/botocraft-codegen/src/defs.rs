@@ -352,8 +352,9 @@ pub struct MethodDef {
     /// Maximum number of keys per call; longer lists are split.
     pub batch: Option<usize>,
     /// The input member saying how many resources the call should create
-    /// (`RunTask` `count`, 1 when unset): an answer with fewer, and no
-    /// `failures` for the rest, is an error naming what was done
+    /// (`RunTask` `count`, 1 when unset; a list, one per entry: `StartTask`
+    /// `containerInstances`): an answer with fewer, and no `failures` for
+    /// the rest, is an error naming what was done
     /// (`error::fewer_than_asked`), never a silent short result.
     pub count: Option<String>,
     /// Follow the operation's paginator and concatenate every page.
@@ -383,6 +384,10 @@ pub struct MethodDef {
     /// `task/<cluster>/<id>` names its cluster).
     #[serde(default)]
     pub infer: BTreeMap<String, String>,
+    /// The positional argument `infer` reads the ids from, when not the
+    /// first (`StartTask` names its task definition first, and its cluster
+    /// in the container instances' ARNs).
+    pub infer_from: Option<String>,
     /// For an update: members a fetched model may set to `None` to leave
     /// them out, each with the member whose change makes that mean
     /// something (`Iops = "VolumeType"`: a volume moving to gp2 drops its

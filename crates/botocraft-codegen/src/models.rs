@@ -3462,6 +3462,29 @@ impl<'a> Emitter<'a> {
         Ok(s)
     }
 
+    /// For a call answering a list of entries that each name one of its
+    /// model's resources by ARN (`ProtectedTask.taskArn`): that member of
+    /// an entry.
+    fn entry_arn_member(&self, m: &Method) -> Option<String> {
+        let arn = self.defs.models.get(m.model_name)?.arn.as_ref()?;
+        let result = m.result.as_ref()?;
+        let elem = Self::elem(&result.ty)?;
+        let shape = self
+            .types
+            .names
+            .iter()
+            .find(|(_, name)| name.as_str() == elem)
+            .map(|(shape, _)| shape)?;
+        if self.model.shapes.get(shape)?.kind != "structure" {
+            return None;
+        }
+        self.types
+            .fields(shape)
+            .into_iter()
+            .find(|f| &f.wire == arn && f.ty == "String")
+            .map(|f| f.ident)
+    }
+
     fn failures_check(&self, m: &Method, skip_missing: bool) -> Result<String, String> {
         let mut s = self.warning_log(m)?;
         s.push_str(&self.failures_only(m, skip_missing)?);
@@ -3701,6 +3724,29 @@ impl<'a> Emitter<'a> {
                 id = member,
             ));
         }
+        if let (Returns::Value, Some(done)) = (&m.returns, self.entry_arn_member(m)) {
+            let result = &m
+                .result
+                .as_ref()
+                .expect("entry_arn_member needs a result")
+                .ident;
+            let failures =
+                format!("out.{member}.iter().flatten().map(|x| ({arn}, {reason}, {detail}))");
+            // Several keys, each answered on its own (`UpdateTaskProtection`):
+            // a failure names its own key, not the whole list asked for.
+            if matches!(m.name, "get" | "get_many" | "list") || m.name.starts_with("get_") {
+                return Ok(format!(
+                    "        if let Some(e) = error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, None, {failures}, {skip_missing}) {{\n            return Err(e);\n        }}\n",
+                    kind = m.model_name,
+                ));
+            }
+            // An acting call may have done part of its work: what it did is
+            // named in the error, never lost.
+            return Ok(format!(
+                "        let failed = error::failure_errors(super::SERVICE.name, OPERATION, {kind:?}, None, {failures}, false);\n        if !failed.is_empty() {{\n            return Err(error::batch_error(super::SERVICE.name, OPERATION, out.{result}.iter().flatten().filter_map(|x| x.{done}.clone()).collect(), failed));\n        }}\n",
+                kind = m.model_name,
+            ));
+        }
         if arn == "None" && key_text != "String::new()" {
             // A failure naming its key as a structure (ECR's `imageId`):
             // each error names that key, within the call's, unless the
@@ -3851,10 +3897,15 @@ impl<'a> Emitter<'a> {
         for f in tokens {
             let _ = writeln!(s, "        if input.{id}.is_none() {{\n            input.{id} = Some(uuid::Uuid::new_v4().to_string());\n        }}", id = f.ident);
         }
-        // required members
+        // required members (those `infer` may fill, once it has run)
         let required = &self.model.shapes[&m.input_shape].required;
+        let mut inferred_required = String::new();
         for r in required {
             let f = self.field(&m.input_fields, r, m.name)?;
+            if m.def.infer.contains_key(r) {
+                let _ = writeln!(inferred_required, "        if input.{}.is_none() {{\n            return Err(Error::validation({:?}));\n        }}", f.ident, format!("{op} needs `{}`: name it with `.{}(..)` (it is read from the ids only when they are long ARNs)", f.wire, Self::setter_name(m.def, f)));
+                continue;
+            }
             let hint = if m.takes_model {
                 let pairs = self.model_sourced_pairs(m, model)?;
                 // A member the model has no field for can only come from the
@@ -3975,7 +4026,9 @@ impl<'a> Emitter<'a> {
         // makes nothing, and AWS refuses it.
         if let Some(count) = &m.def.count {
             let f = self.field(&m.input_fields, count, m.name)?;
-            if !m.def.fixed.contains_key(count) {
+            // One per entry of a list (`StartTask`'s container instances):
+            // the list's own checks refuse an empty one.
+            if !m.def.fixed.contains_key(count) && !f.ty.starts_with("Vec<") {
                 let arg = Self::setter_name(m.def, f);
                 let _ = writeln!(
                     s,
@@ -4072,8 +4125,14 @@ impl<'a> Emitter<'a> {
             let (ids, _) = self
                 .positional(m)?
                 .into_iter()
-                .next()
-                .ok_or(format!("{name}.{}: infer needs a positional id", m.name))?;
+                .find(|(f, _)| m.def.infer_from.as_ref().is_none_or(|from| &f.wire == from))
+                .ok_or(match &m.def.infer_from {
+                    Some(from) => format!(
+                        "{name}.{}: infer_from names {from}, which is not one of its args",
+                        m.name
+                    ),
+                    None => format!("{name}.{}: infer needs a positional id", m.name),
+                })?;
             let all_ids = if ids.ty.starts_with("Vec<") {
                 format!("input.{}.iter().flatten().map(String::as_str)", ids.ident)
             } else {
@@ -4090,6 +4149,7 @@ impl<'a> Emitter<'a> {
                 );
             }
         }
+        s.push_str(&inferred_required);
         // Bad input is reported before anything else, even a missing region.
         s.push_str("        let session = self.manager.session()?;\n");
         let sent = format!(
@@ -4451,7 +4511,15 @@ impl<'a> Emitter<'a> {
                     if let Some(count) = &m.def.count {
                         let cf = self.field(&m.input_fields, count, m.name)?;
                         let done_id = self.done_id(m);
-                        let _ = writeln!(s, "        let asked = usize::try_from(input.{c}.unwrap_or(1)).unwrap_or(0);\n        let started = out.{r}.as_ref().map_or(0, Vec::len);\n        if started < asked {{\n            return Err(error::fewer_than_asked(super::SERVICE.name, OPERATION, {name:?}, asked, out.{r}.iter().flatten().filter_map(|x| {done_id}).collect()));\n        }}", c = cf.ident);
+                        let asked = if cf.ty.starts_with("Vec<") {
+                            format!("input.{}.as_ref().map_or(0, Vec::len)", cf.ident)
+                        } else {
+                            format!(
+                                "usize::try_from(input.{}.unwrap_or(1)).unwrap_or(0)",
+                                cf.ident
+                            )
+                        };
+                        let _ = writeln!(s, "        let asked = {asked};\n        let started = out.{r}.as_ref().map_or(0, Vec::len);\n        if started < asked {{\n            return Err(error::fewer_than_asked(super::SERVICE.name, OPERATION, {name:?}, asked, out.{r}.iter().flatten().filter_map(|x| {done_id}).collect()));\n        }}");
                     }
                     if let Some(u) = self.unanswered_ids(model, m)? {
                         let _ = writeln!(s, "        let items: Vec<{name}> = out.{r}.take().unwrap_or_default(){}.into_iter().map(|m| m.into_fetched(&session)).collect();\n{check}        Ok(QuerySet::described(items))", Self::projection(m), check = u.check(m.model_name, "OPERATION", "self.manager"));

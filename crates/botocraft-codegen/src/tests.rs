@@ -455,6 +455,34 @@ fn not_found_of_maps_the_named_models_codes_with_the_calls_key() {
     assert!(err.contains("has no not_found codes"), "{err}");
 }
 
+/// `count` naming a list: one resource per entry, so fewer answered than
+/// entries is an error; no `refuse_below` (the list's own checks refuse an
+/// empty one). `infer_from` must name one of the call's arguments.
+#[test]
+fn count_of_a_list_is_its_length_and_infer_from_names_an_argument() {
+    let poke = |extra: &str| {
+        format!(
+            "{DEFS}\n[models.Widget.manager.poke]\noperation = \"DescribeWidgets\"\nargs = [\"widgets\"]\nresult = \"widgets\"\nreturns = \"models\"\ncount = \"widgets\"\n{extra}"
+        )
+    };
+    let (_, _, managers) = generate_with(&poke("")).unwrap();
+    let compact: String = managers.split_whitespace().collect();
+    assert!(
+        compact.contains("letasked=input.widgets.as_ref().map_or(0,Vec::len);"),
+        "{managers}"
+    );
+    assert!(compact.contains("error::fewer_than_asked("), "{managers}");
+    assert!(
+        !compact.contains("refuse_below(input.widgets"),
+        "{managers}"
+    );
+    let err = generate_with(&poke(
+        "infer = { name = \":widget/([^/]+)$\" }\ninfer_from = \"color\"\n",
+    ))
+    .unwrap_err();
+    assert!(err.contains("infer_from names color"), "{err}");
+}
+
 #[test]
 fn absent_codes_make_a_value_optional() {
     let arns = "\n[models.Widget.manager.arns]\noperation = \"ListWidgets\"\nresult = \"widgetArns\"\nreturns = \"value\"\nabsent = [\"WidgetNotFoundException\"]\n";

@@ -4,9 +4,15 @@
 //! `free_ram`, read from `remainingResources`. They answer "can this instance
 //! take one more task?" without digging through the resource list by hand.
 //! The `registered_*` variants (what the instance offered when it joined the
-//! cluster) are added for the same reason.
+//! cluster) are added for the same reason. A fetched instance also sets
+//! and removes its own custom attributes.
 
-use crate::{ContainerInstance, Resource};
+use botocraft_core::Error;
+
+use crate::{
+    Attribute, ContainerInstance, ContainerInstanceDeleteAttributes,
+    ContainerInstancePutAttributes, Resource,
+};
 
 /// The `name` of the CPU entry in `remainingResources`/`registeredResources`.
 const CPU: &str = "CPU";
@@ -60,6 +66,73 @@ impl ContainerInstance {
     /// `MEMORY`).
     pub fn registered_ram(&self) -> Option<i32> {
         integer_resource(self.registered_resources.as_deref(), MEMORY)
+    }
+}
+
+impl ContainerInstance {
+    /// Sets the custom attribute `name` of this container instance to
+    /// `value` (`PutAttributes`), in the cluster its ARN names; task
+    /// placement constraints read it (`attribute:stack == prod`). Awaited,
+    /// it answers the attribute as set. The model's `attributes` are what
+    /// AWS described: fetch it again to see the new one.
+    ///
+    /// An instance whose ARN names no cluster (the old ARN format) is an
+    /// [`Error::Validation`]: use
+    /// `ContainerInstance::objects().put_attributes(..).cluster(..)`.
+    pub fn put_attribute(
+        &self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> ContainerInstancePutAttributes {
+        let manager = self.manager();
+        match self.attribute(name.into(), Some(value.into()), "put_attribute") {
+            Ok((cluster, attribute)) => manager.put_attributes([attribute]).cluster(cluster),
+            Err(e) => ContainerInstancePutAttributes::failed(manager, e),
+        }
+    }
+
+    /// Removes the custom attribute `name` from this container instance
+    /// (`DeleteAttributes`), in the cluster its ARN names. Awaited, it
+    /// answers the attribute removed. Errors as
+    /// [`put_attribute`](Self::put_attribute).
+    pub fn delete_attribute(&self, name: impl Into<String>) -> ContainerInstanceDeleteAttributes {
+        let manager = self.manager();
+        match self.attribute(name.into(), None, "delete_attribute") {
+            Ok((cluster, attribute)) => manager.delete_attributes([attribute]).cluster(cluster),
+            Err(e) => ContainerInstanceDeleteAttributes::failed(manager, e),
+        }
+    }
+
+    /// The cluster and the attribute `name` on this instance, for `method`.
+    fn attribute(
+        &self,
+        name: String,
+        value: Option<String>,
+        method: &str,
+    ) -> Result<(String, Attribute), Error> {
+        let Some(arn) = self
+            .container_instance_arn
+            .clone()
+            .filter(|a| !a.is_empty())
+        else {
+            return Err(Error::validation(format!(
+                "ContainerInstance.{method} needs `containerInstanceArn`, which is not set"
+            )));
+        };
+        let Some(cluster) = self.cluster_name() else {
+            return Err(Error::validation(format!(
+                "ContainerInstance.{method}: the ARN {arn:?} does not name its cluster (the old ARN format); use ContainerInstance::objects().{method}s(..).cluster(..)"
+            )));
+        };
+        // By ARN, which needs no `targetType` (AWS wants one only with a
+        // short id; moto then reads the id as a short one).
+        let attribute = Attribute {
+            name: Some(name),
+            value,
+            target_type: None,
+            target_id: Some(arn),
+        };
+        Ok((cluster.to_owned(), attribute))
     }
 }
 

@@ -5260,7 +5260,7 @@ impl std::future::IntoFuture for ServiceDelete {
 
 /// The manager of [`Task`]: `Task::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `run`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `get_many`, `get_protection`, `get`, `list`, `run`, `set_protection`, `start`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct TaskManager {
@@ -5381,6 +5381,71 @@ impl TaskManager {
         let mut input = RunTaskRequest::default();
         input.task_definition = Some(task_definition);
         TaskRun::new(self.clone(), input, key)
+    }
+
+    /// Starts a task definition on container instances you choose, one task on each (`StartTask`, up to 10 instances), where `run` lets ECS place them. An instance it started none on is an error, never a short `Ok`: `Error::Partial` naming the tasks it started, with a failure per instance that failed. The cluster is read from the instances' ARNs unless `.cluster(..)` names it.
+    ///
+    /// Starts a new task from the specified task definition on the specified container instance or instances.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn start(
+        &self,
+        task_definition: impl Into<String>,
+        container_instances: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> TaskStart {
+        let task_definition = task_definition.into();
+        let container_instances: Vec<String> = container_instances
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let key: String = task_definition.to_string();
+        #[allow(unused_mut)]
+        let mut input = StartTaskRequest::default();
+        input.task_definition = Some(task_definition);
+        input.container_instances = Some(container_instances);
+        TaskStart::new(self.clone(), input, key)
+    }
+
+    /// Whether tasks are protected from scale-in (`GetTaskProtection`, up to 100): each task's `protection_enabled` and, when protected, its `expiration_date`. A task ECS does not know is `Error::NotFound` naming it. The cluster is read from long task ARNs unless `.cluster(..)` names it.
+    ///
+    /// Retrieves the protection status of tasks in an Amazon ECS service.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn get_protection(
+        &self,
+        tasks: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> TaskGetProtection {
+        let tasks: Vec<String> = tasks.into_iter().map(|v| v.as_ref().to_owned()).collect();
+        let key: String = tasks
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        #[allow(unused_mut)]
+        let mut input = GetTaskProtectionRequest::default();
+        input.tasks = Some(tasks);
+        TaskGetProtection::new(self.clone(), input, key)
+    }
+
+    /// Protects tasks from scale-in, or ends their protection (`UpdateTaskProtection`, up to 10): `.expires_in_minutes(..)` (AWS's default is 120, at most 2,880). Answers each task's protection. A task it could not change is an error, never a short `Ok`: `Error::Partial` naming the tasks it changed, with a failure per task that failed (a task ECS does not know: `Error::NotFound`).
+    ///
+    /// Updates the protection status of a task. You can set `protectionEnabled` to `true` to protect your task from termination during scale-in events from Service Autoscaling or deployments.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn set_protection(
+        &self,
+        tasks: impl IntoIterator<Item = impl AsRef<str>>,
+        protection_enabled: impl Into<bool>,
+    ) -> TaskSetProtection {
+        let tasks: Vec<String> = tasks.into_iter().map(|v| v.as_ref().to_owned()).collect();
+        let protection_enabled = protection_enabled.into();
+        let key: String = tasks
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        #[allow(unused_mut)]
+        let mut input = UpdateTaskProtectionRequest::default();
+        input.tasks = Some(tasks);
+        input.protection_enabled = Some(protection_enabled);
+        TaskSetProtection::new(self.clone(), input, key)
     }
 
     /// Stops a task (`StopTask`).
@@ -6510,6 +6575,581 @@ impl std::future::IntoFuture for TaskRun {
     }
 }
 
+/// The request built by [`TaskManager::start`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct TaskStart {
+    manager: TaskManager,
+    input: StartTaskRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for TaskStart {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskStart {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl TaskStart {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: TaskManager, input: StartTaskRequest, key: String) -> Self {
+        TaskStart {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: TaskManager, error: Error) -> Self {
+        TaskStart {
+            manager,
+            input: StartTaskRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &StartTaskRequest {
+        &self.input
+    }
+
+    /// The short name or full Amazon Resource Name (ARN) of the cluster where to start your task. If you do not specify a cluster, the default cluster is assumed.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:container-instance/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster = Some(value.into());
+        self
+    }
+
+    /// Specifies whether to use Amazon ECS managed tags for the task. For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_ecs_managed_tags(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_ecs_managed_tags = Some(value.into());
+        self
+    }
+
+    /// Whether or not the execute command functionality is turned on for the task. If `true`, this turns on the execute command functionality on all containers in the task.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enable_execute_command(mut self, value: impl Into<bool>) -> Self {
+        self.input.enable_execute_command = Some(value.into());
+        self
+    }
+
+    /// The name of the task group to associate with the task. The default value is the family name of the task definition (for example, family:my-family-name).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn group(mut self, value: impl Into<String>) -> Self {
+        self.input.group = Some(value.into());
+        self
+    }
+
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the `awsvpc` networking mode.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn network_configuration(mut self, value: impl Into<NetworkConfiguration>) -> Self {
+        self.input.network_configuration = Some(value.into());
+        self
+    }
+
+    /// A list of container overrides in JSON format that specify the name of a container in the specified task definition and the overrides it receives. You can override the default command for a container (that's specified in the task definition or Docker image) with a `command` override. You can also override existing environment variables (that are specified in the task definition or Docker image) on a container or add new environment variables to it with an `environment` override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn overrides(mut self, value: impl Into<TaskOverride>) -> Self {
+        self.input.overrides = Some(value.into());
+        self
+    }
+
+    /// Specifies whether to propagate the tags from the task definition or the service to the task. If no value is specified, the tags aren't propagated.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn propagate_tags(mut self, value: impl Into<PropagateTags>) -> Self {
+        self.input.propagate_tags = Some(value.into());
+        self
+    }
+
+    /// This parameter is only used by Amazon ECS. It is not intended for use by customers.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn reference_id(mut self, value: impl Into<String>) -> Self {
+        self.input.reference_id = Some(value.into());
+        self
+    }
+
+    /// An optional tag specified when a task is started. For example, if you automatically trigger a task to run a batch process job, you could apply a unique identifier for that job to your task with the `startedBy` parameter. You can then identify which tasks belong to that job by filtering the results of a ListTasks call with the `startedBy` value. Up to 36 letters (uppercase and lowercase), numbers, hyphens (-), forward slash (/), and underscores (_) are allowed.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn started_by(mut self, value: impl Into<String>) -> Self {
+        self.input.started_by = Some(value.into());
+        self
+    }
+
+    /// The metadata that you apply to the task to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<Tag>>) -> Self {
+        self.input.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The details of the volume that was `configuredAtLaunch`. You can configure the size, volumeType, IOPS, throughput, snapshot and encryption in TaskManagedEBSVolumeConfiguration. The `name` of the volume must match the `name` from the task definition.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn volume_configurations(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<TaskVolumeConfiguration>>,
+    ) -> Self {
+        self.input.volume_configurations = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<Task>>> {
+        botocraft_core::trace::method(super::SERVICE.name, "Task", "start", Box::pin(self.run()))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<Task>> {
+        const OPERATION: &str = "StartTask";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.container_instances.is_none() {
+            return Err(Error::validation("StartTask needs `containerInstances`"));
+        }
+        if input.task_definition.is_none() {
+            return Err(Error::validation("StartTask needs `taskDefinition`"));
+        }
+        error::refuse_blank(
+            input.task_definition.as_slice(),
+            "Task::objects().start",
+            "task_definition",
+        )?;
+        error::refuse_empty(
+            input.container_instances.as_deref().unwrap_or_default(),
+            "Task::objects().start",
+            "container_instances",
+        )?;
+        error::refuse_blank(
+            input.container_instances.as_deref().unwrap_or_default(),
+            "Task::objects().start",
+            "container_instances",
+        )?;
+        {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":container-instance/([^/]+)/[^/]+$")
+                });
+            let ids: Vec<&str> = input
+                .container_instances
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            let method = "Task::objects().start";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
+            }
+        }
+        let session = self.manager.session()?;
+        if input
+            .container_instances
+            .as_ref()
+            .is_some_and(|v| v.is_empty())
+        {
+            return Ok(QuerySet::described(Vec::new()));
+        }
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, StartTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await?;
+        if let Some(e) = error::partial_failure(
+            super::SERVICE.name,
+            OPERATION,
+            out.failures
+                .iter()
+                .flatten()
+                .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
+            out.tasks
+                .iter()
+                .flatten()
+                .filter_map(|x| x.arn().map(str::to_owned))
+                .collect(),
+        ) {
+            return Err(e);
+        }
+        let asked = input.container_instances.as_ref().map_or(0, Vec::len);
+        let started = out.tasks.as_ref().map_or(0, Vec::len);
+        if started < asked {
+            return Err(error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "Task",
+                asked,
+                out.tasks
+                    .iter()
+                    .flatten()
+                    .filter_map(|x| x.arn().map(str::to_owned))
+                    .collect(),
+            ));
+        }
+        Ok(QuerySet::described(
+            out.tasks
+                .take()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| m.into_fetched(&session))
+                .collect(),
+        ))
+    }
+}
+
+impl std::future::IntoFuture for TaskStart {
+    type Output = Result<QuerySet<Task>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<Task>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`TaskManager::get_protection`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct TaskGetProtection {
+    manager: TaskManager,
+    input: GetTaskProtectionRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for TaskGetProtection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskGetProtection {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl TaskGetProtection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: TaskManager, input: GetTaskProtectionRequest, key: String) -> Self {
+        TaskGetProtection {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: TaskManager, error: Error) -> Self {
+        TaskGetProtection {
+            manager,
+            input: GetTaskProtectionRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &GetTaskProtectionRequest {
+        &self.input
+    }
+
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:task/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<ProtectedTask>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Task",
+            "get_protection",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<ProtectedTask>> {
+        const OPERATION: &str = "GetTaskProtection";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        error::refuse_empty(
+            input.tasks.as_deref().unwrap_or_default(),
+            "Task::objects().get_protection",
+            "tasks",
+        )?;
+        error::refuse_blank(
+            input.tasks.as_deref().unwrap_or_default(),
+            "Task::objects().get_protection",
+            "tasks",
+        )?;
+        {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
+                });
+            let ids: Vec<&str> = input.tasks.iter().flatten().map(String::as_str).collect();
+            let method = "Task::objects().get_protection";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
+            }
+        }
+        if input.cluster.is_none() {
+            return Err(Error::validation("GetTaskProtection needs `cluster`: name it with `.cluster(..)` (it is read from the ids only when they are long ARNs)"));
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, GetTaskProtectionResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Task", &key))?;
+        if let Some(e) = error::failures_to_error(
+            super::SERVICE.name,
+            OPERATION,
+            "Task",
+            None,
+            out.failures
+                .iter()
+                .flatten()
+                .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
+            false,
+        ) {
+            return Err(e);
+        }
+        Ok(out.protected_tasks.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for TaskGetProtection {
+    type Output = Result<Vec<ProtectedTask>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<ProtectedTask>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`TaskManager::set_protection`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct TaskSetProtection {
+    manager: TaskManager,
+    input: UpdateTaskProtectionRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for TaskSetProtection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskSetProtection {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl TaskSetProtection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: TaskManager, input: UpdateTaskProtectionRequest, key: String) -> Self {
+        TaskSetProtection {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: TaskManager, error: Error) -> Self {
+        TaskSetProtection {
+            manager,
+            input: UpdateTaskProtectionRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &UpdateTaskProtectionRequest {
+        &self.input
+    }
+
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
+    ///
+    /// When unset, taken from the first id given if it names one (pattern `:task/([^/]+)/[^/]+$`): a long ARN names the cluster its resource is in.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster = Some(value.into());
+        self
+    }
+
+    /// If you set `protectionEnabled` to `true`, you can specify the duration for task protection in minutes. You can specify a value from 1 minute to up to 2,880 minutes (48 hours). During this time, your task will not be terminated by scale-in events from Service Auto Scaling or deployments. After this time period lapses, `protectionEnabled` will be reset to `false`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn expires_in_minutes(mut self, value: impl Into<i32>) -> Self {
+        self.input.expires_in_minutes = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<ProtectedTask>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Task",
+            "set_protection",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<ProtectedTask>> {
+        const OPERATION: &str = "UpdateTaskProtection";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.tasks.is_none() {
+            return Err(Error::validation("UpdateTaskProtection needs `tasks`"));
+        }
+        if input.protection_enabled.is_none() {
+            return Err(Error::validation(
+                "UpdateTaskProtection needs `protectionEnabled`",
+            ));
+        }
+        error::refuse_empty(
+            input.tasks.as_deref().unwrap_or_default(),
+            "Task::objects().set_protection",
+            "tasks",
+        )?;
+        error::refuse_blank(
+            input.tasks.as_deref().unwrap_or_default(),
+            "Task::objects().set_protection",
+            "tasks",
+        )?;
+        {
+            static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
+                std::sync::LazyLock::new(|| {
+                    botocraft_core::transform::compile(":task/([^/]+)/[^/]+$")
+                });
+            let ids: Vec<&str> = input.tasks.iter().flatten().map(String::as_str).collect();
+            let method = "Task::objects().set_protection";
+            if let Some(inferred) = botocraft_core::transform::infer_context(
+                input.cluster.as_deref(),
+                &ids,
+                &RE,
+                method,
+                "cluster",
+            )? {
+                input.cluster = Some(inferred);
+            }
+        }
+        if input.cluster.is_none() {
+            return Err(Error::validation("UpdateTaskProtection needs `cluster`: name it with `.cluster(..)` (it is read from the ids only when they are long ARNs)"));
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, UpdateTaskProtectionResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Task", &key))?;
+        let failed = error::failure_errors(
+            super::SERVICE.name,
+            OPERATION,
+            "Task",
+            None,
+            out.failures
+                .iter()
+                .flatten()
+                .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
+            false,
+        );
+        if !failed.is_empty() {
+            return Err(error::batch_error(
+                super::SERVICE.name,
+                OPERATION,
+                out.protected_tasks
+                    .iter()
+                    .flatten()
+                    .filter_map(|x| x.task_arn.clone())
+                    .collect(),
+                failed,
+            ));
+        }
+        Ok(out.protected_tasks.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for TaskSetProtection {
+    type Output = Result<Vec<ProtectedTask>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<ProtectedTask>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 /// The request built by [`TaskManager::delete`]: set optional arguments, then `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
 #[derive(Debug)]
@@ -6646,7 +7286,7 @@ impl std::future::IntoFuture for TaskDelete {
 
 /// The manager of [`ContainerInstance`]: `ContainerInstance::objects()`.
 ///
-/// Methods: `deregister`, `get_many`, `get`, `list_tasks`, `list`, `update_state`. Each returns a request: set optional arguments with its
+/// Methods: `delete_attributes`, `deregister`, `get_many`, `get`, `list_attributes`, `list_tasks`, `list`, `put_attributes`, `update_state`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct ContainerInstanceManager {
@@ -6784,6 +7424,50 @@ impl ContainerInstanceManager {
         let mut input = DeregisterContainerInstanceRequest::default();
         input.container_instance = Some(container_instance);
         ContainerInstanceDeregister::new(self.clone(), input, key)
+    }
+
+    /// Sets custom attributes of container instances (`PutAttributes`, up to 10): each `Attribute` has its `name`, `value`, and the instance it is on (`target_id`, the instance's ARN or id, `target_type` `container-instance`). Task placement constraints read them (`attribute:stack == prod`). Answers the attributes set. `container_instance.put_attribute(..)` sets one on a fetched instance.
+    ///
+    /// Create or update an attribute on an Amazon ECS resource. If the attribute doesn't exist, it's created. If the attribute exists, its value is replaced with the specified value. To delete an attribute, use DeleteAttributes. For more information, see Attributes in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn put_attributes(
+        &self,
+        attributes: impl IntoIterator<Item = impl Into<Attribute>>,
+    ) -> ContainerInstancePutAttributes {
+        let attributes: Vec<Attribute> = attributes.into_iter().map(Into::into).collect();
+        let key: String = String::new();
+        #[allow(unused_mut)]
+        let mut input = PutAttributesRequest::default();
+        input.attributes = Some(attributes);
+        ContainerInstancePutAttributes::new(self.clone(), input, key)
+    }
+
+    /// Removes custom attributes from container instances (`DeleteAttributes`): each `Attribute` names one and the instance it is on, as for `put_attributes`. Answers the attributes removed. `container_instance.delete_attribute(..)` removes one from a fetched instance.
+    ///
+    /// Deletes one or more custom attributes from an Amazon ECS resource.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete_attributes(
+        &self,
+        attributes: impl IntoIterator<Item = impl Into<Attribute>>,
+    ) -> ContainerInstanceDeleteAttributes {
+        let attributes: Vec<Attribute> = attributes.into_iter().map(Into::into).collect();
+        let key: String = String::new();
+        #[allow(unused_mut)]
+        let mut input = DeleteAttributesRequest::default();
+        input.attributes = Some(attributes);
+        ContainerInstanceDeleteAttributes::new(self.clone(), input, key)
+    }
+
+    /// The attributes of container instances, ECS's own and custom ones (`ListAttributes`, every page): `.cluster(..)`, `.attribute_name(..)`, and with it `.attribute_value(..)`. Each names the instance it is on (`target_id`).
+    ///
+    /// Lists the attributes for Amazon ECS resources within a specified target type and cluster. When you specify a target type and cluster, `ListAttributes` returns a list of attribute objects, one for each attribute on each resource. You can filter the list of results to a single attribute name to only return results that have that name. You can also filter the results by attribute name and value. You can do this, for example, to see which container instances in a cluster are running a Linux AMI (`ecs.os-type=linux`).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn list_attributes(&self) -> ContainerInstanceListAttributes {
+        let key: String = String::new();
+        #[allow(unused_mut)]
+        let mut input = ListAttributesRequest::default();
+        input.target_type = Some(TargetType::from("container-instance"));
+        ContainerInstanceListAttributes::new(self.clone(), input, key)
     }
 
     /// The ARNs of the tasks on a container instance.
@@ -7730,6 +8414,389 @@ impl ContainerInstanceDeregister {
 impl std::future::IntoFuture for ContainerInstanceDeregister {
     type Output = Result<ContainerInstance>;
     type IntoFuture = MethodFuture<'static, Result<ContainerInstance>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`ContainerInstanceManager::put_attributes`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ContainerInstancePutAttributes {
+    manager: ContainerInstanceManager,
+    input: PutAttributesRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ContainerInstancePutAttributes {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ContainerInstancePutAttributes {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ContainerInstancePutAttributes {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: ContainerInstanceManager, input: PutAttributesRequest, key: String) -> Self {
+        ContainerInstancePutAttributes {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
+        ContainerInstancePutAttributes {
+            manager,
+            input: PutAttributesRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &PutAttributesRequest {
+        &self.input
+    }
+
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to apply attributes. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<Attribute>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "put_attributes",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<Attribute>> {
+        const OPERATION: &str = "PutAttributes";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.attributes.is_none() {
+            return Err(Error::validation("PutAttributes needs `attributes`"));
+        }
+        error::refuse_empty(
+            input.attributes.as_deref().unwrap_or_default(),
+            "ContainerInstance::objects().put_attributes",
+            "attributes",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, PutAttributesResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["ClusterNotFoundException"],
+                        "ContainerInstance",
+                        &key,
+                    )
+                })?;
+        Ok(out.attributes.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for ContainerInstancePutAttributes {
+    type Output = Result<Vec<Attribute>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<Attribute>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`ContainerInstanceManager::delete_attributes`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ContainerInstanceDeleteAttributes {
+    manager: ContainerInstanceManager,
+    input: DeleteAttributesRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ContainerInstanceDeleteAttributes {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ContainerInstanceDeleteAttributes {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ContainerInstanceDeleteAttributes {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: ContainerInstanceManager, input: DeleteAttributesRequest, key: String) -> Self {
+        ContainerInstanceDeleteAttributes {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
+        ContainerInstanceDeleteAttributes {
+            manager,
+            input: DeleteAttributesRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DeleteAttributesRequest {
+        &self.input
+    }
+
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to delete attributes. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<Attribute>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "delete_attributes",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<Attribute>> {
+        const OPERATION: &str = "DeleteAttributes";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.attributes.is_none() {
+            return Err(Error::validation("DeleteAttributes needs `attributes`"));
+        }
+        error::refuse_empty(
+            input.attributes.as_deref().unwrap_or_default(),
+            "ContainerInstance::objects().delete_attributes",
+            "attributes",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DeleteAttributesResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["ClusterNotFoundException"], "ContainerInstance", &key)
+        })?;
+        Ok(out.attributes.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for ContainerInstanceDeleteAttributes {
+    type Output = Result<Vec<Attribute>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<Attribute>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`ContainerInstanceManager::list_attributes`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct ContainerInstanceListAttributes {
+    manager: ContainerInstanceManager,
+    input: ListAttributesRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for ContainerInstanceListAttributes {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        ContainerInstanceListAttributes {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl ContainerInstanceListAttributes {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: ContainerInstanceManager, input: ListAttributesRequest, key: String) -> Self {
+        ContainerInstanceListAttributes {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: ContainerInstanceManager, error: Error) -> Self {
+        ContainerInstanceListAttributes {
+            manager,
+            input: ListAttributesRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ListAttributesRequest {
+        &self.input
+    }
+
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MAX: i32 = 100;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 100; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to list attributes. If you do not specify a cluster, the default cluster is assumed.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn cluster(mut self, value: impl Into<String>) -> Self {
+        self.input.cluster = Some(value.into());
+        self
+    }
+
+    /// The name of the attribute to filter the results with.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn attribute_name(mut self, value: impl Into<String>) -> Self {
+        self.input.attribute_name = Some(value.into());
+        self
+    }
+
+    /// The value of the attribute to filter results with. You must also specify an attribute name to use this parameter.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn attribute_value(mut self, value: impl Into<String>) -> Self {
+        self.input.attribute_value = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<Attribute>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "ContainerInstance",
+            "list_attributes",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<Attribute>> {
+        const OPERATION: &str = "ListAttributes";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        input.target_type = Some(TargetType::from("container-instance"));
+        if input.target_type.is_none() {
+            return Err(Error::validation("ListAttributes needs `targetType`"));
+        }
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "ContainerInstance::objects().list_attributes",
+            "maxResults",
+        )?;
+        let session = self.manager.session()?;
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            move |token| {
+                let session = session.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = call::<_, ListAttributesResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        None,
+                        &input,
+                    )
+                    .await?;
+                    Ok(Page {
+                        items: out.attributes.unwrap_or_default(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        let ids = pager.collect_all().await?;
+        Ok(ids)
+    }
+}
+
+impl std::future::IntoFuture for ContainerInstanceListAttributes {
+    type Output = Result<Vec<Attribute>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<Attribute>>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -9124,7 +10191,7 @@ impl std::future::IntoFuture for CapacityProviderDelete {
 
 /// The manager of [`TaskSet`]: `TaskSet::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `update`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `make_primary`, `update`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct TaskSetManager {
@@ -9305,6 +10372,29 @@ impl TaskSetManager {
         input.service = Some(service);
         input.task_set = Some(task_set);
         TaskSetDelete::new(self.clone(), input, key)
+    }
+
+    /// Makes a task set its service's primary one (`UpdateServicePrimaryTaskSet`), in an external deployment: the service takes its task definition and load balancers, and the others become `ACTIVE`. Answers the task set.
+    ///
+    /// Modifies which task set in a service is the primary task set. Any parameters that are updated on the primary task set in a service will transition to the service. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service Developer Guide.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn make_primary(
+        &self,
+        cluster: impl Into<String>,
+        service: impl Into<String>,
+        primary_task_set: impl Into<String>,
+    ) -> TaskSetMakePrimary {
+        let cluster = cluster.into();
+        let service = service.into();
+        let primary_task_set = primary_task_set.into();
+        let key: String =
+            cluster.to_string() + "/" + &service.to_string() + "/" + &primary_task_set.to_string();
+        #[allow(unused_mut)]
+        let mut input = UpdateServicePrimaryTaskSetRequest::default();
+        input.cluster = Some(cluster);
+        input.service = Some(service);
+        input.primary_task_set = Some(primary_task_set);
+        TaskSetMakePrimary::new(self.clone(), input, key)
     }
 }
 
@@ -10317,6 +11407,156 @@ impl TaskSetDelete {
 }
 
 impl std::future::IntoFuture for TaskSetDelete {
+    type Output = Result<TaskSet>;
+    type IntoFuture = MethodFuture<'static, Result<TaskSet>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`TaskSetManager::make_primary`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct TaskSetMakePrimary {
+    manager: TaskSetManager,
+    input: UpdateServicePrimaryTaskSetRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for TaskSetMakePrimary {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        TaskSetMakePrimary {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl TaskSetMakePrimary {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: TaskSetManager,
+        input: UpdateServicePrimaryTaskSetRequest,
+        key: String,
+    ) -> Self {
+        TaskSetMakePrimary {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: TaskSetManager, error: Error) -> Self {
+        TaskSetMakePrimary {
+            manager,
+            input: UpdateServicePrimaryTaskSetRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &UpdateServicePrimaryTaskSetRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<TaskSet>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "TaskSet",
+            "make_primary",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<TaskSet> {
+        const OPERATION: &str = "UpdateServicePrimaryTaskSet";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.cluster.is_none() {
+            return Err(Error::validation(
+                "UpdateServicePrimaryTaskSet needs `cluster`",
+            ));
+        }
+        if input.service.is_none() {
+            return Err(Error::validation(
+                "UpdateServicePrimaryTaskSet needs `service`",
+            ));
+        }
+        if input.primary_task_set.is_none() {
+            return Err(Error::validation(
+                "UpdateServicePrimaryTaskSet needs `primaryTaskSet`",
+            ));
+        }
+        error::refuse_blank(
+            input.cluster.as_slice(),
+            "TaskSet::objects().make_primary",
+            "cluster",
+        )?;
+        error::refuse_blank(
+            input.service.as_slice(),
+            "TaskSet::objects().make_primary",
+            "service",
+        )?;
+        error::refuse_blank(
+            input.primary_task_set.as_slice(),
+            "TaskSet::objects().make_primary",
+            "primary_task_set",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, UpdateServicePrimaryTaskSetResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "TaskSetNotFoundException",
+                    "ServiceNotFoundException",
+                    "ClusterNotFoundException",
+                ],
+                "TaskSet",
+                &key,
+            )
+        })?;
+        #[allow(unused_mut)]
+        let mut item = out.task_set.take().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "TaskSet",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no taskSet")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for TaskSetMakePrimary {
     type Output = Result<TaskSet>;
     type IntoFuture = MethodFuture<'static, Result<TaskSet>>;
 

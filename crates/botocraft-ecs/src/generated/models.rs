@@ -2265,6 +2265,50 @@ impl Task {
         request
     }
 
+    /// Calls `Task::objects().get_protection(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn get_protection(&self) -> TaskGetProtection {
+        let manager = TaskManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.task_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskGetProtection::failed(
+                manager,
+                Error::validation("Task.get_protection needs `taskArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get_protection([a0]);
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskGetProtection::failed(
+                manager,
+                Error::validation("Task.get_protection needs `clusterArn`, which is not set"),
+            );
+        };
+        request = request.cluster(v);
+        request
+    }
+
+    /// Calls `Task::objects().set_protection(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn set_protection(&self, protection_enabled: impl Into<bool>) -> TaskSetProtection {
+        let manager = TaskManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.task_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskSetProtection::failed(
+                manager,
+                Error::validation("Task.set_protection needs `taskArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.set_protection([a0], protection_enabled);
+        let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskSetProtection::failed(
+                manager,
+                Error::validation("Task.set_protection needs `clusterArn`, which is not set"),
+            );
+        };
+        request = request.cluster(v);
+        request
+    }
+
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
@@ -3819,6 +3863,33 @@ impl TaskSet {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0, a1, a2);
+        request
+    }
+
+    /// Calls `TaskSet::objects().make_primary(..)` for this model. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn make_primary(&self) -> TaskSetMakePrimary {
+        let manager = TaskSetManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.cluster_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskSetMakePrimary::failed(
+                manager,
+                Error::validation("TaskSet.make_primary needs `clusterArn`, which is not set"),
+            );
+        };
+        let Some(a1) = self.service_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskSetMakePrimary::failed(
+                manager,
+                Error::validation("TaskSet.make_primary needs `serviceArn`, which is not set"),
+            );
+        };
+        let Some(a2) = self.task_set_arn.clone().filter(|v| !v.is_empty()) else {
+            return TaskSetMakePrimary::failed(
+                manager,
+                Error::validation("TaskSet.make_primary needs `taskSetArn`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.make_primary(a0, a1, a2);
         request
     }
 

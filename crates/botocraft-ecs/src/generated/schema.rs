@@ -1279,6 +1279,19 @@ pub static DaemonVolumeList: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static DeleteAttributesRequest: Shape = Shape {
+    name: "DeleteAttributesRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("attributes", &Attributes),
+    ]),
+    xml_namespace: None,
+};
+pub static DeleteAttributesResponse: Shape = Shape {
+    name: "DeleteAttributesResponse",
+    kind: Kind::Structure(&[Member::new("attributes", &Attributes)]),
+    xml_namespace: None,
+};
 pub static DeleteCapacityProviderRequest: Shape = Shape {
     name: "DeleteCapacityProviderRequest",
     kind: Kind::Structure(&[
@@ -2331,6 +2344,22 @@ pub static GatewayRouteStatus: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static GetTaskProtectionRequest: Shape = Shape {
+    name: "GetTaskProtectionRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("tasks", &StringList),
+    ]),
+    xml_namespace: None,
+};
+pub static GetTaskProtectionResponse: Shape = Shape {
+    name: "GetTaskProtectionResponse",
+    kind: Kind::Structure(&[
+        Member::new("protectedTasks", &ProtectedTasks),
+        Member::new("failures", &Failures),
+    ]),
+    xml_namespace: None,
+};
 pub static GpuDevice: Shape = Shape {
     name: "GpuDevice",
     kind: Kind::Structure(&[
@@ -2654,6 +2683,26 @@ pub static LinuxParameters: Shape = Shape {
         Member::new("tmpfs", &TmpfsList),
         Member::new("maxSwap", &BoxedInteger),
         Member::new("swappiness", &BoxedInteger),
+    ]),
+    xml_namespace: None,
+};
+pub static ListAttributesRequest: Shape = Shape {
+    name: "ListAttributesRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("targetType", &TargetType),
+        Member::new("attributeName", &String),
+        Member::new("attributeValue", &String),
+        Member::new("nextToken", &String),
+        Member::new("maxResults", &BoxedInteger),
+    ]),
+    xml_namespace: None,
+};
+pub static ListAttributesResponse: Shape = Shape {
+    name: "ListAttributesResponse",
+    kind: Kind::Structure(&[
+        Member::new("attributes", &Attributes),
+        Member::new("nextToken", &String),
     ]),
     xml_namespace: None,
 };
@@ -3489,6 +3538,23 @@ pub static PropagateTags: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static ProtectedTask: Shape = Shape {
+    name: "ProtectedTask",
+    kind: Kind::Structure(&[
+        Member::new("taskArn", &String),
+        Member::new("protectionEnabled", &Boolean),
+        Member::new("expirationDate", &Timestamp),
+    ]),
+    xml_namespace: None,
+};
+pub static ProtectedTasks: Shape = Shape {
+    name: "ProtectedTasks",
+    kind: Kind::List {
+        member: &Member::new("member", &ProtectedTask),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
 pub static ProxyConfiguration: Shape = Shape {
     name: "ProxyConfiguration",
     kind: Kind::Structure(&[
@@ -3509,6 +3575,19 @@ pub static ProxyConfigurationProperties: Shape = Shape {
 pub static ProxyConfigurationType: Shape = Shape {
     name: "ProxyConfigurationType",
     kind: Kind::String,
+    xml_namespace: None,
+};
+pub static PutAttributesRequest: Shape = Shape {
+    name: "PutAttributesRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("attributes", &Attributes),
+    ]),
+    xml_namespace: None,
+};
+pub static PutAttributesResponse: Shape = Shape {
+    name: "PutAttributesResponse",
+    kind: Kind::Structure(&[Member::new("attributes", &Attributes)]),
     xml_namespace: None,
 };
 pub static PutClusterCapacityProvidersRequest: Shape = Shape {
@@ -4263,6 +4342,33 @@ pub static StabilityStatus: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static StartTaskRequest: Shape = Shape {
+    name: "StartTaskRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("containerInstances", &StringList),
+        Member::new("enableECSManagedTags", &Boolean),
+        Member::new("enableExecuteCommand", &Boolean),
+        Member::new("group", &String),
+        Member::new("networkConfiguration", &NetworkConfiguration),
+        Member::new("overrides", &TaskOverride),
+        Member::new("propagateTags", &PropagateTags),
+        Member::new("referenceId", &String),
+        Member::new("startedBy", &String),
+        Member::new("tags", &Tags),
+        Member::new("taskDefinition", &String),
+        Member::new("volumeConfigurations", &TaskVolumeConfigurations),
+    ]),
+    xml_namespace: None,
+};
+pub static StartTaskResponse: Shape = Shape {
+    name: "StartTaskResponse",
+    kind: Kind::Structure(&[
+        Member::new("tasks", &Tasks),
+        Member::new("failures", &Failures),
+    ]),
+    xml_namespace: None,
+};
 pub static Statistics: Shape = Shape {
     name: "Statistics",
     kind: Kind::List {
@@ -4908,6 +5014,20 @@ pub static UpdateManagedInstancesProviderConfiguration: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static UpdateServicePrimaryTaskSetRequest: Shape = Shape {
+    name: "UpdateServicePrimaryTaskSetRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("service", &String),
+        Member::new("primaryTaskSet", &String),
+    ]),
+    xml_namespace: None,
+};
+pub static UpdateServicePrimaryTaskSetResponse: Shape = Shape {
+    name: "UpdateServicePrimaryTaskSetResponse",
+    kind: Kind::Structure(&[Member::new("taskSet", &TaskSet)]),
+    xml_namespace: None,
+};
 pub static UpdateServiceRequest: Shape = Shape {
     name: "UpdateServiceRequest",
     kind: Kind::Structure(&[
@@ -4941,6 +5061,24 @@ pub static UpdateServiceRequest: Shape = Shape {
 pub static UpdateServiceResponse: Shape = Shape {
     name: "UpdateServiceResponse",
     kind: Kind::Structure(&[Member::new("service", &Service)]),
+    xml_namespace: None,
+};
+pub static UpdateTaskProtectionRequest: Shape = Shape {
+    name: "UpdateTaskProtectionRequest",
+    kind: Kind::Structure(&[
+        Member::new("cluster", &String),
+        Member::new("tasks", &StringList),
+        Member::new("protectionEnabled", &Boolean),
+        Member::new("expiresInMinutes", &BoxedInteger),
+    ]),
+    xml_namespace: None,
+};
+pub static UpdateTaskProtectionResponse: Shape = Shape {
+    name: "UpdateTaskProtectionResponse",
+    kind: Kind::Structure(&[
+        Member::new("protectedTasks", &ProtectedTasks),
+        Member::new("failures", &Failures),
+    ]),
     xml_namespace: None,
 };
 pub static UpdateTaskSetRequest: Shape = Shape {

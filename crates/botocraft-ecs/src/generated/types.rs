@@ -11891,6 +11891,259 @@ impl Described for RunTaskResponse {
     }
 }
 
+/// The `StartTaskRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartTaskRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster where to start your task. If you do not specify a cluster, the default cluster is assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The container instance IDs or full ARN entries for the container instances where you would like to place your task. You can specify up to 10 container instances.
+    #[serde(
+        rename = "containerInstances",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_instances: Option<Vec<String>>,
+    /// Specifies whether to use Amazon ECS managed tags for the task. For more information, see Tagging Your Amazon ECS Resources in the Amazon Elastic Container Service Developer Guide.
+    #[serde(
+        rename = "enableECSManagedTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_ecs_managed_tags: Option<bool>,
+    /// Whether or not the execute command functionality is turned on for the task. If `true`, this turns on the execute command functionality on all containers in the task.
+    #[serde(
+        rename = "enableExecuteCommand",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_execute_command: Option<bool>,
+    /// The name of the task group to associate with the task. The default value is the family name of the task definition (for example, family:my-family-name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The VPC subnet and security group configuration for tasks that receive their own elastic network interface by using the `awsvpc` networking mode.
+    #[serde(
+        rename = "networkConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub network_configuration: Option<NetworkConfiguration>,
+    /// A list of container overrides in JSON format that specify the name of a container in the specified task definition and the overrides it receives. You can override the default command for a container (that's specified in the task definition or Docker image) with a `command` override. You can also override existing environment variables (that are specified in the task definition or Docker image) on a container or add new environment variables to it with an `environment` override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overrides: Option<TaskOverride>,
+    /// Specifies whether to propagate the tags from the task definition or the service to the task. If no value is specified, the tags aren't propagated.
+    #[serde(
+        rename = "propagateTags",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub propagate_tags: Option<PropagateTags>,
+    /// This parameter is only used by Amazon ECS. It is not intended for use by customers.
+    #[serde(
+        rename = "referenceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub reference_id: Option<String>,
+    /// An optional tag specified when a task is started. For example, if you automatically trigger a task to run a batch process job, you could apply a unique identifier for that job to your task with the `startedBy` parameter. You can then identify which tasks belong to that job by filtering the results of a ListTasks call with the `startedBy` value. Up to 36 letters (uppercase and lowercase), numbers, hyphens (-), forward slash (/), and underscores (_) are allowed.
+    #[serde(rename = "startedBy", default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
+    /// The metadata that you apply to the task to help you categorize and organize them. Each tag consists of a key and an optional value, both of which you define.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tags: Option<Vec<Tag>>,
+    /// The `family` and `revision` (`family:revision`) or full ARN of the task definition to start. If a `revision` isn't specified, the latest `ACTIVE` revision is used.
+    #[serde(
+        rename = "taskDefinition",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_definition: Option<String>,
+    /// The details of the volume that was `configuredAtLaunch`. You can configure the size, volumeType, IOPS, throughput, snapshot and encryption in TaskManagedEBSVolumeConfiguration. The `name` of the volume must match the `name` from the task definition.
+    #[serde(
+        rename = "volumeConfigurations",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub volume_configurations: Option<Vec<TaskVolumeConfiguration>>,
+}
+
+impl Described for StartTaskRequest {
+    const SENSITIVE: bool = true;
+
+    fn shape() -> &'static Shape {
+        &schema::StartTaskRequest
+    }
+}
+
+/// The `StartTaskResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StartTaskResponse {
+    /// A full description of the tasks that were started. Each task that was successfully placed on your container instances is described.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tasks: Option<Vec<Task>>,
+    /// Any failures associated with the call.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for StartTaskResponse {
+    const SENSITIVE: bool = true;
+
+    fn shape() -> &'static Shape {
+        &schema::StartTaskResponse
+    }
+}
+
+/// The `GetTaskProtectionRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetTaskProtectionRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// A list of up to 100 task IDs or full ARN entries.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tasks: Option<Vec<String>>,
+}
+
+impl Described for GetTaskProtectionRequest {
+    fn shape() -> &'static Shape {
+        &schema::GetTaskProtectionRequest
+    }
+}
+
+/// The `GetTaskProtectionResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetTaskProtectionResponse {
+    /// A list of tasks with the following information.
+    #[serde(
+        rename = "protectedTasks",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protected_tasks: Option<Vec<ProtectedTask>>,
+    /// Any failures associated with the call.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for GetTaskProtectionResponse {
+    fn shape() -> &'static Shape {
+        &schema::GetTaskProtectionResponse
+    }
+}
+
+/// An object representing the protection status details for a task. You can set the protection status with the UpdateTaskProtection API and get the status of tasks with the GetTaskProtection API.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProtectedTask {
+    /// The task ARN.
+    #[serde(rename = "taskArn", default, skip_serializing_if = "Option::is_none")]
+    pub task_arn: Option<String>,
+    /// The protection status of the task. If scale-in protection is on for a task, the value is `true`. Otherwise, it is `false`.
+    #[serde(
+        rename = "protectionEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protection_enabled: Option<bool>,
+    /// The epoch time when protection for the task will expire.
+    #[serde(
+        rename = "expirationDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expiration_date: Option<DateTime>,
+}
+
+impl Described for ProtectedTask {
+    fn shape() -> &'static Shape {
+        &schema::ProtectedTask
+    }
+}
+
+/// The `UpdateTaskProtectionRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateTaskProtectionRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task sets exist in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// A list of up to 10 task IDs or full ARN entries.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tasks: Option<Vec<String>>,
+    /// Specify `true` to mark a task for protection and `false` to unset protection, making it eligible for termination.
+    #[serde(
+        rename = "protectionEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protection_enabled: Option<bool>,
+    /// If you set `protectionEnabled` to `true`, you can specify the duration for task protection in minutes. You can specify a value from 1 minute to up to 2,880 minutes (48 hours). During this time, your task will not be terminated by scale-in events from Service Auto Scaling or deployments. After this time period lapses, `protectionEnabled` will be reset to `false`.
+    #[serde(
+        rename = "expiresInMinutes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expires_in_minutes: Option<i32>,
+}
+
+impl Described for UpdateTaskProtectionRequest {
+    fn shape() -> &'static Shape {
+        &schema::UpdateTaskProtectionRequest
+    }
+}
+
+/// The `UpdateTaskProtectionResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateTaskProtectionResponse {
+    /// A list of tasks with the following information.
+    #[serde(
+        rename = "protectedTasks",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protected_tasks: Option<Vec<ProtectedTask>>,
+    /// Any failures associated with the call.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failures: Option<Vec<Failure>>,
+}
+
+impl Described for UpdateTaskProtectionResponse {
+    fn shape() -> &'static Shape {
+        &schema::UpdateTaskProtectionResponse
+    }
+}
+
 /// The `StopTaskRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StopTaskRequest {
@@ -12157,6 +12410,150 @@ pub struct DeregisterContainerInstanceResponse {
 impl Described for DeregisterContainerInstanceResponse {
     fn shape() -> &'static Shape {
         &schema::DeregisterContainerInstanceResponse
+    }
+}
+
+/// The `PutAttributesRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAttributesRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to apply attributes. If you do not specify a cluster, the default cluster is assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The attributes to apply to your resource. You can specify up to 10 custom attributes for each resource. You can specify up to 10 attributes in a single call.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attributes: Option<Vec<Attribute>>,
+}
+
+impl Described for PutAttributesRequest {
+    fn shape() -> &'static Shape {
+        &schema::PutAttributesRequest
+    }
+}
+
+/// The `PutAttributesResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAttributesResponse {
+    /// The attributes applied to your resource.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attributes: Option<Vec<Attribute>>,
+}
+
+impl Described for PutAttributesResponse {
+    fn shape() -> &'static Shape {
+        &schema::PutAttributesResponse
+    }
+}
+
+/// The `DeleteAttributesRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteAttributesRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that contains the resource to delete attributes. If you do not specify a cluster, the default cluster is assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The attributes to delete from your resource. You can specify up to 10 attributes for each request. For custom attributes, specify the attribute name and target ID, but don't specify the value. If you specify the target ID using the short form, you must also specify the target type.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attributes: Option<Vec<Attribute>>,
+}
+
+impl Described for DeleteAttributesRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteAttributesRequest
+    }
+}
+
+/// The `DeleteAttributesResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteAttributesResponse {
+    /// A list of attribute objects that were successfully deleted from your resource.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attributes: Option<Vec<Attribute>>,
+}
+
+impl Described for DeleteAttributesResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeleteAttributesResponse
+    }
+}
+
+/// The `ListAttributesRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListAttributesRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster to list attributes. If you do not specify a cluster, the default cluster is assumed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The type of the target to list attributes with.
+    #[serde(
+        rename = "targetType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_type: Option<TargetType>,
+    /// The name of the attribute to filter the results with.
+    #[serde(
+        rename = "attributeName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attribute_name: Option<String>,
+    /// The value of the attribute to filter results with. You must also specify an attribute name to use this parameter.
+    #[serde(
+        rename = "attributeValue",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attribute_value: Option<String>,
+    /// The `nextToken` value returned from a `ListAttributes` request indicating that more results are available to fulfill the request and further calls are needed. If `maxResults` was provided, it's possible the number of results to be fewer than `maxResults`.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of cluster results that `ListAttributes` returned in paginated output. When this parameter is used, `ListAttributes` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `ListAttributes` request with the returned `nextToken` value. This value can be between 1 and 100. If this parameter isn't used, then `ListAttributes` returns up to 100 results and a `nextToken` value if applicable.
+    #[serde(
+        rename = "maxResults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_results: Option<i32>,
+}
+
+impl Described for ListAttributesRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListAttributesRequest
+    }
+}
+
+/// The `ListAttributesResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListAttributesResponse {
+    /// A list of attribute objects that meet the criteria of the request.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attributes: Option<Vec<Attribute>>,
+    /// The `nextToken` value to include in a future `ListAttributes` request. When the results of a `ListAttributes` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Described for ListAttributesResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListAttributesResponse
     }
 }
 
@@ -12825,6 +13222,44 @@ pub struct DeleteTaskSetResponse {
 impl Described for DeleteTaskSetResponse {
     fn shape() -> &'static Shape {
         &schema::DeleteTaskSetResponse
+    }
+}
+
+/// The `UpdateServicePrimaryTaskSetRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateServicePrimaryTaskSetRequest {
+    /// The short name or full Amazon Resource Name (ARN) of the cluster that hosts the service that the task set exists in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the service that the task set exists in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The short name or full Amazon Resource Name (ARN) of the task set to set as the primary task set in the deployment.
+    #[serde(
+        rename = "primaryTaskSet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub primary_task_set: Option<String>,
+}
+
+impl Described for UpdateServicePrimaryTaskSetRequest {
+    fn shape() -> &'static Shape {
+        &schema::UpdateServicePrimaryTaskSetRequest
+    }
+}
+
+/// The `UpdateServicePrimaryTaskSetResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateServicePrimaryTaskSetResponse {
+    /// The details about the task set.
+    #[serde(rename = "taskSet", default, skip_serializing_if = "Option::is_none")]
+    pub task_set: Option<TaskSet>,
+}
+
+impl Described for UpdateServicePrimaryTaskSetResponse {
+    fn shape() -> &'static Shape {
+        &schema::UpdateServicePrimaryTaskSetResponse
     }
 }
 

@@ -1178,6 +1178,44 @@ async fn task_set_made_primary_of_an_external_service() {
     assert_eq!(statuses["blue"], "ACTIVE", "{statuses:?}");
 }
 
+/// Account settings put, read, listed, edited through `save()` and deleted.
+#[tokio::test]
+async fn account_settings_put_get_save_list_delete() {
+    use botocraft::ecs::{AccountSetting, SettingName};
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let settings = AccountSetting::objects().using(&moto.session);
+    let put = settings
+        .put(SettingName::ContainerInsights, "enabled")
+        .await
+        .expect("put a setting");
+    assert_eq!(put.value.as_deref(), Some("enabled"));
+    let mut got = settings
+        .get(SettingName::ContainerInsights)
+        .await
+        .expect("get the setting");
+    assert_eq!(got.value.as_deref(), Some("enabled"));
+    got.value = Some("disabled".into());
+    got.save().await.expect("save the edited setting");
+    assert_eq!(got.value.as_deref(), Some("disabled"));
+    let listed = settings.list().await.expect("list settings");
+    let values: Vec<_> = listed
+        .iter()
+        .map(|s| (s.name.clone(), s.value.clone()))
+        .collect();
+    assert_eq!(
+        values,
+        [(
+            Some(SettingName::ContainerInsights),
+            Some("disabled".to_owned())
+        )]
+    );
+    got.delete().await.expect("delete the setting");
+    // moto lists only what was set (AWS: every setting has a default).
+    assert!(settings.list().await.expect("list settings").is_empty());
+}
+
 #[tokio::test]
 async fn queryset_tour_over_real_services() {
     let Some(moto) = botocraft_tests::moto() else {

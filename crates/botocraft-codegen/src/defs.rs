@@ -307,6 +307,11 @@ pub struct MethodDef {
     /// call's own model's codes do not apply (it is not about one of those).
     #[serde(default)]
     pub not_found_of: Vec<String>,
+    /// For a kind of `not_found_of` the call's key does not name (a
+    /// launch's template version): a hand-written `crate::ext` function
+    /// `fn(&Input) -> String` giving that kind's key (`lt-0abc/3`).
+    #[serde(default)]
+    pub not_found_keys: BTreeMap<String, String>,
     /// For create/update: input members that are NOT taken from the model even
     /// though a model field has the same name.
     #[serde(default)]
@@ -403,7 +408,9 @@ pub struct MethodDef {
     #[serde(default)]
     pub min: BTreeMap<String, i64>,
     /// The highest value AWS accepts for a number member (`RunTask`
-    /// `count`: 10): a value above it is refused before sending.
+    /// `count`: 10), or how many entries it takes in a list member
+    /// (`StartTask` `containerInstances`: 10): more is refused before
+    /// sending.
     #[serde(default)]
     pub max: BTreeMap<String, i64>,
     /// Positional structure arguments (wire names) whose `Display` form (ext)

@@ -3732,20 +3732,34 @@ impl<'a> Emitter<'a> {
                 .ident;
             let failures =
                 format!("out.{member}.iter().flatten().map(|x| ({arn}, {reason}, {detail}))");
+            let answered =
+                format!("out.{result}.iter().flatten().filter_map(|x| x.{done}.clone()).collect()");
+            let reads = matches!(m.name, "get" | "get_many" | "list") || m.name.starts_with("get_");
             // Several keys, each answered on its own (`UpdateTaskProtection`):
             // a failure names its own key, not the whole list asked for.
-            if matches!(m.name, "get" | "get_many" | "list") || m.name.starts_with("get_") {
-                return Ok(format!(
+            let mut s = if reads {
+                format!(
                     "        if let Some(e) = error::failures_to_error(super::SERVICE.name, OPERATION, {kind:?}, None, {failures}, {skip_missing}) {{\n            return Err(e);\n        }}\n",
                     kind = m.model_name,
-                ));
+                )
+            } else {
+                // An acting call may have done part of its work: what it
+                // did is named in the error, never lost.
+                format!(
+                    "        let failed = error::failure_errors(super::SERVICE.name, OPERATION, {kind:?}, None, {failures}, false);\n        if !failed.is_empty() {{\n            return Err(error::batch_error(super::SERVICE.name, OPERATION, {answered}, failed));\n        }}\n",
+                    kind = m.model_name,
+                )
+            };
+            // Keys neither answered nor failed: an error, not a short answer.
+            let ids = self
+                .positional(m)?
+                .into_iter()
+                .find(|(f, single)| !*single && f.ty == "Vec<String>")
+                .map(|(f, _)| f.ident.clone());
+            if let Some(ids) = ids {
+                let _ = writeln!(s, "        let asked = input.{ids}.iter().flatten().collect::<std::collections::BTreeSet<_>>().len();\n        if out.{result}.as_ref().map_or(0, Vec::len) < asked {{\n            return Err(error::answered_fewer(super::SERVICE.name, OPERATION, {kind:?}, asked, {answered}, {acting}));\n        }}", kind = m.model_name, acting = !reads);
             }
-            // An acting call may have done part of its work: what it did is
-            // named in the error, never lost.
-            return Ok(format!(
-                "        let failed = error::failure_errors(super::SERVICE.name, OPERATION, {kind:?}, None, {failures}, false);\n        if !failed.is_empty() {{\n            return Err(error::batch_error(super::SERVICE.name, OPERATION, out.{result}.iter().flatten().filter_map(|x| x.{done}.clone()).collect(), failed));\n        }}\n",
-                kind = m.model_name,
-            ));
+            return Ok(s);
         }
         if arn == "None" && key_text != "String::new()" {
             // A failure naming its key as a structure (ECR's `imageId`):
@@ -3783,6 +3797,12 @@ impl<'a> Emitter<'a> {
                 m.name
             ));
         }
+        if let Some(stray) = m.def.not_found_keys.keys().find(|k| !kinds.contains(k)) {
+            return Err(format!(
+                "{name}.{}: not_found_keys names {stray}, which not_found_of does not",
+                m.name
+            ));
+        }
         let mut mapped = "e".to_string();
         for kind in kinds {
             let def = self.defs.models.get(kind).ok_or_else(|| {
@@ -3798,8 +3818,12 @@ impl<'a> Emitter<'a> {
                 ));
             }
             let codes: Vec<String> = def.not_found.iter().map(|c| format!("{c:?}")).collect();
+            let key = match m.def.not_found_keys.get(kind) {
+                Some(f) => format!("&crate::ext::{f}(&input)"),
+                None => "&key".to_string(),
+            };
             mapped = format!(
-                "error::map_not_found({mapped}, &[{}], {kind:?}, &key)",
+                "error::map_not_found({mapped}, &[{}], {kind:?}, {key})",
                 codes.join(", ")
             );
         }
@@ -4081,6 +4105,12 @@ impl<'a> Emitter<'a> {
         ] {
             for (wire, bound) in bounds {
                 let f = self.field(&m.input_fields, wire, m.name)?;
+                // A list's `max` is how many entries AWS takes a call.
+                if key == "max" && f.ty.starts_with("Vec<") {
+                    let arg = Self::setter_name(m.def, f);
+                    let _ = writeln!(s, "        error::refuse_too_many(input.{}.as_deref().unwrap_or_default(), {bound}, {method:?}, {:?})?;", f.ident, names::bare(&arg));
+                    continue;
+                }
                 if !matches!(f.ty.as_str(), "i32" | "i64") {
                     return Err(format!(
                         "{name}.{}: `{key}` is for number members, not {wire}",

@@ -444,6 +444,10 @@ fn not_found_of_maps_the_named_models_codes_with_the_calls_key() {
             "not a model of this service",
         ),
         ("not_found_of = [\"Widget\"]\n", "needs key_args"),
+        (
+            "key_args = [\"name\"]\nnot_found_of = [\"Widget\"]\nnot_found_keys = { Gadget = \"gadget_key\" }\n",
+            "not_found_keys names Gadget",
+        ),
     ] {
         let err = generate_with(&clone(extra)).unwrap_err();
         assert!(err.contains(complaint), "{extra}: {err}");

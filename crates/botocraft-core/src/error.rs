@@ -819,6 +819,20 @@ pub fn refuse_above(value: Option<i64>, max: i64, method: &str, arg: &str) -> Re
     }
 }
 
+/// Refuses, before anything is sent, a list argument with more entries
+/// than AWS takes in one call (`StartTask`'s 10 container instances).
+pub fn refuse_too_many<T>(values: &[T], max: usize, method: &str, arg: &str) -> Result<()> {
+    if values.len() > max {
+        return Err(Error::Validation {
+            message: format!(
+                "{method}: `{arg}` takes at most {max} a call, not {}",
+                values.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Refuses, before anything is sent, a listing's `page_size(n)` outside
 /// the range AWS accepts for its page-size member (`member`, e.g.
 /// `MaxResults`): `min..=max`, the bounds the generator read from the
@@ -846,6 +860,39 @@ pub fn refuse_page_size(
 /// resources than asked and reported no failure for the rest (see
 /// [`fewer_than_asked`]).
 pub const NOTHING_DONE_CODE: &str = "NothingDone";
+
+/// The error of a call about `asked` resources (`UpdateTaskProtection` of
+/// two tasks) whose answer has entries for fewer of them, `answered` (the
+/// ARNs it names), and no failure for the rest: never a silently short
+/// answer. A call that acts may have acted on those it answered for: an
+/// [`Error::Partial`] naming them, whose failure is of code
+/// [`NOTHING_DONE_CODE`] (that failure alone when it answered for none); a
+/// read is an [`Error::Deserialize`] saying what its answer lacks.
+pub fn answered_fewer(
+    service: &'static str,
+    operation: &str,
+    resource: &str,
+    asked: usize,
+    answered: Vec<String>,
+    acting: bool,
+) -> Error {
+    let what = format!(
+        "the answer names {} of the {asked} {resource}s asked for, and no failure for the rest",
+        answered.len()
+    );
+    if !acting {
+        return Error::missing_in_response(operation, what);
+    }
+    let failure = Error::Service {
+        service,
+        operation: operation.to_owned(),
+        code: NOTHING_DONE_CODE.to_owned(),
+        message: format!("{operation}: {what}"),
+        request_id: None,
+        status: 200,
+    };
+    batch_error(service, operation, answered, vec![failure])
+}
 
 /// The error of a call that should have made `asked` resources (`RunTask`
 /// with `count`, a create) when AWS answered with fewer, `done` (their ARNs

@@ -378,6 +378,14 @@ async fn launch_from_a_missing_template_is_a_not_found_of_the_template() {
             "Could not find launch template version 7 for lt-0abc."
         ),
         refused(
+            "InvalidLaunchTemplateName.NotFoundException",
+            "The specified launch template, with template name web, does not exist."
+        ),
+        refused(
+            "InvalidLaunchTemplateId.VersionNotFound",
+            "Could not find launch template version $Default for lt-0abc."
+        ),
+        refused(
             "InsufficientInstanceCapacity",
             "We currently do not have sufficient t3.micro capacity."
         ),
@@ -424,6 +432,23 @@ async fn launch_from_a_missing_template_is_a_not_found_of_the_template() {
     assert_eq!(
         (resource, key.as_str()),
         ("LaunchTemplateVersion", "lt-0abc/7")
+    );
+
+    // The template's key names the template alone, even with a version.
+    let err = launch(LaunchTemplateSpecification::by_name("web").version(3))
+        .await
+        .unwrap_err();
+    let (resource, key, ..) = not_found(err);
+    assert_eq!((resource, key.as_str()), ("LaunchTemplate", "web"));
+
+    // No version given: the default one was missing.
+    let err = launch(LaunchTemplateSpecification::by_id("lt-0abc"))
+        .await
+        .unwrap_err();
+    let (resource, key, ..) = not_found(err);
+    assert_eq!(
+        (resource, key.as_str()),
+        ("LaunchTemplateVersion", "lt-0abc/$Default")
     );
 
     let err = launch(LaunchTemplateSpecification::by_name("web"))

@@ -320,3 +320,107 @@ async fn a_task_set_becomes_its_services_primary() {
     assert_eq!(primary.task_set_arn.as_deref(), Some(set));
     f.done();
 }
+
+/// More than AWS takes in one call, or a protection time out of its range,
+/// is refused before anything is sent.
+#[tokio::test]
+async fn limits_are_refused_unsent() {
+    let f = fx_exchanges(json!([]));
+    let many = |n: usize| (0..n).map(|i| format!("{CI1}{i}")).collect::<Vec<_>>();
+    let tasks = Task::objects().using(&f.session);
+    let errors = [
+        tasks.start("web:3", many(11)).await.unwrap_err(),
+        tasks.set_protection(many(11), true).await.unwrap_err(),
+        tasks.get_protection(many(101)).await.unwrap_err(),
+        tasks
+            .set_protection([T1], true)
+            .expires_in_minutes(0)
+            .await
+            .unwrap_err(),
+        tasks
+            .set_protection([T1], true)
+            .expires_in_minutes(2881)
+            .await
+            .unwrap_err(),
+        ContainerInstance::objects()
+            .using(&f.session)
+            .put_attributes((0..11).map(|i| Attribute {
+                name: Some(format!("a{i}")),
+                target_id: Some(CI1.into()),
+                ..Default::default()
+            }))
+            .cluster("c1")
+            .await
+            .unwrap_err(),
+        ContainerInstance::objects()
+            .using(&f.session)
+            .list_attributes()
+            .attribute_value("prod")
+            .await
+            .unwrap_err(),
+    ];
+    for err in errors {
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    }
+    f.done();
+}
+
+/// An answer naming fewer tasks than asked, with no failure for the rest,
+/// is an error, never a short answer: what a change did is named.
+#[tokio::test]
+async fn protection_answering_fewer_tasks_than_asked_is_an_error() {
+    let f = fx_exchanges(json!([
+        {"operation": "UpdateTaskProtection",
+         "response": {"body": {"protectedTasks": [protected(T1, true)], "failures": []}}},
+        {"operation": "GetTaskProtection",
+         "response": {"body": {"protectedTasks": [protected(T1, true)], "failures": []}}},
+        {"operation": "UpdateTaskProtection",
+         "response": {"status": 400, "headers": {"content-type": "application/x-amz-json-1.1"},
+                      "body": {"__type": "ResourceNotFoundException", "message": "The task was not found."}}}
+    ]));
+    let tasks = Task::objects().using(&f.session);
+    let err = tasks.set_protection([T1, T2], true).await.unwrap_err();
+    let Error::Partial { done, failures, .. } = &err else {
+        panic!("expected Error::Partial, got {err:?}");
+    };
+    assert_eq!(done, &[T1]);
+    assert_eq!(failures[0].code(), Some("NothingDone"));
+    // The same task twice is asked once.
+    let err = tasks.get_protection([T1, T2, T1]).await.unwrap_err();
+    assert!(matches!(err, Error::Deserialize { .. }), "{err:?}");
+    assert!(err.to_string().contains("1 of the 2"), "{err}");
+    let err = tasks.set_protection([T2], false).await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+    f.done();
+}
+
+/// An instance AWS cannot find (or whose cluster it cannot) is a NotFound
+/// naming it.
+#[tokio::test]
+async fn attributes_of_a_missing_instance_are_not_found() {
+    let f = fx_exchanges(json!([
+        {"operation": "PutAttributes",
+         "response": {"status": 400, "headers": {"content-type": "application/x-amz-json-1.1"},
+                      "body": {"__type": "TargetNotFoundException", "message": format!("Could not find {CI1}")}}},
+        {"operation": "DeleteAttributes",
+         "response": {"status": 400, "headers": {"content-type": "application/x-amz-json-1.1"},
+                      "body": {"__type": "ClusterNotFoundException", "message": "Cluster not found."}}}
+    ]));
+    let ci = ContainerInstance {
+        container_instance_arn: Some(CI1.into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    for err in [
+        ci.put_attribute("stack", "prod").await.unwrap_err(),
+        ci.delete_attribute("stack").await.unwrap_err(),
+    ] {
+        match err {
+            Error::NotFound { resource, key, .. } => {
+                assert_eq!((resource, key.as_str()), ("ContainerInstance", CI1));
+            }
+            other => panic!("expected a NotFound, got {other:?}"),
+        }
+    }
+    f.done();
+}

@@ -7,16 +7,16 @@ use std::fmt;
 
 use crate::generated::*;
 
-/// The template as a launch names it: its id, else its name, then
-/// `/version` when one is given (`web`, `lt-0abc/3`, `web/$Latest`), as a
-/// `LaunchTemplateVersion`'s key is written. This is the key of the
-/// `NotFound` a launch from a missing template (or version) fails with.
+/// The template as a launch names it: its id, else its name (`web`,
+/// `lt-0abc`): the key of the `NotFound` a launch from a missing template
+/// fails with. The version it names is left out: a missing version's
+/// `NotFound`, of `LaunchTemplateVersion`, is keyed `lt-0abc/3`.
 ///
 /// ```
 /// use botocraft_ec2::LaunchTemplateSpecification;
 ///
-/// assert_eq!(LaunchTemplateSpecification::by_name("web").to_string(), "web");
-/// assert_eq!(LaunchTemplateSpecification::by_id("lt-0abc").version(3).to_string(), "lt-0abc/3");
+/// assert_eq!(LaunchTemplateSpecification::by_name("web").version(3).to_string(), "web");
+/// assert_eq!(LaunchTemplateSpecification::by_id("lt-0abc").to_string(), "lt-0abc");
 /// ```
 impl fmt::Display for LaunchTemplateSpecification {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -24,14 +24,24 @@ impl fmt::Display for LaunchTemplateSpecification {
             .into_iter()
             .flatten()
             .find(|v| !v.trim().is_empty());
-        if let Some(named) = named {
-            f.write_str(named)?;
-        }
-        match self.version.as_deref().filter(|v| !v.trim().is_empty()) {
-            Some(version) => write!(f, "/{version}"),
-            None => Ok(()),
-        }
+        f.write_str(named.map_or("", String::as_str))
     }
+}
+
+/// The key of the `NotFound` a launch from a missing version of a template
+/// fails with (`not_found_keys` in `definitions/ec2.toml`): the template as
+/// given, then the version, `$Default` when none is given (`lt-0abc/3`,
+/// `web/$Latest`), as a `LaunchTemplateVersion`'s key is written.
+pub(crate) fn launch_template_version_key(input: &RunInstancesRequest) -> String {
+    let template = input.launch_template.as_ref();
+    let version = template
+        .and_then(|t| t.version.as_deref())
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or("$Default");
+    format!(
+        "{}/{version}",
+        template.map(ToString::to_string).unwrap_or_default()
+    )
 }
 
 /// Refuses, before anything is sent, launch template data whose user data

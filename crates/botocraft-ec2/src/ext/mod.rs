@@ -24,7 +24,8 @@ mod security_group_rules;
 pub(crate) use attributes::{instance_update, network_interface_update, subnet_update};
 pub(crate) use instance::*;
 pub(crate) use launch_template::{
-    launch_template_named, launch_template_user_data, launch_template_version_user_data,
+    launch_template_named, launch_template_user_data, launch_template_version_key,
+    launch_template_version_user_data,
 };
 
 pub(crate) use security_group_rules::{

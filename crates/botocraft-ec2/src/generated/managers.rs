@@ -5605,7 +5605,7 @@ impl InstanceManager {
         InstanceLaunch::new(self.clone(), input, key)
     }
 
-    /// Launches up to `max_count` instances from a launch template (`LaunchTemplateSpecification::by_name(..)`/`by_id(..)`, optionally `.version(..)`), with the template's AMI unless `.image_id(..)` overrides it (at least `min_count`, default 1), and returns every one launched. A template (or version) that does not exist is an `Error::NotFound` of `LaunchTemplate` (or `LaunchTemplateVersion`) whose key is the template as given (`web`, `lt-0abc/3`).
+    /// Launches up to `max_count` instances from a launch template (`LaunchTemplateSpecification::by_name(..)`/`by_id(..)`, optionally `.version(..)`), with the template's AMI unless `.image_id(..)` overrides it (at least `min_count`, default 1), and returns every one launched. A template (or version) that does not exist is an `Error::NotFound` of `LaunchTemplate` (or `LaunchTemplateVersion`) whose key is the template as given (`web`), or the template and the version (`lt-0abc/3`; `$Default` when none is given).
     ///
     /// Launches the specified number of instances using an AMI for which you have permissions.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -8276,7 +8276,7 @@ impl InstanceLaunchFromTemplate {
                         "InvalidLaunchTemplateName.NotFoundException",
                     ],
                     "LaunchTemplateVersion",
-                    &key,
+                    &crate::ext::launch_template_version_key(&input),
                 )
             })?;
         Ok(QuerySet::described(

@@ -9,10 +9,7 @@
 
 use botocraft_core::Error;
 
-use crate::{
-    Attribute, ContainerInstance, ContainerInstanceDeleteAttributes,
-    ContainerInstancePutAttributes, Resource,
-};
+use crate::{Attribute, ContainerInstance, ListAttributesRequest, Resource};
 
 /// The `name` of the CPU entry in `remainingResources`/`registeredResources`.
 const CPU: &str = "CPU";
@@ -71,45 +68,69 @@ impl ContainerInstance {
 
 impl ContainerInstance {
     /// Sets the custom attribute `name` of this container instance to
-    /// `value` (`PutAttributes`), in the cluster its ARN names; task
-    /// placement constraints read it (`attribute:stack == prod`). Awaited,
-    /// it answers the attribute as set. The model's `attributes` are what
-    /// AWS described: fetch it again to see the new one.
+    /// `value` (`PutAttributes`), in the cluster its ARN names, and answers
+    /// the attribute as set; task placement constraints read it
+    /// (`attribute:stack == prod`). The model's `attributes` are what AWS
+    /// described: fetch it again to see the new one.
     ///
-    /// An instance whose ARN names no cluster (the old ARN format) is an
-    /// [`Error::Validation`]: use
+    /// An instance (or cluster) AWS cannot find is [`Error::NotFound`]
+    /// naming the instance. One whose ARN names no cluster (the old ARN
+    /// format) is an [`Error::Validation`]: use
     /// `ContainerInstance::objects().put_attributes(..).cluster(..)`.
-    pub fn put_attribute(
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub async fn put_attribute(
         &self,
         name: impl Into<String>,
         value: impl Into<String>,
-    ) -> ContainerInstancePutAttributes {
-        let manager = self.manager();
-        match self.attribute(name.into(), Some(value.into()), "put_attribute") {
-            Ok((cluster, attribute)) => manager.put_attributes([attribute]).cluster(cluster),
-            Err(e) => ContainerInstancePutAttributes::failed(manager, e),
-        }
+    ) -> Result<Vec<Attribute>, Error> {
+        let (name, value) = (name.into(), value.into());
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "ContainerInstance",
+            "put_attribute",
+            async move {
+                let (cluster, arn, attribute) =
+                    self.attribute(name, Some(value), "put_attribute")?;
+                self.manager()
+                    .put_attributes([attribute])
+                    .cluster(cluster)
+                    .await
+                    .map_err(|e| map_not_found(e, &arn))
+            },
+        )
+        .await
     }
 
     /// Removes the custom attribute `name` from this container instance
-    /// (`DeleteAttributes`), in the cluster its ARN names. Awaited, it
-    /// answers the attribute removed. Errors as
-    /// [`put_attribute`](Self::put_attribute).
-    pub fn delete_attribute(&self, name: impl Into<String>) -> ContainerInstanceDeleteAttributes {
-        let manager = self.manager();
-        match self.attribute(name.into(), None, "delete_attribute") {
-            Ok((cluster, attribute)) => manager.delete_attributes([attribute]).cluster(cluster),
-            Err(e) => ContainerInstanceDeleteAttributes::failed(manager, e),
-        }
+    /// (`DeleteAttributes`), in the cluster its ARN names, and answers the
+    /// attribute removed. Errors as [`put_attribute`](Self::put_attribute).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub async fn delete_attribute(&self, name: impl Into<String>) -> Result<Vec<Attribute>, Error> {
+        let name = name.into();
+        botocraft_core::trace::in_method(
+            crate::SERVICE.name,
+            "ContainerInstance",
+            "delete_attribute",
+            async move {
+                let (cluster, arn, attribute) = self.attribute(name, None, "delete_attribute")?;
+                self.manager()
+                    .delete_attributes([attribute])
+                    .cluster(cluster)
+                    .await
+                    .map_err(|e| map_not_found(e, &arn))
+            },
+        )
+        .await
     }
 
-    /// The cluster and the attribute `name` on this instance, for `method`.
+    /// The cluster, the ARN and the attribute `name` on this instance, for
+    /// `method`.
     fn attribute(
         &self,
         name: String,
         value: Option<String>,
         method: &str,
-    ) -> Result<(String, Attribute), Error> {
+    ) -> Result<(String, String, Attribute), Error> {
         let Some(arn) = self
             .container_instance_arn
             .clone()
@@ -130,10 +151,29 @@ impl ContainerInstance {
             name: Some(name),
             value,
             target_type: None,
-            target_id: Some(arn),
+            target_id: Some(arn.clone()),
         };
-        Ok((cluster.to_owned(), attribute))
+        Ok((cluster.to_owned(), arn, attribute))
     }
+}
+
+/// What the attribute calls answer when the instance, or its cluster, is
+/// gone: this instance is not found.
+const ATTRIBUTE_TARGET_GONE: &[&str] = &["TargetNotFoundException", "ClusterNotFoundException"];
+
+fn map_not_found(e: Error, arn: &str) -> Error {
+    botocraft_core::error::map_not_found(e, ATTRIBUTE_TARGET_GONE, "ContainerInstance", arn)
+}
+
+/// The check of `ContainerInstance::objects().list_attributes()` (`check`
+/// in `definitions/ecs.toml`): AWS filters by value only within a name.
+pub(crate) fn attribute_value_named(input: &ListAttributesRequest) -> Result<(), Error> {
+    if input.attribute_value.is_some() && input.attribute_name.is_none() {
+        return Err(Error::validation(
+            "ContainerInstance::objects().list_attributes: `.attribute_value(..)` needs `.attribute_name(..)`",
+        ));
+    }
+    Ok(())
 }
 
 /// The EC2 side of a container instance: a relation across services, so it

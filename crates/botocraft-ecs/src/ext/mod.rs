@@ -14,7 +14,8 @@
 //!   delete_revision}`.
 //! - [`container`] adds image-reference parsing on `ContainerDefinition`
 //!   (`repository_name`, `image_tag`, `full_repository_uri`, ...).
-//! - [`container_instance`] adds `ContainerInstance::{free_cpu, free_ram, ...}`.
+//! - [`container_instance`] adds `ContainerInstance::{free_cpu, free_ram, ...}`
+//!   and `put_attribute`/`delete_attribute` on a fetched instance.
 //! - [`service_revision`] adds `ServiceRevisionManager::list` and
 //!   `ServiceDeployment::target_task_definition`.
 //!
@@ -36,5 +37,6 @@ pub mod task_definition;
 mod test_support;
 
 pub use container::{ImageReference, DEFAULT_IMAGE_TAG};
+pub(crate) use container_instance::attribute_value_named;
 pub use service::{ServiceAll, DEFAULT_SERVICE_SCAN_CONCURRENCY};
 pub use task_definition::TaskDefinitionInUse;

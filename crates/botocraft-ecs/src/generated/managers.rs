@@ -5383,7 +5383,7 @@ impl TaskManager {
         TaskRun::new(self.clone(), input, key)
     }
 
-    /// Starts a task definition on container instances you choose, one task on each (`StartTask`, up to 10 instances), where `run` lets ECS place them. An instance it started none on is an error, never a short `Ok`: `Error::Partial` naming the tasks it started, with a failure per instance that failed. The cluster is read from the instances' ARNs unless `.cluster(..)` names it.
+    /// Starts a task definition on container instances you choose, one task on each (`StartTask`, up to 10 instances), where `run` lets ECS place them. An instance it started none on is an error, never a short `Ok`: when it started others, `Error::Partial` naming them, with a failure per instance that failed; when it started none, that failure itself (several: a `Partial` naming none). The cluster is read from the instances' ARNs unless `.cluster(..)` names it.
     ///
     /// Starts a new task from the specified task definition on the specified container instance or instances.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -5577,7 +5577,12 @@ impl TaskGet {
             call::<_, DescribeTasksResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| {
-                    error::map_not_found(e, &["ClusterNotFoundException"], "Task", &key)
+                    error::map_not_found(
+                        e,
+                        &["ClusterNotFoundException", "ResourceNotFoundException"],
+                        "Task",
+                        &key,
+                    )
                 })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
@@ -5754,7 +5759,14 @@ impl TaskGetMany {
                 &input,
             )
             .await
-            .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Task", &key))
+            .map_err(|e| {
+                error::map_not_found(
+                    e,
+                    &["ClusterNotFoundException", "ResourceNotFoundException"],
+                    "Task",
+                    &key,
+                )
+            })
             .map_err(|e| {
                 error::not_found_among(
                     e,
@@ -6744,6 +6756,12 @@ impl TaskStart {
             "Task::objects().start",
             "container_instances",
         )?;
+        error::refuse_too_many(
+            input.container_instances.as_deref().unwrap_or_default(),
+            10,
+            "Task::objects().start",
+            "container_instances",
+        )?;
         {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
@@ -6919,6 +6937,12 @@ impl TaskGetProtection {
             "Task::objects().get_protection",
             "tasks",
         )?;
+        error::refuse_too_many(
+            input.tasks.as_deref().unwrap_or_default(),
+            100,
+            "Task::objects().get_protection",
+            "tasks",
+        )?;
         {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
@@ -6949,7 +6973,14 @@ impl TaskGetProtection {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Task", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ClusterNotFoundException", "ResourceNotFoundException"],
+                "Task",
+                &key,
+            )
+        })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
             OPERATION,
@@ -6962,6 +6993,26 @@ impl TaskGetProtection {
             false,
         ) {
             return Err(e);
+        }
+        let asked = input
+            .tasks
+            .iter()
+            .flatten()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        if out.protected_tasks.as_ref().map_or(0, Vec::len) < asked {
+            return Err(error::answered_fewer(
+                super::SERVICE.name,
+                OPERATION,
+                "Task",
+                asked,
+                out.protected_tasks
+                    .iter()
+                    .flatten()
+                    .filter_map(|x| x.task_arn.clone())
+                    .collect(),
+                false,
+            ));
         }
         Ok(out.protected_tasks.take().unwrap_or_default())
     }
@@ -7082,6 +7133,24 @@ impl TaskSetProtection {
             "Task::objects().set_protection",
             "tasks",
         )?;
+        error::refuse_below(
+            input.expires_in_minutes.map(i64::from),
+            1,
+            "Task::objects().set_protection",
+            "expires_in_minutes",
+        )?;
+        error::refuse_above(
+            input.expires_in_minutes.map(i64::from),
+            2880,
+            "Task::objects().set_protection",
+            "expires_in_minutes",
+        )?;
+        error::refuse_too_many(
+            input.tasks.as_deref().unwrap_or_default(),
+            10,
+            "Task::objects().set_protection",
+            "tasks",
+        )?;
         {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {
@@ -7112,7 +7181,14 @@ impl TaskSetProtection {
             &input,
         )
         .await
-        .map_err(|e| error::map_not_found(e, &["ClusterNotFoundException"], "Task", &key))?;
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["ClusterNotFoundException", "ResourceNotFoundException"],
+                "Task",
+                &key,
+            )
+        })?;
         let failed = error::failure_errors(
             super::SERVICE.name,
             OPERATION,
@@ -7134,6 +7210,26 @@ impl TaskSetProtection {
                     .filter_map(|x| x.task_arn.clone())
                     .collect(),
                 failed,
+            ));
+        }
+        let asked = input
+            .tasks
+            .iter()
+            .flatten()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        if out.protected_tasks.as_ref().map_or(0, Vec::len) < asked {
+            return Err(error::answered_fewer(
+                super::SERVICE.name,
+                OPERATION,
+                "Task",
+                asked,
+                out.protected_tasks
+                    .iter()
+                    .flatten()
+                    .filter_map(|x| x.task_arn.clone())
+                    .collect(),
+                true,
             ));
         }
         Ok(out.protected_tasks.take().unwrap_or_default())
@@ -7259,7 +7355,12 @@ impl TaskDelete {
             call::<_, StopTaskResponse>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| {
-                    error::map_not_found(e, &["ClusterNotFoundException"], "Task", &key)
+                    error::map_not_found(
+                        e,
+                        &["ClusterNotFoundException", "ResourceNotFoundException"],
+                        "Task",
+                        &key,
+                    )
                 })?;
         #[allow(unused_mut)]
         let mut item = out.task.take().ok_or_else(|| Error::NotFound {
@@ -7458,7 +7559,7 @@ impl ContainerInstanceManager {
         ContainerInstanceDeleteAttributes::new(self.clone(), input, key)
     }
 
-    /// The attributes of container instances, ECS's own and custom ones (`ListAttributes`, every page): `.cluster(..)`, `.attribute_name(..)`, and with it `.attribute_value(..)`. Each names the instance it is on (`target_id`).
+    /// The attributes of container instances, ECS's own and custom ones (`ListAttributes`, every page): `.cluster(..)`, `.attribute_name(..)`, and with a name `.attribute_value(..)`. Each names the instance it is on (`target_id`).
     ///
     /// Lists the attributes for Amazon ECS resources within a specified target type and cluster. When you specify a target type and cluster, `ListAttributes` returns a list of attribute objects, one for each attribute on each resource. You can filter the list of results to a single attribute name to only return results that have that name. You can also filter the results by attribute name and value. You can do this, for example, to see which container instances in a cluster are running a Linux AMI (`ecs.os-type=linux`).
     #[cfg_attr(not(debug_assertions), inline)]
@@ -8507,6 +8608,12 @@ impl ContainerInstancePutAttributes {
             "ContainerInstance::objects().put_attributes",
             "attributes",
         )?;
+        error::refuse_too_many(
+            input.attributes.as_deref().unwrap_or_default(),
+            10,
+            "ContainerInstance::objects().put_attributes",
+            "attributes",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -8617,6 +8724,12 @@ impl ContainerInstanceDeleteAttributes {
         }
         error::refuse_empty(
             input.attributes.as_deref().unwrap_or_default(),
+            "ContainerInstance::objects().delete_attributes",
+            "attributes",
+        )?;
+        error::refuse_too_many(
+            input.attributes.as_deref().unwrap_or_default(),
+            10,
             "ContainerInstance::objects().delete_attributes",
             "attributes",
         )?;
@@ -8765,6 +8878,7 @@ impl ContainerInstanceListAttributes {
             "ContainerInstance::objects().list_attributes",
             "maxResults",
         )?;
+        crate::ext::attribute_value_named(&input)?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();
@@ -10182,6 +10296,1109 @@ impl CapacityProviderDelete {
 impl std::future::IntoFuture for CapacityProviderDelete {
     type Output = Result<CapacityProvider>;
     type IntoFuture = MethodFuture<'static, Result<CapacityProvider>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The manager of [`AccountSetting`]: `AccountSetting::objects()`.
+///
+/// Methods: `create`, `delete`, `get`, `list`, `put_default`, `put`, `update`. Each returns a request: set optional arguments with its
+/// builder methods, then `.await` it.
+#[derive(Clone, Debug)]
+pub struct AccountSettingManager {
+    session: Option<SharedSession>,
+}
+
+impl Manager<AccountSetting> for AccountSettingManager {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn with_session(session: Option<SharedSession>) -> Self {
+        AccountSettingManager { session }
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn bound_session(&self) -> Option<&SharedSession> {
+        self.session.as_ref()
+    }
+}
+
+impl AccountSettingManager {
+    /// A manager bound to `session` (this one is left unchanged).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn using(&self, session: &SharedSession) -> Self {
+        AccountSettingManager {
+            session: Some(session.clone()),
+        }
+    }
+
+    /// The bound session, or the default session from the environment.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn session(&self) -> Result<SharedSession> {
+        match &self.session {
+            Some(s) => Ok(s.clone()),
+            None => botocraft_transport::default_session(),
+        }
+    }
+
+    /// The setting as it applies (`ListAccountSettings` with `effectiveSettings`): the caller's own value when it has one, else the account's default, else AWS's; `.principal_arn(..)` reads another principal's.
+    ///
+    /// Lists the account settings for a specified principal.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn get(&self, name: impl Into<SettingName>) -> AccountSettingGet {
+        let name = name.into();
+        let key: String = name.to_string();
+        #[allow(unused_mut)]
+        let mut input = ListAccountSettingsRequest::default();
+        input.name = Some(name);
+        if input.effective_settings.is_none() {
+            input.effective_settings = Some(true);
+        }
+        AccountSettingGet::new(self.clone(), input, key)
+    }
+
+    /// The account settings set for the caller (`ListAccountSettings`, every page): `.effective_settings(true)` lists every setting as it applies, defaults included; `.principal_arn(..)` another principal's; `.name(..)` and `.value(..)` narrow it.
+    ///
+    /// Lists the account settings for a specified principal.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn list(&self) -> AccountSettingList {
+        let key: String = String::new();
+        #[allow(unused_mut)]
+        let mut input = ListAccountSettingsRequest::default();
+        AccountSettingList::new(self.clone(), input, key)
+    }
+
+    /// Sets a setting for the caller, or for `.principal_arn(..)` (`PutAccountSetting`), and answers it. Set by the root user, it is the account's default for principals without their own.
+    ///
+    /// Modifies an account setting. Account settings are set on a per-Region basis.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn put(&self, name: impl Into<SettingName>, value: impl Into<String>) -> AccountSettingPut {
+        let name = name.into();
+        let value = value.into();
+        let key: String = name.to_string();
+        #[allow(unused_mut)]
+        let mut input = PutAccountSettingRequest::default();
+        input.name = Some(name);
+        input.value = Some(value);
+        AccountSettingPut::new(self.clone(), input, key)
+    }
+
+    /// Calls `PutAccountSetting`.
+    ///
+    /// Modifies an account setting. Account settings are set on a per-Region basis.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn create(&self, model: &AccountSetting) -> AccountSettingCreate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = PutAccountSettingRequest::default();
+        input.name = model.name.clone();
+        input.value = model.value.clone();
+        input.principal_arn = model.principal_arn.clone();
+        AccountSettingCreate::new(self.clone(), input, key)
+    }
+
+    /// Puts a fetched setting's edited value for its principal (`PutAccountSetting`). A setting `get` read from the account's default names the root user as its principal: saving it changes the default, which only the root user may; to give yourself your own value, `AccountSetting::objects().put(..)`.
+    ///
+    /// Modifies an account setting. Account settings are set on a per-Region basis.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn update(&self, model: &AccountSetting) -> AccountSettingUpdate {
+        let key: String = model.pk().map(|k| k.to_string()).unwrap_or_default();
+        #[allow(unused_mut)]
+        let mut input = PutAccountSettingRequest::default();
+        #[allow(unused_variables)]
+        let before = model._state.baseline();
+        input.name = model.name.clone();
+        input.value = model.value.clone();
+        input.principal_arn = model.principal_arn.clone();
+        #[allow(unused_mut)]
+        let mut request = AccountSettingUpdate::new(self.clone(), input, key);
+        let fixed = model.changed_fixed_fields();
+        if !fixed.is_empty() {
+            request.error = Some(botocraft_core::baseline::fixed_edit_error(
+                "AccountSetting",
+                &fixed,
+                &AccountSetting::IDENTITY,
+                "PutAccountSetting cannot change it",
+            ));
+        }
+        request
+    }
+
+    /// Sets the account's default for a setting (`PutAccountSettingDefault`): what applies to every principal that has none of its own. Answers it.
+    ///
+    /// Modifies an account setting for all users on an account for whom no individual account setting has been specified. Account settings are set on a per-Region basis.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn put_default(
+        &self,
+        name: impl Into<SettingName>,
+        value: impl Into<String>,
+    ) -> AccountSettingPutDefault {
+        let name = name.into();
+        let value = value.into();
+        let key: String = name.to_string();
+        #[allow(unused_mut)]
+        let mut input = PutAccountSettingDefaultRequest::default();
+        input.name = Some(name);
+        input.value = Some(value);
+        AccountSettingPutDefault::new(self.clone(), input, key)
+    }
+
+    /// Removes the caller's own value of a setting, or `.principal_arn(..)`'s (`DeleteAccountSetting`), which then follows the account's default.
+    ///
+    /// Disables an account setting for a specified user, role, or the root user for an account.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete(&self, name: impl Into<SettingName>) -> AccountSettingDelete {
+        let name = name.into();
+        let key: String = name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DeleteAccountSettingRequest::default();
+        input.name = Some(name);
+        AccountSettingDelete::new(self.clone(), input, key)
+    }
+}
+
+/// The request built by [`AccountSettingManager::get`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AccountSettingGet {
+    manager: AccountSettingManager,
+    input: ListAccountSettingsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AccountSettingGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AccountSettingGet {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AccountSettingGet {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AccountSettingManager, input: ListAccountSettingsRequest, key: String) -> Self {
+        AccountSettingGet {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AccountSettingManager, error: Error) -> Self {
+        AccountSettingGet {
+            manager,
+            input: ListAccountSettingsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ListAccountSettingsRequest {
+        &self.input
+    }
+
+    /// The ARN of the principal, which can be a user, role, or the root user. If this field is omitted, the account settings are listed only for the authenticated user.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.principal_arn = Some(value.into());
+        self
+    }
+
+    /// Determines whether to return the effective settings. If `true`, the account settings for the root user or the default setting for the `principalArn` are returned. If `false`, the account settings for the `principalArn` are returned if they're set. Otherwise, no account settings are returned.
+    ///
+    /// Default: `true`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn effective_settings(mut self, value: impl Into<bool>) -> Self {
+        self.input.effective_settings = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<AccountSetting>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AccountSetting",
+            "get",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AccountSetting> {
+        const OPERATION: &str = "ListAccountSettings";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ListAccountSettingsResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await?;
+        #[allow(unused_mut)]
+        let mut item = error::only_answer(
+            "AccountSetting",
+            OPERATION,
+            out.settings.take().ok_or_else(|| {
+                Error::missing_in_response(OPERATION, "the response has no settings")
+            })?,
+        )?
+        .ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "AccountSetting",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no settings")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for AccountSettingGet {
+    type Output = Result<AccountSetting>;
+    type IntoFuture = MethodFuture<'static, Result<AccountSetting>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AccountSettingManager::list`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AccountSettingList {
+    manager: AccountSettingManager,
+    input: ListAccountSettingsRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AccountSettingList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AccountSettingList {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AccountSettingList {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AccountSettingManager, input: ListAccountSettingsRequest, key: String) -> Self {
+        AccountSettingList {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AccountSettingManager, error: Error) -> Self {
+        AccountSettingList {
+            manager,
+            input: ListAccountSettingsRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ListAccountSettingsRequest {
+        &self.input
+    }
+
+    /// The smallest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 1;
+    /// The largest page size AWS accepts for `maxResults`.
+    pub const PAGE_SIZE_MAX: i32 = 10;
+
+    /// How many results to ask for per page (`maxResults`, 1 to 10; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
+    /// The name of the account setting you want to list the settings for.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn name(mut self, value: impl Into<SettingName>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// The value of the account settings to filter results with. You must also specify an account setting name to use this parameter.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.input.value = Some(value.into());
+        self
+    }
+
+    /// The ARN of the principal, which can be a user, role, or the root user. If this field is omitted, the account settings are listed only for the authenticated user.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.principal_arn = Some(value.into());
+        self
+    }
+
+    /// Determines whether to return the effective settings. If `true`, the account settings for the root user or the default setting for the `principalArn` are returned. If `false`, the account settings for the `principalArn` are returned if they're set. Otherwise, no account settings are returned.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn effective_settings(mut self, value: impl Into<bool>) -> Self {
+        self.input.effective_settings = Some(value.into());
+        self
+    }
+
+    /// The results page by page, as AWS returns them: each page is fetched (and
+    /// its models completed) only when the stream is polled for it. The stream
+    /// ends after the last page or at the first error.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn pages(self) -> BoxStream<'static, Result<Vec<AccountSetting>>> {
+        botocraft_core::trace::stream(
+            super::SERVICE.name,
+            "AccountSetting",
+            "list",
+            botocraft_core::paginator::pages_or_error(self.paged()),
+        )
+    }
+
+    /// The results one by one, fetched page by page as the stream is polled:
+    /// iterates over every result without holding them all in memory.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn stream(self) -> BoxStream<'static, Result<AccountSetting>> {
+        botocraft_core::paginator::flatten_pages(self.pages())
+    }
+
+    /// Sends the request and collects every page.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<AccountSetting>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AccountSetting",
+            "list",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<QuerySet<AccountSetting>> {
+        botocraft_core::paginator::collect_pages(self.paged()?)
+            .await
+            .map(QuerySet::described)
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn paged(self) -> Result<BoxStream<'static, Result<Vec<AccountSetting>>>> {
+        const OPERATION: &str = "ListAccountSettings";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "AccountSetting::objects().list",
+            "maxResults",
+        )?;
+        let session = self.manager.session()?;
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            move |token| {
+                let session = session.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = call::<_, ListAccountSettingsResponse>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        None,
+                        &input,
+                    )
+                    .await?;
+                    Ok(Page {
+                        items: out.settings.unwrap_or_default(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        Ok(pager
+            .pages()
+            .map_ok(move |page| page.into_iter().map(|m| m.into_fetched(&session)).collect())
+            .boxed())
+    }
+}
+
+impl std::future::IntoFuture for AccountSettingList {
+    type Output = Result<QuerySet<AccountSetting>>;
+    type IntoFuture = MethodFuture<'static, Result<QuerySet<AccountSetting>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AccountSettingManager::put`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AccountSettingPut {
+    manager: AccountSettingManager,
+    input: PutAccountSettingRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AccountSettingPut {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AccountSettingPut {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AccountSettingPut {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AccountSettingManager, input: PutAccountSettingRequest, key: String) -> Self {
+        AccountSettingPut {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AccountSettingManager, error: Error) -> Self {
+        AccountSettingPut {
+            manager,
+            input: PutAccountSettingRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &PutAccountSettingRequest {
+        &self.input
+    }
+
+    /// The ARN of the principal, which can be a user, role, or the root user. If you specify the root user, it modifies the account setting for all users, roles, and the root user of the account unless a user or role explicitly overrides these settings. If this field is omitted, the setting is changed only for the authenticated user.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.principal_arn = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<AccountSetting>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AccountSetting",
+            "put",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AccountSetting> {
+        const OPERATION: &str = "PutAccountSetting";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.name.is_none() {
+            return Err(Error::validation("PutAccountSetting needs `name`"));
+        }
+        if input.value.is_none() {
+            return Err(Error::validation("PutAccountSetting needs `value`"));
+        }
+        error::refuse_blank(
+            input.value.as_slice(),
+            "AccountSetting::objects().put",
+            "value",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutAccountSettingResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await?;
+        #[allow(unused_mut)]
+        let mut item = out.setting.take().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "AccountSetting",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no setting")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for AccountSettingPut {
+    type Output = Result<AccountSetting>;
+    type IntoFuture = MethodFuture<'static, Result<AccountSetting>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AccountSettingManager::create`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AccountSettingCreate {
+    manager: AccountSettingManager,
+    input: PutAccountSettingRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AccountSettingCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AccountSettingCreate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AccountSettingCreate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AccountSettingManager, input: PutAccountSettingRequest, key: String) -> Self {
+        AccountSettingCreate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AccountSettingManager, error: Error) -> Self {
+        AccountSettingCreate {
+            manager,
+            input: PutAccountSettingRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &PutAccountSettingRequest {
+        &self.input
+    }
+
+    /// The Amazon ECS account setting name to modify.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn name(mut self, value: impl Into<SettingName>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// The account setting value for the specified principal ARN. Accepted values are `enabled`, `disabled`, `enhanced`, `on`, and `off`.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.input.value = Some(value.into());
+        self
+    }
+
+    /// The ARN of the principal, which can be a user, role, or the root user. If you specify the root user, it modifies the account setting for all users, roles, and the root user of the account unless a user or role explicitly overrides these settings. If this field is omitted, the setting is changed only for the authenticated user.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.principal_arn = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<AccountSetting>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AccountSetting",
+            "create",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AccountSetting> {
+        const OPERATION: &str = "PutAccountSetting";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.name.is_none() {
+            return Err(Error::validation(
+                "PutAccountSetting needs `name` (set `AccountSetting.name`)",
+            ));
+        }
+        if input.value.is_none() {
+            return Err(Error::validation(
+                "PutAccountSetting needs `value` (set `AccountSetting.value`)",
+            ));
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutAccountSettingResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await?;
+        #[allow(unused_mut)]
+        let mut item = out.setting.take().ok_or_else(|| {
+            error::fewer_than_asked(
+                super::SERVICE.name,
+                OPERATION,
+                "AccountSetting",
+                1,
+                Vec::new(),
+            )
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for AccountSettingCreate {
+    type Output = Result<AccountSetting>;
+    type IntoFuture = MethodFuture<'static, Result<AccountSetting>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AccountSettingManager::update`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AccountSettingUpdate {
+    manager: AccountSettingManager,
+    input: PutAccountSettingRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AccountSettingUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AccountSettingUpdate {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AccountSettingUpdate {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AccountSettingManager, input: PutAccountSettingRequest, key: String) -> Self {
+        AccountSettingUpdate {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AccountSettingManager, error: Error) -> Self {
+        AccountSettingUpdate {
+            manager,
+            input: PutAccountSettingRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &PutAccountSettingRequest {
+        &self.input
+    }
+
+    /// The Amazon ECS account setting name to modify.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn name(mut self, value: impl Into<SettingName>) -> Self {
+        self.input.name = Some(value.into());
+        self
+    }
+
+    /// The account setting value for the specified principal ARN. Accepted values are `enabled`, `disabled`, `enhanced`, `on`, and `off`.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.input.value = Some(value.into());
+        self
+    }
+
+    /// The ARN of the principal, which can be a user, role, or the root user. If you specify the root user, it modifies the account setting for all users, roles, and the root user of the account unless a user or role explicitly overrides these settings. If this field is omitted, the setting is changed only for the authenticated user.
+    ///
+    /// Taken from the model; set it here to override.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.principal_arn = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<AccountSetting>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AccountSetting",
+            "update",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AccountSetting> {
+        const OPERATION: &str = "PutAccountSetting";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.name.is_none() {
+            return Err(Error::validation(
+                "PutAccountSetting needs `name` (set `AccountSetting.name`)",
+            ));
+        }
+        if input.value.is_none() {
+            return Err(Error::validation(
+                "PutAccountSetting needs `value` (set `AccountSetting.value`)",
+            ));
+        }
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutAccountSettingResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await?;
+        #[allow(unused_mut)]
+        let mut item = out.setting.take().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "AccountSetting",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no setting")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for AccountSettingUpdate {
+    type Output = Result<AccountSetting>;
+    type IntoFuture = MethodFuture<'static, Result<AccountSetting>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AccountSettingManager::put_default`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AccountSettingPutDefault {
+    manager: AccountSettingManager,
+    input: PutAccountSettingDefaultRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AccountSettingPutDefault {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AccountSettingPutDefault {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AccountSettingPutDefault {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: AccountSettingManager,
+        input: PutAccountSettingDefaultRequest,
+        key: String,
+    ) -> Self {
+        AccountSettingPutDefault {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AccountSettingManager, error: Error) -> Self {
+        AccountSettingPutDefault {
+            manager,
+            input: PutAccountSettingDefaultRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &PutAccountSettingDefaultRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<AccountSetting>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AccountSetting",
+            "put_default",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<AccountSetting> {
+        const OPERATION: &str = "PutAccountSettingDefault";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.name.is_none() {
+            return Err(Error::validation("PutAccountSettingDefault needs `name`"));
+        }
+        if input.value.is_none() {
+            return Err(Error::validation("PutAccountSettingDefault needs `value`"));
+        }
+        error::refuse_blank(
+            input.value.as_slice(),
+            "AccountSetting::objects().put_default",
+            "value",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, PutAccountSettingDefaultResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await?;
+        #[allow(unused_mut)]
+        let mut item = out.setting.take().ok_or_else(|| Error::NotFound {
+            service: super::SERVICE.name,
+            resource: "AccountSetting",
+            key: key.clone(),
+            code: None,
+            message: Some(format!("{OPERATION} returned no setting")),
+            request_id: None,
+        })?;
+        Ok(item.into_fetched(&session))
+    }
+}
+
+impl std::future::IntoFuture for AccountSettingPutDefault {
+    type Output = Result<AccountSetting>;
+    type IntoFuture = MethodFuture<'static, Result<AccountSetting>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AccountSettingManager::delete`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AccountSettingDelete {
+    manager: AccountSettingManager,
+    input: DeleteAccountSettingRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AccountSettingDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AccountSettingDelete {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AccountSettingDelete {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: AccountSettingManager,
+        input: DeleteAccountSettingRequest,
+        key: String,
+    ) -> Self {
+        AccountSettingDelete {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AccountSettingManager, error: Error) -> Self {
+        AccountSettingDelete {
+            manager,
+            input: DeleteAccountSettingRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DeleteAccountSettingRequest {
+        &self.input
+    }
+
+    /// The Amazon Resource Name (ARN) of the principal. It can be a user, role, or the root user. If you specify the root user, it disables the account setting for all users, roles, and the root user of the account unless a user or role explicitly overrides these settings. If this field is omitted, the setting is changed only for the authenticated user.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn principal_arn(mut self, value: impl Into<String>) -> Self {
+        self.input.principal_arn = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AccountSetting",
+            "delete",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "DeleteAccountSetting";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.name.is_none() {
+            return Err(Error::validation("DeleteAccountSetting needs `name`"));
+        }
+        let session = self.manager.session()?;
+        let _out = call::<_, DeleteAccountSettingResponse>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for AccountSettingDelete {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

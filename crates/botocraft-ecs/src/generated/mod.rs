@@ -16,8 +16,9 @@ pub use types::*;
 /// (`botocraft::services::*`) without secondary-type name clashes.
 pub mod primary {
     pub use super::{
-        CapacityProvider, CapacityProviderKey, CapacityProviderManager, Cluster, ClusterKey,
-        ClusterManager, ContainerInstance, ContainerInstanceKey, ContainerInstanceManager, Daemon,
+        AccountSetting, AccountSettingKey, AccountSettingManager, CapacityProvider,
+        CapacityProviderKey, CapacityProviderManager, Cluster, ClusterKey, ClusterManager,
+        ContainerInstance, ContainerInstanceKey, ContainerInstanceManager, Daemon,
         DaemonDeployment, DaemonDeploymentKey, DaemonDeploymentManager, DaemonKey, DaemonManager,
         DaemonRevision, DaemonRevisionKey, DaemonRevisionManager, DaemonTaskDefinition,
         DaemonTaskDefinitionKey, DaemonTaskDefinitionManager, ExpressGatewayService,

@@ -2044,7 +2044,8 @@ impl PrimaryModel for Task {
     type Manager = TaskManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "Task";
-    const NOT_FOUND_CODES: &'static [&'static str] = &["ClusterNotFoundException"];
+    const NOT_FOUND_CODES: &'static [&'static str] =
+        &["ClusterNotFoundException", "ResourceNotFoundException"];
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<TaskKey> {
@@ -2716,7 +2717,7 @@ impl Task {
                     .map_err(|e| {
                         botocraft_core::error::map_not_found(
                             e,
-                            &["ClusterNotFoundException"],
+                            &["ClusterNotFoundException", "ResourceNotFoundException"],
                             "Task",
                             &key,
                         )
@@ -2800,7 +2801,7 @@ impl Task {
                     .map_err(|e| {
                         botocraft_core::error::map_not_found(
                             e,
-                            &["ClusterNotFoundException"],
+                            &["ClusterNotFoundException", "ResourceNotFoundException"],
                             "Task",
                             &key,
                         )
@@ -3636,6 +3637,297 @@ impl CapacityProvider {
             deleted.tags = self.tags.take();
         }
         *self = deleted;
+        self._state.mark_deleted();
+        Ok(())
+    }
+}
+
+/// The primary key of a [`AccountSetting`]: its `name`. `Display` writes it and
+/// `FromStr` reads it back (`text.parse::<AccountSettingKey>()?`; empty text is refused).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AccountSettingKey(pub String);
+
+impl std::fmt::Display for AccountSettingKey {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for AccountSettingKey {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(v: String) -> Self {
+        AccountSettingKey(v)
+    }
+}
+
+impl From<&str> for AccountSettingKey {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(v: &str) -> Self {
+        AccountSettingKey(v.to_owned())
+    }
+}
+
+/// The key's text: a key passes as the id to `get(..)` and other calls.
+impl From<AccountSettingKey> for String {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from(k: AccountSettingKey) -> String {
+        k.0
+    }
+}
+
+impl std::ops::Deref for AccountSettingKey {
+    type Target = str;
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for AccountSettingKey {
+    type Err = Error;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn from_str(s: &str) -> Result<Self> {
+        botocraft_core::key::parse_key("AccountSettingKey", s).map(AccountSettingKey)
+    }
+}
+
+impl PrimaryModel for AccountSetting {
+    type Key = AccountSettingKey;
+    type Manager = AccountSettingManager;
+    const SERVICE: &'static str = "ecs";
+    const KIND: &'static str = "AccountSetting";
+    const NOT_FOUND_CODES: &'static [&'static str] = &[];
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn pk(&self) -> Option<AccountSettingKey> {
+        self.name
+            .as_ref()
+            .map(|v| v.to_string())
+            .map(AccountSettingKey)
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn baseline(&self) -> Option<botocraft_core::Baseline> {
+        let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
+        Some(botocraft_core::Baseline::of(
+            std::array::from_fn::<_, 3, _>(|i| if i < 1 { tracked[i] } else { fixed[i - 1] }),
+        ))
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn state(&self) -> &ModelState {
+        &self._state
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn state_mut(&mut self) -> &mut ModelState {
+        &mut self._state
+    }
+}
+
+impl AccountSetting {
+    /// The manager for `AccountSetting`s, bound to the default session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn objects() -> AccountSettingManager {
+        AccountSettingManager::with_session(None)
+    }
+
+    /// A manager bound to the session this model came from.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn manager(&self) -> AccountSettingManager {
+        AccountSettingManager::with_session(self._state.session().cloned())
+    }
+
+    /// Binds this model to `session`, so `save()` creates it there (a model
+    /// fetched from AWS already remembers its session; bound to another one
+    /// it becomes a new model there, see [`ModelState::bind`]).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn using(mut self, session: &SharedSession) -> Self {
+        self._state.bind(session.clone());
+        self
+    }
+
+    /// This AccountSetting as AWS holds it now: `AccountSetting::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> AccountSettingGet {
+        let manager = AccountSettingManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.name.as_ref().map(|v| v.as_str().to_owned()) else {
+            return AccountSettingGet::failed(
+                manager,
+                Error::validation("AccountSetting.refreshed needs `name`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0);
+        if let Some(v) = self.principal_arn.clone().filter(|v| !v.is_empty()) {
+            request = request.principal_arn(v);
+        }
+        request
+    }
+
+    /// The fields an update can send, which change tracking compares, in
+    /// the order of the baseline's fingerprints.
+    pub(crate) const TRACKED: [&'static str; 1] = ["value"];
+
+    /// A fingerprint of each field of [`Self::TRACKED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fingerprints(&self) -> [Option<u64>; 1] {
+        [botocraft_core::fingerprint(&self.value)]
+    }
+
+    /// The fields an update would send: those that differ from what AWS
+    /// returned (all of them for a model that did not come from AWS). Tag
+    /// edits are compared on their own (`tags_mut()`), and `save()` writes
+    /// them too. A field set back to its fetched value counts as unchanged,
+    /// even if AWS has changed it since: fetch again to overwrite that.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        botocraft_core::baseline::changed(
+            self._state.baseline(),
+            &Self::TRACKED,
+            self.fingerprints(),
+        )
+    }
+
+    /// The fields a fetched model's `save()` cannot change: those naming it
+    /// ([`Self::IDENTITY`]), then those only its create takes or other
+    /// operations change.
+    const FIXED: [&'static str; 2] = ["name", "principal_arn"];
+
+    /// The fields naming the resource, which an update uses to find it.
+    pub const IDENTITY: [&'static str; 2] = ["name", "principal_arn"];
+
+    /// A fingerprint of each field of [`Self::FIXED`], in that order.
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn fixed_fingerprints(&self) -> [Option<u64>; 2] {
+        [
+            botocraft_core::fingerprint(&self.name),
+            botocraft_core::fingerprint(&self.principal_arn),
+        ]
+    }
+
+    /// Edited fields that `save()` cannot send for a model that came from AWS:
+    /// a field naming the resource, one only its create takes, or one other
+    /// operations change. `save()` refuses such a model before sending anything rather than drop the edit.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn changed_fixed_fields(&self) -> Vec<&'static str> {
+        match self._state.baseline() {
+            Some(b) => botocraft_core::baseline::changed_from(
+                Some(b),
+                1,
+                &Self::FIXED,
+                self.fixed_fingerprints(),
+            ),
+            None => Vec::new(),
+        }
+    }
+
+    /// Creates this model in AWS if it did not come from AWS, otherwise updates it;
+    /// afterwards `self` holds what AWS returned.
+    ///
+    /// Whether to create or update is decided by where the model came from (a model
+    /// returned by a manager is updated), never by whether a key field is set.
+    ///
+    /// For a model that came from AWS, an edit `save()` cannot send (a field
+    /// naming the resource, one only the create takes, or one other
+    /// operations change: see
+    /// [`changed_fixed_fields`](Self::changed_fixed_fields)) is an
+    /// [`Error::Validation`] before anything is sent, never silently dropped.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn save(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AccountSetting",
+            "save",
+            Box::pin(self.run_save()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_save(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let persisted = self._state.is_persisted();
+        if persisted {
+            let fixed = self.changed_fixed_fields();
+            if !fixed.is_empty() {
+                return Err(botocraft_core::baseline::fixed_edit_error(
+                    "AccountSetting",
+                    &fixed,
+                    &Self::IDENTITY,
+                    "PutAccountSetting cannot change it",
+                ));
+            }
+        }
+        #[allow(unused_variables)]
+        let sent_update = persisted && !self.changed_fields().is_empty();
+        #[allow(unused_mut)]
+        let mut fresh = if persisted {
+            if sent_update {
+                manager.update(self).send().await?
+            } else {
+                self.clone()
+            }
+        } else {
+            manager.create(self).send().await?
+        };
+        *self = fresh;
+        Ok(())
+    }
+
+    /// A copy of this AccountSetting to create another with the same configuration: `copy.save()` (or `AccountSetting::objects().create(&copy)`) creates a new AccountSetting instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
+    /// - what AWS only reports: `type`
+    ///
+    /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
+    ///
+    /// ```no_run
+    /// # async fn example(described: botocraft_ecs::AccountSetting) -> botocraft_core::Result<()> {
+    /// // `described` came from AWS, say from `AccountSetting::objects().get(..)`.
+    /// let mut copy = described.as_new();
+    /// copy.save().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[inline]
+    pub fn as_new(&self) -> Self {
+        let mut copy = self.clone();
+        copy._state = self._state.as_new();
+        copy.r#type = None;
+        copy
+    }
+
+    /// Deletes this model in AWS, passing the context it needs (name, principalArn).
+    /// `DeleteAccountSetting` does not answer with the deleted resource, so `self` keeps
+    /// the values it had (fetch it again to see its state); it is marked
+    /// deleted, and a later `save()` would create it again.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn delete(&mut self) -> MethodFuture<'_, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AccountSetting",
+            "delete",
+            Box::pin(self.run_delete()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run_delete(&mut self) -> Result<()> {
+        let manager = self.manager();
+        let a0 = self
+            .name
+            .as_ref()
+            .map(|v| v.as_str().to_owned())
+            .ok_or_else(|| {
+                Error::validation("AccountSetting.delete() needs `name`, which is not set")
+            })?;
+        #[allow(unused_mut)]
+        let mut request = manager.delete(a0);
+        if let Some(v) = self.principal_arn.clone().filter(|v| !v.is_empty()) {
+            request = request.principal_arn(v);
+        }
+        request.send().await?;
         self._state.mark_deleted();
         Ok(())
     }

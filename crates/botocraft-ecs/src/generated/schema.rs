@@ -1279,6 +1279,19 @@ pub static DaemonVolumeList: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static DeleteAccountSettingRequest: Shape = Shape {
+    name: "DeleteAccountSettingRequest",
+    kind: Kind::Structure(&[
+        Member::new("name", &SettingName),
+        Member::new("principalArn", &String),
+    ]),
+    xml_namespace: None,
+};
+pub static DeleteAccountSettingResponse: Shape = Shape {
+    name: "DeleteAccountSettingResponse",
+    kind: Kind::Structure(&[Member::new("setting", &Setting)]),
+    xml_namespace: None,
+};
 pub static DeleteAttributesRequest: Shape = Shape {
     name: "DeleteAttributesRequest",
     kind: Kind::Structure(&[
@@ -2686,6 +2699,26 @@ pub static LinuxParameters: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static ListAccountSettingsRequest: Shape = Shape {
+    name: "ListAccountSettingsRequest",
+    kind: Kind::Structure(&[
+        Member::new("name", &SettingName),
+        Member::new("value", &String),
+        Member::new("principalArn", &String),
+        Member::new("effectiveSettings", &Boolean),
+        Member::new("nextToken", &String),
+        Member::new("maxResults", &Integer),
+    ]),
+    xml_namespace: None,
+};
+pub static ListAccountSettingsResponse: Shape = Shape {
+    name: "ListAccountSettingsResponse",
+    kind: Kind::Structure(&[
+        Member::new("settings", &Settings),
+        Member::new("nextToken", &String),
+    ]),
+    xml_namespace: None,
+};
 pub static ListAttributesRequest: Shape = Shape {
     name: "ListAttributesRequest",
     kind: Kind::Structure(&[
@@ -3577,6 +3610,33 @@ pub static ProxyConfigurationType: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static PutAccountSettingDefaultRequest: Shape = Shape {
+    name: "PutAccountSettingDefaultRequest",
+    kind: Kind::Structure(&[
+        Member::new("name", &SettingName),
+        Member::new("value", &String),
+    ]),
+    xml_namespace: None,
+};
+pub static PutAccountSettingDefaultResponse: Shape = Shape {
+    name: "PutAccountSettingDefaultResponse",
+    kind: Kind::Structure(&[Member::new("setting", &Setting)]),
+    xml_namespace: None,
+};
+pub static PutAccountSettingRequest: Shape = Shape {
+    name: "PutAccountSettingRequest",
+    kind: Kind::Structure(&[
+        Member::new("name", &SettingName),
+        Member::new("value", &String),
+        Member::new("principalArn", &String),
+    ]),
+    xml_namespace: None,
+};
+pub static PutAccountSettingResponse: Shape = Shape {
+    name: "PutAccountSettingResponse",
+    kind: Kind::Structure(&[Member::new("setting", &Setting)]),
+    xml_namespace: None,
+};
 pub static PutAttributesRequest: Shape = Shape {
     name: "PutAttributesRequest",
     kind: Kind::Structure(&[
@@ -4323,6 +4383,34 @@ pub static Services: Shape = Shape {
     name: "Services",
     kind: Kind::List {
         member: &Member::new("member", &Service),
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static Setting: Shape = Shape {
+    name: "Setting",
+    kind: Kind::Structure(&[
+        Member::new("name", &SettingName),
+        Member::new("value", &String),
+        Member::new("principalArn", &String),
+        Member::new("type", &SettingType),
+    ]),
+    xml_namespace: None,
+};
+pub static SettingName: Shape = Shape {
+    name: "SettingName",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static SettingType: Shape = Shape {
+    name: "SettingType",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static Settings: Shape = Shape {
+    name: "Settings",
+    kind: Kind::List {
+        member: &Member::new("member", &Setting),
         flattened: false,
     },
     xml_namespace: None,

@@ -7099,6 +7099,87 @@ impl Described for CapacityProviderType {
     }
 }
 
+/// The current account setting for a resource.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountSetting {
+    /// The Amazon ECS resource name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<SettingName>,
+    /// Determines whether the account setting is on or off for the specified resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The ARN of the principal. It can be a user, role, or the root user. If this field is omitted, the authenticated user is assumed.
+    #[serde(
+        rename = "principalArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub principal_arn: Option<String>,
+    /// Indicates whether Amazon Web Services manages the account setting, or if the user manages it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<SettingType>,
+    /// Where this model came from; not part of its data.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub _state: ModelState,
+}
+
+impl std::fmt::Debug for AccountSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("AccountSetting");
+        d.field("name", &self.name);
+        d.field("value", &self.value);
+        d.field("principal_arn", &self.principal_arn);
+        d.field("type", &self.r#type);
+        d.finish()
+    }
+}
+
+impl Described for AccountSetting {
+    fn shape() -> &'static Shape {
+        &schema::Setting
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `SettingName` values.
+    pub enum SettingName {
+        ServiceLongArnFormat = "serviceLongArnFormat" => 0,
+        TaskLongArnFormat = "taskLongArnFormat" => 1,
+        ContainerInstanceLongArnFormat = "containerInstanceLongArnFormat" => 2,
+        AwsvpcTrunking = "awsvpcTrunking" => 3,
+        ContainerInsights = "containerInsights" => 4,
+        FargateFipsMode = "fargateFIPSMode" => 5,
+        TagResourceAuthorization = "tagResourceAuthorization" => 6,
+        FargateTaskRetirementWaitPeriod = "fargateTaskRetirementWaitPeriod" => 7,
+        GuardDutyActivate = "guardDutyActivate" => 8,
+        DefaultLogDriverMode = "defaultLogDriverMode" => 9,
+        FargateEventWindows = "fargateEventWindows" => 10,
+    }
+    sorted = [3, 4, 2, 9, 10, 5, 7, 8, 0, 6, 1];
+}
+
+impl Described for SettingName {
+    fn shape() -> &'static Shape {
+        &schema::SettingName
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `SettingType` values.
+    pub enum SettingType {
+        User = "user" => 0,
+        AwsManaged = "aws_managed" => 1,
+    }
+    sorted = [1, 0];
+}
+
+impl Described for SettingType {
+    fn shape() -> &'static Shape {
+        &schema::SettingType
+    }
+}
+
 /// Information about the service revision.
 ///
 /// A service revision contains a record of the workload configuration Amazon ECS is attempting to deploy. Whenever you create or deploy a service, Amazon ECS automatically creates and captures the configuration that you're trying to deploy in the service revision. For information about service revisions, see Amazon ECS service revisions in the Amazon Elastic Container Service Developer Guide .
@@ -12969,6 +13050,172 @@ pub struct DeleteCapacityProviderResponse {
 impl Described for DeleteCapacityProviderResponse {
     fn shape() -> &'static Shape {
         &schema::DeleteCapacityProviderResponse
+    }
+}
+
+/// The `ListAccountSettingsRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListAccountSettingsRequest {
+    /// The name of the account setting you want to list the settings for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<SettingName>,
+    /// The value of the account settings to filter results with. You must also specify an account setting name to use this parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The ARN of the principal, which can be a user, role, or the root user. If this field is omitted, the account settings are listed only for the authenticated user.
+    #[serde(
+        rename = "principalArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub principal_arn: Option<String>,
+    /// Determines whether to return the effective settings. If `true`, the account settings for the root user or the default setting for the `principalArn` are returned. If `false`, the account settings for the `principalArn` are returned if they're set. Otherwise, no account settings are returned.
+    #[serde(
+        rename = "effectiveSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub effective_settings: Option<bool>,
+    /// The `nextToken` value returned from a `ListAccountSettings` request indicating that more results are available to fulfill the request and further calls will be needed. If `maxResults` was provided, it's possible the number of results to be fewer than `maxResults`.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// The maximum number of account setting results returned by `ListAccountSettings` in paginated output. When this parameter is used, `ListAccountSettings` only returns `maxResults` results in a single page along with a `nextToken` response element. The remaining results of the initial request can be seen by sending another `ListAccountSettings` request with the returned `nextToken` value. This value can be between 1 and 10. If this parameter isn't used, then `ListAccountSettings` returns up to 10 results and a `nextToken` value if applicable.
+    #[serde(
+        rename = "maxResults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_results: Option<i32>,
+}
+
+impl Described for ListAccountSettingsRequest {
+    fn shape() -> &'static Shape {
+        &schema::ListAccountSettingsRequest
+    }
+}
+
+/// The `ListAccountSettingsResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListAccountSettingsResponse {
+    /// The account settings for the resource.
+    #[serde(
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub settings: Option<Vec<AccountSetting>>,
+    /// The `nextToken` value to include in a future `ListAccountSettings` request. When the results of a `ListAccountSettings` request exceed `maxResults`, this value can be used to retrieve the next page of results. This value is `null` when there are no more results to return.
+    #[serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Described for ListAccountSettingsResponse {
+    fn shape() -> &'static Shape {
+        &schema::ListAccountSettingsResponse
+    }
+}
+
+/// The `PutAccountSettingRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAccountSettingRequest {
+    /// The Amazon ECS account setting name to modify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<SettingName>,
+    /// The account setting value for the specified principal ARN. Accepted values are `enabled`, `disabled`, `enhanced`, `on`, and `off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The ARN of the principal, which can be a user, role, or the root user. If you specify the root user, it modifies the account setting for all users, roles, and the root user of the account unless a user or role explicitly overrides these settings. If this field is omitted, the setting is changed only for the authenticated user.
+    #[serde(
+        rename = "principalArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub principal_arn: Option<String>,
+}
+
+impl Described for PutAccountSettingRequest {
+    fn shape() -> &'static Shape {
+        &schema::PutAccountSettingRequest
+    }
+}
+
+/// The `PutAccountSettingResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAccountSettingResponse {
+    /// The current account setting for a resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<AccountSetting>,
+}
+
+impl Described for PutAccountSettingResponse {
+    fn shape() -> &'static Shape {
+        &schema::PutAccountSettingResponse
+    }
+}
+
+/// The `PutAccountSettingDefaultRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAccountSettingDefaultRequest {
+    /// The resource name for which to modify the account setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<SettingName>,
+    /// The account setting value for the specified principal ARN. Accepted values are `enabled`, `disabled`, `on`, `enhanced`, and `off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl Described for PutAccountSettingDefaultRequest {
+    fn shape() -> &'static Shape {
+        &schema::PutAccountSettingDefaultRequest
+    }
+}
+
+/// The `PutAccountSettingDefaultResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PutAccountSettingDefaultResponse {
+    /// The current setting for a resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<AccountSetting>,
+}
+
+impl Described for PutAccountSettingDefaultResponse {
+    fn shape() -> &'static Shape {
+        &schema::PutAccountSettingDefaultResponse
+    }
+}
+
+/// The `DeleteAccountSettingRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteAccountSettingRequest {
+    /// The resource name to disable the account setting for. If `serviceLongArnFormat` is specified, the ARN for your Amazon ECS services is affected. If `taskLongArnFormat` is specified, the ARN and resource ID for your Amazon ECS tasks is affected. If `containerInstanceLongArnFormat` is specified, the ARN and resource ID for your Amazon ECS container instances is affected. If `awsvpcTrunking` is specified, the ENI limit for your Amazon ECS container instances is affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<SettingName>,
+    /// The Amazon Resource Name (ARN) of the principal. It can be a user, role, or the root user. If you specify the root user, it disables the account setting for all users, roles, and the root user of the account unless a user or role explicitly overrides these settings. If this field is omitted, the setting is changed only for the authenticated user.
+    #[serde(
+        rename = "principalArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub principal_arn: Option<String>,
+}
+
+impl Described for DeleteAccountSettingRequest {
+    fn shape() -> &'static Shape {
+        &schema::DeleteAccountSettingRequest
+    }
+}
+
+/// The `DeleteAccountSettingResponse` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeleteAccountSettingResponse {
+    /// The account setting for the specified principal ARN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<AccountSetting>,
+}
+
+impl Described for DeleteAccountSettingResponse {
+    fn shape() -> &'static Shape {
+        &schema::DeleteAccountSettingResponse
     }
 }
 

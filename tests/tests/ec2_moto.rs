@@ -663,6 +663,68 @@ async fn deleting_a_vpc_with_a_subnet_is_a_dependency_violation() {
 
 /// The security groups set on the model are what the instance launches
 /// with, like every other model field `save()` sends.
+/// Status checks of running instances, of a stopped one through its
+/// model (which asks for every state), and the console output decoded.
+#[tokio::test]
+async fn instance_statuses_and_console_output() {
+    let Some(moto) = botocraft_tests::moto() else {
+        return;
+    };
+    let (_vpc, _subnet, instance) = instance_in_new_vpc(&moto, "status").await;
+    let id = instance.instance_id.clone().expect("instance id");
+    let statuses = Instance::objects()
+        .using(&moto.session)
+        .statuses([id.as_str()])
+        .await
+        .expect("instance statuses");
+    assert_eq!(statuses.len(), 1, "{statuses:?}");
+    assert_eq!(statuses[0].instance_id.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        statuses[0]
+            .instance_state
+            .as_ref()
+            .and_then(|s| s.name.as_ref())
+            .map(|n| n.as_str().to_owned())
+            .as_deref(),
+        Some("running")
+    );
+    let all = Instance::objects()
+        .using(&moto.session)
+        .all_statuses()
+        .filter("instance-state-name", ["running"])
+        .await
+        .expect("every instance's status");
+    assert!(
+        all.iter()
+            .any(|s| s.instance_id.as_deref() == Some(id.as_str())),
+        "{all:?}"
+    );
+
+    instance.stop().await.expect("stop");
+    let running_only = Instance::objects()
+        .using(&moto.session)
+        .statuses([id.as_str()])
+        .await
+        .expect("running instances' statuses");
+    assert!(running_only.is_empty(), "{running_only:?}");
+    let own = instance
+        .statuses()
+        .await
+        .expect("the stopped instance's status");
+    assert_eq!(own.len(), 1, "{own:?}");
+
+    let console = instance.console_output().await.expect("console output");
+    assert_eq!(console.instance_id.as_deref(), Some(id.as_str()));
+    let text = console
+        .decoded_output()
+        .expect("base64")
+        .expect("some output");
+    assert!(
+        String::from_utf8_lossy(&text).starts_with("Linux version"),
+        "{text:?}"
+    );
+}
+
 #[tokio::test]
 async fn instance_save_launches_into_the_models_security_groups() {
     let Some(moto) = botocraft_tests::moto() else {

@@ -459,6 +459,110 @@ async fn launch_from_a_missing_template_is_a_not_found_of_the_template() {
     f.done();
 }
 
+/// Statuses by id (no page size beside ids), every instance's in pages,
+/// an instance's own (whatever its state), and the console output.
+#[tokio::test]
+async fn statuses_pages_and_console_output() {
+    fn answer(op: &str, inner: &str) -> serde_json::Value {
+        serde_json::json!({"status": 200, "body": format!(
+            "<{op}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId>{inner}</{op}Response>"
+        )})
+    }
+    let status = |id: &str, check: &str| {
+        format!(
+            "<item><instanceId>{id}</instanceId><availabilityZone>us-east-1a</availabilityZone>\
+             <instanceState><code>16</code><name>running</name></instanceState>\
+             <systemStatus><status>ok</status></systemStatus>\
+             <instanceStatus><status>{check}</status><details><item><name>reachability</name><status>failed</status></item></details></instanceStatus></item>"
+        )
+    };
+    let f = common::fx_exchanges(serde_json::json!([
+        {"operation": "DescribeInstanceStatus",
+         "request": {"body": {"Action": "DescribeInstanceStatus", "Version": "2016-11-15",
+                              "InstanceId.1": "i-a", "InstanceId.2": "i-b"}},
+         "response": answer("DescribeInstanceStatus", &format!(
+             "<instanceStatusSet>{}{}</instanceStatusSet>", status("i-a", "ok"), status("i-b", "impaired")))},
+        {"operation": "DescribeInstanceStatus",
+         "request": {"body": {"Action": "DescribeInstanceStatus", "Version": "2016-11-15",
+                              "MaxResults": "5", "Filter.1.Name": "instance-status.status",
+                              "Filter.1.Value.1": "impaired"}},
+         "response": answer("DescribeInstanceStatus", &format!(
+             "<instanceStatusSet>{}</instanceStatusSet><nextToken>p2</nextToken>", status("i-b", "impaired")))},
+        {"operation": "DescribeInstanceStatus",
+         "request": {"body": {"Action": "DescribeInstanceStatus", "Version": "2016-11-15",
+                              "MaxResults": "5", "Filter.1.Name": "instance-status.status",
+                              "Filter.1.Value.1": "impaired", "NextToken": "p2"}},
+         "response": answer("DescribeInstanceStatus", &format!(
+             "<instanceStatusSet>{}</instanceStatusSet>", status("i-c", "impaired")))},
+        {"operation": "DescribeInstanceStatus",
+         "request": {"body": {"Action": "DescribeInstanceStatus", "Version": "2016-11-15",
+                              "InstanceId.1": "i-a", "IncludeAllInstances": "true"}},
+         "response": answer("DescribeInstanceStatus", &format!(
+             "<instanceStatusSet>{}</instanceStatusSet>", status("i-a", "ok")))},
+        {"operation": "GetConsoleOutput",
+         "request": {"body": {"Action": "GetConsoleOutput", "Version": "2016-11-15",
+                              "InstanceId": "i-a", "Latest": "true"}},
+         "response": answer("GetConsoleOutput",
+             "<instanceId>i-a</instanceId><timestamp>2026-11-28T03:00:00.000Z</timestamp><output>Qm9vdGluZy4uLgo=</output>")},
+    ]));
+    let instances = Instance::objects().using(&f.session);
+    let two = instances
+        .statuses(["i-a", "i-b"])
+        .page_size(5)
+        .await
+        .unwrap();
+    let checks: Vec<_> = two
+        .iter()
+        .map(|s| {
+            let status = s.instance_status.as_ref().and_then(|c| c.status.as_ref());
+            (
+                s.instance_id.as_deref(),
+                status.map(|v| v.as_str().to_owned()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            (Some("i-a"), Some("ok".to_owned())),
+            (Some("i-b"), Some("impaired".to_owned()))
+        ]
+    );
+    let impaired = instances
+        .all_statuses()
+        .filter("instance-status.status", ["impaired"])
+        .page_size(5)
+        .await
+        .unwrap();
+    assert_eq!(impaired.len(), 2);
+    let err = instances.all_statuses().page_size(4).await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+
+    let model = Instance {
+        instance_id: Some("i-a".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    let own = model.statuses().await.unwrap();
+    assert_eq!(
+        own[0]
+            .system_status
+            .as_ref()
+            .and_then(|c| c.status.as_ref())
+            .map(|v| v.as_str()),
+        Some("ok")
+    );
+    let console = model.console_output().latest(true).await.unwrap();
+    assert_eq!(
+        console.decoded_output().unwrap().as_deref(),
+        Some(&b"Booting...\n"[..])
+    );
+    f.done();
+}
+
 #[tokio::test]
 async fn launch_sets_counts_token_groups_and_user_data_and_returns_every_instance() {
     let f = fx("instance_create_builder");

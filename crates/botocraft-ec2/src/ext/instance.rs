@@ -153,6 +153,37 @@ fn unsendable<T, U>(value: Option<&[T]>, field: &str, setter: &str) -> Result<Op
     }
 }
 
+impl GetConsoleOutputResult {
+    /// The console output as the instance wrote it: `output` decoded from
+    /// base64, bytes as they are (a console need not write UTF-8); `None`
+    /// when AWS has none (yet). An output that is not base64 is an
+    /// [`Error::Deserialize`].
+    ///
+    /// ```
+    /// use botocraft_ec2::GetConsoleOutputResult;
+    ///
+    /// let answer = GetConsoleOutputResult {
+    ///     output: Some("Qm9vdGluZy4uLgo=".into()),
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(answer.decoded_output().unwrap().as_deref(), Some(&b"Booting...\n"[..]));
+    /// ```
+    pub fn decoded_output(&self) -> Result<Option<Vec<u8>>> {
+        let Some(text) = self.output.as_deref() else {
+            return Ok(None);
+        };
+        botocraft_core::transform::base64_bytes(text)
+            .map(Some)
+            .ok_or_else(|| {
+                Error::deserialize(
+                    "GetConsoleOutput",
+                    "the console output is not base64",
+                    text.as_bytes(),
+                )
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

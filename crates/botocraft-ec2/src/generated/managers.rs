@@ -5331,7 +5331,7 @@ impl std::future::IntoFuture for SecurityGroupRevokeEgress {
 
 /// The manager of [`Instance`]: `Instance::objects()`.
 ///
-/// Methods: `associate_iam_instance_profile`, `create`, `disassociate_iam_instance_profile`, `get_many`, `get`, `iam_instance_profile_associations`, `launch_from_template`, `launch`, `list`, `modify_attribute`, `modify_capacity_reservation`, `modify_cpu_options`, `modify_disable_api_termination`, `modify_ebs_optimized`, `modify_instance_type`, `modify_maintenance_options`, `modify_metadata_options`, `modify_network_performance_options`, `modify_placement`, `modify_private_dns_name_options`, `modify_source_dest_check`, `modify_user_data`, `monitor`, `reboot`, `replace_iam_instance_profile`, `start`, `stop`, `terminate`, `unmonitor`. Each returns a request: set optional arguments with its
+/// Methods: `all_statuses`, `associate_iam_instance_profile`, `console_output`, `create`, `disassociate_iam_instance_profile`, `get_many`, `get`, `iam_instance_profile_associations`, `launch_from_template`, `launch`, `list`, `modify_attribute`, `modify_capacity_reservation`, `modify_cpu_options`, `modify_disable_api_termination`, `modify_ebs_optimized`, `modify_instance_type`, `modify_maintenance_options`, `modify_metadata_options`, `modify_network_performance_options`, `modify_placement`, `modify_private_dns_name_options`, `modify_source_dest_check`, `modify_user_data`, `monitor`, `reboot`, `replace_iam_instance_profile`, `start`, `statuses`, `stop`, `terminate`, `unmonitor`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct InstanceManager {
@@ -5711,6 +5711,53 @@ impl InstanceManager {
         let mut input = TerminateInstancesRequest::default();
         input.instance_ids = Some(instance_ids);
         InstanceTerminate::new(self.clone(), input, key)
+    }
+
+    /// The status of these instances (`DescribeInstanceStatus`, every page): their state, the instance and system status checks (`instance_status`, `system_status`: `ok`, `impaired`, `initializing`, ...) and scheduled events. Running instances only, unless `.include_all_instances(true)`; `.filter(..)` narrows it (`instance-status.status`, `event.code`). `all_statuses()` reads every instance's.
+    ///
+    /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn statuses(
+        &self,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> InstanceStatuses {
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let key: String = instance_ids
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        #[allow(unused_mut)]
+        let mut input = DescribeInstanceStatusRequest::default();
+        input.instance_ids = Some(instance_ids);
+        InstanceStatuses::new(self.clone(), input, key)
+    }
+
+    /// The status of every instance (`DescribeInstanceStatus`, every page), running ones only unless `.include_all_instances(true)`, as `statuses(..)` reads them; `.filter(..)` narrows it (`instance-status.status` = `impaired`, `event.code` = `system-reboot`).
+    ///
+    /// Describes the status of the specified instances or all of your instances. By default, only running instances are described, unless you specifically indicate to return the status of all instances.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn all_statuses(&self) -> InstanceAllStatuses {
+        let key: String = String::new();
+        #[allow(unused_mut)]
+        let mut input = DescribeInstanceStatusRequest::default();
+        InstanceAllStatuses::new(self.clone(), input, key)
+    }
+
+    /// The instance's console output (`GetConsoleOutput`), base64 as AWS sends it (`decoded_output()` decodes it); `.latest(true)` asks for the most recent output (Nitro instances).
+    ///
+    /// Gets the console output for the specified instance. For Linux instances, the instance console output displays the exact console output that would normally be displayed on a physical monitor attached to a computer. For Windows instances, the instance console output includes the last three system event log errors.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn console_output(&self, instance_id: impl Into<String>) -> InstanceConsoleOutput {
+        let instance_id = instance_id.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = GetConsoleOutputRequest::default();
+        input.instance_id = Some(instance_id);
+        InstanceConsoleOutput::new(self.clone(), input, key)
     }
 
     /// Changes one instance attribute (`ModifyInstanceAttribute`): set exactly one of instance type, source/dest check, API termination protection, EBS optimisation, user data, ...; none or several is refused before sending.
@@ -8764,6 +8811,499 @@ impl InstanceTerminate {
 impl std::future::IntoFuture for InstanceTerminate {
     type Output = Result<Vec<InstanceStateChange>>;
     type IntoFuture = MethodFuture<'static, Result<Vec<InstanceStateChange>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::statuses`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceStatuses {
+    manager: InstanceManager,
+    input: DescribeInstanceStatusRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceStatuses {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceStatuses {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceStatuses {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: InstanceManager, input: DescribeInstanceStatusRequest, key: String) -> Self {
+        InstanceStatuses {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceStatuses {
+            manager,
+            input: DescribeInstanceStatusRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeInstanceStatusRequest {
+        &self.input
+    }
+
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    /// Not sent when `InstanceIds` are given: AWS refuses a page size with them and
+    /// answers them in one page.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_managed_resources = Some(value.into());
+        self
+    }
+
+    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn filter(
+        mut self,
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .push(Filter {
+                name: Some(name.into()),
+                values: Some(values.into_iter().map(Into::into).collect()),
+            });
+        self
+    }
+
+    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
+    }
+
+    /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
+        self
+    }
+
+    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn include_all_instances(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_all_instances = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<InstanceStatus>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "statuses",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<InstanceStatus>> {
+        const OPERATION: &str = "DescribeInstanceStatus";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().statuses",
+            "instance_ids",
+        )?;
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "Instance::objects().statuses",
+            "instance_ids",
+        )?;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Instance::objects().statuses",
+            "MaxResults",
+        )?;
+        if input.instance_ids.as_ref().is_some_and(|v| !v.is_empty()) {
+            input.max_results = None;
+        }
+        let session = self.manager.session()?;
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            move |token| {
+                let session = session.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = call::<_, DescribeInstanceStatusResult>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        None,
+                        &input,
+                    )
+                    .await?;
+                    Ok(Page {
+                        items: out.instance_statuses.unwrap_or_default(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        let ids = pager.collect_all().await?;
+        Ok(ids)
+    }
+}
+
+impl std::future::IntoFuture for InstanceStatuses {
+    type Output = Result<Vec<InstanceStatus>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<InstanceStatus>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::all_statuses`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceAllStatuses {
+    manager: InstanceManager,
+    input: DescribeInstanceStatusRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceAllStatuses {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceAllStatuses {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceAllStatuses {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: InstanceManager, input: DescribeInstanceStatusRequest, key: String) -> Self {
+        InstanceAllStatuses {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceAllStatuses {
+            manager,
+            input: DescribeInstanceStatusRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeInstanceStatusRequest {
+        &self.input
+    }
+
+    /// The smallest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MIN: i32 = 5;
+    /// The largest page size AWS accepts for `MaxResults`.
+    pub const PAGE_SIZE_MAX: i32 = 1000;
+
+    /// How many results to ask for per page (`MaxResults`, 5 to 1000; AWS's own
+    /// default when not set). A size out of range is refused when the request
+    /// is sent (`Error::Validation`, nothing sent). Every page is still
+    /// fetched; with `.pages()`/`.stream()`, smaller pages arrive sooner.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.input.max_results = Some(n);
+        self
+    }
+
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn include_managed_resources(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_managed_resources = Some(value.into());
+        self
+    }
+
+    /// Adds one filter (`Filters`): resources match when `name` has any of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn filter(
+        mut self,
+        name: impl Into<String>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .push(Filter {
+                name: Some(name.into()),
+                values: Some(values.into_iter().map(Into::into).collect()),
+            });
+        self
+    }
+
+    /// Adds a `tag:<key>` filter: resources whose tag `key` has one of `values`.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn tag(
+        self,
+        key: impl AsRef<str>,
+        values: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.filter(format!("tag:{}", key.as_ref()), values)
+    }
+
+    /// The filters.
+    ///
+    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<Filter>>) -> Self {
+        self.input
+            .filters
+            .get_or_insert_with(Vec::new)
+            .extend(value.into_iter().map(Into::into));
+        self
+    }
+
+    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn include_all_instances(mut self, value: impl Into<bool>) -> Self {
+        self.input.include_all_instances = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<InstanceStatus>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "all_statuses",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<InstanceStatus>> {
+        const OPERATION: &str = "DescribeInstanceStatus";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        error::refuse_page_size(
+            input.max_results,
+            Self::PAGE_SIZE_MIN,
+            Self::PAGE_SIZE_MAX,
+            "Instance::objects().all_statuses",
+            "MaxResults",
+        )?;
+        let session = self.manager.session()?;
+        let pager = TokenPaginator::new(OPERATION, {
+            let session = session.clone();
+            let input = input.clone();
+            move |token| {
+                let session = session.clone();
+                let mut input = input.clone();
+                input.next_token = token;
+                async move {
+                    let out = call::<_, DescribeInstanceStatusResult>(
+                        &*session,
+                        &super::SERVICE,
+                        OPERATION,
+                        None,
+                        &input,
+                    )
+                    .await?;
+                    Ok(Page {
+                        items: out.instance_statuses.unwrap_or_default(),
+                        next_token: out.next_token,
+                    })
+                }
+            }
+        });
+        let ids = pager.collect_all().await?;
+        Ok(ids)
+    }
+}
+
+impl std::future::IntoFuture for InstanceAllStatuses {
+    type Output = Result<Vec<InstanceStatus>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<InstanceStatus>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`InstanceManager::console_output`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct InstanceConsoleOutput {
+    manager: InstanceManager,
+    input: GetConsoleOutputRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for InstanceConsoleOutput {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        InstanceConsoleOutput {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl InstanceConsoleOutput {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: InstanceManager, input: GetConsoleOutputRequest, key: String) -> Self {
+        InstanceConsoleOutput {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: InstanceManager, error: Error) -> Self {
+        InstanceConsoleOutput {
+            manager,
+            input: GetConsoleOutputRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &GetConsoleOutputRequest {
+        &self.input
+    }
+
+    /// When enabled, retrieves the latest console output for the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn latest(mut self, value: impl Into<bool>) -> Self {
+        self.input.latest = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<GetConsoleOutputResult>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Instance",
+            "console_output",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<GetConsoleOutputResult> {
+        const OPERATION: &str = "GetConsoleOutput";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation("GetConsoleOutput needs `InstanceId`"));
+        }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "Instance::objects().console_output",
+            "instance_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, GetConsoleOutputResult>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| {
+                    error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key)
+                })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for InstanceConsoleOutput {
+    type Output = Result<GetConsoleOutputResult>;
+    type IntoFuture = MethodFuture<'static, Result<GetConsoleOutputResult>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

@@ -2434,6 +2434,43 @@ impl Instance {
         request
     }
 
+    /// This instance's status checks and scheduled events, whatever its state. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn statuses(&self) -> InstanceStatuses {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceStatuses::failed(
+                manager,
+                Error::validation("Instance.statuses needs `InstanceId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.statuses([a0]);
+        let Some(v) = Some(true) else {
+            return InstanceStatuses::failed(
+                manager,
+                Error::validation("Instance.statuses needs `=true`, which is not set"),
+            );
+        };
+        request = request.include_all_instances(v);
+        request
+    }
+
+    /// This instance's console output. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn console_output(&self) -> InstanceConsoleOutput {
+        let manager = InstanceManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.instance_id.clone().filter(|v| !v.is_empty()) else {
+            return InstanceConsoleOutput::failed(
+                manager,
+                Error::validation("Instance.console_output needs `InstanceId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.console_output(a0);
+        request
+    }
+
     /// Moves this (stopped) instance to another placement. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn modify_placement(&self) -> InstanceModifyPlacement {

@@ -5626,6 +5626,36 @@ pub static GatewayType: Shape = Shape {
     kind: Kind::String,
     xml_namespace: None,
 };
+pub static GetConsoleOutputRequest: Shape = Shape {
+    name: "GetConsoleOutputRequest",
+    kind: Kind::Structure(&[
+        Member::new("InstanceId", &InstanceId),
+        Member::new("Latest", &Boolean),
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static GetConsoleOutputResult: Shape = Shape {
+    name: "GetConsoleOutputResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("instanceId"),
+            ..Member::new("InstanceId", &String)
+        },
+        Member {
+            location_name: Some("timestamp"),
+            ..Member::new("Timestamp", &DateTime)
+        },
+        Member {
+            location_name: Some("output"),
+            ..Member::new("Output", &String)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static GetSnapshotBlockPublicAccessStateRequest: Shape = Shape {
     name: "GetSnapshotBlockPublicAccessStateRequest",
     kind: Kind::Structure(&[Member::new("DryRun", &Boolean)]),

@@ -19046,6 +19046,471 @@ impl Described for TerminateInstancesResult {
     }
 }
 
+/// The `DescribeInstanceStatusRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeInstanceStatusRequest {
+    /// The instance IDs.
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_ids: Option<Vec<String>>,
+    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see Pagination.
+    #[serde(
+        rename = "MaxResults",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_results: Option<i32>,
+    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
+    #[serde(
+        rename = "IncludeManagedResources",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub include_managed_resources: Option<bool>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// The filters.
+    #[serde(
+        rename = "Filters",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub filters: Option<Vec<Filter>>,
+    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
+    #[serde(
+        rename = "IncludeAllInstances",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub include_all_instances: Option<bool>,
+}
+
+impl Described for DescribeInstanceStatusRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeInstanceStatusRequest
+    }
+}
+
+/// The `DescribeInstanceStatusResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeInstanceStatusResult {
+    /// Information about the status of the instances.
+    #[serde(
+        rename = "InstanceStatuses",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_statuses: Option<Vec<InstanceStatus>>,
+    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
+    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl Described for DescribeInstanceStatusResult {
+    fn shape() -> &'static Shape {
+        &schema::DescribeInstanceStatusResult
+    }
+}
+
+/// Describes the status of an instance, including system status, instance status, attached EBS status, application status, and performance status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceStatus {
+    /// The Availability Zone of the instance.
+    #[serde(
+        rename = "AvailabilityZone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub availability_zone: Option<String>,
+    /// The ID of the Availability Zone of the instance.
+    #[serde(
+        rename = "AvailabilityZoneId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub availability_zone_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the Outpost.
+    #[serde(
+        rename = "OutpostArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub outpost_arn: Option<String>,
+    /// The service provider that manages the instance.
+    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<OperatorResponse>,
+    /// Any scheduled events associated with the instance.
+    #[serde(
+        rename = "Events",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub events: Option<Vec<InstanceStatusEvent>>,
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// The intended state of the instance. DescribeInstanceStatus requires that an instance be in the `running` state.
+    #[serde(
+        rename = "InstanceState",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_state: Option<InstanceState>,
+    /// Reports impaired functionality that stems from issues internal to the instance, such as impaired reachability.
+    #[serde(
+        rename = "InstanceStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_status: Option<InstanceStatusSummary>,
+    /// Reports impaired functionality that stems from issues related to the systems that support an instance, such as hardware failures and network connectivity problems.
+    #[serde(
+        rename = "SystemStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub system_status: Option<InstanceStatusSummary>,
+    /// Reports impaired functionality that stems from an attached Amazon EBS volume that is unreachable and unable to complete I/O operations.
+    #[serde(
+        rename = "AttachedEbsStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attached_ebs_status: Option<EbsStatusSummary>,
+    /// Reports the application-level health status for the instance.
+    #[serde(
+        rename = "ApplicationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application_status: Option<ApplicationStatusSummary>,
+    /// Reports the performance-related health status for the instance. This information is returned only when performance status checks are enabled for the instance.
+    #[serde(
+        rename = "PerformanceStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub performance_status: Option<PerformanceStatusSummary>,
+}
+
+impl Described for InstanceStatus {
+    fn shape() -> &'static Shape {
+        &schema::InstanceStatus
+    }
+}
+
+/// Describes a scheduled event for an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceStatusEvent {
+    /// The ID of the event.
+    #[serde(
+        rename = "InstanceEventId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_event_id: Option<String>,
+    /// The event code.
+    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<EventCode>,
+    /// A description of the event.
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// The latest scheduled end time for the event.
+    #[serde(rename = "NotAfter", default, skip_serializing_if = "Option::is_none")]
+    pub not_after: Option<DateTime>,
+    /// The earliest scheduled start time for the event.
+    #[serde(rename = "NotBefore", default, skip_serializing_if = "Option::is_none")]
+    pub not_before: Option<DateTime>,
+    /// The deadline for starting the event.
+    #[serde(
+        rename = "NotBeforeDeadline",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub not_before_deadline: Option<DateTime>,
+}
+
+impl Described for InstanceStatusEvent {
+    fn shape() -> &'static Shape {
+        &schema::InstanceStatusEvent
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `EventCode` values.
+    pub enum EventCode {
+        InstanceReboot = "instance-reboot" => 0,
+        SystemReboot = "system-reboot" => 1,
+        SystemMaintenance = "system-maintenance" => 2,
+        InstanceRetirement = "instance-retirement" => 3,
+        InstanceStop = "instance-stop" => 4,
+    }
+    sorted = [0, 3, 4, 2, 1];
+}
+
+impl Described for EventCode {
+    fn shape() -> &'static Shape {
+        &schema::EventCode
+    }
+}
+
+/// Describes the status of an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceStatusSummary {
+    /// The system instance health or application instance health.
+    #[serde(
+        rename = "Details",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub details: Option<Vec<InstanceStatusDetails>>,
+    /// The status.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<SummaryStatus>,
+}
+
+impl Described for InstanceStatusSummary {
+    fn shape() -> &'static Shape {
+        &schema::InstanceStatusSummary
+    }
+}
+
+/// Describes the instance status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceStatusDetails {
+    /// The time when a status check failed. For an instance that was launched and impaired, this is the time when the instance was launched.
+    #[serde(
+        rename = "ImpairedSince",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub impaired_since: Option<DateTime>,
+    /// The type of instance status.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<StatusName>,
+    /// The status.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusType>,
+}
+
+impl Described for InstanceStatusDetails {
+    fn shape() -> &'static Shape {
+        &schema::InstanceStatusDetails
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `StatusName` values.
+    pub enum StatusName {
+        Reachability = "reachability" => 0,
+    }
+    sorted = [0];
+}
+
+impl Described for StatusName {
+    fn shape() -> &'static Shape {
+        &schema::StatusName
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `StatusType` values.
+    pub enum StatusType {
+        Passed = "passed" => 0,
+        Failed = "failed" => 1,
+        InsufficientData = "insufficient-data" => 2,
+        Initializing = "initializing" => 3,
+    }
+    sorted = [1, 3, 2, 0];
+}
+
+impl Described for StatusType {
+    fn shape() -> &'static Shape {
+        &schema::StatusType
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `SummaryStatus` values.
+    pub enum SummaryStatus {
+        Ok = "ok" => 0,
+        Impaired = "impaired" => 1,
+        InsufficientData = "insufficient-data" => 2,
+        NotApplicable = "not-applicable" => 3,
+        Initializing = "initializing" => 4,
+    }
+    sorted = [1, 4, 2, 3, 0];
+}
+
+impl Described for SummaryStatus {
+    fn shape() -> &'static Shape {
+        &schema::SummaryStatus
+    }
+}
+
+/// Provides a summary of the attached EBS volume status for an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EbsStatusSummary {
+    /// Details about the attached EBS status check for an instance.
+    #[serde(
+        rename = "Details",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub details: Option<Vec<EbsStatusDetails>>,
+    /// The current status.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<SummaryStatus>,
+}
+
+impl Described for EbsStatusSummary {
+    fn shape() -> &'static Shape {
+        &schema::EbsStatusSummary
+    }
+}
+
+/// Describes the attached EBS status check for an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EbsStatusDetails {
+    /// The date and time when the attached EBS status check failed.
+    #[serde(
+        rename = "ImpairedSince",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub impaired_since: Option<DateTime>,
+    /// The name of the attached EBS status check.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<StatusName>,
+    /// The result of the attached EBS status check.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusType>,
+}
+
+impl Described for EbsStatusDetails {
+    fn shape() -> &'static Shape {
+        &schema::EbsStatusDetails
+    }
+}
+
+/// Provides a summary of the application-level health status for an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationStatusSummary {
+    /// The current status.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<SummaryStatus>,
+    /// The date and time when the application status became impaired.
+    #[serde(
+        rename = "ImpairedSince",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub impaired_since: Option<DateTime>,
+}
+
+impl Described for ApplicationStatusSummary {
+    fn shape() -> &'static Shape {
+        &schema::ApplicationStatusSummary
+    }
+}
+
+/// Provides a summary of the performance status check results for an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PerformanceStatusSummary {
+    /// The current status.
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<SummaryStatus>,
+    /// The date and time when the performance status became impaired.
+    #[serde(
+        rename = "ImpairedSince",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub impaired_since: Option<DateTime>,
+    /// The recommended action to remediate the impaired instance, if one is available. This value is returned only when the instance is impaired.
+    #[serde(
+        rename = "Remediation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remediation: Option<String>,
+}
+
+impl Described for PerformanceStatusSummary {
+    fn shape() -> &'static Shape {
+        &schema::PerformanceStatusSummary
+    }
+}
+
+/// The `GetConsoleOutputRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetConsoleOutputRequest {
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// When enabled, retrieves the latest console output for the instance.
+    #[serde(rename = "Latest", default, skip_serializing_if = "Option::is_none")]
+    pub latest: Option<bool>,
+    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for GetConsoleOutputRequest {
+    fn shape() -> &'static Shape {
+        &schema::GetConsoleOutputRequest
+    }
+}
+
+/// The `GetConsoleOutputResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GetConsoleOutputResult {
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// The time at which the output was last updated.
+    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<DateTime>,
+    /// The console output, base64-encoded. If you are using a command line tool, the tool decodes the output for you.
+    #[serde(rename = "Output", default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+impl Described for GetConsoleOutputResult {
+    fn shape() -> &'static Shape {
+        &schema::GetConsoleOutputResult
+    }
+}
+
 /// The `ModifyInstanceAttributeRequest` structure.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ModifyInstanceAttributeRequest {
@@ -20122,423 +20587,6 @@ pub struct ModifyInstanceNetworkPerformanceResult {
 impl Described for ModifyInstanceNetworkPerformanceResult {
     fn shape() -> &'static Shape {
         &schema::ModifyInstanceNetworkPerformanceResult
-    }
-}
-
-/// The `DescribeInstanceStatusRequest` structure.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeInstanceStatusRequest {
-    /// The instance IDs.
-    #[serde(
-        rename = "InstanceIds",
-        default,
-        deserialize_with = "botocraft_core::serde_util::list",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub instance_ids: Option<Vec<String>>,
-    /// The maximum number of items to return for this request. To get the next page of items, make another request with the token returned in the output. For more information, see Pagination.
-    #[serde(
-        rename = "MaxResults",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub max_results: Option<i32>,
-    /// The token returned from a previous paginated request. Pagination continues from the end of the items returned by the previous request.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
-    /// Indicates whether to include managed resources in the output. If this parameter is set to `true`, the output includes resources that are managed by Amazon Web Services services, even if managed resource visibility is set to hidden.
-    #[serde(
-        rename = "IncludeManagedResources",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub include_managed_resources: Option<bool>,
-    /// Checks whether you have the required permissions for the operation, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
-    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
-    pub dry_run: Option<bool>,
-    /// The filters.
-    #[serde(
-        rename = "Filters",
-        default,
-        deserialize_with = "botocraft_core::serde_util::list",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub filters: Option<Vec<Filter>>,
-    /// When `true`, includes the health status for all instances. When `false`, includes the health status for running instances only.
-    #[serde(
-        rename = "IncludeAllInstances",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub include_all_instances: Option<bool>,
-}
-
-impl Described for DescribeInstanceStatusRequest {
-    fn shape() -> &'static Shape {
-        &schema::DescribeInstanceStatusRequest
-    }
-}
-
-/// The `DescribeInstanceStatusResult` structure.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DescribeInstanceStatusResult {
-    /// Information about the status of the instances.
-    #[serde(
-        rename = "InstanceStatuses",
-        default,
-        deserialize_with = "botocraft_core::serde_util::list",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub instance_statuses: Option<Vec<InstanceStatus>>,
-    /// The token to include in another request to get the next page of items. This value is `null` when there are no more items to return.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
-    pub next_token: Option<String>,
-}
-
-impl Described for DescribeInstanceStatusResult {
-    fn shape() -> &'static Shape {
-        &schema::DescribeInstanceStatusResult
-    }
-}
-
-/// Describes the status of an instance, including system status, instance status, attached EBS status, application status, and performance status.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct InstanceStatus {
-    /// The Availability Zone of the instance.
-    #[serde(
-        rename = "AvailabilityZone",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub availability_zone: Option<String>,
-    /// The ID of the Availability Zone of the instance.
-    #[serde(
-        rename = "AvailabilityZoneId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub availability_zone_id: Option<String>,
-    /// The Amazon Resource Name (ARN) of the Outpost.
-    #[serde(
-        rename = "OutpostArn",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub outpost_arn: Option<String>,
-    /// The service provider that manages the instance.
-    #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
-    pub operator: Option<OperatorResponse>,
-    /// Any scheduled events associated with the instance.
-    #[serde(
-        rename = "Events",
-        default,
-        deserialize_with = "botocraft_core::serde_util::list",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub events: Option<Vec<InstanceStatusEvent>>,
-    /// The ID of the instance.
-    #[serde(
-        rename = "InstanceId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub instance_id: Option<String>,
-    /// The intended state of the instance. DescribeInstanceStatus requires that an instance be in the `running` state.
-    #[serde(
-        rename = "InstanceState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub instance_state: Option<InstanceState>,
-    /// Reports impaired functionality that stems from issues internal to the instance, such as impaired reachability.
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub instance_status: Option<InstanceStatusSummary>,
-    /// Reports impaired functionality that stems from issues related to the systems that support an instance, such as hardware failures and network connectivity problems.
-    #[serde(
-        rename = "SystemStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub system_status: Option<InstanceStatusSummary>,
-    /// Reports impaired functionality that stems from an attached Amazon EBS volume that is unreachable and unable to complete I/O operations.
-    #[serde(
-        rename = "AttachedEbsStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attached_ebs_status: Option<EbsStatusSummary>,
-    /// Reports the application-level health status for the instance.
-    #[serde(
-        rename = "ApplicationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub application_status: Option<ApplicationStatusSummary>,
-    /// Reports the performance-related health status for the instance. This information is returned only when performance status checks are enabled for the instance.
-    #[serde(
-        rename = "PerformanceStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub performance_status: Option<PerformanceStatusSummary>,
-}
-
-impl Described for InstanceStatus {
-    fn shape() -> &'static Shape {
-        &schema::InstanceStatus
-    }
-}
-
-/// Describes a scheduled event for an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct InstanceStatusEvent {
-    /// The ID of the event.
-    #[serde(
-        rename = "InstanceEventId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub instance_event_id: Option<String>,
-    /// The event code.
-    #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<EventCode>,
-    /// A description of the event.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub description: Option<String>,
-    /// The latest scheduled end time for the event.
-    #[serde(rename = "NotAfter", default, skip_serializing_if = "Option::is_none")]
-    pub not_after: Option<DateTime>,
-    /// The earliest scheduled start time for the event.
-    #[serde(rename = "NotBefore", default, skip_serializing_if = "Option::is_none")]
-    pub not_before: Option<DateTime>,
-    /// The deadline for starting the event.
-    #[serde(
-        rename = "NotBeforeDeadline",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub not_before_deadline: Option<DateTime>,
-}
-
-impl Described for InstanceStatusEvent {
-    fn shape() -> &'static Shape {
-        &schema::InstanceStatusEvent
-    }
-}
-
-botocraft_core::open_enum! {
-    /// The `EventCode` values.
-    pub enum EventCode {
-        InstanceReboot = "instance-reboot" => 0,
-        SystemReboot = "system-reboot" => 1,
-        SystemMaintenance = "system-maintenance" => 2,
-        InstanceRetirement = "instance-retirement" => 3,
-        InstanceStop = "instance-stop" => 4,
-    }
-    sorted = [0, 3, 4, 2, 1];
-}
-
-impl Described for EventCode {
-    fn shape() -> &'static Shape {
-        &schema::EventCode
-    }
-}
-
-/// Describes the status of an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct InstanceStatusSummary {
-    /// The system instance health or application instance health.
-    #[serde(
-        rename = "Details",
-        default,
-        deserialize_with = "botocraft_core::serde_util::list",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub details: Option<Vec<InstanceStatusDetails>>,
-    /// The status.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SummaryStatus>,
-}
-
-impl Described for InstanceStatusSummary {
-    fn shape() -> &'static Shape {
-        &schema::InstanceStatusSummary
-    }
-}
-
-/// Describes the instance status.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct InstanceStatusDetails {
-    /// The time when a status check failed. For an instance that was launched and impaired, this is the time when the instance was launched.
-    #[serde(
-        rename = "ImpairedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub impaired_since: Option<DateTime>,
-    /// The type of instance status.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<StatusName>,
-    /// The status.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<StatusType>,
-}
-
-impl Described for InstanceStatusDetails {
-    fn shape() -> &'static Shape {
-        &schema::InstanceStatusDetails
-    }
-}
-
-botocraft_core::open_enum! {
-    /// The `StatusName` values.
-    pub enum StatusName {
-        Reachability = "reachability" => 0,
-    }
-    sorted = [0];
-}
-
-impl Described for StatusName {
-    fn shape() -> &'static Shape {
-        &schema::StatusName
-    }
-}
-
-botocraft_core::open_enum! {
-    /// The `StatusType` values.
-    pub enum StatusType {
-        Passed = "passed" => 0,
-        Failed = "failed" => 1,
-        InsufficientData = "insufficient-data" => 2,
-        Initializing = "initializing" => 3,
-    }
-    sorted = [1, 3, 2, 0];
-}
-
-impl Described for StatusType {
-    fn shape() -> &'static Shape {
-        &schema::StatusType
-    }
-}
-
-botocraft_core::open_enum! {
-    /// The `SummaryStatus` values.
-    pub enum SummaryStatus {
-        Ok = "ok" => 0,
-        Impaired = "impaired" => 1,
-        InsufficientData = "insufficient-data" => 2,
-        NotApplicable = "not-applicable" => 3,
-        Initializing = "initializing" => 4,
-    }
-    sorted = [1, 4, 2, 3, 0];
-}
-
-impl Described for SummaryStatus {
-    fn shape() -> &'static Shape {
-        &schema::SummaryStatus
-    }
-}
-
-/// Provides a summary of the attached EBS volume status for an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EbsStatusSummary {
-    /// Details about the attached EBS status check for an instance.
-    #[serde(
-        rename = "Details",
-        default,
-        deserialize_with = "botocraft_core::serde_util::list",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub details: Option<Vec<EbsStatusDetails>>,
-    /// The current status.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SummaryStatus>,
-}
-
-impl Described for EbsStatusSummary {
-    fn shape() -> &'static Shape {
-        &schema::EbsStatusSummary
-    }
-}
-
-/// Describes the attached EBS status check for an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EbsStatusDetails {
-    /// The date and time when the attached EBS status check failed.
-    #[serde(
-        rename = "ImpairedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub impaired_since: Option<DateTime>,
-    /// The name of the attached EBS status check.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<StatusName>,
-    /// The result of the attached EBS status check.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<StatusType>,
-}
-
-impl Described for EbsStatusDetails {
-    fn shape() -> &'static Shape {
-        &schema::EbsStatusDetails
-    }
-}
-
-/// Provides a summary of the application-level health status for an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ApplicationStatusSummary {
-    /// The current status.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SummaryStatus>,
-    /// The date and time when the application status became impaired.
-    #[serde(
-        rename = "ImpairedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub impaired_since: Option<DateTime>,
-}
-
-impl Described for ApplicationStatusSummary {
-    fn shape() -> &'static Shape {
-        &schema::ApplicationStatusSummary
-    }
-}
-
-/// Provides a summary of the performance status check results for an instance.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PerformanceStatusSummary {
-    /// The current status.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<SummaryStatus>,
-    /// The date and time when the performance status became impaired.
-    #[serde(
-        rename = "ImpairedSince",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub impaired_since: Option<DateTime>,
-    /// The recommended action to remediate the impaired instance, if one is available. This value is returned only when the instance is impaired.
-    #[serde(
-        rename = "Remediation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub remediation: Option<String>,
-}
-
-impl Described for PerformanceStatusSummary {
-    fn shape() -> &'static Shape {
-        &schema::PerformanceStatusSummary
     }
 }
 

@@ -199,3 +199,67 @@ async fn an_instances_other_settings_each_have_their_call() {
         .unwrap());
     f.done();
 }
+
+/// Sharing calls send the fixed attribute and operation; a reset takes
+/// every permission back; a missing image is a NotFound naming it; a share
+/// naming no one is refused unsent.
+#[tokio::test]
+async fn permissions_of_snapshots_and_images() {
+    let f = common::fx_exchanges(json!([
+        {"operation": "ModifySnapshotAttribute",
+         "request": form("ModifySnapshotAttribute", json!({"SnapshotId": "snap-1",
+             "Attribute": "createVolumePermission", "OperationType": "add", "UserId.1": "111122223333"})),
+         "response": ec2_answer("ModifySnapshotAttribute", "<return>true</return>")},
+        {"operation": "ModifySnapshotAttribute",
+         "request": form("ModifySnapshotAttribute", json!({"SnapshotId": "snap-1",
+             "Attribute": "createVolumePermission", "OperationType": "remove", "UserGroup.1": "all"})),
+         "response": ec2_answer("ModifySnapshotAttribute", "<return>true</return>")},
+        {"operation": "ResetSnapshotAttribute",
+         "request": form("ResetSnapshotAttribute", json!({"SnapshotId": "snap-1", "Attribute": "createVolumePermission"})),
+         "response": ec2_answer("ResetSnapshotAttribute", "<return>true</return>")},
+        {"operation": "DescribeSnapshotAttribute",
+         "request": form("DescribeSnapshotAttribute", json!({"SnapshotId": "snap-1", "Attribute": "createVolumePermission"})),
+         "response": ec2_answer("DescribeSnapshotAttribute",
+             "<snapshotId>snap-1</snapshotId><createVolumePermission><item><userId>111122223333</userId></item><item><group>all</group></item></createVolumePermission>")},
+        {"operation": "ResetImageAttribute",
+         "request": form("ResetImageAttribute", json!({"ImageId": "ami-1", "Attribute": "launchPermission"})),
+         "response": ec2_answer("ResetImageAttribute", "<return>true</return>")},
+        {"operation": "DescribeImageAttribute",
+         "request": form("DescribeImageAttribute", json!({"ImageId": "ami-gone", "Attribute": "launchPermission"})),
+         "response": {"status": 400, "body": "<Response><Errors><Error><Code>InvalidAMIID.NotFound</Code><Message>The image id '[ami-gone]' does not exist</Message></Error></Errors><RequestID>r</RequestID></Response>"}},
+    ]));
+    let snapshot = Snapshot {
+        snapshot_id: Some("snap-1".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    snapshot.share().user_ids(["111122223333"]).await.unwrap();
+    snapshot.unshare().group_names(["all"]).await.unwrap();
+    snapshot.reset_volume_permissions().await.unwrap();
+    let permissions = snapshot.volume_permissions().await.unwrap();
+    assert_eq!(permissions[0].user_id.as_deref(), Some("111122223333"));
+    assert_eq!(
+        permissions[1].group.as_ref().map(|g| g.as_str()),
+        Some("all")
+    );
+    let err = snapshot.unshare().await.unwrap_err();
+    assert!(err.to_string().contains("user_ids"), "{err}");
+    let image = Ami {
+        image_id: Some("ami-1".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    image.reset_launch_permissions().await.unwrap();
+    let err = Ami::objects()
+        .using(&f.session)
+        .launch_permissions("ami-gone")
+        .await
+        .unwrap_err();
+    match err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!((resource, key.as_str()), ("Ami", "ami-gone"));
+        }
+        other => panic!("expected a NotFound, got {other:?}"),
+    }
+    f.done();
+}

@@ -12269,7 +12269,7 @@ impl std::future::IntoFuture for InstanceModifyNetworkPerformanceOptions {
 
 /// The manager of [`Ami`]: `Ami::objects()`.
 ///
-/// Methods: `copy`, `create`, `delete`, `disable_deprecation`, `disable_deregistration_protection`, `enable_deprecation`, `enable_deregistration_protection`, `get`, `list`, `modify_attribute`. Each returns a request: set optional arguments with its
+/// Methods: `copy`, `create`, `delete`, `disable_deprecation`, `disable_deregistration_protection`, `enable_deprecation`, `enable_deregistration_protection`, `get`, `launch_permissions`, `list`, `modify_attribute`, `reset_launch_permissions`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct AmiManager {
@@ -12441,6 +12441,37 @@ impl AmiManager {
         let mut input = ModifyImageAttributeRequest::default();
         input.image_id = Some(image_id);
         AmiModifyAttribute::new(self.clone(), input, key)
+    }
+
+    /// Who may launch the image (`DescribeImageAttribute` of `launchPermission`): accounts by `user_id`, organizations and organizational units by ARN, and `group` `all` when it is public. Share it with `modify_attribute(..).launch_permission(..)`.
+    ///
+    /// Describes the specified attribute of the specified AMI. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn launch_permissions(&self, image_id: impl Into<String>) -> AmiLaunchPermissions {
+        let image_id = image_id.into();
+        let key: String = image_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeImageAttributeRequest::default();
+        input.image_id = Some(image_id);
+        input.attribute = Some(ImageAttributeName::from("launchPermission"));
+        AmiLaunchPermissions::new(self.clone(), input, key)
+    }
+
+    /// Makes the image private to its owner again, every launch permission taken back (`ResetImageAttribute` of `launchPermission`).
+    ///
+    /// Resets an attribute of an AMI to its default value.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn reset_launch_permissions(
+        &self,
+        image_id: impl Into<String>,
+    ) -> AmiResetLaunchPermissions {
+        let image_id = image_id.into();
+        let key: String = image_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ResetImageAttributeRequest::default();
+        input.image_id = Some(image_id);
+        input.attribute = Some(ResetImageAttributeName::from("launchPermission"));
+        AmiResetLaunchPermissions::new(self.clone(), input, key)
     }
 
     /// Sets when the image becomes deprecated (`EnableImageDeprecation`): hidden from listings that do not ask for deprecated images, still launchable by id. AWS rounds the time down to the minute and refuses one more than 10 years ahead.
@@ -13813,6 +13844,232 @@ impl AmiModifyAttribute {
 }
 
 impl std::future::IntoFuture for AmiModifyAttribute {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AmiManager::launch_permissions`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AmiLaunchPermissions {
+    manager: AmiManager,
+    input: DescribeImageAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AmiLaunchPermissions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiLaunchPermissions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AmiLaunchPermissions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AmiManager, input: DescribeImageAttributeRequest, key: String) -> Self {
+        AmiLaunchPermissions {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
+        AmiLaunchPermissions {
+            manager,
+            input: DescribeImageAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeImageAttributeRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<LaunchPermission>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Ami",
+            "launch_permissions",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<LaunchPermission>> {
+        const OPERATION: &str = "DescribeImageAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        input.attribute = Some(ImageAttributeName::from("launchPermission"));
+        if input.attribute.is_none() {
+            return Err(Error::validation(
+                "DescribeImageAttribute needs `Attribute`",
+            ));
+        }
+        if input.image_id.is_none() {
+            return Err(Error::validation("DescribeImageAttribute needs `ImageId`"));
+        }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().launch_permissions",
+            "image_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out =
+            call::<_, ImageAttribute>(&*session, &super::SERVICE, OPERATION, None, &input)
+                .await
+                .map_err(|e| {
+                    error::map_not_found(
+                        e,
+                        &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                        "Ami",
+                        &key,
+                    )
+                })?;
+        Ok(out.launch_permissions.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for AmiLaunchPermissions {
+    type Output = Result<Vec<LaunchPermission>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<LaunchPermission>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AmiManager::reset_launch_permissions`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AmiResetLaunchPermissions {
+    manager: AmiManager,
+    input: ResetImageAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AmiResetLaunchPermissions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AmiResetLaunchPermissions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AmiResetLaunchPermissions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AmiManager, input: ResetImageAttributeRequest, key: String) -> Self {
+        AmiResetLaunchPermissions {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AmiManager, error: Error) -> Self {
+        AmiResetLaunchPermissions {
+            manager,
+            input: ResetImageAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ResetImageAttributeRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Ami",
+            "reset_launch_permissions",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "ResetImageAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        input.attribute = Some(ResetImageAttributeName::from("launchPermission"));
+        if input.attribute.is_none() {
+            return Err(Error::validation("ResetImageAttribute needs `Attribute`"));
+        }
+        if input.image_id.is_none() {
+            return Err(Error::validation("ResetImageAttribute needs `ImageId`"));
+        }
+        error::refuse_blank(
+            input.image_id.as_slice(),
+            "Ami::objects().reset_launch_permissions",
+            "image_id",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
+                "Ami",
+                &key,
+            )
+        })?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for AmiResetLaunchPermissions {
     type Output = Result<()>;
     type IntoFuture = MethodFuture<'static, Result<()>>;
 
@@ -21814,7 +22071,7 @@ impl std::future::IntoFuture for VolumeDetach {
 
 /// The manager of [`Snapshot`]: `Snapshot::objects()`.
 ///
-/// Methods: `archive`, `copy`, `create`, `delete`, `disable_block_public_access`, `enable_block_public_access`, `get_many`, `get_public_access_block_state`, `get`, `list_locked`, `list`, `lock`, `restore_from_archive`, `unlock`. Each returns a request: set optional arguments with its
+/// Methods: `archive`, `copy`, `create`, `delete`, `disable_block_public_access`, `enable_block_public_access`, `get_many`, `get_public_access_block_state`, `get`, `list_locked`, `list`, `lock`, `reset_volume_permissions`, `restore_from_archive`, `share`, `unlock`, `unshare`, `volume_permissions`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct SnapshotManager {
@@ -22040,6 +22297,67 @@ impl SnapshotManager {
         #[allow(unused_mut)]
         let mut input = GetSnapshotBlockPublicAccessStateRequest::default();
         SnapshotGetPublicAccessBlockState::new(self.clone(), input, key)
+    }
+
+    /// Who may create volumes from the snapshot (`DescribeSnapshotAttribute` of `createVolumePermission`): accounts by `user_id`, and `group` `all` when it is public.
+    ///
+    /// Describes the specified attribute of the specified snapshot. You can specify only one attribute at a time.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn volume_permissions(&self, snapshot_id: impl Into<String>) -> SnapshotVolumePermissions {
+        let snapshot_id = snapshot_id.into();
+        let key: String = snapshot_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = DescribeSnapshotAttributeRequest::default();
+        input.snapshot_id = Some(snapshot_id);
+        input.attribute = Some(SnapshotAttributeName::from("createVolumePermission"));
+        SnapshotVolumePermissions::new(self.clone(), input, key)
+    }
+
+    /// Lets accounts create volumes from the snapshot (`ModifySnapshotAttribute`, adding to `createVolumePermission`): `.user_ids(..)`, or `.group_names(["all"])` to make it public; naming neither is refused unsent.
+    ///
+    /// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn share(&self, snapshot_id: impl Into<String>) -> SnapshotShare {
+        let snapshot_id = snapshot_id.into();
+        let key: String = snapshot_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifySnapshotAttributeRequest::default();
+        input.snapshot_id = Some(snapshot_id);
+        input.attribute = Some(SnapshotAttributeName::from("createVolumePermission"));
+        input.operation_type = Some(OperationType::from("add"));
+        SnapshotShare::new(self.clone(), input, key)
+    }
+
+    /// Takes back what `share` gave (`ModifySnapshotAttribute`, removing from `createVolumePermission`): `.user_ids(..)`, or `.group_names(["all"])` to make it private again; naming neither is refused unsent. `reset_volume_permissions` takes back every permission.
+    ///
+    /// Adds or removes permission settings for the specified snapshot. You may add or remove specified Amazon Web Services account IDs from a snapshot's list of create volume permissions, but you cannot do both in a single operation. If you need to both add and remove account IDs for a snapshot, you must use multiple operations. You can make up to 500 modifications to a snapshot in a single operation.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn unshare(&self, snapshot_id: impl Into<String>) -> SnapshotUnshare {
+        let snapshot_id = snapshot_id.into();
+        let key: String = snapshot_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ModifySnapshotAttributeRequest::default();
+        input.snapshot_id = Some(snapshot_id);
+        input.attribute = Some(SnapshotAttributeName::from("createVolumePermission"));
+        input.operation_type = Some(OperationType::from("remove"));
+        SnapshotUnshare::new(self.clone(), input, key)
+    }
+
+    /// Makes the snapshot private to its owner again, every account's permission taken back (`ResetSnapshotAttribute` of `createVolumePermission`).
+    ///
+    /// Resets permission settings for the specified snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn reset_volume_permissions(
+        &self,
+        snapshot_id: impl Into<String>,
+    ) -> SnapshotResetVolumePermissions {
+        let snapshot_id = snapshot_id.into();
+        let key: String = snapshot_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = ResetSnapshotAttributeRequest::default();
+        input.snapshot_id = Some(snapshot_id);
+        input.attribute = Some(SnapshotAttributeName::from("createVolumePermission"));
+        SnapshotResetVolumePermissions::new(self.clone(), input, key)
     }
 
     /// Moves the snapshot to the archive tier (`ModifySnapshotTier`): cheaper to keep, restored with `restore_from_archive` before use; answers when the move began.
@@ -23965,6 +24283,477 @@ impl SnapshotGetPublicAccessBlockState {
 impl std::future::IntoFuture for SnapshotGetPublicAccessBlockState {
     type Output = Result<SnapshotBlockPublicAccessState>;
     type IntoFuture = MethodFuture<'static, Result<SnapshotBlockPublicAccessState>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`SnapshotManager::volume_permissions`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SnapshotVolumePermissions {
+    manager: SnapshotManager,
+    input: DescribeSnapshotAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for SnapshotVolumePermissions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotVolumePermissions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl SnapshotVolumePermissions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: SnapshotManager, input: DescribeSnapshotAttributeRequest, key: String) -> Self {
+        SnapshotVolumePermissions {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
+        SnapshotVolumePermissions {
+            manager,
+            input: DescribeSnapshotAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DescribeSnapshotAttributeRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<CreateVolumePermission>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "volume_permissions",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<CreateVolumePermission>> {
+        const OPERATION: &str = "DescribeSnapshotAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        input.attribute = Some(SnapshotAttributeName::from("createVolumePermission"));
+        if input.attribute.is_none() {
+            return Err(Error::validation(
+                "DescribeSnapshotAttribute needs `Attribute`",
+            ));
+        }
+        if input.snapshot_id.is_none() {
+            return Err(Error::validation(
+                "DescribeSnapshotAttribute needs `SnapshotId`",
+            ));
+        }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().volume_permissions",
+            "snapshot_id",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DescribeSnapshotAttributeResult>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
+        Ok(out.create_volume_permissions.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for SnapshotVolumePermissions {
+    type Output = Result<Vec<CreateVolumePermission>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<CreateVolumePermission>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`SnapshotManager::share`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SnapshotShare {
+    manager: SnapshotManager,
+    input: ModifySnapshotAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for SnapshotShare {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotShare {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl SnapshotShare {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: SnapshotManager, input: ModifySnapshotAttributeRequest, key: String) -> Self {
+        SnapshotShare {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
+        SnapshotShare {
+            manager,
+            input: ModifySnapshotAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifySnapshotAttributeRequest {
+        &self.input
+    }
+
+    /// The group to modify for the snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn group_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.group_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The account ID to modify for the snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn user_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.user_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "share",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "ModifySnapshotAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        input.attribute = Some(SnapshotAttributeName::from("createVolumePermission"));
+        input.operation_type = Some(OperationType::from("add"));
+        if input.snapshot_id.is_none() {
+            return Err(Error::validation(
+                "ModifySnapshotAttribute needs `SnapshotId`",
+            ));
+        }
+        if input.user_ids.is_none() && input.group_names.is_none() {
+            return Err(Error::validation("Snapshot::objects().share: nothing to send: none of `user_ids`, `group_names` is set (changed since the Snapshot was fetched, or given to the request), and AWS refuses a ModifySnapshotAttribute that changes nothing"));
+        }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().share",
+            "snapshot_id",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for SnapshotShare {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`SnapshotManager::unshare`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SnapshotUnshare {
+    manager: SnapshotManager,
+    input: ModifySnapshotAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for SnapshotUnshare {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotUnshare {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl SnapshotUnshare {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: SnapshotManager, input: ModifySnapshotAttributeRequest, key: String) -> Self {
+        SnapshotUnshare {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
+        SnapshotUnshare {
+            manager,
+            input: ModifySnapshotAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ModifySnapshotAttributeRequest {
+        &self.input
+    }
+
+    /// The group to modify for the snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn group_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.group_names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The account ID to modify for the snapshot.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn user_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.input.user_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "unshare",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "ModifySnapshotAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        input.attribute = Some(SnapshotAttributeName::from("createVolumePermission"));
+        input.operation_type = Some(OperationType::from("remove"));
+        if input.snapshot_id.is_none() {
+            return Err(Error::validation(
+                "ModifySnapshotAttribute needs `SnapshotId`",
+            ));
+        }
+        if input.user_ids.is_none() && input.group_names.is_none() {
+            return Err(Error::validation("Snapshot::objects().unshare: nothing to send: none of `user_ids`, `group_names` is set (changed since the Snapshot was fetched, or given to the request), and AWS refuses a ModifySnapshotAttribute that changes nothing"));
+        }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().unshare",
+            "snapshot_id",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for SnapshotUnshare {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`SnapshotManager::reset_volume_permissions`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct SnapshotResetVolumePermissions {
+    manager: SnapshotManager,
+    input: ResetSnapshotAttributeRequest,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for SnapshotResetVolumePermissions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        SnapshotResetVolumePermissions {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl SnapshotResetVolumePermissions {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: SnapshotManager, input: ResetSnapshotAttributeRequest, key: String) -> Self {
+        SnapshotResetVolumePermissions {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: SnapshotManager, error: Error) -> Self {
+        SnapshotResetVolumePermissions {
+            manager,
+            input: ResetSnapshotAttributeRequest::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ResetSnapshotAttributeRequest {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "Snapshot",
+            "reset_volume_permissions",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "ResetSnapshotAttribute";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        input.attribute = Some(SnapshotAttributeName::from("createVolumePermission"));
+        if input.attribute.is_none() {
+            return Err(Error::validation(
+                "ResetSnapshotAttribute needs `Attribute`",
+            ));
+        }
+        if input.snapshot_id.is_none() {
+            return Err(Error::validation(
+                "ResetSnapshotAttribute needs `SnapshotId`",
+            ));
+        }
+        error::refuse_blank(
+            input.snapshot_id.as_slice(),
+            "Snapshot::objects().reset_volume_permissions",
+            "snapshot_id",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| error::map_not_found(e, &["InvalidSnapshot.NotFound"], "Snapshot", &key))?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for SnapshotResetVolumePermissions {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

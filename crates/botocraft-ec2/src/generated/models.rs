@@ -3895,6 +3895,36 @@ impl Ami {
         request
     }
 
+    /// Who may launch this image. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn launch_permissions(&self) -> AmiLaunchPermissions {
+        let manager = AmiManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
+            return AmiLaunchPermissions::failed(
+                manager,
+                Error::validation("Ami.launch_permissions needs `ImageId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.launch_permissions(a0);
+        request
+    }
+
+    /// Makes this image private to its owner again. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn reset_launch_permissions(&self) -> AmiResetLaunchPermissions {
+        let manager = AmiManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.image_id.clone().filter(|v| !v.is_empty()) else {
+            return AmiResetLaunchPermissions::failed(
+                manager,
+                Error::validation("Ami.reset_launch_permissions needs `ImageId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.reset_launch_permissions(a0);
+        request
+    }
+
     /// Sets when this image becomes deprecated (`ami.enable_deprecation(at)`). Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn enable_deprecation(
@@ -7844,6 +7874,70 @@ impl Snapshot {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
+        request
+    }
+
+    /// Who may create volumes from this snapshot. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn volume_permissions(&self) -> SnapshotVolumePermissions {
+        let manager = SnapshotManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
+            return SnapshotVolumePermissions::failed(
+                manager,
+                Error::validation(
+                    "Snapshot.volume_permissions needs `SnapshotId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.volume_permissions(a0);
+        request
+    }
+
+    /// Lets accounts (`.user_ids(..)`), or everyone (`.group_names(["all"])`), create volumes from this snapshot. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn share(&self) -> SnapshotShare {
+        let manager = SnapshotManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
+            return SnapshotShare::failed(
+                manager,
+                Error::validation("Snapshot.share needs `SnapshotId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.share(a0);
+        request
+    }
+
+    /// Takes back what `share` gave. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn unshare(&self) -> SnapshotUnshare {
+        let manager = SnapshotManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
+            return SnapshotUnshare::failed(
+                manager,
+                Error::validation("Snapshot.unshare needs `SnapshotId`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.unshare(a0);
+        request
+    }
+
+    /// Makes this snapshot private to its owner again. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn reset_volume_permissions(&self) -> SnapshotResetVolumePermissions {
+        let manager = SnapshotManager::with_session(self._state.session().cloned());
+        let Some(a0) = self.snapshot_id.clone().filter(|v| !v.is_empty()) else {
+            return SnapshotResetVolumePermissions::failed(
+                manager,
+                Error::validation(
+                    "Snapshot.reset_volume_permissions needs `SnapshotId`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.reset_volume_permissions(a0);
         request
     }
 

@@ -2287,6 +2287,39 @@ pub static CreateTagsRequest: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static CreateVolumePermission: Shape = Shape {
+    name: "CreateVolumePermission",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("userId"),
+            ..Member::new("UserId", &String)
+        },
+        Member {
+            location_name: Some("group"),
+            ..Member::new("Group", &PermissionGroup)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static CreateVolumePermissionList: Shape = Shape {
+    name: "CreateVolumePermissionList",
+    kind: Kind::List {
+        member: &Member {
+            location_name: Some("item"),
+            ..Member::new("member", &CreateVolumePermission)
+        },
+        flattened: false,
+    },
+    xml_namespace: None,
+};
+pub static CreateVolumePermissionModifications: Shape = Shape {
+    name: "CreateVolumePermissionModifications",
+    kind: Kind::Structure(&[
+        Member::new("Add", &CreateVolumePermissionList),
+        Member::new("Remove", &CreateVolumePermissionList),
+    ]),
+    xml_namespace: None,
+};
 pub static CreateVolumeRequest: Shape = Shape {
     name: "CreateVolumeRequest",
     kind: Kind::Structure(&[
@@ -3355,6 +3388,18 @@ pub static DescribeIamInstanceProfileAssociationsResult: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static DescribeImageAttributeRequest: Shape = Shape {
+    name: "DescribeImageAttributeRequest",
+    kind: Kind::Structure(&[
+        Member::new("Attribute", &ImageAttributeName),
+        Member::new("ImageId", &ImageId),
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static DescribeImagesRequest: Shape = Shape {
     name: "DescribeImagesRequest",
     kind: Kind::Structure(&[
@@ -3956,6 +4001,36 @@ pub static DescribeSecurityGroupsResult: Shape = Shape {
         Member {
             location_name: Some("securityGroupInfo"),
             ..Member::new("SecurityGroups", &SecurityGroupList)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static DescribeSnapshotAttributeRequest: Shape = Shape {
+    name: "DescribeSnapshotAttributeRequest",
+    kind: Kind::Structure(&[
+        Member::new("Attribute", &SnapshotAttributeName),
+        Member::new("SnapshotId", &SnapshotId),
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static DescribeSnapshotAttributeResult: Shape = Shape {
+    name: "DescribeSnapshotAttributeResult",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("productCodes"),
+            ..Member::new("ProductCodes", &ProductCodeList)
+        },
+        Member {
+            location_name: Some("snapshotId"),
+            ..Member::new("SnapshotId", &String)
+        },
+        Member {
+            location_name: Some("createVolumePermission"),
+            ..Member::new("CreateVolumePermissions", &CreateVolumePermissionList)
         },
     ]),
     xml_namespace: None,
@@ -6169,6 +6244,73 @@ pub static Image: Shape = Shape {
             ..Member::new("Platform", &PlatformValues)
         },
     ]),
+    xml_namespace: None,
+};
+pub static ImageAttribute: Shape = Shape {
+    name: "ImageAttribute",
+    kind: Kind::Structure(&[
+        Member {
+            location_name: Some("description"),
+            ..Member::new("Description", &AttributeValue)
+        },
+        Member {
+            location_name: Some("kernel"),
+            ..Member::new("KernelId", &AttributeValue)
+        },
+        Member {
+            location_name: Some("ramdisk"),
+            ..Member::new("RamdiskId", &AttributeValue)
+        },
+        Member {
+            location_name: Some("sriovNetSupport"),
+            ..Member::new("SriovNetSupport", &AttributeValue)
+        },
+        Member {
+            location_name: Some("bootMode"),
+            ..Member::new("BootMode", &AttributeValue)
+        },
+        Member {
+            location_name: Some("tpmSupport"),
+            ..Member::new("TpmSupport", &AttributeValue)
+        },
+        Member {
+            location_name: Some("uefiData"),
+            ..Member::new("UefiData", &AttributeValue)
+        },
+        Member {
+            location_name: Some("lastLaunchedTime"),
+            ..Member::new("LastLaunchedTime", &AttributeValue)
+        },
+        Member {
+            location_name: Some("imdsSupport"),
+            ..Member::new("ImdsSupport", &AttributeValue)
+        },
+        Member {
+            location_name: Some("deregistrationProtection"),
+            ..Member::new("DeregistrationProtection", &AttributeValue)
+        },
+        Member {
+            location_name: Some("imageId"),
+            ..Member::new("ImageId", &String)
+        },
+        Member {
+            location_name: Some("launchPermission"),
+            ..Member::new("LaunchPermissions", &LaunchPermissionList)
+        },
+        Member {
+            location_name: Some("productCodes"),
+            ..Member::new("ProductCodes", &ProductCodeList)
+        },
+        Member {
+            location_name: Some("blockDeviceMapping"),
+            ..Member::new("BlockDeviceMappings", &BlockDeviceMappingList)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static ImageAttributeName: Shape = Shape {
+    name: "ImageAttributeName",
+    kind: Kind::String,
     xml_namespace: None,
 };
 pub static ImageDescriptionRequest: Shape = Shape {
@@ -10457,6 +10599,31 @@ pub static ModifyPublicIpDnsNameOptionsResult: Shape = Shape {
     }]),
     xml_namespace: None,
 };
+pub static ModifySnapshotAttributeRequest: Shape = Shape {
+    name: "ModifySnapshotAttributeRequest",
+    kind: Kind::Structure(&[
+        Member::new("Attribute", &SnapshotAttributeName),
+        Member::new(
+            "CreateVolumePermission",
+            &CreateVolumePermissionModifications,
+        ),
+        Member {
+            location_name: Some("UserGroup"),
+            ..Member::new("GroupNames", &GroupNameStringList)
+        },
+        Member::new("OperationType", &OperationType),
+        Member::new("SnapshotId", &SnapshotId),
+        Member {
+            location_name: Some("UserId"),
+            ..Member::new("UserIds", &UserIdStringList)
+        },
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static ModifySnapshotTierRequest: Shape = Shape {
     name: "ModifySnapshotTierRequest",
     kind: Kind::Structure(&[
@@ -13206,6 +13373,23 @@ pub static ReservationList: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static ResetImageAttributeName: Shape = Shape {
+    name: "ResetImageAttributeName",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static ResetImageAttributeRequest: Shape = Shape {
+    name: "ResetImageAttributeRequest",
+    kind: Kind::Structure(&[
+        Member::new("Attribute", &ResetImageAttributeName),
+        Member::new("ImageId", &ImageId),
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
+        },
+    ]),
+    xml_namespace: None,
+};
 pub static ResetNetworkInterfaceAttributeRequest: Shape = Shape {
     name: "ResetNetworkInterfaceAttributeRequest",
     kind: Kind::Structure(&[
@@ -13220,6 +13404,18 @@ pub static ResetNetworkInterfaceAttributeRequest: Shape = Shape {
         Member {
             location_name: Some("sourceDestCheck"),
             ..Member::new("SourceDestCheck", &String)
+        },
+    ]),
+    xml_namespace: None,
+};
+pub static ResetSnapshotAttributeRequest: Shape = Shape {
+    name: "ResetSnapshotAttributeRequest",
+    kind: Kind::Structure(&[
+        Member::new("Attribute", &SnapshotAttributeName),
+        Member::new("SnapshotId", &SnapshotId),
+        Member {
+            location_name: Some("dryRun"),
+            ..Member::new("DryRun", &Boolean)
         },
     ]),
     xml_namespace: None,
@@ -14482,6 +14678,11 @@ pub static Snapshot: Shape = Shape {
             ..Member::new("DataEncryptionKeyId", &String)
         },
     ]),
+    xml_namespace: None,
+};
+pub static SnapshotAttributeName: Shape = Shape {
+    name: "SnapshotAttributeName",
+    kind: Kind::String,
     xml_namespace: None,
 };
 pub static SnapshotBlockPublicAccessState: Shape = Shape {

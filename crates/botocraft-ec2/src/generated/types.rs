@@ -21144,6 +21144,178 @@ impl Described for OperationType {
     }
 }
 
+/// Contains the parameters for DescribeImageAttribute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeImageAttributeRequest {
+    /// The AMI attribute.
+    #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<ImageAttributeName>,
+    /// The ID of the AMI.
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for DescribeImageAttributeRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeImageAttributeRequest
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `ImageAttributeName` values.
+    pub enum ImageAttributeName {
+        Description = "description" => 0,
+        Kernel = "kernel" => 1,
+        Ramdisk = "ramdisk" => 2,
+        LaunchPermission = "launchPermission" => 3,
+        ProductCodes = "productCodes" => 4,
+        BlockDeviceMapping = "blockDeviceMapping" => 5,
+        SriovNetSupport = "sriovNetSupport" => 6,
+        BootMode = "bootMode" => 7,
+        TpmSupport = "tpmSupport" => 8,
+        UefiData = "uefiData" => 9,
+        LastLaunchedTime = "lastLaunchedTime" => 10,
+        ImdsSupport = "imdsSupport" => 11,
+        DeregistrationProtection = "deregistrationProtection" => 12,
+    }
+    sorted = [5, 7, 12, 0, 11, 1, 10, 3, 4, 2, 6, 8, 9];
+}
+
+impl Described for ImageAttributeName {
+    fn shape() -> &'static Shape {
+        &schema::ImageAttributeName
+    }
+}
+
+/// Describes an image attribute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageAttribute {
+    /// A description for the AMI.
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<AttributeValue>,
+    /// The kernel ID.
+    #[serde(rename = "KernelId", default, skip_serializing_if = "Option::is_none")]
+    pub kernel_id: Option<AttributeValue>,
+    /// The RAM disk ID.
+    #[serde(rename = "RamdiskId", default, skip_serializing_if = "Option::is_none")]
+    pub ramdisk_id: Option<AttributeValue>,
+    /// Indicates whether enhanced networking with the Intel 82599 Virtual Function interface is enabled.
+    #[serde(
+        rename = "SriovNetSupport",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sriov_net_support: Option<AttributeValue>,
+    /// The boot mode.
+    #[serde(rename = "BootMode", default, skip_serializing_if = "Option::is_none")]
+    pub boot_mode: Option<AttributeValue>,
+    /// If the image is configured for NitroTPM support, the value is `v2.0`.
+    #[serde(
+        rename = "TpmSupport",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub tpm_support: Option<AttributeValue>,
+    /// Base64 representation of the non-volatile UEFI variable store. To retrieve the UEFI data, use the GetInstanceUefiData command. You can inspect and modify the UEFI data by using the python-uefivars tool on GitHub. For more information, see UEFI Secure Boot for Amazon EC2 instances in the Amazon EC2 User Guide.
+    #[serde(rename = "UefiData", default, skip_serializing_if = "Option::is_none")]
+    pub uefi_data: Option<AttributeValue>,
+    /// The date and time, in ISO 8601 date-time format, when the AMI was last used to launch an EC2 instance. When the AMI is used to launch an instance, there is a 24-hour delay before that usage is reported.
+    #[serde(
+        rename = "LastLaunchedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_launched_time: Option<AttributeValue>,
+    /// If `v2.0`, it indicates that IMDSv2 is specified in the AMI. Instances launched from this AMI will have `HttpTokens` automatically set to `required` so that, by default, the instance requires that IMDSv2 is used when requesting instance metadata. In addition, `HttpPutResponseHopLimit` is set to `2`. For more information, see Configure the AMI in the Amazon EC2 User Guide.
+    #[serde(
+        rename = "ImdsSupport",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub imds_support: Option<AttributeValue>,
+    /// Indicates whether deregistration protection is enabled for the AMI.
+    #[serde(
+        rename = "DeregistrationProtection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deregistration_protection: Option<AttributeValue>,
+    /// The ID of the AMI.
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// The launch permissions.
+    #[serde(
+        rename = "LaunchPermissions",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub launch_permissions: Option<Vec<LaunchPermission>>,
+    /// The product codes.
+    #[serde(
+        rename = "ProductCodes",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub product_codes: Option<Vec<ProductCode>>,
+    /// The block device mapping entries.
+    #[serde(
+        rename = "BlockDeviceMappings",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_device_mappings: Option<Vec<BlockDeviceMapping>>,
+}
+
+impl Described for ImageAttribute {
+    fn shape() -> &'static Shape {
+        &schema::ImageAttribute
+    }
+}
+
+/// Contains the parameters for ResetImageAttribute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResetImageAttributeRequest {
+    /// The attribute to reset (currently you can only reset the launch permission attribute).
+    #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<ResetImageAttributeName>,
+    /// The ID of the AMI.
+    #[serde(rename = "ImageId", default, skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ResetImageAttributeRequest {
+    fn shape() -> &'static Shape {
+        &schema::ResetImageAttributeRequest
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `ResetImageAttributeName` values.
+    pub enum ResetImageAttributeName {
+        LaunchPermission = "launchPermission" => 0,
+    }
+    sorted = [0];
+}
+
+impl Described for ResetImageAttributeName {
+    fn shape() -> &'static Shape {
+        &schema::ResetImageAttributeName
+    }
+}
+
 /// The `EnableImageDeprecationRequest` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EnableImageDeprecationRequest {
@@ -23885,6 +24057,201 @@ botocraft_core::open_enum! {
 impl Described for ManagedBy {
     fn shape() -> &'static Shape {
         &schema::ManagedBy
+    }
+}
+
+/// The `DescribeSnapshotAttributeRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeSnapshotAttributeRequest {
+    /// The snapshot attribute you would like to view.
+    #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<SnapshotAttributeName>,
+    /// The ID of the EBS snapshot.
+    #[serde(
+        rename = "SnapshotId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for DescribeSnapshotAttributeRequest {
+    fn shape() -> &'static Shape {
+        &schema::DescribeSnapshotAttributeRequest
+    }
+}
+
+botocraft_core::open_enum! {
+    /// The `SnapshotAttributeName` values.
+    pub enum SnapshotAttributeName {
+        ProductCodes = "productCodes" => 0,
+        CreateVolumePermission = "createVolumePermission" => 1,
+    }
+    sorted = [1, 0];
+}
+
+impl Described for SnapshotAttributeName {
+    fn shape() -> &'static Shape {
+        &schema::SnapshotAttributeName
+    }
+}
+
+/// The `DescribeSnapshotAttributeResult` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DescribeSnapshotAttributeResult {
+    /// The product codes.
+    #[serde(
+        rename = "ProductCodes",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub product_codes: Option<Vec<ProductCode>>,
+    /// The ID of the EBS snapshot.
+    #[serde(
+        rename = "SnapshotId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_id: Option<String>,
+    /// The users and groups that have the permissions for creating volumes from the snapshot.
+    #[serde(
+        rename = "CreateVolumePermissions",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub create_volume_permissions: Option<Vec<CreateVolumePermission>>,
+}
+
+impl Described for DescribeSnapshotAttributeResult {
+    fn shape() -> &'static Shape {
+        &schema::DescribeSnapshotAttributeResult
+    }
+}
+
+/// Describes the user or group to be added or removed from the list of create volume permissions for a volume.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateVolumePermission {
+    /// The ID of the Amazon Web Services account to be added or removed.
+    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The group to be added or removed. The possible value is `all`.
+    #[serde(rename = "Group", default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<PermissionGroup>,
+}
+
+impl Described for CreateVolumePermission {
+    fn shape() -> &'static Shape {
+        &schema::CreateVolumePermission
+    }
+}
+
+/// The `ModifySnapshotAttributeRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModifySnapshotAttributeRequest {
+    /// The snapshot attribute to modify. Only volume creation permissions can be modified.
+    #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<SnapshotAttributeName>,
+    /// A JSON representation of the snapshot attribute modification.
+    #[serde(
+        rename = "CreateVolumePermission",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub create_volume_permission: Option<CreateVolumePermissionModifications>,
+    /// The group to modify for the snapshot.
+    #[serde(
+        rename = "GroupNames",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_names: Option<Vec<String>>,
+    /// The type of operation to perform to the attribute.
+    #[serde(
+        rename = "OperationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_type: Option<OperationType>,
+    /// The ID of the snapshot.
+    #[serde(
+        rename = "SnapshotId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_id: Option<String>,
+    /// The account ID to modify for the snapshot.
+    #[serde(
+        rename = "UserIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_ids: Option<Vec<String>>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ModifySnapshotAttributeRequest {
+    fn shape() -> &'static Shape {
+        &schema::ModifySnapshotAttributeRequest
+    }
+}
+
+/// Describes modifications to the list of create volume permissions for a volume.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CreateVolumePermissionModifications {
+    /// Adds the specified Amazon Web Services account ID or group to the list.
+    #[serde(
+        rename = "Add",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub add: Option<Vec<CreateVolumePermission>>,
+    /// Removes the specified Amazon Web Services account ID or group from the list.
+    #[serde(
+        rename = "Remove",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remove: Option<Vec<CreateVolumePermission>>,
+}
+
+impl Described for CreateVolumePermissionModifications {
+    fn shape() -> &'static Shape {
+        &schema::CreateVolumePermissionModifications
+    }
+}
+
+/// The `ResetSnapshotAttributeRequest` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResetSnapshotAttributeRequest {
+    /// The attribute to reset. Currently, only the attribute for permission to create volumes can be reset.
+    #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<SnapshotAttributeName>,
+    /// The ID of the snapshot.
+    #[serde(
+        rename = "SnapshotId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub snapshot_id: Option<String>,
+    /// Checks whether you have the required permissions for the action, without actually making the request, and provides an error response. If you have the required permissions, the error response is `DryRunOperation`. Otherwise, it is `UnauthorizedOperation`.
+    #[serde(rename = "DryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+}
+
+impl Described for ResetSnapshotAttributeRequest {
+    fn shape() -> &'static Shape {
+        &schema::ResetSnapshotAttributeRequest
     }
 }
 

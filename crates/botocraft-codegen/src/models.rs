@@ -4151,6 +4151,12 @@ impl<'a> Emitter<'a> {
         }
         // Context the ids carry: a long ARN names the cluster its resource is
         // in, and without it the call would look in the default cluster.
+        if m.def.infer.is_empty() && m.def.infer_from.is_some() {
+            return Err(format!(
+                "{name}.{}: infer_from without infer reads nothing",
+                m.name
+            ));
+        }
         if !m.def.infer.is_empty() {
             let (ids, _) = self
                 .positional(m)?

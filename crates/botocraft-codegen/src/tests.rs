@@ -485,6 +485,8 @@ fn count_of_a_list_is_its_length_and_infer_from_names_an_argument() {
     ))
     .unwrap_err();
     assert!(err.contains("infer_from names color"), "{err}");
+    let err = generate_with(&poke("infer_from = \"widgets\"\n")).unwrap_err();
+    assert!(err.contains("infer_from without infer"), "{err}");
 }
 
 #[test]

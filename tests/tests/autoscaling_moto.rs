@@ -1463,3 +1463,93 @@ async fn warm_pool_and_metrics_collection_of_a_group() {
         .collect();
     assert_eq!(metrics, ["GroupDesiredCapacity"]);
 }
+
+/// A group's instances protected from scale-in, moved to standby and back,
+/// reported unhealthy, detached and attached again.
+#[tokio::test]
+async fn instances_of_a_group_protected_in_standby_detached_attached() {
+    let moto = botocraft_tests::require_moto!();
+    launch_configuration(&moto, "members-lc").await;
+    let group = group(&moto, "members", "members-lc", "dev").await;
+    let member = || async {
+        let fresh = group.refreshed().await.expect("describe the group");
+        fresh.instances.clone().unwrap_or_default()
+    };
+    let instances = member().await;
+    assert_eq!(instances.len(), 1, "{instances:?}");
+    let id = instances[0].instance_id.clone().expect("instance id");
+
+    group
+        .set_instance_protection([id.as_str()], true)
+        .await
+        .expect("protect from scale-in");
+    assert_eq!(member().await[0].protected_from_scale_in, Some(true));
+
+    let activities = group
+        .enter_standby([id.as_str()], false)
+        .await
+        .expect("enter standby");
+    assert_eq!(activities.len(), 1, "{activities:?}");
+    let standby = member().await;
+    let state = |i: &botocraft::autoscaling::Instance| {
+        i.lifecycle_state.as_ref().map(|s| s.as_str().to_owned())
+    };
+    let ours = standby
+        .iter()
+        .find(|i| i.instance_id.as_deref() == Some(id.as_str()));
+    assert_eq!(
+        ours.and_then(state).as_deref(),
+        Some("Standby"),
+        "{standby:?}"
+    );
+    group
+        .exit_standby([id.as_str()])
+        .await
+        .expect("exit standby");
+    let back = member().await;
+    let ours = back
+        .iter()
+        .find(|i| i.instance_id.as_deref() == Some(id.as_str()));
+    assert_eq!(
+        ours.and_then(state).as_deref(),
+        Some("InService"),
+        "{back:?}"
+    );
+
+    AutoScalingGroup::objects()
+        .using(&moto.session)
+        .set_instance_health(id.as_str(), "Unhealthy")
+        .await
+        .expect("report unhealthy");
+    let reported = member().await;
+    let ours = reported
+        .iter()
+        .find(|i| i.instance_id.as_deref() == Some(id.as_str()));
+    assert_eq!(
+        ours.and_then(|i| i.health_status.clone()).as_deref(),
+        Some("Unhealthy")
+    );
+
+    group
+        .detach_instances([id.as_str()], true)
+        .await
+        .expect("detach");
+    assert!(member()
+        .await
+        .iter()
+        .all(|i| i.instance_id.as_deref() != Some(id.as_str())));
+    group
+        .attach_instances([id.as_str()])
+        .await
+        .expect("attach again");
+    assert!(member()
+        .await
+        .iter()
+        .any(|i| i.instance_id.as_deref() == Some(id.as_str())));
+
+    let err = group
+        .attach_instances((0..21).map(|i| format!("i-{i:017}")))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+}

@@ -212,3 +212,44 @@ async fn an_edited_one_time_action_keeps_its_start() {
     assert_eq!(action.max_size, Some(8));
     f.done();
 }
+
+/// A hook's proxies end and extend an instance's wait, naming the group,
+/// the hook and the instance or the notification's token.
+#[tokio::test]
+async fn a_hook_completes_and_extends_an_instances_wait() {
+    let f = fx_exchanges(json!([
+        {"operation": "RecordLifecycleActionHeartbeat",
+         "request": {"body": {"Action": "RecordLifecycleActionHeartbeat", "Version": "2011-01-01",
+                              "AutoScalingGroupName": "web", "LifecycleHookName": "drain",
+                              "InstanceId": "i-0abc"}},
+         "response": xml("RecordLifecycleActionHeartbeat", "")},
+        {"operation": "CompleteLifecycleAction",
+         "request": {"body": {"Action": "CompleteLifecycleAction", "Version": "2011-01-01",
+                              "AutoScalingGroupName": "web", "LifecycleHookName": "drain",
+                              "LifecycleActionResult": "CONTINUE",
+                              "LifecycleActionToken": "bcd2f1b8-9a78-44d3-8a7a-4dd07d7cf635"}},
+         "response": xml("CompleteLifecycleAction", "")},
+        {"operation": "CompleteLifecycleAction",
+         "response": {"status": 400, "headers": {"content-type": "text/xml"},
+                      "body": "<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>No active Lifecycle Action found with instance ID i-0abc</Message></Error><RequestId>r</RequestId></ErrorResponse>"}}
+    ]));
+    let hook = LifecycleHook {
+        auto_scaling_group_name: Some("web".into()),
+        lifecycle_hook_name: Some("drain".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    hook.record_heartbeat().instance_id("i-0abc").await.unwrap();
+    hook.complete_action("CONTINUE")
+        .lifecycle_action_token("bcd2f1b8-9a78-44d3-8a7a-4dd07d7cf635")
+        .await
+        .unwrap();
+    let err = hook
+        .complete_action("ABANDON")
+        .instance_id("i-0abc")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ValidationError"), "{err:?}");
+    assert!(!err.is_not_found(), "{err:?}");
+    f.done();
+}

@@ -19,7 +19,7 @@ use super::types::*;
 
 /// The manager of [`AutoScalingGroup`]: `AutoScalingGroup::objects()`.
 ///
-/// Methods: `activities`, `attach_load_balancers`, `attach_target_groups`, `attach_traffic_sources`, `cancel_instance_refresh`, `create_or_update_tags`, `create`, `delete_tags`, `delete_warm_pool`, `delete`, `describe_warm_pool`, `detach_load_balancers`, `detach_target_groups`, `detach_traffic_sources`, `disable_metrics_collection`, `enable_metrics_collection`, `get_many`, `get_tags`, `get`, `instance_refreshes`, `instance_status`, `list`, `partial_update`, `put_warm_pool`, `resume_processes`, `rollback_instance_refresh`, `set_desired_capacity`, `start_instance_refresh`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
+/// Methods: `activities`, `attach_instances`, `attach_load_balancers`, `attach_target_groups`, `attach_traffic_sources`, `cancel_instance_refresh`, `create_or_update_tags`, `create`, `delete_tags`, `delete_warm_pool`, `delete`, `describe_warm_pool`, `detach_instances`, `detach_load_balancers`, `detach_target_groups`, `detach_traffic_sources`, `disable_metrics_collection`, `enable_metrics_collection`, `enter_standby`, `exit_standby`, `get_many`, `get_tags`, `get`, `instance_refreshes`, `instance_status`, `list`, `partial_update`, `put_warm_pool`, `resume_processes`, `rollback_instance_refresh`, `set_desired_capacity`, `set_instance_health`, `set_instance_protection`, `start_instance_refresh`, `suspend_processes`, `terminate_instance`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct AutoScalingGroupManager {
@@ -598,6 +598,144 @@ impl AutoScalingGroupManager {
         let mut input = DescribeScalingActivitiesType::default();
         input.auto_scaling_group_name = Some(auto_scaling_group_name);
         AutoScalingGroupActivities::new(self.clone(), input, key)
+    }
+
+    /// Protects instances of a group from scale-in, or ends it (`SetInstanceProtection`, up to 50 instances): a protected instance is not chosen when the group shrinks.
+    ///
+    /// Updates the instance protection settings of the specified instances. This operation cannot be called on instances in a warm pool.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn set_instance_protection(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+        protected_from_scale_in: impl Into<bool>,
+    ) -> AutoScalingGroupSetInstanceProtection {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let protected_from_scale_in = protected_from_scale_in.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = SetInstanceProtectionQuery::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.instance_ids = Some(instance_ids);
+        input.protected_from_scale_in = Some(protected_from_scale_in);
+        AutoScalingGroupSetInstanceProtection::new(self.clone(), input, key)
+    }
+
+    /// Reports an instance `Healthy` or `Unhealthy` (`SetInstanceHealth`); an unhealthy one is replaced. `.should_respect_grace_period(true)` leaves one alone during its health check grace period.
+    ///
+    /// Sets the health status of the specified instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn set_instance_health(
+        &self,
+        instance_id: impl Into<String>,
+        health_status: impl Into<String>,
+    ) -> AutoScalingGroupSetInstanceHealth {
+        let instance_id = instance_id.into();
+        let health_status = health_status.into();
+        let key: String = instance_id.to_string();
+        #[allow(unused_mut)]
+        let mut input = SetInstanceHealthQuery::default();
+        input.instance_id = Some(instance_id);
+        input.health_status = Some(health_status);
+        AutoScalingGroupSetInstanceHealth::new(self.clone(), input, key)
+    }
+
+    /// Moves instances of a group to standby (`EnterStandby`, up to 20 instances): in the group, not in service, kept through health checks. With `should_decrement_desired_capacity` false the group launches replacements. Answers the scaling activities.
+    ///
+    /// Moves the specified instances into the standby state.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enter_standby(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+        should_decrement_desired_capacity: impl Into<bool>,
+    ) -> AutoScalingGroupEnterStandby {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let should_decrement_desired_capacity = should_decrement_desired_capacity.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = EnterStandbyQuery::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.instance_ids = Some(instance_ids);
+        input.should_decrement_desired_capacity = Some(should_decrement_desired_capacity);
+        AutoScalingGroupEnterStandby::new(self.clone(), input, key)
+    }
+
+    /// Puts standby instances of a group back in service (`ExitStandby`, up to 20 instances); the desired capacity grows by them. Answers the scaling activities.
+    ///
+    /// Moves the specified instances out of the standby state.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn exit_standby(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupExitStandby {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = ExitStandbyQuery::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.instance_ids = Some(instance_ids);
+        AutoScalingGroupExitStandby::new(self.clone(), input, key)
+    }
+
+    /// Adds running instances to a group (`AttachInstances`, up to 20): the desired capacity grows by them, and AWS refuses going over the maximum size.
+    ///
+    /// Attaches one or more EC2 instances to the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn attach_instances(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupAttachInstances {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = AttachInstancesQuery::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.instance_ids = Some(instance_ids);
+        AutoScalingGroupAttachInstances::new(self.clone(), input, key)
+    }
+
+    /// Removes instances from a group without terminating them (`DetachInstances`, up to 20). With `should_decrement_desired_capacity` false the group launches replacements. Answers the scaling activities.
+    ///
+    /// Removes one or more instances from the specified Auto Scaling group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn detach_instances(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+        should_decrement_desired_capacity: impl Into<bool>,
+    ) -> AutoScalingGroupDetachInstances {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let instance_ids: Vec<String> = instance_ids
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let should_decrement_desired_capacity = should_decrement_desired_capacity.into();
+        let key: String = auto_scaling_group_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = DetachInstancesQuery::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.instance_ids = Some(instance_ids);
+        input.should_decrement_desired_capacity = Some(should_decrement_desired_capacity);
+        AutoScalingGroupDetachInstances::new(self.clone(), input, key)
     }
 
     /// Sets tags (`CreateOrUpdateTags`); every tag names its group (`ResourceId`, `ResourceType = "auto-scaling-group"`). `save()` uses it for tag edits.
@@ -5009,6 +5147,817 @@ impl std::future::IntoFuture for AutoScalingGroupActivities {
     }
 }
 
+/// The request built by [`AutoScalingGroupManager::set_instance_protection`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupSetInstanceProtection {
+    manager: AutoScalingGroupManager,
+    input: SetInstanceProtectionQuery,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupSetInstanceProtection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupSetInstanceProtection {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupSetInstanceProtection {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: AutoScalingGroupManager,
+        input: SetInstanceProtectionQuery,
+        key: String,
+    ) -> Self {
+        AutoScalingGroupSetInstanceProtection {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupSetInstanceProtection {
+            manager,
+            input: SetInstanceProtectionQuery::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &SetInstanceProtectionQuery {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<SetInstanceProtectionAnswer>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "set_instance_protection",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<SetInstanceProtectionAnswer> {
+        const OPERATION: &str = "SetInstanceProtection";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_ids.is_none() {
+            return Err(Error::validation(
+                "SetInstanceProtection needs `InstanceIds`",
+            ));
+        }
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "SetInstanceProtection needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.protected_from_scale_in.is_none() {
+            return Err(Error::validation(
+                "SetInstanceProtection needs `ProtectedFromScaleIn`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().set_instance_protection",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().set_instance_protection",
+            "instance_ids",
+        )?;
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().set_instance_protection",
+            "instance_ids",
+        )?;
+        error::refuse_too_many(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            50,
+            "AutoScalingGroup::objects().set_instance_protection",
+            "instance_ids",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, SetInstanceProtectionAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("SetInstanceProtectionResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupSetInstanceProtection {
+    type Output = Result<SetInstanceProtectionAnswer>;
+    type IntoFuture = MethodFuture<'static, Result<SetInstanceProtectionAnswer>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::set_instance_health`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupSetInstanceHealth {
+    manager: AutoScalingGroupManager,
+    input: SetInstanceHealthQuery,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupSetInstanceHealth {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupSetInstanceHealth {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupSetInstanceHealth {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: SetInstanceHealthQuery, key: String) -> Self {
+        AutoScalingGroupSetInstanceHealth {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupSetInstanceHealth {
+            manager,
+            input: SetInstanceHealthQuery::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &SetInstanceHealthQuery {
+        &self.input
+    }
+
+    /// If the Auto Scaling group of the specified instance has a `HealthCheckGracePeriod` specified for the group, by default, this call respects the grace period. Set this to `False`, to have the call not respect the grace period associated with the group.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn should_respect_grace_period(mut self, value: impl Into<bool>) -> Self {
+        self.input.should_respect_grace_period = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "set_instance_health",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "SetInstanceHealth";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.instance_id.is_none() {
+            return Err(Error::validation("SetInstanceHealth needs `InstanceId`"));
+        }
+        if input.health_status.is_none() {
+            return Err(Error::validation("SetInstanceHealth needs `HealthStatus`"));
+        }
+        error::refuse_blank(
+            input.instance_id.as_slice(),
+            "AutoScalingGroup::objects().set_instance_health",
+            "instance_id",
+        )?;
+        error::refuse_blank(
+            input.health_status.as_slice(),
+            "AutoScalingGroup::objects().set_instance_health",
+            "health_status",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupSetInstanceHealth {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::enter_standby`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupEnterStandby {
+    manager: AutoScalingGroupManager,
+    input: EnterStandbyQuery,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupEnterStandby {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupEnterStandby {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupEnterStandby {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: EnterStandbyQuery, key: String) -> Self {
+        AutoScalingGroupEnterStandby {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupEnterStandby {
+            manager,
+            input: EnterStandbyQuery::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &EnterStandbyQuery {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<Activity>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "enter_standby",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<Activity>> {
+        const OPERATION: &str = "EnterStandby";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "EnterStandby needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.should_decrement_desired_capacity.is_none() {
+            return Err(Error::validation(
+                "EnterStandby needs `ShouldDecrementDesiredCapacity`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().enter_standby",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().enter_standby",
+            "instance_ids",
+        )?;
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().enter_standby",
+            "instance_ids",
+        )?;
+        error::refuse_too_many(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            20,
+            "AutoScalingGroup::objects().enter_standby",
+            "instance_ids",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, EnterStandbyAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("EnterStandbyResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out.activities.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupEnterStandby {
+    type Output = Result<Vec<Activity>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<Activity>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::exit_standby`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupExitStandby {
+    manager: AutoScalingGroupManager,
+    input: ExitStandbyQuery,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupExitStandby {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupExitStandby {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupExitStandby {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: ExitStandbyQuery, key: String) -> Self {
+        AutoScalingGroupExitStandby {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupExitStandby {
+            manager,
+            input: ExitStandbyQuery::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &ExitStandbyQuery {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<Activity>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "exit_standby",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<Activity>> {
+        const OPERATION: &str = "ExitStandby";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "ExitStandby needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().exit_standby",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().exit_standby",
+            "instance_ids",
+        )?;
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().exit_standby",
+            "instance_ids",
+        )?;
+        error::refuse_too_many(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            20,
+            "AutoScalingGroup::objects().exit_standby",
+            "instance_ids",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, ExitStandbyAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("ExitStandbyResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out.activities.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupExitStandby {
+    type Output = Result<Vec<Activity>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<Activity>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::attach_instances`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupAttachInstances {
+    manager: AutoScalingGroupManager,
+    input: AttachInstancesQuery,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupAttachInstances {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupAttachInstances {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupAttachInstances {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: AttachInstancesQuery, key: String) -> Self {
+        AutoScalingGroupAttachInstances {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupAttachInstances {
+            manager,
+            input: AttachInstancesQuery::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &AttachInstancesQuery {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "attach_instances",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<()> {
+        const OPERATION: &str = "AttachInstances";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "AttachInstances needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().attach_instances",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().attach_instances",
+            "instance_ids",
+        )?;
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().attach_instances",
+            "instance_ids",
+        )?;
+        error::refuse_too_many(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            20,
+            "AutoScalingGroup::objects().attach_instances",
+            "instance_ids",
+        )?;
+        let session = self.manager.session()?;
+        let _out = call::<_, botocraft_core::schema::Empty>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            None,
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(())
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupAttachInstances {
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`AutoScalingGroupManager::detach_instances`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct AutoScalingGroupDetachInstances {
+    manager: AutoScalingGroupManager,
+    input: DetachInstancesQuery,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for AutoScalingGroupDetachInstances {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        AutoScalingGroupDetachInstances {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl AutoScalingGroupDetachInstances {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: AutoScalingGroupManager, input: DetachInstancesQuery, key: String) -> Self {
+        AutoScalingGroupDetachInstances {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: AutoScalingGroupManager, error: Error) -> Self {
+        AutoScalingGroupDetachInstances {
+            manager,
+            input: DetachInstancesQuery::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &DetachInstancesQuery {
+        &self.input
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<Vec<Activity>>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "AutoScalingGroup",
+            "detach_instances",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<Vec<Activity>> {
+        const OPERATION: &str = "DetachInstances";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "DetachInstances needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.should_decrement_desired_capacity.is_none() {
+            return Err(Error::validation(
+                "DetachInstances needs `ShouldDecrementDesiredCapacity`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "AutoScalingGroup::objects().detach_instances",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_empty(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().detach_instances",
+            "instance_ids",
+        )?;
+        error::refuse_blank(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().detach_instances",
+            "instance_ids",
+        )?;
+        error::refuse_too_many(
+            input.instance_ids.as_deref().unwrap_or_default(),
+            20,
+            "AutoScalingGroup::objects().detach_instances",
+            "instance_ids",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, DetachInstancesAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("DetachInstancesResult"),
+            &input,
+        )
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:AutoScalingGroup name not found",
+                    "ValidationError:AutoScalingGroup not found",
+                ],
+                "AutoScalingGroup",
+                &key,
+            )
+        })?;
+        Ok(out.activities.take().unwrap_or_default())
+    }
+}
+
+impl std::future::IntoFuture for AutoScalingGroupDetachInstances {
+    type Output = Result<Vec<Activity>>;
+    type IntoFuture = MethodFuture<'static, Result<Vec<Activity>>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 /// The request built by [`AutoScalingGroupManager::create_or_update_tags`]: set optional arguments, then `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
 #[derive(Debug)]
@@ -7384,7 +8333,7 @@ impl std::future::IntoFuture for ScalingPolicyExecute {
 
 /// The manager of [`LifecycleHook`]: `LifecycleHook::objects()`.
 ///
-/// Methods: `create`, `delete`, `get`, `list`. Each returns a request: set optional arguments with its
+/// Methods: `complete_action`, `create`, `delete`, `get`, `list`, `record_heartbeat`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct LifecycleHookManager {
@@ -7497,6 +8446,49 @@ impl LifecycleHookManager {
         input.auto_scaling_group_name = Some(auto_scaling_group_name);
         input.lifecycle_hook_name = Some(lifecycle_hook_name);
         LifecycleHookDelete::new(self.clone(), input, key)
+    }
+
+    /// Ends an instance's wait in a lifecycle hook (`CompleteLifecycleAction`) with `CONTINUE` or `ABANDON`: the instance, by `.instance_id(..)` or by the `.lifecycle_action_token(..)` the hook's notification carried.
+    ///
+    /// Completes the lifecycle action for the specified token or instance with the specified result.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn complete_action(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        lifecycle_hook_name: impl Into<String>,
+        lifecycle_action_result: impl Into<String>,
+    ) -> LifecycleHookCompleteAction {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let lifecycle_hook_name = lifecycle_hook_name.into();
+        let lifecycle_action_result = lifecycle_action_result.into();
+        let key: String =
+            auto_scaling_group_name.to_string() + "/" + &lifecycle_hook_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = CompleteLifecycleActionType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.lifecycle_hook_name = Some(lifecycle_hook_name);
+        input.lifecycle_action_result = Some(lifecycle_action_result);
+        LifecycleHookCompleteAction::new(self.clone(), input, key)
+    }
+
+    /// Extends an instance's wait in a lifecycle hook by its heartbeat timeout (`RecordLifecycleActionHeartbeat`): the instance, by `.instance_id(..)` or `.lifecycle_action_token(..)`.
+    ///
+    /// Records a heartbeat for the lifecycle action associated with the specified token or instance. This extends the timeout by the length of time defined using the PutLifecycleHook API call.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn record_heartbeat(
+        &self,
+        auto_scaling_group_name: impl Into<String>,
+        lifecycle_hook_name: impl Into<String>,
+    ) -> LifecycleHookRecordHeartbeat {
+        let auto_scaling_group_name = auto_scaling_group_name.into();
+        let lifecycle_hook_name = lifecycle_hook_name.into();
+        let key: String =
+            auto_scaling_group_name.to_string() + "/" + &lifecycle_hook_name.to_string();
+        #[allow(unused_mut)]
+        let mut input = RecordLifecycleActionHeartbeatType::default();
+        input.auto_scaling_group_name = Some(auto_scaling_group_name);
+        input.lifecycle_hook_name = Some(lifecycle_hook_name);
+        LifecycleHookRecordHeartbeat::new(self.clone(), input, key)
     }
 }
 
@@ -8036,6 +9028,278 @@ impl LifecycleHookDelete {
 impl std::future::IntoFuture for LifecycleHookDelete {
     type Output = Result<DeleteLifecycleHookAnswer>;
     type IntoFuture = MethodFuture<'static, Result<DeleteLifecycleHookAnswer>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`LifecycleHookManager::complete_action`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct LifecycleHookCompleteAction {
+    manager: LifecycleHookManager,
+    input: CompleteLifecycleActionType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for LifecycleHookCompleteAction {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LifecycleHookCompleteAction {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl LifecycleHookCompleteAction {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(manager: LifecycleHookManager, input: CompleteLifecycleActionType, key: String) -> Self {
+        LifecycleHookCompleteAction {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: LifecycleHookManager, error: Error) -> Self {
+        LifecycleHookCompleteAction {
+            manager,
+            input: CompleteLifecycleActionType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &CompleteLifecycleActionType {
+        &self.input
+    }
+
+    /// A universally unique identifier (UUID) that identifies a specific lifecycle action associated with an instance. Amazon EC2 Auto Scaling sends this token to the notification target you specified when you created the lifecycle hook.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn lifecycle_action_token(mut self, value: impl Into<String>) -> Self {
+        self.input.lifecycle_action_token = Some(value.into());
+        self
+    }
+
+    /// The ID of the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<CompleteLifecycleActionAnswer>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LifecycleHook",
+            "complete_action",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<CompleteLifecycleActionAnswer> {
+        const OPERATION: &str = "CompleteLifecycleAction";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.lifecycle_hook_name.is_none() {
+            return Err(Error::validation(
+                "CompleteLifecycleAction needs `LifecycleHookName`",
+            ));
+        }
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "CompleteLifecycleAction needs `AutoScalingGroupName`",
+            ));
+        }
+        if input.lifecycle_action_result.is_none() {
+            return Err(Error::validation(
+                "CompleteLifecycleAction needs `LifecycleActionResult`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "LifecycleHook::objects().complete_action",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_blank(
+            input.lifecycle_hook_name.as_slice(),
+            "LifecycleHook::objects().complete_action",
+            "lifecycle_hook_name",
+        )?;
+        error::refuse_blank(
+            input.lifecycle_action_result.as_slice(),
+            "LifecycleHook::objects().complete_action",
+            "lifecycle_action_result",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, CompleteLifecycleActionAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("CompleteLifecycleActionResult"),
+            &input,
+        )
+        .await?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for LifecycleHookCompleteAction {
+    type Output = Result<CompleteLifecycleActionAnswer>;
+    type IntoFuture = MethodFuture<'static, Result<CompleteLifecycleActionAnswer>>;
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// The request built by [`LifecycleHookManager::record_heartbeat`]: set optional arguments, then `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+#[derive(Debug)]
+pub struct LifecycleHookRecordHeartbeat {
+    manager: LifecycleHookManager,
+    input: RecordLifecycleActionHeartbeatType,
+    key: String,
+    error: Option<Error>,
+}
+
+impl Clone for LifecycleHookRecordHeartbeat {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn clone(&self) -> Self {
+        LifecycleHookRecordHeartbeat {
+            manager: self.manager.clone(),
+            input: self.input.clone(),
+            key: self.key.clone(),
+            error: self.error.as_ref().map(Error::duplicate),
+        }
+    }
+}
+
+impl LifecycleHookRecordHeartbeat {
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn new(
+        manager: LifecycleHookManager,
+        input: RecordLifecycleActionHeartbeatType,
+        key: String,
+    ) -> Self {
+        LifecycleHookRecordHeartbeat {
+            manager,
+            input,
+            key,
+            error: None,
+        }
+    }
+
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn failed(manager: LifecycleHookManager, error: Error) -> Self {
+        LifecycleHookRecordHeartbeat {
+            manager,
+            input: RecordLifecycleActionHeartbeatType::default(),
+            key: String::new(),
+            error: Some(error),
+        }
+    }
+
+    /// The operation input as it will be sent.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn input(&self) -> &RecordLifecycleActionHeartbeatType {
+        &self.input
+    }
+
+    /// A token that uniquely identifies a specific lifecycle action associated with an instance. Amazon EC2 Auto Scaling sends this token to the notification target that you specified when you created the lifecycle hook.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn lifecycle_action_token(mut self, value: impl Into<String>) -> Self {
+        self.input.lifecycle_action_token = Some(value.into());
+        self
+    }
+
+    /// The ID of the instance.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.input.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sends the request.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn send(self) -> MethodFuture<'static, Result<RecordLifecycleActionHeartbeatAnswer>> {
+        botocraft_core::trace::method(
+            super::SERVICE.name,
+            "LifecycleHook",
+            "record_heartbeat",
+            Box::pin(self.run()),
+        )
+    }
+
+    #[cfg_attr(not(debug_assertions), inline)]
+    async fn run(self) -> Result<RecordLifecycleActionHeartbeatAnswer> {
+        const OPERATION: &str = "RecordLifecycleActionHeartbeat";
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        #[allow(unused_variables)]
+        let key = self.key;
+        #[allow(unused_mut)]
+        let mut input = self.input;
+        if input.lifecycle_hook_name.is_none() {
+            return Err(Error::validation(
+                "RecordLifecycleActionHeartbeat needs `LifecycleHookName`",
+            ));
+        }
+        if input.auto_scaling_group_name.is_none() {
+            return Err(Error::validation(
+                "RecordLifecycleActionHeartbeat needs `AutoScalingGroupName`",
+            ));
+        }
+        error::refuse_blank(
+            input.auto_scaling_group_name.as_slice(),
+            "LifecycleHook::objects().record_heartbeat",
+            "auto_scaling_group_name",
+        )?;
+        error::refuse_blank(
+            input.lifecycle_hook_name.as_slice(),
+            "LifecycleHook::objects().record_heartbeat",
+            "lifecycle_hook_name",
+        )?;
+        let session = self.manager.session()?;
+        #[allow(unused_mut)]
+        let mut out = call::<_, RecordLifecycleActionHeartbeatAnswer>(
+            &*session,
+            &super::SERVICE,
+            OPERATION,
+            Some("RecordLifecycleActionHeartbeatResult"),
+            &input,
+        )
+        .await?;
+        Ok(out)
+    }
+}
+
+impl std::future::IntoFuture for LifecycleHookRecordHeartbeat {
+    type Output = Result<RecordLifecycleActionHeartbeatAnswer>;
+    type IntoFuture = MethodFuture<'static, Result<RecordLifecycleActionHeartbeatAnswer>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

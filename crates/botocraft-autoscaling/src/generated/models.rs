@@ -266,6 +266,117 @@ impl AutoScalingGroup {
         request
     }
 
+    /// Protects instances of this group from scale-in, or ends it. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn set_instance_protection(
+        &self,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+        protected_from_scale_in: impl Into<bool>,
+    ) -> AutoScalingGroupSetInstanceProtection {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupSetInstanceProtection::failed(manager, Error::validation("AutoScalingGroup.set_instance_protection needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request =
+            manager.set_instance_protection(a0, instance_ids, protected_from_scale_in);
+        request
+    }
+
+    /// Moves instances of this group to standby. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn enter_standby(
+        &self,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+        should_decrement_desired_capacity: impl Into<bool>,
+    ) -> AutoScalingGroupEnterStandby {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupEnterStandby::failed(
+                manager,
+                Error::validation(
+                    "AutoScalingGroup.enter_standby needs `AutoScalingGroupName`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request =
+            manager.enter_standby(a0, instance_ids, should_decrement_desired_capacity);
+        request
+    }
+
+    /// Puts standby instances of this group back in service. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn exit_standby(
+        &self,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupExitStandby {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupExitStandby::failed(
+                manager,
+                Error::validation(
+                    "AutoScalingGroup.exit_standby needs `AutoScalingGroupName`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.exit_standby(a0, instance_ids);
+        request
+    }
+
+    /// Adds running instances to this group. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn attach_instances(
+        &self,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+    ) -> AutoScalingGroupAttachInstances {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupAttachInstances::failed(manager, Error::validation("AutoScalingGroup.attach_instances needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.attach_instances(a0, instance_ids);
+        request
+    }
+
+    /// Removes instances from this group without terminating them. Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn detach_instances(
+        &self,
+        instance_ids: impl IntoIterator<Item = impl AsRef<str>>,
+        should_decrement_desired_capacity: impl Into<bool>,
+    ) -> AutoScalingGroupDetachInstances {
+        let manager = AutoScalingGroupManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return AutoScalingGroupDetachInstances::failed(manager, Error::validation("AutoScalingGroup.detach_instances needs `AutoScalingGroupName`, which is not set"));
+        };
+        #[allow(unused_mut)]
+        let mut request =
+            manager.detach_instances(a0, instance_ids, should_decrement_desired_capacity);
+        request
+    }
+
     /// Suspends this group's scaling processes (all, or those named with `.scaling_processes(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn suspend_processes(&self) -> AutoScalingGroupSuspendProcesses {
@@ -1589,6 +1700,67 @@ impl LifecycleHook {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
+        request
+    }
+
+    /// Ends an instance's wait in this hook with `CONTINUE` or `ABANDON` (`.instance_id(..)` or `.lifecycle_action_token(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn complete_action(
+        &self,
+        lifecycle_action_result: impl Into<String>,
+    ) -> LifecycleHookCompleteAction {
+        let manager = LifecycleHookManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return LifecycleHookCompleteAction::failed(
+                manager,
+                Error::validation(
+                    "LifecycleHook.complete_action needs `AutoScalingGroupName`, which is not set",
+                ),
+            );
+        };
+        let Some(a1) = self.lifecycle_hook_name.clone().filter(|v| !v.is_empty()) else {
+            return LifecycleHookCompleteAction::failed(
+                manager,
+                Error::validation(
+                    "LifecycleHook.complete_action needs `LifecycleHookName`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.complete_action(a0, a1, lifecycle_action_result);
+        request
+    }
+
+    /// Extends an instance's wait in this hook (`.instance_id(..)` or `.lifecycle_action_token(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn record_heartbeat(&self) -> LifecycleHookRecordHeartbeat {
+        let manager = LifecycleHookManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return LifecycleHookRecordHeartbeat::failed(
+                manager,
+                Error::validation(
+                    "LifecycleHook.record_heartbeat needs `AutoScalingGroupName`, which is not set",
+                ),
+            );
+        };
+        let Some(a1) = self.lifecycle_hook_name.clone().filter(|v| !v.is_empty()) else {
+            return LifecycleHookRecordHeartbeat::failed(
+                manager,
+                Error::validation(
+                    "LifecycleHook.record_heartbeat needs `LifecycleHookName`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.record_heartbeat(a0, a1);
         request
     }
 

@@ -170,6 +170,14 @@ pub static AssociatePublicIpAddress: Shape = Shape {
     kind: Kind::Boolean,
     xml_namespace: None,
 };
+pub static AttachInstancesQuery: Shape = Shape {
+    name: "AttachInstancesQuery",
+    kind: Kind::Structure(&[
+        Member::new("InstanceIds", &InstanceIds),
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+    ]),
+    xml_namespace: None,
+};
 pub static AttachLoadBalancerTargetGroupsResultType: Shape = Shape {
     name: "AttachLoadBalancerTargetGroupsResultType",
     kind: Kind::Structure(&[]),
@@ -570,6 +578,22 @@ pub static ClassicLinkVPCSecurityGroups: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static CompleteLifecycleActionAnswer: Shape = Shape {
+    name: "CompleteLifecycleActionAnswer",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static CompleteLifecycleActionType: Shape = Shape {
+    name: "CompleteLifecycleActionType",
+    kind: Kind::Structure(&[
+        Member::new("LifecycleHookName", &AsciiStringMaxLen255),
+        Member::new("AutoScalingGroupName", &ResourceName),
+        Member::new("LifecycleActionToken", &LifecycleActionToken),
+        Member::new("LifecycleActionResult", &LifecycleActionResult),
+        Member::new("InstanceId", &XmlStringMaxLen19),
+    ]),
+    xml_namespace: None,
+};
 pub static Context: Shape = Shape {
     name: "Context",
     kind: Kind::String,
@@ -881,6 +905,23 @@ pub static DesiredConfiguration: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static DetachInstancesAnswer: Shape = Shape {
+    name: "DetachInstancesAnswer",
+    kind: Kind::Structure(&[Member::new("Activities", &Activities)]),
+    xml_namespace: None,
+};
+pub static DetachInstancesQuery: Shape = Shape {
+    name: "DetachInstancesQuery",
+    kind: Kind::Structure(&[
+        Member::new("InstanceIds", &InstanceIds),
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new(
+            "ShouldDecrementDesiredCapacity",
+            &ShouldDecrementDesiredCapacity,
+        ),
+    ]),
+    xml_namespace: None,
+};
 pub static DetachLoadBalancerTargetGroupsResultType: Shape = Shape {
     name: "DetachLoadBalancerTargetGroupsResultType",
     kind: Kind::Structure(&[]),
@@ -989,6 +1030,23 @@ pub static EnabledMetrics: Shape = Shape {
     },
     xml_namespace: None,
 };
+pub static EnterStandbyAnswer: Shape = Shape {
+    name: "EnterStandbyAnswer",
+    kind: Kind::Structure(&[Member::new("Activities", &Activities)]),
+    xml_namespace: None,
+};
+pub static EnterStandbyQuery: Shape = Shape {
+    name: "EnterStandbyQuery",
+    kind: Kind::Structure(&[
+        Member::new("InstanceIds", &InstanceIds),
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new(
+            "ShouldDecrementDesiredCapacity",
+            &ShouldDecrementDesiredCapacity,
+        ),
+    ]),
+    xml_namespace: None,
+};
 pub static EstimatedInstanceWarmup: Shape = Shape {
     name: "EstimatedInstanceWarmup",
     kind: Kind::Integer,
@@ -1015,6 +1073,19 @@ pub static ExecutePolicyType: Shape = Shape {
         Member::new("HonorCooldown", &HonorCooldown),
         Member::new("MetricValue", &MetricScale),
         Member::new("BreachThreshold", &MetricScale),
+    ]),
+    xml_namespace: None,
+};
+pub static ExitStandbyAnswer: Shape = Shape {
+    name: "ExitStandbyAnswer",
+    kind: Kind::Structure(&[Member::new("Activities", &Activities)]),
+    xml_namespace: None,
+};
+pub static ExitStandbyQuery: Shape = Shape {
+    name: "ExitStandbyQuery",
+    kind: Kind::Structure(&[
+        Member::new("InstanceIds", &InstanceIds),
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
     ]),
     xml_namespace: None,
 };
@@ -1438,6 +1509,11 @@ pub static LaunchTemplateSpecification: Shape = Shape {
 };
 pub static LifecycleActionResult: Shape = Shape {
     name: "LifecycleActionResult",
+    kind: Kind::String,
+    xml_namespace: None,
+};
+pub static LifecycleActionToken: Shape = Shape {
+    name: "LifecycleActionToken",
     kind: Kind::String,
     xml_namespace: None,
 };
@@ -1980,6 +2056,11 @@ pub static PropagateAtLaunch: Shape = Shape {
     kind: Kind::Boolean,
     xml_namespace: None,
 };
+pub static ProtectedFromScaleIn: Shape = Shape {
+    name: "ProtectedFromScaleIn",
+    kind: Kind::Boolean,
+    xml_namespace: None,
+};
 pub static PutLifecycleHookAnswer: Shape = Shape {
     name: "PutLifecycleHookAnswer",
     kind: Kind::Structure(&[]),
@@ -2051,6 +2132,21 @@ pub static PutWarmPoolType: Shape = Shape {
         Member::new("MinSize", &WarmPoolMinSize),
         Member::new("PoolState", &WarmPoolState),
         Member::new("InstanceReusePolicy", &InstanceReusePolicy),
+    ]),
+    xml_namespace: None,
+};
+pub static RecordLifecycleActionHeartbeatAnswer: Shape = Shape {
+    name: "RecordLifecycleActionHeartbeatAnswer",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static RecordLifecycleActionHeartbeatType: Shape = Shape {
+    name: "RecordLifecycleActionHeartbeatType",
+    kind: Kind::Structure(&[
+        Member::new("LifecycleHookName", &AsciiStringMaxLen255),
+        Member::new("AutoScalingGroupName", &ResourceName),
+        Member::new("LifecycleActionToken", &LifecycleActionToken),
+        Member::new("InstanceId", &XmlStringMaxLen19),
     ]),
     xml_namespace: None,
 };
@@ -2241,8 +2337,36 @@ pub static SetDesiredCapacityType: Shape = Shape {
     ]),
     xml_namespace: None,
 };
+pub static SetInstanceHealthQuery: Shape = Shape {
+    name: "SetInstanceHealthQuery",
+    kind: Kind::Structure(&[
+        Member::new("InstanceId", &XmlStringMaxLen19),
+        Member::new("HealthStatus", &XmlStringMaxLen32),
+        Member::new("ShouldRespectGracePeriod", &ShouldRespectGracePeriod),
+    ]),
+    xml_namespace: None,
+};
+pub static SetInstanceProtectionAnswer: Shape = Shape {
+    name: "SetInstanceProtectionAnswer",
+    kind: Kind::Structure(&[]),
+    xml_namespace: None,
+};
+pub static SetInstanceProtectionQuery: Shape = Shape {
+    name: "SetInstanceProtectionQuery",
+    kind: Kind::Structure(&[
+        Member::new("InstanceIds", &InstanceIds),
+        Member::new("AutoScalingGroupName", &XmlStringMaxLen255),
+        Member::new("ProtectedFromScaleIn", &ProtectedFromScaleIn),
+    ]),
+    xml_namespace: None,
+};
 pub static ShouldDecrementDesiredCapacity: Shape = Shape {
     name: "ShouldDecrementDesiredCapacity",
+    kind: Kind::Boolean,
+    xml_namespace: None,
+};
+pub static ShouldRespectGracePeriod: Shape = Shape {
+    name: "ShouldRespectGracePeriod",
     kind: Kind::Boolean,
     xml_namespace: None,
 };

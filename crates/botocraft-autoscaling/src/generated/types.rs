@@ -5319,6 +5319,256 @@ impl Described for ActivitiesType {
     }
 }
 
+/// The `SetInstanceProtectionQuery` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetInstanceProtectionQuery {
+    /// One or more instance IDs. You can specify up to 50 instances.
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_ids: Option<Vec<String>>,
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// Indicates whether the instance is protected from termination by Amazon EC2 Auto Scaling when scaling in.
+    #[serde(
+        rename = "ProtectedFromScaleIn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub protected_from_scale_in: Option<bool>,
+}
+
+impl Described for SetInstanceProtectionQuery {
+    fn shape() -> &'static Shape {
+        &schema::SetInstanceProtectionQuery
+    }
+}
+
+/// The `SetInstanceProtectionAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetInstanceProtectionAnswer {}
+
+impl Described for SetInstanceProtectionAnswer {
+    fn shape() -> &'static Shape {
+        &schema::SetInstanceProtectionAnswer
+    }
+}
+
+/// The `SetInstanceHealthQuery` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SetInstanceHealthQuery {
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+    /// The health status of the instance. Set to `Healthy` to have the instance remain in service. Set to `Unhealthy` to have the instance be out of service. Amazon EC2 Auto Scaling terminates and replaces the unhealthy instance.
+    #[serde(
+        rename = "HealthStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub health_status: Option<String>,
+    /// If the Auto Scaling group of the specified instance has a `HealthCheckGracePeriod` specified for the group, by default, this call respects the grace period. Set this to `False`, to have the call not respect the grace period associated with the group.
+    #[serde(
+        rename = "ShouldRespectGracePeriod",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub should_respect_grace_period: Option<bool>,
+}
+
+impl Described for SetInstanceHealthQuery {
+    fn shape() -> &'static Shape {
+        &schema::SetInstanceHealthQuery
+    }
+}
+
+/// The `EnterStandbyQuery` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnterStandbyQuery {
+    /// The IDs of the instances. You can specify up to 20 instances.
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_ids: Option<Vec<String>>,
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// Indicates whether to decrement the desired capacity of the Auto Scaling group by the number of instances moved to `Standby` mode.
+    #[serde(
+        rename = "ShouldDecrementDesiredCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub should_decrement_desired_capacity: Option<bool>,
+}
+
+impl Described for EnterStandbyQuery {
+    fn shape() -> &'static Shape {
+        &schema::EnterStandbyQuery
+    }
+}
+
+/// The `EnterStandbyAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnterStandbyAnswer {
+    /// The activities related to moving instances into `Standby` mode.
+    #[serde(
+        rename = "Activities",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub activities: Option<Vec<Activity>>,
+}
+
+impl Described for EnterStandbyAnswer {
+    fn shape() -> &'static Shape {
+        &schema::EnterStandbyAnswer
+    }
+}
+
+/// The `ExitStandbyQuery` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExitStandbyQuery {
+    /// The IDs of the instances. You can specify up to 20 instances.
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_ids: Option<Vec<String>>,
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+}
+
+impl Described for ExitStandbyQuery {
+    fn shape() -> &'static Shape {
+        &schema::ExitStandbyQuery
+    }
+}
+
+/// The `ExitStandbyAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ExitStandbyAnswer {
+    /// The activities related to moving instances out of `Standby` mode.
+    #[serde(
+        rename = "Activities",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub activities: Option<Vec<Activity>>,
+}
+
+impl Described for ExitStandbyAnswer {
+    fn shape() -> &'static Shape {
+        &schema::ExitStandbyAnswer
+    }
+}
+
+/// The `AttachInstancesQuery` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttachInstancesQuery {
+    /// The IDs of the instances. You can specify up to 20 instances.
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_ids: Option<Vec<String>>,
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+}
+
+impl Described for AttachInstancesQuery {
+    fn shape() -> &'static Shape {
+        &schema::AttachInstancesQuery
+    }
+}
+
+/// The `DetachInstancesQuery` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachInstancesQuery {
+    /// The IDs of the instances. You can specify up to 20 instances.
+    #[serde(
+        rename = "InstanceIds",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_ids: Option<Vec<String>>,
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// Indicates whether the Auto Scaling group decrements the desired capacity value by the number of instances detached.
+    #[serde(
+        rename = "ShouldDecrementDesiredCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub should_decrement_desired_capacity: Option<bool>,
+}
+
+impl Described for DetachInstancesQuery {
+    fn shape() -> &'static Shape {
+        &schema::DetachInstancesQuery
+    }
+}
+
+/// The `DetachInstancesAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DetachInstancesAnswer {
+    /// The activities related to detaching the instances from the Auto Scaling group.
+    #[serde(
+        rename = "Activities",
+        default,
+        deserialize_with = "botocraft_core::serde_util::list",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub activities: Option<Vec<Activity>>,
+}
+
+impl Described for DetachInstancesAnswer {
+    fn shape() -> &'static Shape {
+        &schema::DetachInstancesAnswer
+    }
+}
+
 /// The `CreateOrUpdateTagsType` structure.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateOrUpdateTagsType {
@@ -6025,6 +6275,111 @@ pub struct DeleteLifecycleHookAnswer {}
 impl Described for DeleteLifecycleHookAnswer {
     fn shape() -> &'static Shape {
         &schema::DeleteLifecycleHookAnswer
+    }
+}
+
+/// The `CompleteLifecycleActionType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompleteLifecycleActionType {
+    /// The name of the lifecycle hook.
+    #[serde(
+        rename = "LifecycleHookName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_hook_name: Option<String>,
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// A universally unique identifier (UUID) that identifies a specific lifecycle action associated with an instance. Amazon EC2 Auto Scaling sends this token to the notification target you specified when you created the lifecycle hook.
+    #[serde(
+        rename = "LifecycleActionToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_action_token: Option<String>,
+    /// The action for the group to take. You can specify either `CONTINUE` or `ABANDON`.
+    #[serde(
+        rename = "LifecycleActionResult",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_action_result: Option<String>,
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+}
+
+impl Described for CompleteLifecycleActionType {
+    fn shape() -> &'static Shape {
+        &schema::CompleteLifecycleActionType
+    }
+}
+
+/// The `CompleteLifecycleActionAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompleteLifecycleActionAnswer {}
+
+impl Described for CompleteLifecycleActionAnswer {
+    fn shape() -> &'static Shape {
+        &schema::CompleteLifecycleActionAnswer
+    }
+}
+
+/// The `RecordLifecycleActionHeartbeatType` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecordLifecycleActionHeartbeatType {
+    /// The name of the lifecycle hook.
+    #[serde(
+        rename = "LifecycleHookName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_hook_name: Option<String>,
+    /// The name of the Auto Scaling group.
+    #[serde(
+        rename = "AutoScalingGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// A token that uniquely identifies a specific lifecycle action associated with an instance. Amazon EC2 Auto Scaling sends this token to the notification target that you specified when you created the lifecycle hook.
+    #[serde(
+        rename = "LifecycleActionToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifecycle_action_token: Option<String>,
+    /// The ID of the instance.
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub instance_id: Option<String>,
+}
+
+impl Described for RecordLifecycleActionHeartbeatType {
+    fn shape() -> &'static Shape {
+        &schema::RecordLifecycleActionHeartbeatType
+    }
+}
+
+/// The `RecordLifecycleActionHeartbeatAnswer` structure.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecordLifecycleActionHeartbeatAnswer {}
+
+impl Described for RecordLifecycleActionHeartbeatAnswer {
+    fn shape() -> &'static Shape {
+        &schema::RecordLifecycleActionHeartbeatAnswer
     }
 }
 

@@ -201,6 +201,13 @@ impl<'a> Emitter<'a> {
 
     /// Whether the method makes resources (a create, a run of `count`): what
     /// it cannot find is something it was given, never what it makes.
+    /// Whether a method only reads (`get`, `get_many`, `list`, `get_*`):
+    /// what it cannot find it reports or leaves out, where a call that acts
+    /// names what it did.
+    fn reads(m: &Method) -> bool {
+        matches!(m.name, "get" | "get_many" | "list") || m.name.starts_with("get_")
+    }
+
     fn makes_resources(m: &Method) -> bool {
         m.name == "create" || m.def.count.is_some()
     }
@@ -3412,7 +3419,7 @@ impl<'a> Emitter<'a> {
                 m.name
             ));
         }
-        let acting = !m.name.starts_with("get");
+        let acting = !Self::reads(m);
         // What an earlier chunk did, for the error of a later one: the
         // answer's entries of the id list's own type (the deleted image ids).
         let done = lists.iter().find(|f| f.ty == elem).map(|f| f.ident.clone());
@@ -3446,7 +3453,7 @@ impl<'a> Emitter<'a> {
         } else {
             // A get leaves out what does not exist, as get_many does.
             let check = self
-                .failures_check(m, m.name.starts_with("get"))?
+                .failures_check(m, Self::reads(m))?
                 .replace("\n        ", "\n            ")
                 .replacen("        if", "            if", 1);
             s.push_str(&check);
@@ -3706,7 +3713,7 @@ impl<'a> Emitter<'a> {
             return Ok(String::new());
         };
         let returns_models = matches!(m.returns, Returns::Model | Returns::Models);
-        if !matches!(m.name, "get" | "get_many" | "list") && returns_models {
+        if !Self::reads(m) && returns_models {
             // A call that acts (RunTask, DeleteTaskDefinitions) may have done
             // part of its work: what it did is named in the error, never lost.
             let done = match &m.result {
@@ -3734,7 +3741,7 @@ impl<'a> Emitter<'a> {
                 format!("out.{member}.iter().flatten().map(|x| ({arn}, {reason}, {detail}))");
             let answered =
                 format!("out.{result}.iter().flatten().filter_map(|x| x.{done}.clone()).collect()");
-            let reads = matches!(m.name, "get" | "get_many" | "list") || m.name.starts_with("get_");
+            let reads = Self::reads(m);
             // Several keys, each answered on its own (`UpdateTaskProtection`):
             // a failure names its own key, not the whole list asked for.
             let mut s = if reads {
@@ -4454,7 +4461,7 @@ impl<'a> Emitter<'a> {
                     // A call that acts (DeleteTaskDefinitions) in batches has
                     // done the earlier batches' work when a later one fails:
                     // the error names it.
-                    let acting = !matches!(m.name, "get" | "get_many" | "list");
+                    let acting = !Self::reads(m);
                     let done_id = self.done_id(m);
                     // AWS fails the whole call when one key is missing: the
                     // error names the missing one(s), as AWS's message does,

@@ -10,7 +10,7 @@ use botocraft_core::{Error, Result, TimeoutKind};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::{capture_connection, HttpConnector};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
@@ -163,6 +163,9 @@ pub fn is_loopback_host(host: &str) -> bool {
 /// [read timeout](HyperTransportBuilder::read_timeout) with
 /// [`Error::Timeout`] of kind [`TimeoutKind::Read`], which the session
 /// retries, instead of holding the call, and its connection slot, forever.
+///
+/// A connection that answered with a 5xx status is closed, not pooled, so
+/// the retry that follows goes out on a new one.
 ///
 /// Requests go through an HTTP proxy when [`HyperTransportBuilder::proxy`]
 /// says so (see [`ProxyConfig`]; a session passes the environment's
@@ -560,7 +563,8 @@ impl HyperTransport {
             (Some(scheme), Some(authority)) => format!("{scheme}://{authority}"),
             _ => parts.uri.to_string(),
         };
-        let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
+        let mut request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
+        let connection = capture_connection(&mut request);
         let response =
             match tokio::time::timeout(self.read_timeout, self.client.request(request)).await {
                 Err(_) => return Err(read_timeout()),
@@ -580,6 +584,15 @@ impl HyperTransport {
                 }
             };
         let (parts, mut body) = response.into_parts();
+        if parts.status.is_server_error() {
+            // The retry goes out on a fresh connection, as aws-sdk-rust's
+            // does: a 5xx may come from one unhealthy host behind the
+            // endpoint or a proxy in a bad state, and a pooled connection
+            // would take the retry straight back to it.
+            if let Some(connected) = connection.connection_metadata().as_ref() {
+                connected.poison();
+            }
+        }
         // One copy, into a buffer sized from Content-Length (bounded: the
         // header is the peer's word), not chunks joined and then copied again.
         let expected = parts

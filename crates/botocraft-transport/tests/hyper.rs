@@ -132,3 +132,91 @@ async fn a_refused_connection_names_the_endpoint() {
         "{err}"
     );
 }
+
+/// A keep-alive HTTP/1.1 server answering its requests, in order, with
+/// `statuses`; it counts the connections it accepted.
+async fn scripted_server(
+    statuses: Vec<u16>,
+) -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    let script = Arc::new(Mutex::new(statuses.into_iter()));
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let script = Arc::clone(&script);
+            tokio::spawn(async move {
+                let mut pending = Vec::new();
+                let mut buf = [0u8; 4096];
+                loop {
+                    // Requests carry no body here: a head ends the request.
+                    let head_end = loop {
+                        if let Some(i) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        match tcp.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => pending.extend_from_slice(&buf[..n]),
+                        }
+                    };
+                    pending.drain(..head_end);
+                    let Some(status) = script.lock().unwrap().next() else {
+                        return;
+                    };
+                    let body = format!("{{\"status\":{status}}}");
+                    let response = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if tcp.write_all(response.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (addr, accepted)
+}
+
+async fn statuses_and_connections(statuses: Vec<u16>) -> (Vec<u16>, usize) {
+    let calls = statuses.len();
+    let (addr, accepted) = scripted_server(statuses).await;
+    let transport = HyperTransport::new().unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..calls {
+        let request = http::Request::post(format!("http://{addr}/"))
+            .body(Vec::new())
+            .unwrap();
+        let response = transport.send(request).await.unwrap();
+        seen.push(response.status().as_u16());
+        // hyper returns a connection to its pool once the response is done,
+        // on its own task: give it the moment, so reuse is not left to a race.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (seen, accepted.load(std::sync::atomic::Ordering::SeqCst))
+}
+
+#[tokio::test]
+async fn a_connection_is_reused_after_a_success_or_a_client_error() {
+    let (seen, connections) = statuses_and_connections(vec![200, 400, 200]).await;
+    assert_eq!(seen, [200, 400, 200]);
+    assert_eq!(connections, 1);
+}
+
+/// As aws-sdk-rust does: a retry after a 5xx does not go back to the
+/// connection (a host behind the endpoint, a proxy) that answered it.
+#[tokio::test]
+async fn a_connection_that_answered_a_server_error_is_not_reused() {
+    let (seen, connections) = statuses_and_connections(vec![500, 200, 503, 200, 200]).await;
+    assert_eq!(seen, [500, 200, 503, 200, 200]);
+    assert_eq!(connections, 3);
+}

@@ -93,6 +93,13 @@ impl<'a> Emitter<'a> {
         let mut result_inner = None;
         let result = match (&def.result, &output_shape) {
             (Some(r), Some(out)) => {
+                if let Some(member) = self.types.unsuccessful_member(out) {
+                    if r == member {
+                        return Err(format!(
+                            "{ctx}: result {r:?} is always true: a false one is an error (Described::unsuccessful); leave the result out"
+                        ));
+                    }
+                }
                 let fields = self.types.fields(out);
                 let (list, member) = match r.split_once("[].") {
                     Some((l, m)) => (l, Some(m)),

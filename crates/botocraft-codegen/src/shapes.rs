@@ -175,6 +175,25 @@ impl<'a> Types<'a> {
         false
     }
 
+    /// The boolean member (`Return`, `Successful`) by which an operation's
+    /// answer `shape_name` says the operation was done, if it has one.
+    pub fn unsuccessful_member(&self, shape_name: &str) -> Option<&'static str> {
+        let is_output = self
+            .model
+            .operations
+            .values()
+            .any(|op| op.output.as_ref().is_some_and(|o| o.shape == shape_name));
+        if !is_output {
+            return None;
+        }
+        let members = &self.model.shapes[shape_name].members;
+        ["Return", "Successful"].into_iter().find(|name| {
+            members
+                .iter()
+                .any(|(k, r)| k == name && self.model.shapes[&r.shape].kind == "boolean")
+        })
+    }
+
     /// Whether `from` reaches `to` through direct (unboxed) structure members.
     fn reaches(&self, from: &str, to: &str, seen: &mut BTreeSet<String>) -> bool {
         if from == to {
@@ -217,6 +236,15 @@ impl<'a> Types<'a> {
                     )
                 })
                 .unwrap_or_default();
+            let unsuccessful = self
+                .unsuccessful_member(shape_name)
+                .map(|member| {
+                    format!(
+                        "\n\n    fn unsuccessful(&self) -> Option<&'static str> {{\n        (self.{} == Some(false)).then_some({member:?})\n    }}",
+                        names::field(member)
+                    )
+                })
+                .unwrap_or_default();
             let sensitive = if self.reaches_sensitive(shape_name) {
                 "\n    const SENSITIVE: bool = true;\n"
             } else {
@@ -224,7 +252,7 @@ impl<'a> Types<'a> {
             };
             let _ = writeln!(
                 out,
-                "impl Described for {} {{{sensitive}\n    fn shape() -> &'static Shape {{\n        &schema::{shape_name}\n    }}{tags_unknown}\n}}\n",
+                "impl Described for {} {{{sensitive}\n    fn shape() -> &'static Shape {{\n        &schema::{shape_name}\n    }}{tags_unknown}{unsuccessful}\n}}\n",
                 self.names[shape_name]
             );
         }

@@ -856,6 +856,12 @@ pub fn refuse_page_size(
     }
 }
 
+/// The code of the [`Error::Service`] a call answers with when AWS answered
+/// it with success but with a `Return` (or `Successful`) of `false`, which
+/// EC2 documents as never happening: the operation was not done, and no
+/// error code says why.
+pub const UNSUCCESSFUL: &str = "Unsuccessful";
+
 /// The code of the error a create answers with when AWS made fewer
 /// resources than asked and reported no failure for the rest (see
 /// [`fewer_than_asked`]).

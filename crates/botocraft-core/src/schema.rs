@@ -159,6 +159,15 @@ pub trait Described {
     fn tags_unknown(&self) -> bool {
         false
     }
+
+    /// The member of an operation's answer that says the operation was not
+    /// done, when it says so: EC2's `Return` (or `Successful`) sent as
+    /// `false`. AWS documents these as true whenever the call succeeds and
+    /// answers an error otherwise, so a `false` is a failure to report, not
+    /// a success with a flag the caller may never read.
+    fn unsuccessful(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Descriptors of the model's scalar shapes, shared by generated code.

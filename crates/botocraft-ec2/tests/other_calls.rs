@@ -62,8 +62,8 @@ async fn each_call_sends_the_model_id_and_its_argument() {
     }
     .using(s);
     let at = DateTime::parse_rfc3339("2027-01-01T00:00:00Z").unwrap();
-    assert!(ami.enable_deprecation(at).await.unwrap());
-    assert!(ami.disable_deprecation().await.unwrap());
+    ami.enable_deprecation(at).await.unwrap();
+    ami.disable_deprecation().await.unwrap();
 
     let table = RouteTable {
         route_table_id: Some("rtb-1".into()),
@@ -147,12 +147,12 @@ async fn an_instances_other_settings_each_have_their_call() {
         ..Default::default()
     }
     .using(s);
-    assert!(instance
+    instance
         .modify_placement()
         .group_name("spread")
         .tenancy("default")
         .await
-        .unwrap());
+        .unwrap();
     let cpu = instance
         .modify_cpu_options()
         .core_count(2)
@@ -165,15 +165,15 @@ async fn an_instances_other_settings_each_have_their_call() {
         capacity_reservation_preference: Some("none".into()),
         ..Default::default()
     };
-    assert!(manager
+    manager
         .modify_capacity_reservation("i-1", spec)
         .await
-        .unwrap());
-    assert!(instance
+        .unwrap();
+    instance
         .modify_private_dns_name_options()
         .private_dns_hostname_type("resource-name")
         .await
-        .unwrap());
+        .unwrap();
     let maintenance = instance
         .modify_maintenance_options()
         .auto_recovery("disabled")
@@ -192,11 +192,11 @@ async fn an_instances_other_settings_each_have_their_call() {
         weighting.bandwidth_weighting.as_ref().map(|w| w.as_str()),
         Some("vpc-1")
     );
-    assert!(NetworkInterface::objects()
+    NetworkInterface::objects()
         .using(s)
         .modify_public_ip_dns_name_options("eni-1", "public-dual-stack-dns-name")
         .await
-        .unwrap());
+        .unwrap();
     f.done();
 }
 
@@ -261,5 +261,85 @@ async fn permissions_of_snapshots_and_images() {
         }
         other => panic!("expected a NotFound, got {other:?}"),
     }
+    f.done();
+}
+
+/// EC2 documents `Return` and `Successful` as true whenever the call
+/// succeeds: an answer with one false is the operation not done, an error
+/// with its own code, never a success with a flag the caller may not read.
+#[tokio::test]
+async fn an_answer_that_returns_false_is_an_error() {
+    let refused = |op: &str, inner: &str| {
+        let mut answer = ec2_answer(op, inner);
+        answer["headers"] = json!({"x-amzn-requestid": "rid-1"});
+        answer
+    };
+    let f = common::fx_exchanges(json!([
+        {"operation": "EnableImageDeprecation",
+         "request": form("EnableImageDeprecation", json!({"ImageId": "ami-1", "DeprecateAt": "2027-01-01T00:00:00Z"})),
+         "response": refused("EnableImageDeprecation", "<return>false</return>")},
+        {"operation": "ModifyPublicIpDnsNameOptions",
+         "request": form("ModifyPublicIpDnsNameOptions", json!({"NetworkInterfaceId": "eni-1", "HostnameType": "public-dual-stack-dns-name"})),
+         "response": refused("ModifyPublicIpDnsNameOptions", "<successful>false</successful>")},
+        {"operation": "DeleteKeyPair",
+         "request": form("DeleteKeyPair", json!({"KeyPairId": "key-1"})),
+         "response": refused("DeleteKeyPair", "<return>false</return><keyPairId>key-1</keyPairId>")},
+        // An answer that leaves the flag out is a success, as botocore reads it.
+        {"operation": "DisableImageDeprecation",
+         "request": form("DisableImageDeprecation", json!({"ImageId": "ami-1"})),
+         "response": ec2_answer("DisableImageDeprecation", "")},
+    ]));
+    let s = &f.session;
+    let ami = Ami {
+        image_id: Some("ami-1".into()),
+        ..Default::default()
+    }
+    .using(s);
+    let at = DateTime::parse_rfc3339("2027-01-01T00:00:00Z").unwrap();
+    let expect_unsuccessful = |err: botocraft_core::Error, operation: &str, member: &str| {
+        match &err {
+            botocraft_core::Error::Service {
+                service,
+                operation: op,
+                code,
+                message,
+                request_id,
+                status,
+            } => {
+                assert_eq!(*service, "ec2");
+                assert_eq!(op, operation);
+                assert_eq!(code, botocraft_core::error::UNSUCCESSFUL);
+                assert!(message.contains(member), "{message}");
+                assert_eq!(request_id.as_deref(), Some("rid-1"));
+                assert_eq!(*status, 200);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!err.is_retryable(), "{err}");
+    };
+    expect_unsuccessful(
+        ami.enable_deprecation(at).await.unwrap_err(),
+        "EnableImageDeprecation",
+        "Return",
+    );
+    expect_unsuccessful(
+        NetworkInterface::objects()
+            .using(s)
+            .modify_public_ip_dns_name_options("eni-1", "public-dual-stack-dns-name")
+            .await
+            .unwrap_err(),
+        "ModifyPublicIpDnsNameOptions",
+        "Successful",
+    );
+    expect_unsuccessful(
+        botocraft_ec2::KeyPair::objects()
+            .using(s)
+            .delete("key-1")
+            .await
+            .unwrap_err(),
+        "DeleteKeyPair",
+        "Return",
+    );
+    ami.disable_deprecation().await.unwrap();
     f.done();
 }

@@ -94,13 +94,11 @@ async fn save_creates_with_a_client_token_and_tags() {
 async fn route_and_association_operations() {
     let f = fx("route_table_routes");
     let m = RouteTable::objects().using(&f.session);
-    let created = m
-        .create_route("rtb-1")
+    m.create_route("rtb-1")
         .destination_cidr_block("0.0.0.0/0")
         .gateway_id("igw-1")
         .await
         .unwrap();
-    assert!(created);
     m.replace_route("rtb-1")
         .destination_cidr_block("0.0.0.0/0")
         .nat_gateway_id("nat-1")

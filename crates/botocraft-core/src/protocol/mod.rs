@@ -141,7 +141,32 @@ where
 {
     let request = query::build_request(service, operation, I::shape(), input)?;
     let response = send(session, service, operation, request).await?;
-    xml::parse_response(service, operation, O::shape(), result_wrapper, &response)
+    let output: O = xml::parse_response(service, operation, O::shape(), result_wrapper, &response)?;
+    match output.unsuccessful() {
+        None => Ok(output),
+        Some(member) => Err(unsuccessful(service, operation, member, &response)),
+    }
+}
+
+/// The error of a 2xx answer whose `member` says the operation was not done.
+#[cold]
+fn unsuccessful(
+    service: &'static ServiceMetadata,
+    operation: &str,
+    member: &str,
+    response: &http::Response<Vec<u8>>,
+) -> Error {
+    Error::Service {
+        service: service.name,
+        operation: operation.to_owned(),
+        code: crate::error::UNSUCCESSFUL.to_owned(),
+        message: format!(
+            "the answer's {member} is false: {} reports the operation not done, without an error code",
+            service.name
+        ),
+        request_id: request_id(response.headers()),
+        status: response.status().as_u16(),
+    }
 }
 
 /// The one non-generic step of every call: the session's round trip.

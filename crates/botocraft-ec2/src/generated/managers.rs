@@ -5995,7 +5995,7 @@ impl InstanceManager {
         InstanceIamInstanceProfileAssociations::new(self.clone(), input, key)
     }
 
-    /// Moves a stopped instance to another placement (`ModifyInstancePlacement`): `.group_name(..)`/`.group_id(..)` and `.partition_number(..)` of a placement group, `.tenancy(..)`, `.affinity(..)`, `.host_id(..)`; answers AWS's `Return`.
+    /// Moves a stopped instance to another placement (`ModifyInstancePlacement`): `.group_name(..)`/`.group_id(..)` and `.partition_number(..)` of a placement group, `.tenancy(..)`, `.affinity(..)`, `.host_id(..)`.
     ///
     /// Modifies the placement attributes for a specified instance. You can do the following:
     #[cfg_attr(not(debug_assertions), inline)]
@@ -6021,7 +6021,7 @@ impl InstanceManager {
         InstanceModifyCpuOptions::new(self.clone(), input, key)
     }
 
-    /// Changes which capacity reservation a stopped instance may run in (`ModifyInstanceCapacityReservationAttributes`); answers AWS's `Return`.
+    /// Changes which capacity reservation a stopped instance may run in (`ModifyInstanceCapacityReservationAttributes`).
     ///
     /// Modifies the Capacity Reservation settings for a stopped instance. Use this action to configure an instance to target a specific Capacity Reservation, run in any `open` Capacity Reservation with matching attributes, run in On-Demand Instance capacity, or only run in a Capacity Reservation.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -6040,7 +6040,7 @@ impl InstanceManager {
         InstanceModifyCapacityReservation::new(self.clone(), input, key)
     }
 
-    /// Changes the instance's private DNS hostname type and the DNS records of its resource name (`ModifyPrivateDnsNameOptions`); answers AWS's `Return`.
+    /// Changes the instance's private DNS hostname type and the DNS records of its resource name (`ModifyPrivateDnsNameOptions`).
     ///
     /// Modifies the options for instance hostnames for the specified instance.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -11594,7 +11594,7 @@ impl InstanceModifyPlacement {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "Instance",
@@ -11604,7 +11604,7 @@ impl InstanceModifyPlacement {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<bool> {
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstancePlacement";
         if let Some(error) = self.error {
             return Err(error);
@@ -11624,8 +11624,7 @@ impl InstanceModifyPlacement {
             "instance_id",
         )?;
         let session = self.manager.session()?;
-        #[allow(unused_mut)]
-        let mut out = call::<_, ModifyInstancePlacementResult>(
+        let _out = call::<_, ModifyInstancePlacementResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -11634,15 +11633,13 @@ impl InstanceModifyPlacement {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
-        out.r#return
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+        Ok(())
     }
 }
 
 impl std::future::IntoFuture for InstanceModifyPlacement {
-    type Output = Result<bool>;
-    type IntoFuture = MethodFuture<'static, Result<bool>>;
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -11836,7 +11833,7 @@ impl InstanceModifyCapacityReservation {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "Instance",
@@ -11846,7 +11843,7 @@ impl InstanceModifyCapacityReservation {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<bool> {
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyInstanceCapacityReservationAttributes";
         if let Some(error) = self.error {
             return Err(error);
@@ -11869,8 +11866,7 @@ impl InstanceModifyCapacityReservation {
             "instance_id",
         )?;
         let session = self.manager.session()?;
-        #[allow(unused_mut)]
-        let mut out = call::<_, ModifyInstanceCapacityReservationAttributesResult>(
+        let _out = call::<_, ModifyInstanceCapacityReservationAttributesResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -11879,15 +11875,13 @@ impl InstanceModifyCapacityReservation {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
-        out.r#return
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+        Ok(())
     }
 }
 
 impl std::future::IntoFuture for InstanceModifyCapacityReservation {
-    type Output = Result<bool>;
-    type IntoFuture = MethodFuture<'static, Result<bool>>;
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -11972,7 +11966,7 @@ impl InstanceModifyPrivateDnsNameOptions {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "Instance",
@@ -11982,7 +11976,7 @@ impl InstanceModifyPrivateDnsNameOptions {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<bool> {
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyPrivateDnsNameOptions";
         if let Some(error) = self.error {
             return Err(error);
@@ -12002,8 +11996,7 @@ impl InstanceModifyPrivateDnsNameOptions {
             "instance_id",
         )?;
         let session = self.manager.session()?;
-        #[allow(unused_mut)]
-        let mut out = call::<_, ModifyPrivateDnsNameOptionsResult>(
+        let _out = call::<_, ModifyPrivateDnsNameOptionsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -12012,15 +12005,13 @@ impl InstanceModifyPrivateDnsNameOptions {
         )
         .await
         .map_err(|e| error::map_not_found(e, &["InvalidInstanceID.NotFound"], "Instance", &key))?;
-        out.r#return
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+        Ok(())
     }
 }
 
 impl std::future::IntoFuture for InstanceModifyPrivateDnsNameOptions {
-    type Output = Result<bool>;
-    type IntoFuture = MethodFuture<'static, Result<bool>>;
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -14131,7 +14122,7 @@ impl AmiEnableDeprecation {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "Ami",
@@ -14141,7 +14132,7 @@ impl AmiEnableDeprecation {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<bool> {
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "EnableImageDeprecation";
         if let Some(error) = self.error {
             return Err(error);
@@ -14164,8 +14155,7 @@ impl AmiEnableDeprecation {
             "image_id",
         )?;
         let session = self.manager.session()?;
-        #[allow(unused_mut)]
-        let mut out = call::<_, EnableImageDeprecationResult>(
+        let _out = call::<_, EnableImageDeprecationResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -14181,15 +14171,13 @@ impl AmiEnableDeprecation {
                 &key,
             )
         })?;
-        out.r#return
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+        Ok(())
     }
 }
 
 impl std::future::IntoFuture for AmiEnableDeprecation {
-    type Output = Result<bool>;
-    type IntoFuture = MethodFuture<'static, Result<bool>>;
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -14249,7 +14237,7 @@ impl AmiDisableDeprecation {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "Ami",
@@ -14259,7 +14247,7 @@ impl AmiDisableDeprecation {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<bool> {
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "DisableImageDeprecation";
         if let Some(error) = self.error {
             return Err(error);
@@ -14277,8 +14265,7 @@ impl AmiDisableDeprecation {
             "image_id",
         )?;
         let session = self.manager.session()?;
-        #[allow(unused_mut)]
-        let mut out = call::<_, DisableImageDeprecationResult>(
+        let _out = call::<_, DisableImageDeprecationResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -14294,15 +14281,13 @@ impl AmiDisableDeprecation {
                 &key,
             )
         })?;
-        out.r#return
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+        Ok(())
     }
 }
 
 impl std::future::IntoFuture for AmiDisableDeprecation {
-    type Output = Result<bool>;
-    type IntoFuture = MethodFuture<'static, Result<bool>>;
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -17002,7 +16987,7 @@ impl RouteTableCreateRoute {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "RouteTable",
@@ -17012,7 +16997,7 @@ impl RouteTableCreateRoute {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<bool> {
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "CreateRoute";
         if let Some(error) = self.error {
             return Err(error);
@@ -17030,22 +17015,19 @@ impl RouteTableCreateRoute {
             "route_table_id",
         )?;
         let session = self.manager.session()?;
-        #[allow(unused_mut)]
-        let mut out =
+        let _out =
             call::<_, CreateRouteResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidRouteTableID.NotFound"], "RouteTable", &key)
                 })?;
-        out.r#return
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+        Ok(())
     }
 }
 
 impl std::future::IntoFuture for RouteTableCreateRoute {
-    type Output = Result<bool>;
-    type IntoFuture = MethodFuture<'static, Result<bool>>;
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -28822,7 +28804,7 @@ impl NetworkInterfaceManager {
         request
     }
 
-    /// Changes the hostname type of the interface's public DNS names (`ModifyPublicIpDnsNameOptions`); answers AWS's `Successful`.
+    /// Changes the hostname type of the interface's public DNS names (`ModifyPublicIpDnsNameOptions`).
     ///
     /// Modify public hostname options for a network interface. For more information, see EC2 instance hostnames, DNS names, and domains in the Amazon EC2 User Guide.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -30023,7 +30005,7 @@ impl NetworkInterfaceModifyPublicIpDnsNameOptions {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "NetworkInterface",
@@ -30033,7 +30015,7 @@ impl NetworkInterfaceModifyPublicIpDnsNameOptions {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<bool> {
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyPublicIpDnsNameOptions";
         if let Some(error) = self.error {
             return Err(error);
@@ -30058,8 +30040,7 @@ impl NetworkInterfaceModifyPublicIpDnsNameOptions {
             "network_interface_id",
         )?;
         let session = self.manager.session()?;
-        #[allow(unused_mut)]
-        let mut out = call::<_, ModifyPublicIpDnsNameOptionsResult>(
+        let _out = call::<_, ModifyPublicIpDnsNameOptionsResult>(
             &*session,
             &super::SERVICE,
             OPERATION,
@@ -30075,15 +30056,13 @@ impl NetworkInterfaceModifyPublicIpDnsNameOptions {
                 &key,
             )
         })?;
-        out.successful
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Successful"))
+        Ok(())
     }
 }
 
 impl std::future::IntoFuture for NetworkInterfaceModifyPublicIpDnsNameOptions {
-    type Output = Result<bool>;
-    type IntoFuture = MethodFuture<'static, Result<bool>>;
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {
@@ -40875,7 +40854,7 @@ impl VpcEndpointModify {
 
     /// Sends the request.
     #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<bool>> {
+    pub fn send(self) -> MethodFuture<'static, Result<()>> {
         botocraft_core::trace::method(
             super::SERVICE.name,
             "VpcEndpoint",
@@ -40885,7 +40864,7 @@ impl VpcEndpointModify {
     }
 
     #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<bool> {
+    async fn run(self) -> Result<()> {
         const OPERATION: &str = "ModifyVpcEndpoint";
         if let Some(error) = self.error {
             return Err(error);
@@ -40903,22 +40882,19 @@ impl VpcEndpointModify {
             "vpc_endpoint_id",
         )?;
         let session = self.manager.session()?;
-        #[allow(unused_mut)]
-        let mut out =
+        let _out =
             call::<_, ModifyVpcEndpointResult>(&*session, &super::SERVICE, OPERATION, None, &input)
                 .await
                 .map_err(|e| {
                     error::map_not_found(e, &["InvalidVpcEndpointId.NotFound"], "VpcEndpoint", &key)
                 })?;
-        out.r#return
-            .take()
-            .ok_or_else(|| Error::missing_in_response(OPERATION, "the response has no Return"))
+        Ok(())
     }
 }
 
 impl std::future::IntoFuture for VpcEndpointModify {
-    type Output = Result<bool>;
-    type IntoFuture = MethodFuture<'static, Result<bool>>;
+    type Output = Result<()>;
+    type IntoFuture = MethodFuture<'static, Result<()>>;
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn into_future(self) -> Self::IntoFuture {

@@ -17150,6 +17150,10 @@ impl Described for DeleteSecurityGroupResult {
     fn shape() -> &'static Shape {
         &schema::DeleteSecurityGroupResult
     }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
+    }
 }
 
 /// The `AuthorizeSecurityGroupIngressRequest` structure.
@@ -17237,6 +17241,10 @@ pub struct AuthorizeSecurityGroupIngressResult {
 impl Described for AuthorizeSecurityGroupIngressResult {
     fn shape() -> &'static Shape {
         &schema::AuthorizeSecurityGroupIngressResult
+    }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
     }
 }
 
@@ -17454,6 +17462,10 @@ impl Described for RevokeSecurityGroupIngressResult {
     fn shape() -> &'static Shape {
         &schema::RevokeSecurityGroupIngressResult
     }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
+    }
 }
 
 /// A security group rule removed with RevokeSecurityGroupEgress or RevokeSecurityGroupIngress.
@@ -17603,6 +17615,10 @@ impl Described for AuthorizeSecurityGroupEgressResult {
     fn shape() -> &'static Shape {
         &schema::AuthorizeSecurityGroupEgressResult
     }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
+    }
 }
 
 /// The `RevokeSecurityGroupEgressRequest` structure.
@@ -17695,6 +17711,10 @@ pub struct RevokeSecurityGroupEgressResult {
 impl Described for RevokeSecurityGroupEgressResult {
     fn shape() -> &'static Shape {
         &schema::RevokeSecurityGroupEgressResult
+    }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
     }
 }
 
@@ -20297,6 +20317,10 @@ impl Described for ModifyInstancePlacementResult {
     fn shape() -> &'static Shape {
         &schema::ModifyInstancePlacementResult
     }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
+    }
 }
 
 /// The `ModifyInstanceCpuOptionsRequest` structure.
@@ -20412,6 +20436,10 @@ impl Described for ModifyInstanceCapacityReservationAttributesResult {
     fn shape() -> &'static Shape {
         &schema::ModifyInstanceCapacityReservationAttributesResult
     }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
+    }
 }
 
 /// The `ModifyPrivateDnsNameOptionsRequest` structure.
@@ -20467,6 +20495,10 @@ pub struct ModifyPrivateDnsNameOptionsResult {
 impl Described for ModifyPrivateDnsNameOptionsResult {
     fn shape() -> &'static Shape {
         &schema::ModifyPrivateDnsNameOptionsResult
+    }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
     }
 }
 
@@ -21352,6 +21384,10 @@ impl Described for EnableImageDeprecationResult {
     fn shape() -> &'static Shape {
         &schema::EnableImageDeprecationResult
     }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
+    }
 }
 
 /// The `DisableImageDeprecationRequest` structure.
@@ -21382,6 +21418,10 @@ pub struct DisableImageDeprecationResult {
 impl Described for DisableImageDeprecationResult {
     fn shape() -> &'static Shape {
         &schema::DisableImageDeprecationResult
+    }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
     }
 }
 
@@ -21428,6 +21468,10 @@ pub struct DeregisterImageResult {
 impl Described for DeregisterImageResult {
     fn shape() -> &'static Shape {
         &schema::DeregisterImageResult
+    }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
     }
 }
 
@@ -21918,6 +21962,10 @@ pub struct CreateRouteResult {
 impl Described for CreateRouteResult {
     fn shape() -> &'static Shape {
         &schema::CreateRouteResult
+    }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
     }
 }
 
@@ -24661,6 +24709,10 @@ impl Described for DeleteKeyPairResult {
     fn shape() -> &'static Shape {
         &schema::DeleteKeyPairResult
     }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
+    }
 }
 
 /// The `DescribeLaunchTemplatesRequest` structure.
@@ -25632,6 +25684,10 @@ pub struct ModifyPublicIpDnsNameOptionsResult {
 impl Described for ModifyPublicIpDnsNameOptionsResult {
     fn shape() -> &'static Shape {
         &schema::ModifyPublicIpDnsNameOptionsResult
+    }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.successful == Some(false)).then_some("Successful")
     }
 }
 
@@ -27524,6 +27580,10 @@ impl Described for DeleteVpcPeeringConnectionResult {
     fn shape() -> &'static Shape {
         &schema::DeleteVpcPeeringConnectionResult
     }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
+    }
 }
 
 /// The `AcceptVpcPeeringConnectionRequest` structure.
@@ -27597,6 +27657,10 @@ pub struct RejectVpcPeeringConnectionResult {
 impl Described for RejectVpcPeeringConnectionResult {
     fn shape() -> &'static Shape {
         &schema::RejectVpcPeeringConnectionResult
+    }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
     }
 }
 
@@ -28228,6 +28292,10 @@ pub struct ModifyVpcEndpointResult {
 impl Described for ModifyVpcEndpointResult {
     fn shape() -> &'static Shape {
         &schema::ModifyVpcEndpointResult
+    }
+
+    fn unsuccessful(&self) -> Option<&'static str> {
+        (self.r#return == Some(false)).then_some("Return")
     }
 }
 

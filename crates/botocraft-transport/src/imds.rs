@@ -59,19 +59,24 @@ pub(crate) enum Unreached {
 /// A session with one instance metadata service: settings resolved, token
 /// fetched.
 pub(crate) struct Imds<'a> {
+    link: Link<'a>,
+    token: http::HeaderValue,
+}
+
+/// How to reach the instance metadata service, before any token.
+struct Link<'a> {
     config: &'a ProviderConfig,
     base: String,
     timeout: Duration,
     attempts: u32,
-    token: http::HeaderValue,
 }
 
 impl std::fmt::Debug for Imds<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Imds")
-            .field("base", &self.base)
-            .field("timeout", &self.timeout)
-            .field("attempts", &self.attempts)
+            .field("base", &self.link.base)
+            .field("timeout", &self.link.timeout)
+            .field("attempts", &self.link.attempts)
             .finish_non_exhaustive()
     }
 }
@@ -114,22 +119,83 @@ impl<'a> Imds<'a> {
             Some((v, source)) => parse_attempts(&v, &source).map_err(Unreached::Failed)?,
             None => DEFAULT_ATTEMPTS,
         };
-        let mut imds = Imds {
+        let link = Link {
             config,
             base,
             timeout,
             attempts,
-            token: http::HeaderValue::from_static(""),
         };
-        imds.token = imds.fetch_token().await?;
-        Ok(imds)
+        let token = link.fetch_token().await?;
+        Ok(Imds { link, token })
     }
 
     /// The endpoint, for messages.
     pub(crate) fn base(&self) -> &str {
-        &self.base
+        &self.link.base
     }
 
+    /// `GET path` with the token, retried as the module describes. Answers
+    /// with the last response (any status but a retried one), or `Err`
+    /// when the last attempt got no answer.
+    pub(crate) async fn get(
+        &mut self,
+        path: &str,
+    ) -> std::result::Result<http::Response<Vec<u8>>, String> {
+        let link = &self.link;
+        let mut attempt = 1;
+        let mut renewed = false;
+        loop {
+            let mut request = link.request(http::Method::GET, path)?;
+            request
+                .headers_mut()
+                .insert("x-aws-ec2-metadata-token", self.token.clone());
+            let outcome = link.exchange(request).await;
+            let retry = match &outcome {
+                Ok(r) if r.status() == http::StatusCode::UNAUTHORIZED && !renewed => {
+                    // The token expired (or IMDS restarted): one new token,
+                    // and this request again, not counted as an attempt.
+                    renewed = true;
+                    self.token = link.fetch_token().await.map_err(|u| match u {
+                        Unreached::Absent(m) | Unreached::Failed(m) => {
+                            format!("GET {path} answered HTTP 401 and a new token failed: {m}")
+                        }
+                    })?;
+                    continue;
+                }
+                Ok(r) => r.status().is_server_error(),
+                Err(_) => true,
+            };
+            if !retry || attempt >= link.attempts {
+                return outcome.map_err(|m| {
+                    if attempt > 1 {
+                        format!("{m} ({attempt} attempts)")
+                    } else {
+                        m
+                    }
+                });
+            }
+            link.backoff(attempt).await;
+            attempt += 1;
+        }
+    }
+
+    /// `GET path` that must answer 2xx with text; the text, trimmed.
+    pub(crate) async fn get_text(&mut self, path: &str) -> std::result::Result<String, String> {
+        let response = self.get(path).await?;
+        if !response.status().is_success() {
+            return Err(format!(
+                "GET {path} at {} answered HTTP {}",
+                self.link.base,
+                response.status().as_u16()
+            ));
+        }
+        String::from_utf8(response.into_body())
+            .map(|t| t.trim().to_owned())
+            .map_err(|_| format!("GET {path} answered with text that is not UTF-8"))
+    }
+}
+
+impl Link<'_> {
     fn request(
         &self,
         method: http::Method,
@@ -221,65 +287,6 @@ impl<'a> Imds<'a> {
     async fn backoff(&self, attempt: u32) {
         let pause = FIRST_BACKOFF.saturating_mul(2u32.saturating_pow(attempt - 1));
         tokio::time::sleep(pause.min(MAX_BACKOFF)).await;
-    }
-
-    /// `GET path` with the token, retried as the module describes. Answers
-    /// with the last response (any status but a retried one), or `Err`
-    /// when the last attempt got no answer.
-    pub(crate) async fn get(
-        &mut self,
-        path: &str,
-    ) -> std::result::Result<http::Response<Vec<u8>>, String> {
-        let mut attempt = 1;
-        let mut renewed = false;
-        loop {
-            let mut request = self.request(http::Method::GET, path)?;
-            request
-                .headers_mut()
-                .insert("x-aws-ec2-metadata-token", self.token.clone());
-            let outcome = self.exchange(request).await;
-            let retry = match &outcome {
-                Ok(r) if r.status() == http::StatusCode::UNAUTHORIZED && !renewed => {
-                    // The token expired (or IMDS restarted): one new token,
-                    // and this request again, not counted as an attempt.
-                    renewed = true;
-                    self.token = self.fetch_token().await.map_err(|u| match u {
-                        Unreached::Absent(m) | Unreached::Failed(m) => {
-                            format!("GET {path} answered HTTP 401 and a new token failed: {m}")
-                        }
-                    })?;
-                    continue;
-                }
-                Ok(r) => r.status().is_server_error(),
-                Err(_) => true,
-            };
-            if !retry || attempt >= self.attempts {
-                return outcome.map_err(|m| {
-                    if attempt > 1 {
-                        format!("{m} ({attempt} attempts)")
-                    } else {
-                        m
-                    }
-                });
-            }
-            self.backoff(attempt).await;
-            attempt += 1;
-        }
-    }
-
-    /// `GET path` that must answer 2xx with text; the text, trimmed.
-    pub(crate) async fn get_text(&mut self, path: &str) -> std::result::Result<String, String> {
-        let response = self.get(path).await?;
-        if !response.status().is_success() {
-            return Err(format!(
-                "GET {path} at {} answered HTTP {}",
-                self.base,
-                response.status().as_u16()
-            ));
-        }
-        String::from_utf8(response.into_body())
-            .map(|t| t.trim().to_owned())
-            .map_err(|_| format!("GET {path} answered with text that is not UTF-8"))
     }
 }
 

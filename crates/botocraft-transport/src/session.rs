@@ -487,16 +487,16 @@ impl AwsSessionBuilder {
     /// # }
     /// ```
     pub async fn load(mut self) -> Result<AwsSession> {
+        let env = self.env.take().unwrap_or_default();
+        let files = ProfileFiles::load(&env)?;
         if self.region.is_none() {
-            let env = self.env.clone().unwrap_or_default();
-            let files = ProfileFiles::load(&env)?;
             let name = profile_name(self.profile.as_deref(), &env);
             let profile = files.profile(&name);
             // A profile that is broken, or named and missing, is build()'s
             // error to report, before any request.
             let usable = files.problem(&name).is_none() && (profile.is_some() || name == "default");
             if usable && configured_region(&env, profile).is_none() {
-                let config = ProviderConfig::new(env).profile(name);
+                let config = ProviderConfig::new(env.clone()).profile(name);
                 match crate::imds::region_or_why(&config).await? {
                     Ok(region) => self.region = Some(region),
                     Err(why) => {
@@ -507,16 +507,22 @@ impl AwsSessionBuilder {
                 }
             }
         }
-        self.build()
+        self.build_from(env, files)
     }
 
     /// Builds the session. Reads the shared config files and any CA bundle
     /// configured, nothing else: credentials are resolved on the first
     /// request. Without a region configured it fails; on EC2,
     /// [`load`](Self::load) reads the instance's region instead.
-    pub fn build(self) -> Result<AwsSession> {
-        let env = self.env.unwrap_or_default();
+    pub fn build(mut self) -> Result<AwsSession> {
+        let env = self.env.take().unwrap_or_default();
         let files = ProfileFiles::load(&env)?;
+        self.build_from(env, files)
+    }
+
+    /// [`build`](Self::build) with the shared config files already read
+    /// (by [`load`](Self::load), which needs them first for the region).
+    fn build_from(self, env: Env, files: ProfileFiles) -> Result<AwsSession> {
         let profile_name = profile_name(self.profile.as_deref(), &env);
         let profile = files.profile(&profile_name).cloned();
         if let Some(problem) = files.problem(&profile_name) {

@@ -139,7 +139,9 @@ impl ServiceAll {
         self
     }
 
-    /// Runs the scan. The first failing call fails the whole scan.
+    /// Runs the scan. The first failing call fails the whole scan, except a
+    /// cluster deleted between the cluster listing and its own, which has
+    /// no services to report and is left out.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn send(self) -> Result<QuerySet<Service>> {
         botocraft_core::trace::in_method(crate::SERVICE.name, "Service", "all", async move {
@@ -167,7 +169,16 @@ impl ServiceAll {
                 })
                 .collect();
             let per_cluster: Vec<QuerySet<Service>> = futures::stream::iter(requests)
-                .map(ServiceList::send)
+                .map(|request| async move {
+                    match request.send().await {
+                        // Deleted since it was listed: it has no services
+                        // now, as a scan a moment later would find.
+                        Err(e) if e.code() == Some("ClusterNotFoundException") => {
+                            Ok(QuerySet::new(Vec::new()))
+                        }
+                        answer => answer,
+                    }
+                })
                 .buffered(self.concurrency)
                 .try_collect()
                 .await?;
@@ -302,7 +313,11 @@ impl Service {
     /// [`Service::scale`], then waits until the service is stable (the
     /// `ServicesStable` waiter: polls every 15 s, at most 40 times) and makes
     /// `self` the final state. Fails with [`Error::Timeout`] when the service
-    /// does not settle, or a waiter failure when it is draining or inactive.
+    /// does not settle, or a waiter failure when it is draining or inactive:
+    /// those come after the scale, which is made (AWS goes on towards the
+    /// new count), so `self` then holds the service as `UpdateService`
+    /// answered, with the new desired count; an error from the scale itself
+    /// leaves `self` as it was.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn scale_and_wait(&mut self, desired_count: i32) -> Result<()> {
         botocraft_core::trace::in_method(
@@ -615,6 +630,76 @@ mod tests {
             .collect();
         assert_eq!(names, ["a1", "a2", "c1"]);
         assert!(services.iter().all(|s| s.state().is_persisted()));
+    }
+
+    #[tokio::test]
+    async fn all_leaves_out_a_cluster_deleted_during_the_scan() {
+        let (a, b) = (cluster_arn("a"), cluster_arn("b"));
+        let (session, fixture) = fixture_session(json!([
+            {"operation": "ListClusters", "response": {"body": {"clusterArns": [a, b]}}},
+            {"operation": "DescribeClusters", "response": {"body": {"clusters": [
+                {"clusterArn": a, "status": "ACTIVE"},
+                {"clusterArn": b, "status": "ACTIVE"}
+            ]}}},
+            {"operation": "ListServices",
+             "request": {"body": {"cluster": a}},
+             "response": {"body": {"serviceArns": ["a1"]}}},
+            {"operation": "ListServices",
+             "request": {"body": {"cluster": b}},
+             "response": {"status": 400, "body": {"__type": "ClusterNotFoundException", "message": "Cluster not found."}}},
+            {"operation": "DescribeServices",
+             "request": {"body": {"cluster": a, "services": ["a1"], "include": ["TAGS"]}},
+             "response": {"body": {"services": [{"serviceName": "a1", "clusterArn": a}]}}}
+        ]));
+        let services = ServiceManager::with_session(Some(session))
+            .all()
+            .concurrency(1)
+            .await
+            .unwrap();
+        fixture.assert_all_used().unwrap();
+        assert_eq!(services.len(), 1);
+        assert_eq!(services[0].service_name.as_deref(), Some("a1"));
+    }
+
+    #[tokio::test]
+    async fn all_fails_on_any_other_error() {
+        let a = cluster_arn("a");
+        let (session, _fixture) = fixture_session(json!([
+            {"operation": "ListClusters", "response": {"body": {"clusterArns": [a]}}},
+            {"operation": "DescribeClusters", "response": {"body": {"clusters": [
+                {"clusterArn": a, "status": "ACTIVE"}
+            ]}}},
+            {"operation": "ListServices",
+             "response": {"status": 400, "body": {"__type": "AccessDeniedException", "message": "no"}}}
+        ]));
+        let err = ServiceManager::with_session(Some(session))
+            .all()
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Some("AccessDeniedException"), "{err:?}");
+    }
+
+    /// The scale is made before the wait: a waiter failure leaves `self`
+    /// holding the service as scaled, not as it was before.
+    #[tokio::test]
+    async fn scale_and_wait_keeps_the_scale_when_the_wait_fails() {
+        let prod = cluster_arn("prod");
+        let arn = format!("{ACCOUNT}:service/prod/web");
+        let (session, fixture) = fixture_session(json!([
+            {"operation": "UpdateService",
+             "request": {"body": {"service": "web", "cluster": prod, "desiredCount": 3}},
+             "response": {"body": {"service": {
+                 "serviceName": "web", "serviceArn": arn, "clusterArn": prod, "desiredCount": 3, "runningCount": 1}}}},
+            {"operation": "DescribeServices",
+             "response": {"body": {"services": [{
+                 "serviceName": "web", "serviceArn": arn, "clusterArn": prod, "status": "DRAINING",
+                 "desiredCount": 3, "runningCount": 1}], "failures": []}}}
+        ]));
+        let mut web = fetched_web(&session);
+        let err = web.scale_and_wait(3).await.unwrap_err();
+        fixture.assert_all_used().unwrap();
+        assert!(matches!(err, Error::WaiterFailed { .. }), "{err:?}");
+        assert_eq!(web.desired_count, Some(3));
     }
 
     fn fetched_web(session: &botocraft_core::SharedSession) -> Service {

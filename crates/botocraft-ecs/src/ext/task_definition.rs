@@ -194,7 +194,10 @@ impl TaskDefinition {
     /// original overrides `delete()`. Afterwards `self` holds what AWS last
     /// reported (normally status `DELETE_IN_PROGRESS`) and a later `save()`
     /// would register it again. If the delete call fails after a successful
-    /// deregistration, `self` already shows the `INACTIVE` revision.
+    /// deregistration, `self` already shows the `INACTIVE` revision and the
+    /// error is an [`Error::Partial`] saying it was deregistered, with the
+    /// delete's error as its failure; an answer that names neither the
+    /// revision deleted nor a failure for it is an error too, never `Ok`.
     ///
     /// ```no_run
     /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
@@ -219,17 +222,39 @@ impl TaskDefinition {
                 )
                 })?;
                 let manager = self.manager();
-                if matches!(self.status, None | Some(TaskDefinitionStatus::Active)) {
-                    let deregistered = manager.deregister(arn.clone()).await?;
-                    self.replace_keeping_tags(deregistered);
+                let deregistered = matches!(self.status, None | Some(TaskDefinitionStatus::Active));
+                if deregistered {
+                    let answer = manager.deregister(arn.clone()).await?;
+                    self.replace_keeping_tags(answer);
                 }
-                let deleted = manager.delete([arn.clone()]).await?;
-                if let Some(deleted) = deleted
+                // Deregistering cannot be undone: when the delete then fails,
+                // the error says it happened.
+                let partly = |error: Error| {
+                    if !deregistered {
+                        return error;
+                    }
+                    Error::Partial {
+                        service: crate::SERVICE.name,
+                        operation: "TaskDefinition.delete_revision".into(),
+                        done: vec![format!("DeregisterTaskDefinition deregistered {arn}")],
+                        failures: vec![error],
+                    }
+                };
+                let deleted = manager.delete([arn.clone()]).await.map_err(partly)?;
+                let Some(deleted) = deleted
                     .into_iter()
                     .find(|d| d.task_definition_arn.as_deref() == Some(arn.as_str()))
-                {
-                    self.replace_keeping_tags(deleted);
-                }
+                else {
+                    return Err(partly(botocraft_core::error::answered_fewer(
+                        crate::SERVICE.name,
+                        "DeleteTaskDefinitions",
+                        "task definition",
+                        1,
+                        Vec::new(),
+                        true,
+                    )));
+                };
+                self.replace_keeping_tags(deleted);
                 self._state.mark_deleted();
                 Ok(())
             },
@@ -530,6 +555,71 @@ mod tests {
         td.delete_revision().await.unwrap();
         fixture.assert_all_used().unwrap();
         assert_eq!(td.status, Some(TaskDefinitionStatus::DeleteInProgress));
+    }
+
+    /// Deregistering cannot be undone: a delete that fails after it is an
+    /// `Error::Partial` saying the revision was deregistered.
+    #[tokio::test]
+    async fn a_failed_delete_after_the_deregistration_says_it_deregistered() {
+        let (session, fixture) = fixture_session(json!([
+            {"operation": "DeregisterTaskDefinition",
+             "request": {"body": {"taskDefinition": ARN}},
+             "response": {"body": {"taskDefinition": {"taskDefinitionArn": ARN, "status": "INACTIVE"}}}},
+            {"operation": "DeleteTaskDefinitions",
+             "request": {"body": {"taskDefinitions": [ARN]}},
+             "response": {"status": 400, "body": {"__type": "AccessDeniedException", "message": "no"}}}
+        ]));
+        let mut td = fetched("ACTIVE", &session);
+        let err = td.delete_revision().await.unwrap_err();
+        fixture.assert_all_used().unwrap();
+        match &err {
+            Error::Partial { done, failures, .. } => {
+                assert_eq!(done.len(), 1);
+                assert!(done[0].contains(ARN), "{done:?}");
+                assert_eq!(failures.len(), 1);
+                assert_eq!(failures[0].code(), Some("AccessDeniedException"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(err.code(), Some("AccessDeniedException"));
+        assert_eq!(td.status, Some(TaskDefinitionStatus::Inactive));
+        assert!(td.state().is_persisted());
+    }
+
+    /// An answer naming neither the revision nor a failure for it is no
+    /// confirmation: an error, and the model is not marked deleted. Without
+    /// a deregistration before it, it is the plain error.
+    #[tokio::test]
+    async fn a_delete_answered_without_the_revision_is_an_error() {
+        let (session, fixture) = fixture_session(json!([
+            {"operation": "DeregisterTaskDefinition",
+             "request": {"body": {"taskDefinition": ARN}},
+             "response": {"body": {"taskDefinition": {"taskDefinitionArn": ARN, "status": "INACTIVE"}}}},
+            {"operation": "DeleteTaskDefinitions",
+             "request": {"body": {"taskDefinitions": [ARN]}},
+             "response": {"body": {"taskDefinitions": [], "failures": []}}},
+            {"operation": "DeleteTaskDefinitions",
+             "request": {"body": {"taskDefinitions": [ARN]}},
+             "response": {"body": {"taskDefinitions": [], "failures": []}}}
+        ]));
+        let mut td = fetched("ACTIVE", &session);
+        let err = td.delete_revision().await.unwrap_err();
+        match &err {
+            Error::Partial { done, failures, .. } => {
+                assert!(done[0].contains("deregistered"), "{done:?}");
+                assert_eq!(failures.len(), 1, "{failures:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(td.state().is_persisted());
+        // Now INACTIVE: the second try sends the delete alone.
+        let err = td.delete_revision().await.unwrap_err();
+        assert!(
+            !matches!(&err, Error::Partial { done, .. } if done.iter().any(|d| d.contains("deregistered"))),
+            "{err:?}"
+        );
+        fixture.assert_all_used().unwrap();
+        assert!(td.state().is_persisted());
     }
 
     #[tokio::test]

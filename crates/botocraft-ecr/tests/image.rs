@@ -827,3 +827,130 @@ async fn scan_findings_of_a_missing_image_name_it() {
     }
     f.done();
 }
+
+fn scanned(status: &str) -> serde_json::Value {
+    serde_json::json!({
+        "operation": "DescribeImageScanFindings",
+        "response": {"body": {"repositoryName": "web", "imageId": {"imageDigest": D1},
+                              "imageScanStatus": {"status": status}}}
+    })
+}
+
+fn at_rest(f: &Fx) -> EcrImage {
+    EcrImage {
+        repository_name: Some("web".into()),
+        image_digest: Some(D1.into()),
+        registry_id: Some(String::new()),
+        ..Default::default()
+    }
+    .using(&f.session)
+}
+
+/// An enhanced scan settles at `ACTIVE`, findings ready: done, not five
+/// minutes of polls then a timeout. A status that says no scan will come
+/// fails the wait on the first poll.
+#[tokio::test]
+async fn scan_wait_ends_on_active_and_on_final_statuses() {
+    let f = fx_exchanges(serde_json::json!([
+        scanned("ACTIVE"),
+        scanned("UNSUPPORTED_IMAGE"),
+        scanned("SCAN_ELIGIBILITY_EXPIRED")
+    ]));
+    let i = at_rest(&f);
+    let out = i.wait_until_scan_complete().delay(TICK).await.unwrap();
+    assert_eq!(
+        out.image_scan_status.unwrap().status,
+        Some(ScanStatus::Active)
+    );
+    for status in ["UNSUPPORTED_IMAGE", "SCAN_ELIGIBILITY_EXPIRED"] {
+        let err = i
+            .wait_until_scan_complete()
+            .delay(TICK)
+            .max_attempts(3)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, botocraft_core::Error::WaiterFailed { message, .. } if message.contains(status)),
+            "{err:?}"
+        );
+    }
+    // A blank registry id is the caller's own registry: not sent.
+    assert!(f.sent().iter().all(|r| r.body.get("registryId").is_none()));
+    f.done();
+}
+
+/// An image (or repository) deleted while its scan is waited on is a
+/// NotFound naming it, as every other call of the image answers.
+#[tokio::test]
+async fn scan_wait_on_a_deleted_image_is_not_found() {
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "DescribeImageScanFindings",
+         "response": {"status": 400, "body": {"__type": "ImageNotFoundException", "message": "gone"}}}
+    ]));
+    let err = at_rest(&f)
+        .wait_until_scan_complete()
+        .delay(TICK)
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!(*resource, "EcrImage");
+            assert_eq!(key, &format!("web@{D1}"));
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}
+
+/// A blank digest names no image: refused before anything is sent.
+#[tokio::test]
+async fn a_blank_digest_is_refused_unsent() {
+    let f = fx("nothing");
+    let i = EcrImage {
+        repository_name: Some("web".into()),
+        image_digest: Some(" ".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert_validation(
+        i.manifest().await,
+        "EcrImage.manifest(): an empty `imageDigest`",
+    );
+    assert_validation(
+        i.wait_until_scan_complete().await,
+        "EcrImage.wait_until_scan_complete(): an empty `imageDigest`",
+    );
+    f.nothing_sent();
+}
+
+/// Every per-image failure is kept: one is its own error, several an
+/// `Error::Partial` with one each.
+#[test]
+fn every_image_failure_is_reported() {
+    let failure = |tag: &str, code: &str| ImageFailure {
+        image_id: Some(ImageIdentifier::tag(tag)),
+        failure_code: Some(ImageFailureCode::from(code)),
+        failure_reason: Some(format!("{code} for {tag}")),
+    };
+    assert!(image_failures_to_error("BatchDeleteImage", "web", &[]).is_none());
+    let one = image_failures_to_error("BatchDeleteImage", "web", &[failure("t1", "ImageNotFound")])
+        .unwrap();
+    assert!(one.is_not_found(), "{one:?}");
+    let two = image_failures_to_error(
+        "BatchDeleteImage",
+        "web",
+        &[
+            failure("t1", "ImageNotFound"),
+            failure("t2", "ImageReferencedByManifestList"),
+        ],
+    )
+    .unwrap();
+    match &two {
+        botocraft_core::Error::Partial { done, failures, .. } => {
+            assert!(done.is_empty());
+            assert!(failures[0].is_not_found());
+            assert_eq!(failures[1].code(), Some("ImageReferencedByManifestList"));
+        }
+        other => panic!("{other:?}"),
+    }
+}

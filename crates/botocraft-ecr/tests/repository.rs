@@ -635,3 +635,31 @@ async fn a_page_size_is_not_sent_with_names() {
     repos.list().page_size(10).await.unwrap();
     f.done();
 }
+
+/// A repository deleted between the listing and its tag call is left out,
+/// as a listing a moment later would leave it out; the others keep theirs.
+#[tokio::test]
+async fn list_with_tags_leaves_out_a_repository_deleted_meanwhile() {
+    let arn = |name: &str| format!("arn:aws:ecr:us-east-1:123456789012:repository/{name}");
+    let repo = |name: &str| serde_json::json!({"repositoryArn": arn(name), "registryId": "123456789012", "repositoryName": name});
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "DescribeRepositories",
+         "response": {"body": {"repositories": [repo("web"), repo("gone")]}}},
+        {"operation": "ListTagsForResource",
+         "request": {"body": {"resourceArn": arn("web")}},
+         "response": {"body": {"tags": [{"Key": "team", "Value": "platform"}]}}},
+        {"operation": "ListTagsForResource",
+         "request": {"body": {"resourceArn": arn("gone")}},
+         "response": {"status": 400, "body": {"__type": "RepositoryNotFoundException", "message": "gone"}}}
+    ]));
+    let qs = Repository::objects()
+        .using(&f.session)
+        .list()
+        .with_tags()
+        .await
+        .unwrap();
+    assert_eq!(qs.len(), 1);
+    assert_eq!(qs.get(0).unwrap().name(), Some("web"));
+    assert_eq!(qs.get(0).unwrap().tags(), map(&[("team", "platform")]));
+    f.done();
+}

@@ -94,13 +94,31 @@ impl EcrImageScanFindings {
 
 /// Turns the per-image `failures` of `BatchDeleteImage`/`BatchGetImage` into an
 /// error: `ImageNotFound` becomes [`Error::NotFound`], anything else
-/// [`Error::Service`] with the failure code. `None` when there are none.
+/// [`Error::Service`] with the failure code; several failures are an
+/// [`Error::Partial`] with one such error each (and nothing in `done`: add
+/// what the call did). `None` when there are none.
 pub fn image_failures_to_error(
     operation: &str,
     repository_name: &str,
     failures: &[ImageFailure],
 ) -> Option<Error> {
-    let f = failures.first()?;
+    match failures {
+        [] => None,
+        [one] => Some(image_failure_error(operation, repository_name, one)),
+        many => Some(Error::Partial {
+            service: crate::SERVICE.name,
+            operation: operation.to_owned(),
+            done: Vec::new(),
+            failures: many
+                .iter()
+                .map(|f| image_failure_error(operation, repository_name, f))
+                .collect(),
+        }),
+    }
+}
+
+/// The error of one per-image failure.
+fn image_failure_error(operation: &str, repository_name: &str, f: &ImageFailure) -> Error {
     let code = f
         .failure_code
         .as_ref()
@@ -113,23 +131,23 @@ pub fn image_failures_to_error(
         .unwrap_or_default();
     let key = format!("{repository_name}/{id}");
     if f.failure_code == Some(ImageFailureCode::ImageNotFound) {
-        return Some(Error::NotFound {
+        return Error::NotFound {
             service: crate::SERVICE.name,
             resource: "EcrImage",
             key,
             code: Some(code),
             message: f.failure_reason.clone(),
             request_id: None,
-        });
+        };
     }
-    Some(Error::Service {
+    Error::Service {
         service: crate::SERVICE.name,
         operation: operation.to_owned(),
         code,
         message: format!("{key}: {}", f.failure_reason.as_deref().unwrap_or("")),
         request_id: None,
         status: 200,
-    })
+    }
 }
 
 /// [`EcrImage::uri`] in `region`.
@@ -198,7 +216,7 @@ impl EcrImage {
             .manager()
             .delete(repo.clone(), ImageIdentifier::digest(digest));
         // The registry the image is in: without it AWS looks in the caller's own.
-        if let Some(registry) = self.registry_id.clone() {
+        if let Some(registry) = self.registry_id.clone().filter(|r| !r.is_empty()) {
             request = request.registry_id(registry);
         }
         // A per-image failure is the call's error.
@@ -233,6 +251,11 @@ impl EcrImage {
                 "EcrImage.manifest()",
                 "repositoryName",
             )?;
+            botocraft_core::error::refuse_blank(
+                id.image_digest.as_slice(),
+                "EcrImage.manifest()",
+                "imageDigest",
+            )?;
             let key = format!("{repo}/{id}");
             // The request `get_manifests` sends (every media type), read here
             // by hand: its per-image failure is this call's error, where
@@ -242,7 +265,7 @@ impl EcrImage {
                 .get_manifests(repo.clone(), [id])
                 .input()
                 .clone();
-            input.registry_id = self.registry_id.clone();
+            input.registry_id = self.registry_id.clone().filter(|r| !r.is_empty());
             let session = self.manager().session()?;
             let out =
                 call::<_, BatchGetImageResponse>(&*session, &crate::SERVICE, OP, None, &input)
@@ -278,7 +301,14 @@ impl EcrImage {
 
     /// Waits until the image's scan is complete (the `ImageScanComplete`
     /// waiter: polls `DescribeImageScanFindings` every 5 s, at most 60 times by
-    /// default; a `FAILED` scan is an error).
+    /// default). Besides botocore's `COMPLETE`, an enhanced (continuous)
+    /// scan's `ACTIVE` is done too, since its findings are there and the
+    /// status stays `ACTIVE`; `FAILED` and the statuses that say no scan will
+    /// come (`UNSUPPORTED_IMAGE`, `SCAN_ELIGIBILITY_EXPIRED`,
+    /// `FINDINGS_UNAVAILABLE`, `LIMIT_EXCEEDED`, `IMAGE_ARCHIVED`,
+    /// `IMAGE_SIZE_EXCEEDED`) are a waiter failure at once, not five minutes
+    /// of polls. A missing image or repository is [`Error::NotFound`] of
+    /// `EcrImage`; a blank repository name or digest is refused unsent.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_scan_complete(&self) -> Waiter<DescribeImageScanFindingsResponse> {
         const OP: &str = "DescribeImageScanFindings";
@@ -292,8 +322,50 @@ impl EcrImage {
             Acceptor {
                 matcher: "path",
                 argument: "imageScanStatus.status",
+                state: "success",
+                expected: "\"ACTIVE\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "imageScanStatus.status",
                 state: "failure",
                 expected: "\"FAILED\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "imageScanStatus.status",
+                state: "failure",
+                expected: "\"UNSUPPORTED_IMAGE\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "imageScanStatus.status",
+                state: "failure",
+                expected: "\"SCAN_ELIGIBILITY_EXPIRED\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "imageScanStatus.status",
+                state: "failure",
+                expected: "\"FINDINGS_UNAVAILABLE\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "imageScanStatus.status",
+                state: "failure",
+                expected: "\"LIMIT_EXCEEDED\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "imageScanStatus.status",
+                state: "failure",
+                expected: "\"IMAGE_ARCHIVED\"",
+            },
+            Acceptor {
+                matcher: "path",
+                argument: "imageScanStatus.status",
+                state: "failure",
+                expected: "\"IMAGE_SIZE_EXCEEDED\"",
             },
         ];
         let (Some(repo), Some(id)) = (self.repository_name.clone(), self.image_id()) else {
@@ -304,6 +376,21 @@ impl EcrImage {
                 ),
             );
         };
+        let blank = botocraft_core::error::refuse_blank(
+            std::slice::from_ref(&repo),
+            "EcrImage.wait_until_scan_complete()",
+            "repositoryName",
+        )
+        .and_then(|()| {
+            botocraft_core::error::refuse_blank(
+                id.image_digest.as_slice(),
+                "EcrImage.wait_until_scan_complete()",
+                "imageDigest",
+            )
+        });
+        if let Err(e) = blank {
+            return Waiter::failed(OP, e);
+        }
         // `repo@sha256:..` (or `repo:tag`), as `docker pull` names it.
         let about = match (&id.image_digest, &id.image_tag) {
             (Some(digest), _) => format!("{repo}@{digest}"),
@@ -313,10 +400,11 @@ impl EcrImage {
         let input = DescribeImageScanFindingsRequest {
             repository_name: Some(repo),
             image_id: Some(id),
-            registry_id: self.registry_id.clone(),
+            registry_id: self.registry_id.clone().filter(|r| !r.is_empty()),
             ..Default::default()
         };
         let session = self.state().session().cloned();
+        let key = about.clone();
         Waiter::new(
             OP,
             ACCEPTORS,
@@ -325,6 +413,7 @@ impl EcrImage {
             move || {
                 let session = session.clone();
                 let input = input.clone();
+                let key = key.clone();
                 async move {
                     let session = match session {
                         Some(s) => s,
@@ -338,6 +427,14 @@ impl EcrImage {
                         &input,
                     )
                     .await
+                    .map_err(|e| {
+                        botocraft_core::error::map_not_found(
+                            e,
+                            &["ImageNotFoundException", "RepositoryNotFoundException"],
+                            "EcrImage",
+                            &key,
+                        )
+                    })
                 }
             },
         )

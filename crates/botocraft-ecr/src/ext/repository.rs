@@ -120,7 +120,8 @@ use botocraft_core::Manager as _;
 
 impl RepositoryList {
     /// Also loads every repository's tags (`ListTagsForResource`, a few at a
-    /// time). An empty registry makes no tag calls.
+    /// time). An empty registry makes no tag calls. A repository deleted
+    /// between the listing and its tag call is left out, not an error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn with_tags(self) -> Result<QuerySet<Repository>> {
         botocraft_core::trace::in_method(
@@ -131,12 +132,20 @@ impl RepositoryList {
                 let repos = self.send().await?.into_vec();
                 let loaded: Vec<Repository> =
                     futures::stream::iter(repos.into_iter().map(|mut r| async move {
-                        r.load_tags().await?;
-                        Ok::<_, Error>(r)
+                        match r.load_tags().await {
+                            Ok(()) => Ok(Some(r)),
+                            // Deleted since the listing: left out, as a
+                            // listing a moment later would leave it out.
+                            Err(e) if e.is_not_found() => Ok(None),
+                            Err(e) => Err(e),
+                        }
                     }))
                     .buffered(TAG_LOAD_CONCURRENCY)
-                    .try_collect()
-                    .await?;
+                    .try_collect::<Vec<Option<Repository>>>()
+                    .await?
+                    .into_iter()
+                    .flatten()
+                    .collect();
                 Ok(QuerySet::described(loaded))
             },
         )

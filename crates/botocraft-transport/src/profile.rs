@@ -38,24 +38,40 @@ pub struct Profile {
 
 /// Shows every property, with the values of secrets (keys naming a secret,
 /// token or password) replaced.
+/// Properties as `Debug` shows them: a value whose key names a secret is
+/// redacted.
+struct Shown<'a>(Vec<(&'a str, &'a str)>);
+
+impl std::fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(
+                self.0
+                    .iter()
+                    .map(|&(k, v)| (k, if is_secret_key(k) { "<redacted>" } else { v })),
+            )
+            .finish()
+    }
+}
+
+/// Whether a property of this name holds a secret.
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["secret", "token", "password"]
+        .iter()
+        .any(|s| key.contains(s))
+}
+
 impl std::fmt::Debug for Profile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        struct Shown<'a>(&'a BTreeMap<String, String>);
-        impl std::fmt::Debug for Shown<'_> {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_map()
-                    .entries(self.0.iter().map(|(k, v)| {
-                        let secret = ["secret", "token", "password"]
-                            .iter()
-                            .any(|s| k.contains(s));
-                        (k, if secret { "<redacted>" } else { v.as_str() })
-                    }))
-                    .finish()
-            }
-        }
+        let properties = self
+            .properties
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         f.debug_struct("Profile")
             .field("name", &self.name)
-            .field("properties", &Shown(&self.properties))
+            .field("properties", &Shown(properties))
             .finish()
     }
 }
@@ -106,7 +122,8 @@ pub struct ProfileFiles {
 }
 
 /// One `[section]` of an INI file with its properties, in file order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Its `Debug` redacts secret values, as [`Profile`]'s does.
+#[derive(Clone, PartialEq, Eq)]
 pub struct IniSection {
     /// The text between the brackets, trimmed.
     pub name: String,
@@ -117,6 +134,24 @@ pub struct IniSection {
     /// made up for them, settings above every header. A section with any is
     /// not to be used.
     pub errors: Vec<String>,
+}
+
+impl std::fmt::Debug for IniSection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IniSection")
+            .field("name", &self.name)
+            .field(
+                "properties",
+                &Shown(
+                    self.properties
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect(),
+                ),
+            )
+            .field("errors", &self.errors)
+            .finish()
+    }
 }
 
 /// Parses the INI dialect of the AWS shared files. `source` names the file in
@@ -186,10 +221,17 @@ pub fn parse_ini(text: &str, source: &str) -> Vec<IniSection> {
             sections.push(IniSection {
                 name: "default".to_owned(),
                 properties: Vec::new(),
-                errors: vec![format!(
-                    "{source}:{lineno}: `{}` appears before any [section]",
-                    trimmed.chars().take(40).collect::<String>()
-                )],
+                // The key only: the value may be a secret. A line that is
+                // no setting gets its own error below.
+                errors: property
+                    .map(|(key, _)| {
+                        format!(
+                            "{source}:{lineno}: `{}` is set before any [section]",
+                            key.chars().take(40).collect::<String>()
+                        )
+                    })
+                    .into_iter()
+                    .collect(),
             });
         }
         let Some(section) = sections.last_mut() else {
@@ -551,8 +593,30 @@ aws_session_token = tok
         let files = ProfileFiles::from_strings("", "key = v\n[ci]\nkey = w\n").unwrap();
         assert_eq!(
             files.problem("default"),
-            Some("credentials:1: `key = v` appears before any [section]")
+            Some("credentials:1: `key` is set before any [section]")
         );
+        // The value is never quoted (it may be a secret), nor shown by Debug.
+        let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        let files = ProfileFiles::from_strings(
+            "",
+            &format!("aws_secret_access_key = {secret}\n{secret}\n"),
+        )
+        .unwrap();
+        let problem = files.problem("default").unwrap();
+        assert_eq!(
+            problem,
+            "credentials:1: `aws_secret_access_key` is set before any [section]; credentials:2: expected `key = value`"
+        );
+        assert!(!format!("{files:?}").contains("wJalr"));
+        let sections = parse_ini(
+            &format!("[default]\naws_secret_access_key = {secret}\nregion = r\n"),
+            "x",
+        );
+        let shown = format!("{sections:?}");
+        assert!(!shown.contains("wJalr"), "{shown}");
+        assert!(shown.contains("\"region\": \"r\""), "{shown}");
+        let sections = parse_ini(&format!("{secret}\n"), "x");
+        assert_eq!(sections[0].errors, ["x:1: expected `key = value`"]);
         assert_eq!(files.problem("ci"), None);
         let files =
             ProfileFiles::from_strings("[profile prod # main\nrole_arn = r\n", "[]\nk = v\n")

@@ -73,6 +73,16 @@ impl Signer {
         credentials: &Credentials,
         time: SystemTime,
     ) -> Result<()> {
+        // The key id goes into the Authorization header as it stands: a
+        // line break or control character in it (a credential_process that
+        // printed a key file's newline) would make no header value. Never
+        // quoted: it names the account's key.
+        let key_id = &credentials.access_key_id;
+        if key_id.is_empty() || !key_id.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::Credentials {
+                message: "the credentials' access key id is empty or holds whitespace or control characters (a line break from the file or program it came from?), so no request can be signed with it".into(),
+            });
+        }
         let identity = aws_credential_types::Credentials::new(
             credentials.access_key_id.clone(),
             credentials.secret_access_key.clone(),
@@ -116,7 +126,19 @@ impl Signer {
         let (instructions, _signature) = sign(signable, &params)
             .map_err(|e| Error::validation(format!("request cannot be signed: {e}")))?
             .into_parts();
-        instructions.apply_to_request_http1x(request);
+        // Inserted here rather than by `apply_to_request_http1x`, which
+        // panics on a value that is no header value.
+        let (headers, _params) = instructions.into_parts();
+        for header in headers {
+            let mut value = http::HeaderValue::from_str(header.value()).map_err(|_| {
+                Error::validation(format!(
+                    "the signature's {} header is not a valid header value",
+                    header.name()
+                ))
+            })?;
+            value.set_sensitive(header.sensitive());
+            request.headers_mut().insert(header.name(), value);
+        }
         Ok(())
     }
 }
@@ -129,6 +151,28 @@ mod tests {
     /// 2015-08-30T12:36:00Z, the time of the public SigV4 test suite.
     fn suite_time() -> SystemTime {
         SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+    }
+
+    /// A key id with a line break (a credential_process that printed its
+    /// key file's newline) is a credentials error, never a panic, and the
+    /// error does not quote the key.
+    #[test]
+    fn a_key_id_that_makes_no_header_is_refused() {
+        let signer = Signer::new("us-east-1", "ecs");
+        for key_id in ["AKIDEXAMPLE\n", "AKID EXAMPLE", "", "AKID\u{7f}"] {
+            let mut request = http::Request::post("https://ecs.us-east-1.amazonaws.com/")
+                .body(b"{}".to_vec())
+                .unwrap();
+            let credentials = Credentials::new(key_id, "secret", None);
+            let err = signer
+                .sign_at(&mut request, &credentials, suite_time())
+                .unwrap_err();
+            assert!(matches!(err, Error::Credentials { .. }), "{err:?}");
+            if !key_id.is_empty() {
+                assert!(!err.to_string().contains("AKID"), "{err}");
+            }
+            assert!(request.headers().get("authorization").is_none());
+        }
     }
 
     fn suite_creds(token: Option<&str>) -> Credentials {

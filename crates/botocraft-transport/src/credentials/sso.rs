@@ -426,8 +426,11 @@ async fn get_role_credentials(
         .append_pair("account_id", &sso.account_id)
         .append_pair("role_name", &sso.role_name)
         .finish();
+    let mut token = http::HeaderValue::from_str(access_token)
+        .map_err(|_| format!("{what}: the SSO access token is not a valid header value"))?;
+    token.set_sensitive(true);
     let request = http::Request::get(format!("/federation/credentials?{query}"))
-        .header("x-amz-sso_bearer_token", access_token)
+        .header("x-amz-sso_bearer_token", token)
         .body(Vec::new())
         .map_err(|e| format!("{what}: {e}"))?;
     let response =

@@ -79,9 +79,13 @@ impl DateTime {
     }
 
     /// Parses RFC 3339 (`2026-11-25T20:46:24.242172Z`), to the nearest
-    /// microsecond.
+    /// microsecond. A time whose offset puts it past the last instant the
+    /// type holds in UTC (`9999-12-31T23:30:00-01:00`) is `None`, as any
+    /// other text that is no timestamp.
     pub fn parse_rfc3339(s: &str) -> Option<Self> {
-        OffsetDateTime::parse(s, &Rfc3339).ok().map(DateTime::from)
+        let t = OffsetDateTime::parse(s, &Rfc3339).ok()?;
+        t.checked_to_offset(time::UtcOffset::UTC)?;
+        Some(DateTime::from(t))
     }
 
     /// Formats as RFC 3339.
@@ -95,6 +99,13 @@ impl DateTime {
     pub fn now() -> Self {
         DateTime::from(OffsetDateTime::now_utc())
     }
+}
+
+/// The text of a time that has no UTC form (its offset puts it past the
+/// year 9999): RFC 3339 with its own offset, for AWS to refuse with its own
+/// message, rather than a panic while the request is written.
+pub(crate) fn beyond_utc(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_else(|_| format!("{t}"))
 }
 
 impl Deref for DateTime {

@@ -328,8 +328,9 @@ impl<'a> Lookup<'a> {
     /// as; a date part of a number, flag or structure, and a text lookup
     /// (`contains`, `startswith`, `regex`, ...) of a timestamp, are errors
     /// rather than filters that match nothing. A date part of a text field
-    /// reads the text as a date (EC2 keeps an AMI's `CreationDate` as text);
-    /// text that is no date does not match.
+    /// reads the text as a date (EC2 keeps an AMI's `CreationDate` as text):
+    /// RFC 3339, or `YYYY-MM-DD` for midnight UTC; text that is no date does
+    /// not match.
     pub(crate) fn fit(&mut self, lookup: &str, leaf: Option<&'static Shape>) -> Result<()> {
         let Some(mut shape) = leaf else {
             return Ok(());
@@ -468,10 +469,16 @@ impl Matcher {
                     Value::Number(n) => n.as_f64().and_then(|secs| {
                         OffsetDateTime::from_unix_timestamp(secs.floor() as i64).ok()
                     }),
-                    Value::String(s) => OffsetDateTime::parse(s.trim(), &Rfc3339).ok(),
+                    Value::String(s) => {
+                        OffsetDateTime::parse(s.trim(), &Rfc3339).ok().or_else(|| {
+                            let format = time::macros::format_description!("[year]-[month]-[day]");
+                            let date = time::Date::parse(s.trim(), &format).ok()?;
+                            Some(date.midnight().assume_utc())
+                        })
+                    }
                     _ => None,
                 };
-                at.map(|at| at.to_offset(time::UtcOffset::UTC))
+                at.and_then(|at| at.checked_to_offset(time::UtcOffset::UTC))
                     .is_some_and(|at| {
                         let month = i64::from(u8::from(at.month()));
                         let got = match part {

@@ -660,6 +660,39 @@ fn lookup_date_parts_of_timestamps() {
     }
 }
 
+/// A date part of text reads RFC 3339 and plain dates; a time whose offset
+/// puts it past the year 9999 in UTC is no date it can read: no match,
+/// never a panic.
+#[test]
+fn date_parts_of_text_read_dates_and_never_panic() {
+    #[derive(Serialize)]
+    struct Ami {
+        #[serde(rename = "CreationDate")]
+        creation_date: String,
+    }
+    let amis = |text: &str| {
+        QuerySet::new(vec![Ami {
+            creation_date: text.into(),
+        }])
+    };
+    let count = |text: &str, lookup: &str, wanted: Value| {
+        amis(text)
+            .filter_by(&format!("creation_date__{lookup}"), wanted)
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count("2026-03-01", "year", json!(2026)), 1);
+    assert_eq!(count("2026-03-01", "month", json!(3)), 1);
+    assert_eq!(count("2026-03-01T23:30:00-01:00", "day", json!(2)), 1);
+    assert_eq!(count("9999-12-31T23:30:00-01:00", "year", json!(9999)), 0);
+    assert_eq!(
+        count("9999-12-31T23:30:00-01:00", "date", json!("9999-12-31")),
+        0
+    );
+    assert!(crate::DateTime::parse_rfc3339("9999-12-31T23:30:00-01:00").is_none());
+    assert!(crate::DateTime::parse_rfc3339("9999-12-31T23:30:00+01:00").is_some());
+}
+
 /// The week, weekday, quarter and time-of-day lookups, in UTC, at ISO year
 /// boundaries: `week_day` and `iso_week_day` count Monday 1 to Sunday 7, as
 /// the Python botocraft does.

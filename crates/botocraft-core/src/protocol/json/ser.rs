@@ -136,7 +136,9 @@ const MONTHS: [&str; 12] = [
 
 /// `2000-01-02T20:34:56Z`, with `.ffffff` when there are microseconds.
 fn iso8601(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let Some(t) = t.checked_to_offset(time::UtcOffset::UTC) else {
+        return crate::serde_util::beyond_utc(t);
+    };
     let mut out = format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
         t.year(),
@@ -156,7 +158,9 @@ fn iso8601(t: OffsetDateTime) -> String {
 
 /// `Sun, 02 Jan 2000 20:34:56 GMT`.
 fn rfc822(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let Some(t) = t.checked_to_offset(time::UtcOffset::UTC) else {
+        return crate::serde_util::beyond_utc(t);
+    };
     format!(
         "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
         WEEKDAYS[usize::from(t.weekday().number_days_from_monday())],

@@ -179,7 +179,9 @@ const MONTHS: [&str; 12] = [
 
 /// Formats a timestamp for a query request.
 fn format_timestamp(t: OffsetDateTime, format: TimestampFormat) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
+    let Some(t) = t.checked_to_offset(time::UtcOffset::UTC) else {
+        return crate::serde_util::beyond_utc(t);
+    };
     match format {
         TimestampFormat::UnixTimestamp => t.unix_timestamp().to_string(),
         TimestampFormat::Iso8601 => {

@@ -347,6 +347,28 @@ fn maps_use_entries_or_flattened_indices() {
 }
 
 #[test]
+fn a_time_with_no_utc_form_is_a_validation_error_not_a_panic() {
+    let late = DateTime(time::macros::datetime!(9999-12-31 23:30 -01:00));
+    for input in [
+        Input {
+            when: Some(late),
+            ..Input::default()
+        },
+        Input {
+            when_epoch: Some(late),
+            ..Input::default()
+        },
+        Input {
+            when_rfc: Some(late),
+            ..Input::default()
+        },
+    ] {
+        let err = to_params(Protocol::AwsQuery, &INPUT, &input).unwrap_err();
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    }
+}
+
+#[test]
 fn timestamps_follow_member_then_shape_then_iso() {
     let input = Input {
         when: Some(ts(1_422_172_800_000)),

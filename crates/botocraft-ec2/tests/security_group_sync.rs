@@ -375,3 +375,38 @@ async fn rules_without_a_protocol_or_a_source_are_refused_before_any_call() {
         );
     }
 }
+
+/// The group and its rules are made when the last read fails: `save()`
+/// answers the model as saved (with a warning), never an error that would
+/// lose the new group's id.
+#[tokio::test]
+async fn a_new_group_whose_final_read_fails_is_kept_as_saved() {
+    let f = fx("security_group_sync_create_unreadable");
+    let mut g = SecurityGroup {
+        group_name: Some("web".into()),
+        description: Some("web servers".into()),
+        vpc_id: Some("vpc-1".into()),
+        ip_permissions: Some(vec![tcp(22, "10.0.0.0/8", None)]),
+        tags: Some(vec![Tag {
+            key: Some("env".into()),
+            value: Some("prod".into()),
+        }]),
+        ..Default::default()
+    }
+    .using(&f.session);
+    g.save().await.unwrap();
+    assert_eq!(g.group_id.as_deref(), Some("sg-new"));
+    assert!(g.state().is_persisted());
+    assert_eq!(g.ip_permissions, Some(vec![tcp(22, "10.0.0.0/8", None)]));
+    assert_eq!(
+        f.operations(),
+        [
+            "CreateSecurityGroup",
+            "DescribeSecurityGroups",
+            "DescribeSecurityGroups",
+            "AuthorizeSecurityGroupIngress",
+            "DescribeSecurityGroups",
+        ]
+    );
+    f.done();
+}

@@ -789,7 +789,18 @@ pub(crate) async fn security_group_after_create(
                 e,
             )
         })?;
-    manager.get(id).await
+    // The group and its rules are made: a read that fails now (EC2's reads
+    // lag its writes) must not turn that into an error, which would lose
+    // the new group's id. The model as saved stands in, as after any create
+    // whose describe fails.
+    let saved = group.clone();
+    botocraft_core::manager::describe_created(
+        "CreateSecurityGroup",
+        &id,
+        || manager.get(id.clone()).send(),
+        move || Ok(saved),
+    )
+    .await
 }
 
 /// Building a rule for a security group's `ip_permissions`.

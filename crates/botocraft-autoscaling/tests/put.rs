@@ -253,3 +253,30 @@ async fn a_hook_completes_and_extends_an_instances_wait() {
     assert!(!err.is_not_found(), "{err:?}");
     f.done();
 }
+
+/// A fetched hook's metadata set to "" would be left out of the request and
+/// kept by AWS: refused unsent, never an Ok that describes the old value back.
+#[tokio::test]
+async fn an_emptied_setting_of_a_fetched_hook_is_refused_unsent() {
+    let f = fx_exchanges(json!([
+        {"operation": "DescribeLifecycleHooks",
+         "response": xml("DescribeLifecycleHooks",
+            "<LifecycleHooks><member><AutoScalingGroupName>web</AutoScalingGroupName>\
+             <LifecycleHookName>drain</LifecycleHookName>\
+             <LifecycleTransition>autoscaling:EC2_INSTANCE_TERMINATING</LifecycleTransition>\
+             <NotificationMetadata>v1</NotificationMetadata><HeartbeatTimeout>300</HeartbeatTimeout>\
+             <DefaultResult>CONTINUE</DefaultResult></member></LifecycleHooks>")}
+    ]));
+    let mut hook = LifecycleHook::objects()
+        .using(&f.session)
+        .get("web", "drain")
+        .await
+        .unwrap();
+    assert_eq!(hook.notification_metadata.as_deref(), Some("v1"));
+    hook.notification_metadata = Some(String::new());
+    let err = hook.save().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("notification_metadata"), "{err}");
+    assert_eq!(f.operations(), ["DescribeLifecycleHooks"]);
+    f.done();
+}

@@ -52,11 +52,17 @@ fn put_needed(
     let cleared: Vec<&str> = changed.iter().copied().filter(|f| is_unset(f)).collect();
     if !cleared.is_empty() {
         return Err(Error::validation(format!(
-            "{kind}.save(): {} set to None, but AWS keeps a setting the save leaves out: set the value wanted instead",
+            "{kind}.save(): {} set to None (or empty, which is not sent either), but AWS keeps a setting the save leaves out: set the value wanted instead",
             cleared.join(", ")
         )));
     }
     Ok(!changed.is_empty())
+}
+
+/// Whether a text setting is unset as the `Put*` request goes: its create
+/// leaves an empty text out as it leaves `None` out.
+fn blank(value: &Option<String>) -> bool {
+    value.as_deref().is_none_or(str::is_empty)
 }
 
 /// A model one `Put*` creates and updates: what [`save`] needs of it.
@@ -190,7 +196,7 @@ put_model! {
     /// tracking policy).
     ///
     /// A fetched policy not edited sends nothing. An edited one is sent
-    /// whole; a setting set to `None` is an [`Error::Validation`] (AWS would
+    /// whole; a setting set to `None` (or to an empty text or list, which the request leaves out too) is an [`Error::Validation`] (AWS would
     /// keep it), as is a change of its group or name (copy it with
     /// [`as_new`](Self::as_new) instead). A new policy needs
     /// `auto_scaling_group_name` and `policy_name`; one holding the ARN AWS
@@ -224,16 +230,18 @@ put_model! {
     {
     fn is_unset(&self, field: &str) -> bool {
         match field {
-            "policy_type" => self.policy_type.is_none(),
-            "adjustment_type" => self.adjustment_type.is_none(),
+            "policy_type" => blank(&self.policy_type),
+            "adjustment_type" => blank(&self.adjustment_type),
             "min_adjustment_step" => self.min_adjustment_step.is_none(),
             "min_adjustment_magnitude" => self.min_adjustment_magnitude.is_none(),
             "scaling_adjustment" => self.scaling_adjustment.is_none(),
             "cooldown" => self.cooldown.is_none(),
-            "metric_aggregation_type" => self.metric_aggregation_type.is_none(),
-            "step_adjustments" => self.step_adjustments.is_none(),
+            "metric_aggregation_type" => blank(&self.metric_aggregation_type),
+            "step_adjustments" => self.step_adjustments.as_ref().is_none_or(Vec::is_empty),
             "estimated_instance_warmup" => self.estimated_instance_warmup.is_none(),
-            "target_tracking_configuration" => self.target_tracking_configuration.is_none(),
+            "target_tracking_configuration" => {
+                botocraft_core::serde_util::unless_empty(&self.target_tracking_configuration).is_none()
+            },
             "enabled" => self.enabled.is_none(),
             "predictive_scaling_configuration" => self.predictive_scaling_configuration.is_none(),
             _ => false,
@@ -265,7 +273,7 @@ put_model! {
     /// holds what AWS now reports (its global timeout).
     ///
     /// A fetched hook not edited sends nothing. An edited one is sent whole;
-    /// a setting set to `None` is an [`Error::Validation`] (AWS would keep
+    /// a setting set to `None` (or to an empty text or list, which the request leaves out too) is an [`Error::Validation`] (AWS would keep
     /// it; a notification target is removed by setting it to `""`), as is a
     /// change of its group or name (copy it with [`as_new`](Self::as_new)
     /// instead). A new hook needs `auto_scaling_group_name` and
@@ -294,8 +302,8 @@ put_model! {
         match field {
             "lifecycle_transition" => self.lifecycle_transition.is_none(),
             "notification_target_arn" => self.notification_target_arn.is_none(),
-            "role_arn" => self.role_arn.is_none(),
-            "notification_metadata" => self.notification_metadata.is_none(),
+            "role_arn" => blank(&self.role_arn),
+            "notification_metadata" => blank(&self.notification_metadata),
             "heartbeat_timeout" => self.heartbeat_timeout.is_none(),
             "default_result" => self.default_result.is_none(),
             _ => false,
@@ -351,11 +359,11 @@ put_model! {
         match field {
             "start_time" => self.start_time.is_none(),
             "end_time" => self.end_time.is_none(),
-            "recurrence" => self.recurrence.is_none(),
+            "recurrence" => blank(&self.recurrence),
             "min_size" => self.min_size.is_none(),
             "max_size" => self.max_size.is_none(),
             "desired_capacity" => self.desired_capacity.is_none(),
-            "time_zone" => self.time_zone.is_none(),
+            "time_zone" => blank(&self.time_zone),
             _ => false,
         }
     }
@@ -403,6 +411,47 @@ mod tests {
         for field in ScheduledAction::TRACKED {
             assert!(action.is_unset(field), "{field}");
         }
+    }
+
+    /// The creates leave an empty text or list out as they leave `None`
+    /// out: such an edit would be sent as no change and AWS would keep the
+    /// old value, so it counts as unset and `save()` refuses it.
+    #[test]
+    fn empty_settings_the_request_leaves_out_are_unset() {
+        let hook = LifecycleHook {
+            role_arn: Some(String::new()),
+            notification_metadata: Some(String::new()),
+            notification_target_arn: Some(String::new()),
+            ..Default::default()
+        };
+        assert!(hook.is_unset("role_arn"));
+        assert!(hook.is_unset("notification_metadata"));
+        // Sent as it is: AWS reads "" as "no notification target".
+        assert!(!hook.is_unset("notification_target_arn"));
+        let action = ScheduledAction {
+            recurrence: Some(String::new()),
+            time_zone: Some(String::new()),
+            ..Default::default()
+        };
+        assert!(action.is_unset("recurrence") && action.is_unset("time_zone"));
+        let policy = ScalingPolicy {
+            policy_type: Some(String::new()),
+            step_adjustments: Some(Vec::new()),
+            target_tracking_configuration: Some(Default::default()),
+            ..Default::default()
+        };
+        for field in [
+            "policy_type",
+            "step_adjustments",
+            "target_tracking_configuration",
+        ] {
+            assert!(policy.is_unset(field), "{field}");
+        }
+        let set = LifecycleHook {
+            notification_metadata: Some("v2".into()),
+            ..Default::default()
+        };
+        assert!(!set.is_unset("notification_metadata"));
     }
 
     #[test]

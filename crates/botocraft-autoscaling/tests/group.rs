@@ -1247,3 +1247,50 @@ async fn a_failed_tag_write_after_an_update_is_partial() {
     );
     f.done();
 }
+
+/// Tags set, then the removal failing: the set tags stay set, and the error
+/// says so (an `Error::Partial` naming them) instead of the bare failure.
+#[tokio::test]
+async fn a_tag_removal_failing_after_tags_were_set_is_partial() {
+    let f = fx("asg_save_tags_delete_fails");
+    let mut g = web(&f).await;
+    {
+        let mut tags = g.tags_mut();
+        tags.insert("Name".into(), "web-asg-2".into());
+        tags.remove("env");
+    }
+    g.set_tag("team", "core", true);
+    match g.save().await.unwrap_err() {
+        Error::Partial { done, failures, .. } => {
+            assert!(
+                done[0].starts_with("CreateOrUpdateTags set `Name`, `team`"),
+                "{done:?}"
+            );
+            assert_eq!(failures[0].code(), Some("ValidationError"));
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}
+
+/// The tag edits written, then the read that ends the save failing: the
+/// error says the edits were written, not just that a describe failed.
+#[tokio::test]
+async fn a_failed_read_after_the_tags_were_written_is_partial() {
+    let f = fx("asg_save_tags_reread_fails");
+    let mut g = web(&f).await;
+    {
+        let mut tags = g.tags_mut();
+        tags.insert("Name".into(), "web-asg-2".into());
+        tags.remove("env");
+    }
+    g.set_tag("team", "core", true);
+    match g.save().await.unwrap_err() {
+        Error::Partial { done, failures, .. } => {
+            assert_eq!(done, ["the tag edits of AutoScalingGroup web were written"]);
+            assert_eq!(failures[0].code(), Some("AccessDenied"));
+        }
+        other => panic!("{other:?}"),
+    }
+    f.done();
+}

@@ -715,7 +715,11 @@ impl AutoScalingGroup {
                 let session = manager.session()?;
                 let manager = manager.using(&session);
                 let mut fresh = if persisted {
-                    manager.get(name.as_str()).send().await?
+                    manager
+                        .get(name.as_str())
+                        .send()
+                        .await
+                        .map_err(|e| done_then(&name, &updated, false, e))?
                 } else {
                     // CreateAutoScalingGroup answers nothing: when AWS does not
                     // describe the group yet, the model is what was sent,
@@ -762,7 +766,11 @@ impl AutoScalingGroup {
                                 *self = fresh;
                                 return Err(error);
                             }
-                            fresh = manager.get(name.as_str()).send().await?;
+                            fresh = manager
+                                .get(name.as_str())
+                                .send()
+                                .await
+                                .map_err(|e| done_then(&name, &updated, true, e))?;
                         }
                     }
                 }
@@ -943,6 +951,36 @@ impl AutoScalingGroup {
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_deleted(&self) -> Waiter<GroupCapacity> {
         self.capacity_waiter("wait_until_deleted", DELETED, true)
+    }
+}
+
+/// The error of the read that ends a save, after the save changed the
+/// group (`updated` fields, and its tag edits when `tags_written`): an
+/// [`Error::Partial`] saying what was changed, so the failed read does not
+/// pass for a save that changed nothing. The model keeps its edits, and
+/// `save()` again sends them (each write is idempotent).
+fn done_then(name: &str, updated: &[&str], tags_written: bool, error: Error) -> Error {
+    let mut done = Vec::new();
+    if !updated.is_empty() {
+        let fields: Vec<String> = updated.iter().map(|f| format!("`{f}`")).collect();
+        done.push(format!(
+            "UpdateAutoScalingGroup changed {} of AutoScalingGroup {name}",
+            fields.join(", ")
+        ));
+    }
+    if tags_written {
+        done.push(format!(
+            "the tag edits of AutoScalingGroup {name} were written"
+        ));
+    }
+    if done.is_empty() {
+        return error;
+    }
+    Error::Partial {
+        service: crate::SERVICE.name,
+        operation: "AutoScalingGroup.save".into(),
+        done,
+        failures: vec![error],
     }
 }
 

@@ -7,7 +7,7 @@
 //! tag names its group, which is why `[service] tag_resource` of the
 //! definitions cannot describe them and the write-through is here.
 
-use botocraft_core::{tags, Result, TagMap, TagPair, TagSnapshot};
+use botocraft_core::{tags, Error, Result, TagMap, TagPair, TagSnapshot};
 
 use crate::{AutoScalingGroup, AutoScalingGroupManager, Tag, TagDescription};
 
@@ -190,6 +190,7 @@ pub(crate) async fn write_tags(
     edited: &[TagDescription],
     current: &[TagDescription],
 ) -> Result<()> {
+    let set_keys: Vec<String> = set.keys().cloned().collect();
     if !set.is_empty() {
         let list: Vec<Tag> = set
             .into_iter()
@@ -213,7 +214,25 @@ pub(crate) async fn write_tags(
                 ..Default::default()
             })
             .collect();
-        manager.delete_tags(list).send().await?;
+        if let Err(e) = manager.delete_tags(list).send().await {
+            if set_keys.is_empty() {
+                return Err(e);
+            }
+            // The tags set stay set: the error says so.
+            return Err(Error::Partial {
+                service: crate::SERVICE.name,
+                operation: "AutoScalingGroup.save".into(),
+                done: vec![format!(
+                    "CreateOrUpdateTags set {} of AutoScalingGroup {group}",
+                    set_keys
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )],
+                failures: vec![e],
+            });
+        }
     }
     Ok(())
 }

@@ -332,3 +332,27 @@ async fn a_zone_named_both_ways_is_refused_unsent_and_a_copy_keeps_the_name() {
         Some("use1-az1")
     );
 }
+
+/// Private DNS name options with no part set would send nothing and answer
+/// Ok while AWS keeps its values: refused as a cleared field, unsent.
+#[tokio::test]
+async fn private_dns_options_with_no_part_set_are_refused() {
+    let fixture: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture_path("subnet_save_modifies")).unwrap(),
+    )
+    .unwrap();
+    let f = common::fx_exchanges(serde_json::json!([fixture["exchanges"][0]]));
+    let mut s = Subnet::objects()
+        .using(&f.session)
+        .get("subnet-1")
+        .await
+        .unwrap();
+    s.private_dns_name_options_on_launch = Some(Default::default());
+    let err = s.save().await.unwrap_err();
+    assert!(
+        matches!(&err, botocraft_core::Error::Validation { message } if message.contains("private_dns_name_options_on_launch")),
+        "{err:?}"
+    );
+    assert_eq!(f.operations(), ["DescribeSubnets"]);
+    f.done();
+}

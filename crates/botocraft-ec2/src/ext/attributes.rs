@@ -137,9 +137,17 @@ pub(crate) async fn subnet_update(
             "map_public_ip_on_launch" => subnet.map_public_ip_on_launch.is_none(),
             "assign_ipv6_address_on_creation" => subnet.assign_ipv6_address_on_creation.is_none(),
             "enable_dns64" => subnet.enable_dns64.is_none(),
-            "private_dns_name_options_on_launch" => {
-                subnet.private_dns_name_options_on_launch.is_none()
-            }
+            // Options with no part set would send nothing and answer Ok: as
+            // good as cleared. A part left `None` beside a set one is left
+            // as AWS has it (the field's parts go in calls of their own).
+            "private_dns_name_options_on_launch" => subnet
+                .private_dns_name_options_on_launch
+                .as_ref()
+                .is_none_or(|o| {
+                    o.hostname_type.is_none()
+                        && o.enable_resource_name_dns_a_record.is_none()
+                        && o.enable_resource_name_dns_aaaa_record.is_none()
+                }),
             "map_customer_owned_ip_on_launch" | "customer_owned_ipv4_pool" => {
                 subnet.map_customer_owned_ip_on_launch.is_none()
             }

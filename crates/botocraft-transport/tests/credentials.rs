@@ -1519,6 +1519,47 @@ async fn cache_keeps_valid_credentials_when_a_refresh_fails() {
         "OLD"
     );
     assert_eq!(failing.0.load(Ordering::SeqCst), 2);
+    // The failing source is not asked again by every call: the credentials
+    // are served until the retry time (30 s, here their expiry comes first).
+    for _ in 0..10 {
+        assert_eq!(
+            cached.provide_credentials().await.unwrap().access_key_id,
+            "OLD"
+        );
+    }
+    assert_eq!(failing.0.load(Ordering::SeqCst), 2);
+    // Once they expire, the source is asked again, and its failure is the
+    // caller's.
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert!(cached.provide_credentials().await.is_err());
+    assert_eq!(failing.0.load(Ordering::SeqCst), 3);
+}
+
+/// While one caller refreshes stale credentials that still work, the others
+/// go on with them instead of waiting for the refresh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn callers_do_not_wait_on_a_refresh_while_the_credentials_work() {
+    let inner = Arc::new(Counting {
+        calls: AtomicUsize::new(0),
+        lifetime: Duration::from_secs(6),
+        delay: Duration::from_millis(1500),
+        fail: false,
+    });
+    let cached = Arc::new(CachedProvider::new(Arc::clone(&inner)));
+    cached.provide_credentials().await.unwrap();
+    // Stale after three seconds (half their lifetime), valid for six.
+    tokio::time::sleep(Duration::from_millis(3200)).await;
+    let refreshing = {
+        let cached = Arc::clone(&cached);
+        tokio::spawn(async move { cached.provide_credentials().await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Had they waited for the refresh, they would hold its AKID2.
+    for result in provide_concurrently(&cached, 10).await {
+        assert_eq!(result.unwrap().access_key_id, "AKID1");
+    }
+    assert_eq!(refreshing.await.unwrap().unwrap().access_key_id, "AKID2");
+    assert_eq!(inner.calls(), 2);
 }
 
 // ---------------------------------------------------------------- SSO

@@ -48,6 +48,10 @@ pub struct CachedProvider {
 }
 
 /// Credentials and when to refresh them.
+/// How long the cached credentials are served after a refresh of them
+/// failed, before the source is asked again.
+const RETRY_REFRESH_AFTER: Duration = Duration::from_secs(30);
+
 #[derive(Clone)]
 struct Cached {
     credentials: Credentials,
@@ -143,7 +147,16 @@ impl CachedProvider {
             return Ok(c);
         }
         let seen = self.generation.load(Ordering::Acquire);
-        let _guard = self.refresh.lock().await;
+        // Another caller is refreshing: while the cached credentials still
+        // work, go on with them rather than wait (up to a credential
+        // process's or STS's whole timeout) for the new ones.
+        let _guard = match self.refresh.try_lock() {
+            Ok(guard) => guard,
+            Err(_) => match self.still_valid() {
+                Some(c) => return Ok(c),
+                None => self.refresh.lock().await,
+            },
+        };
         if let Some(c) = self.fresh() {
             return Ok(c);
         }
@@ -171,6 +184,21 @@ impl CachedProvider {
         }
     }
 
+    /// After a failed refresh, the still-valid credentials are served as
+    /// fresh for [`RETRY_REFRESH_AFTER`] (at most until they expire), so a
+    /// failing source (STS throttling, a hung credential process) is asked
+    /// again that much later, not by every call.
+    fn retry_refresh_later(&self, now: SystemTime) {
+        let mut cached = self.cached.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(cached) = cached.as_mut() {
+            let retry = now + RETRY_REFRESH_AFTER;
+            cached.refresh_at = Some(match cached.credentials.expiry {
+                Some(expiry) => retry.min(expiry),
+                None => retry,
+            });
+        }
+    }
+
     /// Records what a refresh gave, for the callers waiting on it.
     fn finish_refresh(&self, result: Result<Credentials>) -> Result<Credentials> {
         let result = result.and_then(|c| self.store(&c).map(|()| c));
@@ -185,6 +213,7 @@ impl CachedProvider {
             Err(e) => match self.still_valid() {
                 Some(c) => {
                     tracing::warn!(error = %e, "credentials refresh failed; using the cached credentials until they expire");
+                    self.retry_refresh_later(SystemTime::now());
                     Ok(c)
                 }
                 None => Err(e),

@@ -280,3 +280,34 @@ async fn an_emptied_setting_of_a_fetched_hook_is_refused_unsent() {
     assert_eq!(f.operations(), ["DescribeLifecycleHooks"]);
     f.done();
 }
+
+/// Hook and policy names may hold a `/` (botocore's patterns allow it), and
+/// group names too: every key reads back as the key it was written from,
+/// never as another hook's.
+#[test]
+fn keys_with_slashes_in_any_part_read_back_as_written() {
+    use botocraft_autoscaling::{LifecycleHookKey, ScalingPolicyKey};
+    let key = LifecycleHookKey {
+        auto_scaling_group_name: "web/blue".into(),
+        lifecycle_hook_name: "team/drain%1".into(),
+    };
+    assert_eq!(key.to_string(), "web/blue/team%2Fdrain%251");
+    assert_eq!(key.to_string().parse::<LifecycleHookKey>().unwrap(), key);
+    let plain = ScalingPolicyKey {
+        auto_scaling_group_name: "web".into(),
+        policy_name: "cpu-50".into(),
+    };
+    assert_eq!(plain.to_string(), "web/cpu-50");
+    assert_eq!(
+        plain.to_string().parse::<ScalingPolicyKey>().unwrap(),
+        plain
+    );
+    // A `%` that is no escape is read as it stands.
+    assert_eq!(
+        "web/50%off"
+            .parse::<ScalingPolicyKey>()
+            .unwrap()
+            .policy_name,
+        "50%off"
+    );
+}

@@ -304,20 +304,19 @@ impl<'a> Emitter<'a> {
                 .clone()
                 .unwrap_or_else(|| model.key.iter().map(|k| names::field(k)).collect());
             let form = key_names.join("/");
-            let _ = writeln!(out, "/// The primary key of a [`{name}`]. `Display` writes `{form}` and\n/// `FromStr` reads it back (`text.parse::<{key_ty}>()?`): only the first part may hold a `/`.\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\npub struct {key_ty} {{");
+            let _ = writeln!(out, "/// The primary key of a [`{name}`]. `Display` writes `{form}` and\n/// `FromStr` reads it back (`text.parse::<{key_ty}>()?`): a `/` in a part after the first is written `%2F`\n/// (and a `%` `%25`; see [`botocraft_core::key`]).\n#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]\npub struct {key_ty} {{");
             for (kn, kf) in key_names.iter().zip(&key_fields) {
                 let _ = writeln!(out, "    /// From `{}`.\n    pub {kn}: String,", kf.wire);
             }
             out.push_str("}\n\n");
-            let fmt = key_names.iter().map(|_| "{}").collect::<Vec<_>>().join("/");
             let args = key_names
                 .iter()
-                .map(|k| format!("self.{k}"))
+                .map(|k| format!("self.{k}.as_str()"))
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = writeln!(
                 out,
-                "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        write!(f, \"{fmt}\", {args})\n    }}\n}}\n"
+                "impl std::fmt::Display for {key_ty} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        botocraft_core::key::write_key_parts(f, &[{args}])\n    }}\n}}\n"
             );
             let part_names = key_names
                 .iter()

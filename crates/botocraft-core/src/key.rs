@@ -10,9 +10,12 @@
 //! - a key of several parts (`ServiceKey { cluster, service }`,
 //!   `LaunchTemplateVersionKey { launch_template_id, version_number }`,
 //!   `EcrImageKey { repository_name, image_digest }`) is its parts in field
-//!   order joined by `/` (`lt-0abc/3`). Only the first part may itself hold a
-//!   `/` (a cluster ARN, a repository name such as `team/web`): the text is
-//!   split at its last slashes.
+//!   order joined by `/` (`lt-0abc/3`). The first part is written as it is,
+//!   and may itself hold a `/` (a cluster ARN, a repository name such as
+//!   `team/web`): the text is split at its last slashes. In the parts after
+//!   it, a `/` is written `%2F` and a `%` is written `%25` (an Auto Scaling
+//!   lifecycle hook may be named `team/drain`: `web/team%2Fdrain`), so every
+//!   key reads back as it was written.
 //!
 //! Empty text, a part that is empty or only whitespace, or a missing part is
 //! an [`Error::Validation`] naming the key type and the form it expects.
@@ -60,9 +63,77 @@ pub fn parse_key(kind: &'static str, text: &str) -> Result<String> {
     Ok(text.to_owned())
 }
 
+/// Writes a key of several parts as [`parse_key_parts`] reads it: the
+/// first part as it is, then each other after a `/`, with its own `/` and
+/// `%` written `%2F` and `%25`. What every generated key's `Display` calls.
+///
+/// ```
+/// struct HookKey(String, String);
+/// impl std::fmt::Display for HookKey {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         botocraft_core::key::write_key_parts(f, &[&self.0, &self.1])
+///     }
+/// }
+/// let key = HookKey("web/blue".into(), "team/drain".into());
+/// assert_eq!(key.to_string(), "web/blue/team%2Fdrain");
+/// let parts = botocraft_core::key::parse_key_parts("HookKey", &key.to_string(), &["group", "hook"])?;
+/// assert_eq!(parts, ["web/blue", "team/drain"]);
+/// # Ok::<(), botocraft_core::Error>(())
+/// ```
+pub fn write_key_parts(f: &mut std::fmt::Formatter<'_>, parts: &[&str]) -> std::fmt::Result {
+    use std::fmt::Write;
+    let mut parts = parts.iter();
+    if let Some(first) = parts.next() {
+        f.write_str(first)?;
+    }
+    for part in parts {
+        f.write_char('/')?;
+        if !part.contains(['/', '%']) {
+            f.write_str(part)?;
+            continue;
+        }
+        for c in part.chars() {
+            match c {
+                '/' => f.write_str("%2F")?,
+                '%' => f.write_str("%25")?,
+                c => f.write_char(c)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A part after the first as [`write_key_parts`] wrote it, read back: `%2F`
+/// is `/` and `%25` is `%` (any other `%` stays as it is).
+fn decode_part(part: &str) -> String {
+    if !part.contains('%') {
+        return part.to_owned();
+    }
+    let mut out = String::with_capacity(part.len());
+    let mut rest = part;
+    while let Some(at) = rest.find('%') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        // Bytes, not a `str` slice: what follows the `%` may be any character.
+        if tail.len() >= 3 && tail.as_bytes()[1..3].eq_ignore_ascii_case(b"2F") {
+            out.push('/');
+            rest = &tail[3..];
+        } else if let Some(after) = tail.strip_prefix("%25") {
+            out.push('%');
+            rest = after;
+        } else {
+            out.push('%');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The parts of a key of several parts (`parts` names them, in field order)
-/// from the text its `Display` writes: `first/second/...`, split at the last
-/// `parts.len() - 1` slashes so that only the first part may hold a `/`.
+/// from the text its `Display` writes ([`write_key_parts`]):
+/// `first/second/...`, split at the last `parts.len() - 1` slashes, so only
+/// the first part holds a `/` as it is (the others write theirs `%2F`).
 /// Returns exactly `parts.len()` strings, or an [`Error::Validation`] when a
 /// part is missing, empty or only whitespace.
 pub fn parse_key_parts(kind: &'static str, text: &str, parts: &[&str]) -> Result<Vec<String>> {
@@ -71,7 +142,7 @@ pub fn parse_key_parts(kind: &'static str, text: &str, parts: &[&str]) -> Result
     for _ in 1..parts.len() {
         match rest.rsplit_once('/') {
             Some((head, last)) => {
-                found.push(last.to_owned());
+                found.push(decode_part(last));
                 rest = head;
             }
             None => break,
@@ -81,7 +152,7 @@ pub fn parse_key_parts(kind: &'static str, text: &str, parts: &[&str]) -> Result
     found.reverse();
     if found.len() != parts.len() || found.iter().any(|p| p.trim().is_empty()) {
         return Err(Error::validation(format!(
-            "{kind}: {text:?} is not `{}` (every part set; only the first may hold a `/`)",
+            "{kind}: {text:?} is not `{}` (every part set; a `/` in a part after the first is written `%2F`)",
             parts.join("/")
         )));
     }
@@ -91,6 +162,17 @@ pub fn parse_key_parts(kind: &'static str, text: &str, parts: &[&str]) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_in_later_parts_decode_and_anything_else_stands() {
+        assert_eq!(decode_part("a%2Fb%2fc%25d"), "a/b/c%d");
+        assert_eq!(decode_part("50%"), "50%");
+        assert_eq!(decode_part("%€%é%2"), "%€%é%2");
+        assert_eq!(
+            parse_key_parts("K", "x/€%2F%", &["a", "b"]).unwrap(),
+            ["x", "€/%"]
+        );
+    }
 
     fn message(e: Error) -> String {
         match e {
@@ -140,7 +222,7 @@ mod tests {
         for text in ["", "lt-1", "lt-1/", "/3", " /3", "lt-1/ "] {
             assert_eq!(
                 message(parse_key_parts("LaunchTemplateVersionKey", text, &p).unwrap_err()),
-                format!("LaunchTemplateVersionKey: {text:?} is not `launch_template_id/version_number` (every part set; only the first may hold a `/`)")
+                format!("LaunchTemplateVersionKey: {text:?} is not `launch_template_id/version_number` (every part set; a `/` in a part after the first is written `%2F`)")
             );
         }
     }

@@ -1254,7 +1254,8 @@ impl LaunchConfiguration {
 }
 
 /// The primary key of a [`ScalingPolicy`]. `Display` writes `auto_scaling_group_name/policy_name` and
-/// `FromStr` reads it back (`text.parse::<ScalingPolicyKey>()?`): only the first part may hold a `/`.
+/// `FromStr` reads it back (`text.parse::<ScalingPolicyKey>()?`): a `/` in a part after the first is written `%2F`
+/// (and a `%` `%25`; see [`botocraft_core::key`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ScalingPolicyKey {
     /// From `AutoScalingGroupName`.
@@ -1266,7 +1267,13 @@ pub struct ScalingPolicyKey {
 impl std::fmt::Display for ScalingPolicyKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.auto_scaling_group_name, self.policy_name)
+        botocraft_core::key::write_key_parts(
+            f,
+            &[
+                self.auto_scaling_group_name.as_str(),
+                self.policy_name.as_str(),
+            ],
+        )
     }
 }
 
@@ -1588,7 +1595,8 @@ impl ScalingPolicy {
 }
 
 /// The primary key of a [`LifecycleHook`]. `Display` writes `auto_scaling_group_name/lifecycle_hook_name` and
-/// `FromStr` reads it back (`text.parse::<LifecycleHookKey>()?`): only the first part may hold a `/`.
+/// `FromStr` reads it back (`text.parse::<LifecycleHookKey>()?`): a `/` in a part after the first is written `%2F`
+/// (and a `%` `%25`; see [`botocraft_core::key`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct LifecycleHookKey {
     /// From `AutoScalingGroupName`.
@@ -1600,10 +1608,12 @@ pub struct LifecycleHookKey {
 impl std::fmt::Display for LifecycleHookKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
+        botocraft_core::key::write_key_parts(
             f,
-            "{}/{}",
-            self.auto_scaling_group_name, self.lifecycle_hook_name
+            &[
+                self.auto_scaling_group_name.as_str(),
+                self.lifecycle_hook_name.as_str(),
+            ],
         )
     }
 }
@@ -1900,7 +1910,8 @@ impl LifecycleHook {
 }
 
 /// The primary key of a [`ScheduledAction`]. `Display` writes `auto_scaling_group_name/scheduled_action_name` and
-/// `FromStr` reads it back (`text.parse::<ScheduledActionKey>()?`): only the first part may hold a `/`.
+/// `FromStr` reads it back (`text.parse::<ScheduledActionKey>()?`): a `/` in a part after the first is written `%2F`
+/// (and a `%` `%25`; see [`botocraft_core::key`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ScheduledActionKey {
     /// From `AutoScalingGroupName`.
@@ -1912,10 +1923,12 @@ pub struct ScheduledActionKey {
 impl std::fmt::Display for ScheduledActionKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
+        botocraft_core::key::write_key_parts(
             f,
-            "{}/{}",
-            self.auto_scaling_group_name, self.scheduled_action_name
+            &[
+                self.auto_scaling_group_name.as_str(),
+                self.scheduled_action_name.as_str(),
+            ],
         )
     }
 }

@@ -9444,7 +9444,8 @@ impl LaunchTemplate {
 }
 
 /// The primary key of a [`LaunchTemplateVersion`]. `Display` writes `launch_template_id/version_number` and
-/// `FromStr` reads it back (`text.parse::<LaunchTemplateVersionKey>()?`): only the first part may hold a `/`.
+/// `FromStr` reads it back (`text.parse::<LaunchTemplateVersionKey>()?`): a `/` in a part after the first is written `%2F`
+/// (and a `%` `%25`; see [`botocraft_core::key`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct LaunchTemplateVersionKey {
     /// From `LaunchTemplateId`.
@@ -9456,7 +9457,13 @@ pub struct LaunchTemplateVersionKey {
 impl std::fmt::Display for LaunchTemplateVersionKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.launch_template_id, self.version_number)
+        botocraft_core::key::write_key_parts(
+            f,
+            &[
+                self.launch_template_id.as_str(),
+                self.version_number.as_str(),
+            ],
+        )
     }
 }
 

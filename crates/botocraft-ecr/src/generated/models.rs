@@ -665,7 +665,8 @@ impl Repository {
 }
 
 /// The primary key of a [`EcrImage`]. `Display` writes `repository_name/image_digest` and
-/// `FromStr` reads it back (`text.parse::<EcrImageKey>()?`): only the first part may hold a `/`.
+/// `FromStr` reads it back (`text.parse::<EcrImageKey>()?`): a `/` in a part after the first is written `%2F`
+/// (and a `%` `%25`; see [`botocraft_core::key`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct EcrImageKey {
     /// From `repositoryName`.
@@ -677,7 +678,10 @@ pub struct EcrImageKey {
 impl std::fmt::Display for EcrImageKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.repository_name, self.image_digest)
+        botocraft_core::key::write_key_parts(
+            f,
+            &[self.repository_name.as_str(), self.image_digest.as_str()],
+        )
     }
 }
 

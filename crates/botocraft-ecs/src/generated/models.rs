@@ -1120,7 +1120,8 @@ impl TaskDefinition {
 }
 
 /// The primary key of a [`Service`]. `Display` writes `cluster/service` and
-/// `FromStr` reads it back (`text.parse::<ServiceKey>()?`): only the first part may hold a `/`.
+/// `FromStr` reads it back (`text.parse::<ServiceKey>()?`): a `/` in a part after the first is written `%2F`
+/// (and a `%` `%25`; see [`botocraft_core::key`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ServiceKey {
     /// From `clusterArn`.
@@ -1132,7 +1133,7 @@ pub struct ServiceKey {
 impl std::fmt::Display for ServiceKey {
     #[cfg_attr(not(debug_assertions), inline)]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.cluster, self.service)
+        botocraft_core::key::write_key_parts(f, &[self.cluster.as_str(), self.service.as_str()])
     }
 }
 

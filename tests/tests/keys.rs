@@ -106,7 +106,7 @@ fn launch_template_version_key_is_id_slash_version() {
     for text in ["", "lt-0abc", "lt-0abc/", "/3", " /3"] {
         assert_eq!(
             refused::<LaunchTemplateVersionKey>(text),
-            format!("LaunchTemplateVersionKey: {text:?} is not `launch_template_id/version_number` (every part set; only the first may hold a `/`)")
+            format!("LaunchTemplateVersionKey: {text:?} is not `launch_template_id/version_number` (every part set; a `/` in a part after the first is written `%2F`)")
         );
     }
 }
@@ -127,7 +127,7 @@ fn service_key_is_cluster_slash_service_and_the_cluster_may_be_an_arn() {
     });
     assert_eq!(
         refused::<ServiceKey>("web"),
-        "ServiceKey: \"web\" is not `cluster/service` (every part set; only the first may hold a `/`)"
+        "ServiceKey: \"web\" is not `cluster/service` (every part set; a `/` in a part after the first is written `%2F`)"
     );
 }
 
@@ -142,7 +142,7 @@ fn ecr_image_key_keeps_a_repository_name_holding_slashes() {
     round_trip(key);
     assert_eq!(
         refused::<EcrImageKey>("team/"),
-        "EcrImageKey: \"team/\" is not `repository_name/image_digest` (every part set; only the first may hold a `/`)"
+        "EcrImageKey: \"team/\" is not `repository_name/image_digest` (every part set; a `/` in a part after the first is written `%2F`)"
     );
 }
 

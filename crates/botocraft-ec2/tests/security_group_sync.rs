@@ -336,6 +336,13 @@ async fn rules_without_a_protocol_or_a_source_are_refused_before_any_call() {
             nameless_group,
             "ip_permissions[0] has a user_id_group_pairs entry without group_id or group_name",
         ),
+        (
+            IpPermission::tcp(5432).allow_group(UserIdGroupPair {
+                group_name: Some("db-clients".into()),
+                ..Default::default()
+            }),
+            "ip_permissions[0] names a source group by group_name only: give its group_id",
+        ),
     ];
     for (rule, needle) in cases {
         // A new group: refused before CreateSecurityGroup, by save() and

@@ -648,6 +648,14 @@ fn check_desired(field: &str, permissions: &[IpPermission]) -> Result<()> {
         {
             return refuse("has a user_id_group_pairs entry without group_id or group_name");
         }
+        // AWS reports a rule's source group by id: a rule naming it only by
+        // name would never match the rule AWS holds, so every save() would
+        // plan to add it (refused as a duplicate) and revoke AWS's.
+        if groups.iter().any(|g| !set(&g.group_id)) {
+            return refuse(
+                "names a source group by group_name only: give its group_id (AWS reports rules by id, so a rule by name never matches the one it holds)",
+            );
+        }
         if ranges.is_empty() && ranges6.is_empty() && lists.is_empty() && groups.is_empty() {
             return refuse("allows traffic from nowhere: give it a source (ip_ranges, ipv6_ranges, prefix_list_ids or user_id_group_pairs)");
         }

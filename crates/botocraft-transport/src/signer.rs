@@ -127,8 +127,10 @@ impl Signer {
             .map_err(|e| Error::validation(format!("request cannot be signed: {e}")))?
             .into_parts();
         // Inserted here rather than by `apply_to_request_http1x`, which
-        // panics on a value that is no header value.
-        let (headers, _params) = instructions.into_parts();
+        // panics on a value that is no header value. The signature goes in
+        // headers (the default settings), so there are no query parameters.
+        let (headers, params) = instructions.into_parts();
+        debug_assert!(params.is_empty(), "query-string signing is not used");
         for header in headers {
             let mut value = http::HeaderValue::from_str(header.value()).map_err(|_| {
                 Error::validation(format!(

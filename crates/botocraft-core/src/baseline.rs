@@ -287,7 +287,11 @@ fn article(kind: &str) -> &'static str {
 }
 
 /// Field names as code, comma-separated: `` `a`, `b` ``.
-pub(crate) fn code_list(fields: &[&str]) -> String {
+///
+/// ```
+/// assert_eq!(botocraft_core::baseline::code_list(&["tags", "min_size"]), "`tags`, `min_size`");
+/// ```
+pub fn code_list(fields: &[&str]) -> String {
     fields
         .iter()
         .map(|f| format!("`{f}`"))

@@ -962,10 +962,9 @@ impl AutoScalingGroup {
 fn done_then(name: &str, updated: &[&str], tags_written: bool, error: Error) -> Error {
     let mut done = Vec::new();
     if !updated.is_empty() {
-        let fields: Vec<String> = updated.iter().map(|f| format!("`{f}`")).collect();
         done.push(format!(
             "UpdateAutoScalingGroup changed {} of AutoScalingGroup {name}",
-            fields.join(", ")
+            botocraft_core::baseline::code_list(updated)
         ));
     }
     if tags_written {

@@ -190,7 +190,8 @@ pub(crate) async fn write_tags(
     edited: &[TagDescription],
     current: &[TagDescription],
 ) -> Result<()> {
-    let set_keys: Vec<String> = set.keys().cloned().collect();
+    let set_keys =
+        botocraft_core::baseline::code_list(&set.keys().map(String::as_str).collect::<Vec<_>>());
     if !set.is_empty() {
         let list: Vec<Tag> = set
             .into_iter()
@@ -223,12 +224,7 @@ pub(crate) async fn write_tags(
                 service: crate::SERVICE.name,
                 operation: "AutoScalingGroup.save".into(),
                 done: vec![format!(
-                    "CreateOrUpdateTags set {} of AutoScalingGroup {group}",
-                    set_keys
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "CreateOrUpdateTags set {set_keys} of AutoScalingGroup {group}"
                 )],
                 failures: vec![e],
             });

@@ -27,13 +27,12 @@ fn partly(kind: &str, id: &str, operation: &str, done: &[&str], error: Error) ->
     if done.is_empty() {
         return error;
     }
-    let fields: Vec<String> = done.iter().map(|f| format!("`{f}`")).collect();
     Error::Partial {
         service: crate::SERVICE.name,
         operation: format!("{kind}.save"),
         done: vec![format!(
             "{operation} changed {} of {kind} {id}",
-            fields.join(", ")
+            botocraft_core::baseline::code_list(done)
         )],
         failures: vec![error],
     }

@@ -311,3 +311,38 @@ fn keys_with_slashes_in_any_part_read_back_as_written() {
         "50%off"
     );
 }
+
+/// A hook is fetched again by its group and name (`refreshed()`), and by a
+/// key read from text (`get_by_key`), as every other model is.
+#[tokio::test]
+async fn a_hook_is_refreshed_and_fetched_by_its_key() {
+    let described = |timeout: u32| {
+        json!({"operation": "DescribeLifecycleHooks",
+         "request": {"body": {"Action": "DescribeLifecycleHooks", "Version": "2011-01-01",
+                              "AutoScalingGroupName": "web", "LifecycleHookNames.member.1": "team/drain"}},
+         "response": xml("DescribeLifecycleHooks", &format!(
+            "<LifecycleHooks><member><AutoScalingGroupName>web</AutoScalingGroupName>\
+             <LifecycleHookName>team/drain</LifecycleHookName>\
+             <LifecycleTransition>autoscaling:EC2_INSTANCE_TERMINATING</LifecycleTransition>\
+             <HeartbeatTimeout>{timeout}</HeartbeatTimeout></member></LifecycleHooks>"))})
+    };
+    let f = fx_exchanges(json!([described(300), described(600)]));
+    let key: botocraft_autoscaling::LifecycleHookKey = "web/team%2Fdrain".parse().unwrap();
+    let hook = LifecycleHook::objects()
+        .using(&f.session)
+        .get_by_key(&key)
+        .await
+        .unwrap();
+    assert_eq!(hook.heartbeat_timeout, Some(300));
+    assert_eq!(hook.pk(), Some(key));
+    let again = hook.refreshed().await.unwrap();
+    assert_eq!(again.heartbeat_timeout, Some(600));
+    // A model without its name is refused unsent.
+    let err = LifecycleHook::default()
+        .using(&f.session)
+        .refreshed()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    f.done();
+}

@@ -14,7 +14,7 @@ use crate::tags::{TagMap, TagSnapshot};
 pub trait PrimaryModel:
     Serialize + DeserializeOwned + Clone + fmt::Debug + PartialEq + Send + Sync + 'static
 {
-    /// The typed primary key (`ServiceKey { service, cluster }`, `ClusterKey(arn)`).
+    /// The typed primary key (`ServiceKey { cluster, service }`, `ClusterKey(arn)`).
     /// It parses from the text its `Display` writes (see [`crate::key`]), so
     /// `key.to_string().parse()` gives it back.
     type Key: Clone

@@ -393,6 +393,45 @@ put_model! {
     }
 }
 
+/// `get_by_key(&key)` for the models keyed by their group and their own
+/// name, as for every other key of several parts.
+macro_rules! get_by_key {
+    ($manager:ident, $key:ident, $get:ident, $model:ident, $name:ident) => {
+        impl crate::$manager {
+            #[doc = concat!(
+                "The ", stringify!($model), " `key` names: `get(group, name)` with its parts, ",
+                "for a key read from text (`\"web/cpu-50\".parse()?`)."
+            )]
+            #[cfg_attr(not(debug_assertions), inline)]
+            pub fn get_by_key(&self, key: &crate::$key) -> crate::$get {
+                self.get(key.auto_scaling_group_name.as_str(), key.$name.as_str())
+            }
+        }
+    };
+}
+
+get_by_key!(
+    ScalingPolicyManager,
+    ScalingPolicyKey,
+    ScalingPolicyGet,
+    ScalingPolicy,
+    policy_name
+);
+get_by_key!(
+    LifecycleHookManager,
+    LifecycleHookKey,
+    LifecycleHookGet,
+    LifecycleHook,
+    lifecycle_hook_name
+);
+get_by_key!(
+    ScheduledActionManager,
+    ScheduledActionKey,
+    ScheduledActionGet,
+    ScheduledAction,
+    scheduled_action_name
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

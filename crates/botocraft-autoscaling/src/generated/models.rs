@@ -1377,6 +1377,33 @@ impl ScalingPolicy {
         request
     }
 
+    /// This ScalingPolicy as AWS holds it now: `ScalingPolicy::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> ScalingPolicyGet {
+        let manager = ScalingPolicyManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return ScalingPolicyGet::failed(
+                manager,
+                Error::validation(
+                    "ScalingPolicy.refreshed needs `AutoScalingGroupName`, which is not set",
+                ),
+            );
+        };
+        let Some(a1) = self.policy_name.clone().filter(|v| !v.is_empty()) else {
+            return ScalingPolicyGet::failed(
+                manager,
+                Error::validation("ScalingPolicy.refreshed needs `PolicyName`, which is not set"),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0, a1);
+        request
+    }
+
     /// Runs this policy now (`ExecutePolicy`): `.honor_cooldown(true)`, and for a step policy `.metric_value(..)` and `.breach_threshold(..)`. Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn execute(&self) -> ScalingPolicyExecute {
@@ -1713,6 +1740,35 @@ impl LifecycleHook {
         request
     }
 
+    /// This LifecycleHook as AWS holds it now: `LifecycleHook::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> LifecycleHookGet {
+        let manager = LifecycleHookManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return LifecycleHookGet::failed(
+                manager,
+                Error::validation(
+                    "LifecycleHook.refreshed needs `AutoScalingGroupName`, which is not set",
+                ),
+            );
+        };
+        let Some(a1) = self.lifecycle_hook_name.clone().filter(|v| !v.is_empty()) else {
+            return LifecycleHookGet::failed(
+                manager,
+                Error::validation(
+                    "LifecycleHook.refreshed needs `LifecycleHookName`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0, a1);
+        request
+    }
+
     /// Ends an instance's wait in this hook with `CONTINUE` or `ABANDON` (`.instance_id(..)` or `.lifecycle_action_token(..)`). Await the returned request; a missing linking value is an [`Error::Validation`].
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn complete_action(
@@ -2030,6 +2086,35 @@ impl ScheduledAction {
         };
         #[allow(unused_mut)]
         let mut request = manager.get(a0);
+        request
+    }
+
+    /// This ScheduledAction as AWS holds it now: `ScheduledAction::objects().get(..)` by its key, through the session it came from. The model itself is left as it is: `x = x.refreshed().await?` (or `let current = x.refreshed().await?` to compare with it before a save). Await the returned request; a missing linking value is an [`Error::Validation`].
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub fn refreshed(&self) -> ScheduledActionGet {
+        let manager = ScheduledActionManager::with_session(self._state.session().cloned());
+        let Some(a0) = self
+            .auto_scaling_group_name
+            .clone()
+            .filter(|v| !v.is_empty())
+        else {
+            return ScheduledActionGet::failed(
+                manager,
+                Error::validation(
+                    "ScheduledAction.refreshed needs `AutoScalingGroupName`, which is not set",
+                ),
+            );
+        };
+        let Some(a1) = self.scheduled_action_name.clone().filter(|v| !v.is_empty()) else {
+            return ScheduledActionGet::failed(
+                manager,
+                Error::validation(
+                    "ScheduledAction.refreshed needs `ScheduledActionName`, which is not set",
+                ),
+            );
+        };
+        #[allow(unused_mut)]
+        let mut request = manager.get(a0, a1);
         request
     }
 

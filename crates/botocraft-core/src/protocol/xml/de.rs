@@ -510,6 +510,33 @@ impl<'p, 'a> RootDe<'p, 'a> {
 }
 
 impl<'a> RootDe<'_, 'a> {
+    /// For an answer nothing is read from: the body is empty, or it is this
+    /// operation's document, well formed. A 200 carrying anything else (a
+    /// proxy's or captive portal's page, a cut document) is no success.
+    fn check_document(&mut self) -> Res<()> {
+        if !self.find_root()? {
+            return Ok(());
+        }
+        self.open_root()?;
+        self.p.finish_to(0)
+    }
+
+    /// Opens the root element [`Self::find_root`] found, refused unless it
+    /// is the operation's document.
+    fn open_root(&mut self) -> Res<BytesStart<'a>> {
+        let start = self.p.open()?;
+        if let Some(expected) = self.root {
+            let name = start.local_name();
+            if name.as_ref() != expected.as_bytes() {
+                let found = String::from_utf8_lossy(name.as_ref()).into_owned();
+                return Err(self.p.err(format!(
+                    "the document is <{found}>, not <{expected}>: not this operation's answer"
+                )));
+            }
+        }
+        Ok(start)
+    }
+
     /// Opens the root element. A body without one (empty, or only
     /// whitespace) reads as no members when the output has none, and is an
     /// error when it has some, as in botocore (which refuses every empty
@@ -539,16 +566,7 @@ impl<'a> RootDe<'_, 'a> {
             access.empty = true;
             return Ok(access);
         }
-        let start = self.p.open()?;
-        if let Some(expected) = self.root {
-            let name = start.local_name();
-            if name.as_ref() != expected.as_bytes() {
-                let found = String::from_utf8_lossy(name.as_ref()).into_owned();
-                return Err(self.p.err(format!(
-                    "the document is <{found}>, not <{expected}>: not this operation's answer"
-                )));
-            }
-        }
+        let start = self.open_root()?;
         Ok(StructAccess::new(self.p, members, start, true))
     }
 }
@@ -575,19 +593,22 @@ impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for RootDe<'p, 'a> {
         visitor.visit_newtype_struct(self)
     }
 
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+    fn deserialize_ignored_any<V: Visitor<'de>>(mut self, visitor: V) -> Res<V::Value> {
+        self.check_document()?;
         visitor.visit_unit()
     }
 
-    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+    fn deserialize_unit<V: Visitor<'de>>(mut self, visitor: V) -> Res<V::Value> {
+        self.check_document()?;
         visitor.visit_unit()
     }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
+        mut self,
         _: &'static str,
         visitor: V,
     ) -> Res<V::Value> {
+        self.check_document()?;
         visitor.visit_unit()
     }
 

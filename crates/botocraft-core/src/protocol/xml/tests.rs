@@ -510,6 +510,30 @@ fn empty_body_and_value_targets() {
         &r,
     )
     .unwrap();
+    // An ignored answer is still checked: the operation's document, well
+    // formed, or nothing; a 200 with a portal's page or a cut document is
+    // no success.
+    let empty_shape = <crate::schema::Empty as crate::schema::Described>::shape();
+    let ignored = |body: &str| {
+        parse_response::<crate::schema::Empty>(
+            &EC2,
+            "DeleteVpc",
+            empty_shape,
+            None,
+            &response(200, &[], body),
+        )
+    };
+    ignored("<DeleteVpcResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId><return>true</return></DeleteVpcResponse>").unwrap();
+    ignored("").unwrap();
+    for body in [
+        "<html><body>captive portal</body></html>",
+        "plain text",
+        "<DeleteVpcResponse><return>tr",
+        "<DescribeVpcsResponse><vpcSet/></DescribeVpcsResponse>",
+    ] {
+        let err = ignored(body).unwrap_err();
+        assert!(matches!(err, Error::Deserialize { .. }), "{body}: {err:?}");
+    }
 
     let r = response(200, &[], DESCRIBE_INSTANCES_BODY);
     let v: serde_json::Value =

@@ -177,13 +177,30 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// Epoch seconds, with the fraction when there is one (`1422172800.5`), as
+/// botocore sends them; written from whole microseconds, so exactly.
+fn epoch_text(t: OffsetDateTime) -> String {
+    let micros = i128::from(t.unix_timestamp()) * 1_000_000 + i128::from(t.microsecond());
+    let (sign, micros) = if micros < 0 {
+        ("-", -micros)
+    } else {
+        ("", micros)
+    };
+    let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let digits = format!("{fraction:06}");
+    format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+}
+
 /// Formats a timestamp for a query request.
 fn format_timestamp(t: OffsetDateTime, format: TimestampFormat) -> String {
     let Some(t) = t.checked_to_offset(time::UtcOffset::UTC) else {
         return crate::serde_util::beyond_utc(t);
     };
     match format {
-        TimestampFormat::UnixTimestamp => t.unix_timestamp().to_string(),
+        TimestampFormat::UnixTimestamp => epoch_text(t),
         TimestampFormat::Iso8601 => {
             let micros = t.microsecond();
             let mut s = format!(

@@ -203,12 +203,9 @@ impl<'a> ValueSer<'a> {
             return self.scalar(v.to_owned(), "a blob");
         }
         if self.is_timestamp() {
-            let format = self.timestamp_format();
+            // Written in the member's format, in UTC, as botocore does, even
+            // when the text is ISO 8601 already (`+02:00`, milliseconds).
             if let Some(t) = DateTime::parse_rfc3339(v) {
-                if format == TimestampFormat::Iso8601 {
-                    // Already ISO 8601: passed through as given.
-                    return self.scalar(v.to_owned(), "a timestamp");
-                }
                 return self.timestamp(Some(t.0), &v);
             }
             if let Ok(secs) = v.trim().parse::<f64>() {

@@ -369,6 +369,23 @@ fn a_time_with_no_utc_form_is_a_validation_error_not_a_panic() {
 }
 
 #[test]
+fn timestamp_text_and_fractions_are_written_as_botocore_writes_them() {
+    let value = json!({
+        "When": "2015-01-25T08:00:00+02:00",
+        "Nested": {"When": "2015-01-25T08:00:00.123Z"},
+        "WhenEpoch": "1969-12-31T23:59:58.5Z",
+    });
+    assert_eq!(
+        params(Protocol::AwsQuery, &value),
+        pairs(&[
+            ("Nested.When", "2015-01-25T08:00:00.123000Z"),
+            ("When", "2015-01-25T06:00:00Z"),
+            ("WhenEpoch", "-1.5"),
+        ])
+    );
+}
+
+#[test]
 fn timestamps_follow_member_then_shape_then_iso() {
     let input = Input {
         when: Some(ts(1_422_172_800_000)),
@@ -385,7 +402,8 @@ fn timestamps_follow_member_then_shape_then_iso() {
         pairs(&[
             ("Nested.When", "2015-01-25T08:00:00.250000Z"),
             ("When", "2015-01-25T08:00:00Z"),
-            ("WhenEpoch", "1422172800"),
+            // With its fraction, as botocore sends it.
+            ("WhenEpoch", "1422172800.5"),
             ("WhenRfc", "Sun, 25 Jan 2015 08:00:00 GMT"),
         ])
     );
@@ -399,7 +417,8 @@ fn timestamps_follow_member_then_shape_then_iso() {
     assert_eq!(
         params(Protocol::AwsQuery, &value),
         pairs(&[
-            ("Nested.When", "2015-01-25T08:00:00+00:00"),
+            // ISO 8601 text too is written in UTC and botocore's form.
+            ("Nested.When", "2015-01-25T08:00:00Z"),
             ("When", "2015-01-25T08:00:00Z"),
             ("WhenEpoch", "1422172800"),
             ("WhenRfc", "Sun, 25 Jan 2015 08:00:00 GMT"),

@@ -1021,6 +1021,19 @@ impl<'p, 'a> ValueDe<'p, 'a> {
         }
     }
 
+    /// A flattened member read as nothing (a field the target type does not
+    /// have) still consumes its items: no element was opened for it, so no
+    /// one else would, and the next child would be taken for it again.
+    fn skip_flattened(self) -> Res<()> {
+        if let Src::Flattened(p, m, siblings) = self.src {
+            let mut items = Items::new(p, m.xml_name(), flattened_alias(m), Some(siblings));
+            while items.advance()? {
+                items.p.skip_element()?;
+            }
+        }
+        Ok(())
+    }
+
     fn into_seq(self) -> Res<ListAccess<'p, 'a>> {
         match (self.src, &self.shape.kind) {
             (Src::Element(p, _), Kind::List { member, .. }) => Ok(ListAccess {
@@ -1247,11 +1260,13 @@ impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for ValueDe<'p, 'a> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
-        // The caller skips whatever is left of the element.
+        // The caller skips whatever is left of an element.
+        self.skip_flattened()?;
         visitor.visit_unit()
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Res<V::Value> {
+        self.skip_flattened()?;
         visitor.visit_unit()
     }
 
@@ -1260,6 +1275,7 @@ impl<'de, 'p, 'a: 'de> de::Deserializer<'de> for ValueDe<'p, 'a> {
         _: &'static str,
         visitor: V,
     ) -> Res<V::Value> {
+        self.skip_flattened()?;
         visitor.visit_unit()
     }
 

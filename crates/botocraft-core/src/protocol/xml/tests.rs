@@ -1355,3 +1355,23 @@ mod botocore {
         assert!(failures.is_empty(), "{failures:#?}");
     }
 }
+
+/// A type that reads only some members skips the flattened ones it does not
+/// have, items and all, instead of taking their next item for a member
+/// seen twice.
+#[test]
+fn flattened_members_a_type_does_not_read_are_skipped() {
+    #[derive(Debug, Deserialize)]
+    struct TextOnly {
+        #[serde(rename = "Text")]
+        text: Option<String>,
+    }
+    #[derive(Debug, Deserialize)]
+    struct TextOnlyOut {
+        #[serde(rename = "Mixed")]
+        mixed: TextOnly,
+    }
+    let r = response(200, &[], MIXED_BODY);
+    let out: TextOnlyOut = parse_response(&AUTOSCALING, "Op", &MIXED_OUT, None, &r).unwrap();
+    assert_eq!(out.mixed.text.as_deref(), Some("  spaced <raw> AB "));
+}

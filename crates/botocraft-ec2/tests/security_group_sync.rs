@@ -248,10 +248,9 @@ async fn this_group_deleted_during_the_save_is_not_found() {
     f.done();
 }
 
-#[tokio::test]
-async fn a_new_group_whose_rules_fail_is_kept_and_a_second_save_retries_them() {
-    let f = fx("security_group_sync_create_retry");
-    let mut g = SecurityGroup {
+/// A new group asking for an SSH rule, as the create fixtures expect it.
+fn new_web_group(f: &common::Fx) -> SecurityGroup {
+    SecurityGroup {
         group_name: Some("web".into()),
         description: Some("web servers".into()),
         vpc_id: Some("vpc-1".into()),
@@ -262,7 +261,13 @@ async fn a_new_group_whose_rules_fail_is_kept_and_a_second_save_retries_them() {
         }]),
         ..Default::default()
     }
-    .using(&f.session);
+    .using(&f.session)
+}
+
+#[tokio::test]
+async fn a_new_group_whose_rules_fail_is_kept_and_a_second_save_retries_them() {
+    let f = fx("security_group_sync_create_retry");
+    let mut g = new_web_group(&f);
     // The group exists: a partial error names it, with the rule's failure.
     match g.save().await.unwrap_err() {
         Error::Partial {
@@ -389,18 +394,7 @@ async fn rules_without_a_protocol_or_a_source_are_refused_before_any_call() {
 #[tokio::test]
 async fn a_new_group_whose_final_read_fails_is_kept_as_saved() {
     let f = fx("security_group_sync_create_unreadable");
-    let mut g = SecurityGroup {
-        group_name: Some("web".into()),
-        description: Some("web servers".into()),
-        vpc_id: Some("vpc-1".into()),
-        ip_permissions: Some(vec![tcp(22, "10.0.0.0/8", None)]),
-        tags: Some(vec![Tag {
-            key: Some("env".into()),
-            value: Some("prod".into()),
-        }]),
-        ..Default::default()
-    }
-    .using(&f.session);
+    let mut g = new_web_group(&f);
     g.save().await.unwrap();
     assert_eq!(g.group_id.as_deref(), Some("sg-new"));
     assert!(g.state().is_persisted());

@@ -524,12 +524,17 @@ mod tests {
         .into_fetched(session)
     }
 
+    /// The exchange of the revision's `DeregisterTaskDefinition`.
+    fn deregistered() -> serde_json::Value {
+        json!({"operation": "DeregisterTaskDefinition",
+               "request": {"body": {"taskDefinition": ARN}},
+               "response": {"body": {"taskDefinition": {"taskDefinitionArn": ARN, "status": "INACTIVE"}}}})
+    }
+
     #[tokio::test]
     async fn delete_revision_deregisters_an_active_revision_first() {
         let (session, fixture) = fixture_session(json!([
-            {"operation": "DeregisterTaskDefinition",
-             "request": {"body": {"taskDefinition": ARN}},
-             "response": {"body": {"taskDefinition": {"taskDefinitionArn": ARN, "status": "INACTIVE"}}}},
+            deregistered(),
             {"operation": "DeleteTaskDefinitions",
              "request": {"body": {"taskDefinitions": [ARN]}},
              "response": {"body": {"taskDefinitions": [
@@ -562,9 +567,7 @@ mod tests {
     #[tokio::test]
     async fn a_failed_delete_after_the_deregistration_says_it_deregistered() {
         let (session, fixture) = fixture_session(json!([
-            {"operation": "DeregisterTaskDefinition",
-             "request": {"body": {"taskDefinition": ARN}},
-             "response": {"body": {"taskDefinition": {"taskDefinitionArn": ARN, "status": "INACTIVE"}}}},
+            deregistered(),
             {"operation": "DeleteTaskDefinitions",
              "request": {"body": {"taskDefinitions": [ARN]}},
              "response": {"status": 400, "body": {"__type": "AccessDeniedException", "message": "no"}}}
@@ -592,9 +595,7 @@ mod tests {
     #[tokio::test]
     async fn a_delete_answered_without_the_revision_is_an_error() {
         let (session, fixture) = fixture_session(json!([
-            {"operation": "DeregisterTaskDefinition",
-             "request": {"body": {"taskDefinition": ARN}},
-             "response": {"body": {"taskDefinition": {"taskDefinitionArn": ARN, "status": "INACTIVE"}}}},
+            deregistered(),
             {"operation": "DeleteTaskDefinitions",
              "request": {"body": {"taskDefinitions": [ARN]}},
              "response": {"body": {"taskDefinitions": [], "failures": []}}},

@@ -250,7 +250,10 @@ pub struct MethodDef {
     /// Rust argument/setter names for input members.
     #[serde(default)]
     pub rename: BTreeMap<String, String>,
-    /// Defaults for optional input members (callers may override).
+    /// Defaults for optional input members (callers may override). A
+    /// default list holding `TAGS` (ECS's `include`) on a model with tags
+    /// keeps `TAGS` whatever the caller sets: `save()` compares tags with
+    /// those fetched, so a model must never be read without them.
     #[serde(default)]
     pub defaults: BTreeMap<String, toml::Value>,
     /// Values always sent and not exposed.

@@ -3306,6 +3306,11 @@ impl<'a> Emitter<'a> {
                 }
             }
             let setter = Self::setter_name(m.def, f);
+            let keeps_tags = model.tags.is_some()
+                && m.def.defaults.get(&f.wire).is_some_and(|v| {
+                    v.as_array()
+                        .is_some_and(|a| a.iter().any(|x| x.as_str() == Some("TAGS")))
+                });
             let base64 = m.def.base64.contains(&f.wire);
             if base64 && f.ty != "String" {
                 return Err(format!(
@@ -3341,6 +3346,10 @@ impl<'a> Emitter<'a> {
                 // Filters add up: a relation's own filter (`vpc.subnets()`'s
                 // `vpc-id`) must survive the caller's extra ones.
                 let _ = writeln!(out, "    ///\n    /// Adds to the filters already set (by `filter()`, `tag()`, or the relation this request came from).\n    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        self.input.{}.get_or_insert_with(Vec::new).extend(value.into_iter().map(Into::into));\n        self\n    }}\n", f.ident);
+            } else if let (Some(elem), true) = (Self::elem(&f.ty), keeps_tags) {
+                // save() compares tags with those fetched: a model read
+                // without them would take "not asked for" as "none".
+                let _ = writeln!(out, "    ///\n    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.\n    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        let mut value: Vec<{elem}> = value.into_iter().map(Into::into).collect();\n        if !value.iter().any(|v| v.as_str() == \"TAGS\") {{\n            value.push({elem}::from(\"TAGS\"));\n        }}\n        self.input.{} = Some(value);\n        self\n    }}\n", f.ident);
             } else if let Some(elem) = Self::elem(&f.ty) {
                 let _ = writeln!(out, "    pub fn {setter}(mut self, value: impl IntoIterator<Item = impl Into<{elem}>>) -> Self {{\n        self.input.{} = Some(value.into_iter().map(Into::into).collect());\n        self\n    }}\n", f.ident);
             } else if base64 {

@@ -55,6 +55,36 @@ async fn get_input_has_default_includes() {
     f.nothing_sent();
 }
 
+/// An `include` without `TAGS` still asks for them: a cluster read without
+/// its tags would hold `None`, which `save()` takes as "none", so setting
+/// tags on it would add keys and never remove those AWS holds.
+#[tokio::test]
+async fn include_keeps_tags() {
+    let f = fx("cluster_get_many_empty");
+    let req = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .include([ClusterField::Settings]);
+    assert_eq!(
+        req.input().include,
+        Some(vec![ClusterField::Settings, ClusterField::from("TAGS")])
+    );
+    let many = Cluster::objects()
+        .using(&f.session)
+        .get_many(["c1"])
+        .include(Vec::<ClusterField>::new());
+    assert_eq!(many.input().include, Some(vec![ClusterField::from("TAGS")]));
+    let service = botocraft_ecs::Service::objects()
+        .using(&f.session)
+        .get("web")
+        .include(Vec::<botocraft_ecs::ServiceField>::new());
+    assert_eq!(
+        service.input().include,
+        Some(vec![botocraft_ecs::ServiceField::Tags])
+    );
+    f.nothing_sent();
+}
+
 /// A get never picks one of several answers: AWS answering a get of one
 /// cluster with two is an `Error::Deserialize`, not the first of them.
 #[tokio::test]

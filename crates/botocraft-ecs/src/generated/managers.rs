@@ -373,9 +373,15 @@ impl ClusterGet {
     /// Determines whether to include additional information about the clusters in the response. If this field is omitted, this information isn't included.
     ///
     /// Default: `["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<ClusterField>>) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<ClusterField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(ClusterField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -507,9 +513,15 @@ impl ClusterGetMany {
     /// Determines whether to include additional information about the clusters in the response. If this field is omitted, this information isn't included.
     ///
     /// Default: `["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<ClusterField>>) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<ClusterField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(ClusterField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -1830,12 +1842,18 @@ impl TaskDefinitionGet {
     /// Determines whether to see the resource tags for the task definition. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<TaskDefinitionField>>,
     ) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<TaskDefinitionField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(TaskDefinitionField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -3557,9 +3575,15 @@ impl ServiceGet {
     /// Determines whether you want to see the resource tags for the service. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<ServiceField>>) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<ServiceField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(ServiceField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -3732,9 +3756,15 @@ impl ServiceGetMany {
     /// Determines whether you want to see the resource tags for the service. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<ServiceField>>) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<ServiceField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(ServiceField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -5524,9 +5554,15 @@ impl TaskGet {
     /// Specifies whether you want to see the resource tags for the task. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskField>>) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<TaskField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(TaskField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -5689,9 +5725,15 @@ impl TaskGetMany {
     /// Specifies whether you want to see the resource tags for the task. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskField>>) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<TaskField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(TaskField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -7651,12 +7693,18 @@ impl ContainerInstanceGet {
     /// Specifies whether you want to see the resource tags for the container instance. If `TAGS` is specified, the tags are included in the response. If `CONTAINER_INSTANCE_HEALTH` is specified, the container instance health is included in the response. If this field is omitted, tags and container instance health status aren't included in the response.
     ///
     /// Default: `["TAGS", "CONTAINER_INSTANCE_HEALTH"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<ContainerInstanceField>>,
     ) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<ContainerInstanceField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(ContainerInstanceField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -7835,12 +7883,18 @@ impl ContainerInstanceGetMany {
     /// Specifies whether you want to see the resource tags for the container instance. If `TAGS` is specified, the tags are included in the response. If `CONTAINER_INSTANCE_HEALTH` is specified, the container instance health is included in the response. If this field is omitted, tags and container instance health status aren't included in the response.
     ///
     /// Default: `["TAGS", "CONTAINER_INSTANCE_HEALTH"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<ContainerInstanceField>>,
     ) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<ContainerInstanceField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(ContainerInstanceField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -9402,12 +9456,18 @@ impl CapacityProviderGet {
     /// Specifies whether or not you want to see the resource tags for the capacity provider. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderField>>,
     ) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<CapacityProviderField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(CapacityProviderField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -9557,12 +9617,18 @@ impl CapacityProviderGetMany {
     /// Specifies whether or not you want to see the resource tags for the capacity provider. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderField>>,
     ) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<CapacityProviderField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(CapacityProviderField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -9741,12 +9807,18 @@ impl CapacityProviderList {
     /// Specifies whether or not you want to see the resource tags for the capacity provider. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<CapacityProviderField>>,
     ) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<CapacityProviderField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(CapacityProviderField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -11668,9 +11740,15 @@ impl TaskSetGet {
     /// Specifies whether to see the resource tags for the task set. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskSetField>>) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<TaskSetField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(TaskSetField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -11836,9 +11914,15 @@ impl TaskSetGetMany {
     /// Specifies whether to see the resource tags for the task set. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskSetField>>) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<TaskSetField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(TaskSetField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -11991,9 +12075,15 @@ impl TaskSetList {
     /// Specifies whether to see the resource tags for the task set. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskSetField>>) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<TaskSetField> = value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(TaskSetField::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 
@@ -16342,12 +16432,19 @@ impl ExpressGatewayServiceGet {
     /// Specifies additional information to include in the response. Valid values are `TAGS` to include resource tags associated with the Express service.
     ///
     /// Default: `["TAGS"]`.
+    ///
+    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn include(
         mut self,
         value: impl IntoIterator<Item = impl Into<ExpressGatewayServiceInclude>>,
     ) -> Self {
-        self.input.include = Some(value.into_iter().map(Into::into).collect());
+        let mut value: Vec<ExpressGatewayServiceInclude> =
+            value.into_iter().map(Into::into).collect();
+        if !value.iter().any(|v| v.as_str() == "TAGS") {
+            value.push(ExpressGatewayServiceInclude::from("TAGS"));
+        }
+        self.input.include = Some(value);
         self
     }
 

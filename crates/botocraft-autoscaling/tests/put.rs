@@ -150,13 +150,14 @@ async fn an_edited_scheduled_action_leaves_its_next_run_to_aws() {
     let f = fx_exchanges(json!([
         {"operation": "DescribeScheduledActions",
          "response": xml("DescribeScheduledActions", &described(2))},
-        // Neither Time nor the unchanged StartTime (the next run, past by
-        // the time a later save sends it).
+        // Only the edit: not Time, not the unchanged StartTime (the next
+        // run, past by the time a later save sends it), nor the settings
+        // AWS keeps, which someone may have changed since.
         {"operation": "PutScheduledUpdateGroupAction",
          "request": {"body": {
             "Action": "PutScheduledUpdateGroupAction", "Version": "2011-01-01",
             "AutoScalingGroupName": "web", "ScheduledActionName": "nightly",
-            "Recurrence": "0 22 * * *", "MaxSize": "3", "DesiredCapacity": "1"}},
+            "MaxSize": "3"}},
          "response": xml("PutScheduledUpdateGroupAction", "")},
         {"operation": "DescribeScheduledActions",
          "response": xml("DescribeScheduledActions", &described(3))},
@@ -181,7 +182,8 @@ async fn an_edited_scheduled_action_leaves_its_next_run_to_aws() {
 
 #[tokio::test]
 async fn an_edited_one_time_action_keeps_its_start() {
-    // A one-time action's start is its schedule: it goes with the edit.
+    // A one-time action's start is its schedule: AWS keeps it when the
+    // edit leaves it out.
     let described = |max: u32| {
         format!(
             "<ScheduledUpdateGroupActions><member><AutoScalingGroupName>web</AutoScalingGroupName>\
@@ -197,7 +199,7 @@ async fn an_edited_one_time_action_keeps_its_start() {
          "request": {"body": {
             "Action": "PutScheduledUpdateGroupAction", "Version": "2011-01-01",
             "AutoScalingGroupName": "web", "ScheduledActionName": "launch-day",
-            "StartTime": "2027-03-01T08:00:00Z", "MaxSize": "8"}},
+            "MaxSize": "8"}},
          "response": xml("PutScheduledUpdateGroupAction", "")},
         {"operation": "DescribeScheduledActions",
          "response": xml("DescribeScheduledActions", &described(8))},
@@ -278,6 +280,48 @@ async fn an_emptied_setting_of_a_fetched_hook_is_refused_unsent() {
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
     assert!(err.to_string().contains("notification_metadata"), "{err}");
     assert_eq!(f.operations(), ["DescribeLifecycleHooks"]);
+    f.done();
+}
+
+/// An edited hook sends its group, its name and the edit: the heartbeat
+/// someone raised since the fetch is not put back to the fetched 300.
+#[tokio::test]
+async fn an_edited_hook_sends_only_the_edit() {
+    let described = |result: &str, timeout: u32| {
+        format!(
+            "<LifecycleHooks><member><AutoScalingGroupName>web</AutoScalingGroupName>\
+             <LifecycleHookName>drain</LifecycleHookName>\
+             <LifecycleTransition>autoscaling:EC2_INSTANCE_TERMINATING</LifecycleTransition>\
+             <RoleARN>arn:aws:iam::123456789012:role/hooks</RoleARN>\
+             <NotificationTargetARN>arn:aws:sqs:us-east-1:123456789012:drain</NotificationTargetARN>\
+             <HeartbeatTimeout>{timeout}</HeartbeatTimeout><GlobalTimeout>{}</GlobalTimeout>\
+             <DefaultResult>{result}</DefaultResult></member></LifecycleHooks>",
+            timeout * 100
+        )
+    };
+    let f = fx_exchanges(json!([
+        {"operation": "DescribeLifecycleHooks",
+         "response": xml("DescribeLifecycleHooks", &described("CONTINUE", 300))},
+        {"operation": "PutLifecycleHook",
+         "request": {"body": {
+            "Action": "PutLifecycleHook", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "LifecycleHookName": "drain",
+            "DefaultResult": "ABANDON"}},
+         "response": xml("PutLifecycleHook", "")},
+        {"operation": "DescribeLifecycleHooks",
+         "response": xml("DescribeLifecycleHooks", &described("ABANDON", 3600))},
+    ]));
+    let mut hook = LifecycleHook::objects()
+        .using(&f.session)
+        .get("web", "drain")
+        .await
+        .unwrap();
+    hook.default_result = Some("ABANDON".into());
+    assert_eq!(hook.changed_fields(), ["default_result"]);
+    hook.save().await.unwrap();
+    assert_eq!(hook.default_result.as_deref(), Some("ABANDON"));
+    assert_eq!(hook.heartbeat_timeout, Some(3600));
+    assert!(hook.changed_fields().is_empty());
     f.done();
 }
 

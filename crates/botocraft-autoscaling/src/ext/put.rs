@@ -7,10 +7,12 @@
 //! keeps every setting a `Put*` leaves out, so `save()` refuses what a
 //! `Put*` cannot do: clear a setting (the model would say `None` while AWS
 //! kept the value) or move the model to another group or name (that would
-//! make a second one and leave the first). A model is sent whole (a
-//! policy's type must go with every put, or AWS takes it for
-//! `SimpleScaling`), but for a fetched recurring action's unchanged start:
-//! AWS describes it as the next run, and refuses a start already past.
+//! make a second one and leave the first). A fetched hook or scheduled
+//! action sends its group, its name and the settings edited, nothing else
+//! (AWS keeps what the put leaves out, so a setting changed by someone else
+//! since the fetch is not put back); a policy is sent whole (its type must
+//! go with every put, or AWS takes it for `SimpleScaling`, and the settings
+//! that go with a type are checked together).
 //!
 //! Because one operation creates and updates, `save()` of a new model whose
 //! group already has one of that name changes that one, as the AWS CLI's
@@ -89,6 +91,9 @@ trait Put: PrimaryModel + Clone {
     fn to_send(&self, _persisted: bool, _changed: &[&'static str]) -> Self {
         self.clone()
     }
+    /// A model holding only the group and the name, to which a fetched
+    /// model's edited settings are copied.
+    fn named_only(&self) -> Self;
     /// Sends `sent`; answers with this model and what the answer adds (an
     /// ARN): the model saved, for when AWS does not describe it yet.
     async fn put(&self, sent: &Self) -> Result<Self>;
@@ -157,6 +162,14 @@ macro_rules! put_model {
 
             fn group_and_name(&self) -> (Option<&String>, Option<&String>) {
                 (self.auto_scaling_group_name.as_ref(), self.$name_field.as_ref())
+            }
+
+            fn named_only(&self) -> Self {
+                $model {
+                    auto_scaling_group_name: self.auto_scaling_group_name.clone(),
+                    $name_field: self.$name_field.clone(),
+                    ..Default::default()
+                }
             }
 
             fn changed(&self) -> Vec<&'static str> {
@@ -272,7 +285,9 @@ put_model! {
     /// a fetched one (`PutLifecycleHook`), then describes it, so `self`
     /// holds what AWS now reports (its global timeout).
     ///
-    /// A fetched hook not edited sends nothing. An edited one is sent whole;
+    /// A fetched hook not edited sends nothing. An edited one sends its
+    /// group, its name and the settings edited (AWS keeps the others, so a
+    /// change someone else made since the fetch stays);
     /// a setting set to `None` (or to an empty text or list, which the request leaves out too) is an [`Error::Validation`] (AWS would keep
     /// it; a notification target is removed by setting it to `""`), as is a
     /// change of its group or name (copy it with [`as_new`](Self::as_new)
@@ -310,6 +325,25 @@ put_model! {
         }
     }
 
+    fn to_send(&self, persisted: bool, changed: &[&'static str]) -> Self {
+        if !persisted {
+            return self.clone();
+        }
+        let mut sent = self.named_only();
+        for field in changed {
+            match *field {
+                "lifecycle_transition" => sent.lifecycle_transition.clone_from(&self.lifecycle_transition),
+                "notification_target_arn" => sent.notification_target_arn.clone_from(&self.notification_target_arn),
+                "role_arn" => sent.role_arn.clone_from(&self.role_arn),
+                "notification_metadata" => sent.notification_metadata.clone_from(&self.notification_metadata),
+                "heartbeat_timeout" => sent.heartbeat_timeout = self.heartbeat_timeout,
+                "default_result" => sent.default_result.clone_from(&self.default_result),
+                _ => {}
+            }
+        }
+        sent
+    }
+
     async fn put(&self, sent: &Self) -> Result<Self> {
         self.manager().create(sent).send().await?;
         Ok(self.clone())
@@ -326,12 +360,12 @@ put_model! {
     /// A new action is sent whole: its group and name, at least one of
     /// `min_size`, `max_size` and `desired_capacity`, and when it runs
     /// (`start_time`, or a cron `recurrence` with its `time_zone`). A
-    /// fetched one that was edited is sent whole too, but a recurring
-    /// action's `start_time` goes only when it was edited (AWS describes a
-    /// recurring action's start as its next run; sent back after that run
-    /// it would be in the past, which AWS refuses; left out, AWS keeps it);
-    /// a one-time action's start is its schedule and always goes. Not
-    /// edited, it sends nothing. A setting set to `None` is an
+    /// fetched one that was edited sends its group, its name and the
+    /// settings edited: AWS keeps the others, so a change someone else made
+    /// since the fetch stays, and a recurring action's unchanged
+    /// `start_time`, which AWS describes as its next run, is never sent back
+    /// once that run is past (AWS would refuse it). Not edited, it sends
+    /// nothing. A setting set to `None` is an
     /// [`Error::Validation`] (AWS would keep it), as are a change of its
     /// group or name (copy it with [`as_new`](Self::as_new) instead) and a
     /// `time` set or edited (AWS no longer uses it: set `start_time`). A new
@@ -373,14 +407,22 @@ put_model! {
     }
 
     fn to_send(&self, persisted: bool, changed: &[&'static str]) -> Self {
-        let mut sent = self.clone();
-        if persisted {
-            // Not `time`, which AWS fills in for every action it describes,
-            // nor a recurring action's unchanged start, which is its next
-            // run and soon in the past.
-            sent.time = None;
-            if sent.recurrence.is_some() && !changed.contains(&"start_time") {
-                sent.start_time = None;
+        if !persisted {
+            return self.clone();
+        }
+        // Never `time`, which AWS fills in for every action it describes
+        // (an edit of it is refused before this).
+        let mut sent = self.named_only();
+        for field in changed {
+            match *field {
+                "start_time" => sent.start_time.clone_from(&self.start_time),
+                "end_time" => sent.end_time.clone_from(&self.end_time),
+                "recurrence" => sent.recurrence.clone_from(&self.recurrence),
+                "min_size" => sent.min_size = self.min_size,
+                "max_size" => sent.max_size = self.max_size,
+                "desired_capacity" => sent.desired_capacity = self.desired_capacity,
+                "time_zone" => sent.time_zone.clone_from(&self.time_zone),
+                _ => {}
             }
         }
         sent
@@ -449,6 +491,43 @@ mod tests {
         let action = ScheduledAction::default();
         for field in ScheduledAction::TRACKED {
             assert!(action.is_unset(field), "{field}");
+        }
+    }
+
+    /// A fetched hook or action sends each tracked setting edited: one
+    /// missing from `to_send` would be an edit silently dropped.
+    #[test]
+    fn every_tracked_setting_edited_is_sent() {
+        let hook = LifecycleHook {
+            lifecycle_transition: Some("t".into()),
+            notification_target_arn: Some("n".into()),
+            role_arn: Some("r".into()),
+            notification_metadata: Some("m".into()),
+            heartbeat_timeout: Some(1),
+            default_result: Some("CONTINUE".into()),
+            ..Default::default()
+        };
+        for field in LifecycleHook::TRACKED {
+            let sent = hook.to_send(true, &[field]);
+            assert!(!sent.is_unset(field), "{field}");
+            let others = LifecycleHook::TRACKED.iter().filter(|f| **f != field);
+            assert!(others.clone().all(|f| sent.is_unset(f)), "{field}");
+        }
+        let action = ScheduledAction {
+            start_time: botocraft_core::DateTime::from_epoch_seconds(1.0),
+            end_time: botocraft_core::DateTime::from_epoch_seconds(2.0),
+            recurrence: Some("0 1 * * *".into()),
+            min_size: Some(1),
+            max_size: Some(2),
+            desired_capacity: Some(1),
+            time_zone: Some("UTC".into()),
+            ..Default::default()
+        };
+        for field in ScheduledAction::TRACKED {
+            let sent = action.to_send(true, &[field]);
+            assert!(!sent.is_unset(field), "{field}");
+            let others = ScheduledAction::TRACKED.iter().filter(|f| **f != field);
+            assert!(others.clone().all(|f| sent.is_unset(f)), "{field}");
         }
     }
 

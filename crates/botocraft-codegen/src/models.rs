@@ -2014,6 +2014,9 @@ impl<'a> Emitter<'a> {
         // The ARN names the resource too: tags are written to it, so an
         // edited one is refused, never written through.
         wires.extend(model.arn.as_deref());
+        // So does the id tags are written to, where it is neither (a
+        // placement group's `GroupId`).
+        wires.extend(model.tag_id.as_deref());
         if let Some(update) = model.manager.get("update") {
             wires.extend(
                 update
@@ -2335,7 +2338,13 @@ impl<'a> Emitter<'a> {
             .ok_or_else(|| format!("{name}: delete given but no manager delete"))?;
         let m = self.method(name, model, "delete", def)?;
         let ctx = format!("{name}.delete");
-        let mut body = String::from("        let manager = self.manager();\n");
+        let mut body = String::new();
+        // The delete goes to the resource the model names now: an edited id
+        // would delete another one (as save() and save_tags() refuse it).
+        if !self.watched_fixed(name, model, fields)?.is_empty() {
+            let _ = writeln!(body, "        let renamed: Vec<&'static str> = self.changed_fixed_fields().into_iter().filter(|f| Self::IDENTITY.contains(f)).collect();\n        if !renamed.is_empty() {{\n            return Err(botocraft_core::baseline::renamed_delete_error({name:?}, &renamed));\n        }}");
+        }
+        body.push_str("        let manager = self.manager();\n");
         let mut args = Vec::new();
         for (i, expr) in del.args.iter().enumerate() {
             let v = self.value_expr(model, fields, expr, &ctx)?;

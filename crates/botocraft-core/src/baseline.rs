@@ -176,6 +176,16 @@ pub fn renamed_tags_error(kind: &str, changed: &[&str]) -> Error {
     ))
 }
 
+/// The error of a fetched model's `delete()` after an edit of a field
+/// naming it (`vpc_id`): it would delete the resource the edit names, not
+/// the one the model came from.
+pub fn renamed_delete_error(kind: &str, changed: &[&str]) -> Error {
+    Error::validation(format!(
+        "{kind}.delete() deletes the {kind} its {} names, which was edited since it came from AWS; set it back, or delete the other one through its own model or the manager",
+        code_list(changed)
+    ))
+}
+
 /// [`fixed_edit_error`] where the fields of `elsewhere` can be changed, only
 /// not by `save()`: `hint` says how (`"use Service::objects().partial_update(..)"`).
 pub fn fixed_edit_error_hinted(

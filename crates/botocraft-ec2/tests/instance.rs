@@ -1055,6 +1055,45 @@ async fn a_copy_launches_with_one_of_each_placement_pair() {
     f.done();
 }
 
+/// RunInstances takes automatic recovery only: a copy holding AWS's default
+/// reboot migration launches with its recovery setting, one holding
+/// another reboot migration is refused rather than launched without it.
+#[tokio::test]
+async fn a_reboot_migration_a_launch_cannot_send_is_refused() {
+    use botocraft_ec2::{
+        InstanceAutoRecoveryState, InstanceMaintenanceOptions, InstanceRebootMigrationState,
+    };
+    let f = fx("instance_get");
+    let mut model = Instance::objects()
+        .using(&f.session)
+        .get("i-1")
+        .await
+        .unwrap()
+        .as_new();
+    model.maintenance_options = Some(InstanceMaintenanceOptions {
+        auto_recovery: Some(InstanceAutoRecoveryState::Disabled),
+        reboot_migration: Some(InstanceRebootMigrationState::Default),
+    });
+    let request = Instance::objects().create(&model);
+    let options = request.input().maintenance_options.clone().unwrap();
+    assert_eq!(
+        options.auto_recovery,
+        Some(InstanceAutoRecoveryState::Disabled)
+    );
+    model.maintenance_options.as_mut().unwrap().reboot_migration =
+        Some(InstanceRebootMigrationState::Disabled);
+    let err = model.save().await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("modify_maintenance_options"),
+        "{err}"
+    );
+    f.done();
+}
+
 /// `monitor()` and `unmonitor()` (moto has neither) send the instance's id
 /// and answer with its monitoring state.
 #[tokio::test]

@@ -574,3 +574,24 @@ async fn wait_until_available_on_a_missing_interface_is_not_found() {
     }
     f.done();
 }
+
+/// `ModifyNetworkInterfaceAttribute` changes an interface's associated
+/// subnets, but not from the model: an edit of them is refused unsent,
+/// naming that call, never an `Ok` that sent nothing.
+#[tokio::test]
+async fn an_edit_of_the_associated_subnets_names_the_call() {
+    let f = fx("network_interface_get");
+    let mut eni = NetworkInterface::objects()
+        .using(&f.session)
+        .get(ENI)
+        .await
+        .unwrap();
+    eni.associated_subnets = Some(vec!["subnet-2".into()]);
+    let err = eni.save().await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("associated_subnet_ids"), "{err}");
+    f.done();
+}

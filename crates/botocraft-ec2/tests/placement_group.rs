@@ -3,7 +3,7 @@
 
 mod common;
 
-use botocraft_core::PrimaryModel;
+use botocraft_core::{Error, PrimaryModel};
 use botocraft_ec2::PlacementGroup;
 use common::{fx, new_in, Fx};
 use serde_json::Value;
@@ -180,6 +180,32 @@ async fn save_writes_tags_to_the_group_id() {
         .await
         .unwrap();
     pg.tags_mut().insert("env".into(), "prod".into());
+    pg.save().await.unwrap();
+    assert_eq!(body(&f, 1, "CreateTags")["ResourceId.1"], PG_ID);
+    f.done();
+}
+
+/// Tags go to the group's `GroupId`: an edited id would write them to
+/// another group, so `save()` and `save_tags()` refuse it unsent.
+#[tokio::test]
+async fn an_edited_group_id_is_refused_unsent() {
+    let f = fx("placement_group_tags");
+    let mut pg = PlacementGroup::objects()
+        .using(&f.session)
+        .get("cluster-a")
+        .await
+        .unwrap();
+    pg.tags_mut().insert("env".into(), "prod".into());
+    pg.group_id = Some("pg-other".into());
+    for err in [
+        pg.save_tags().await.unwrap_err(),
+        pg.save().await.unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+        assert!(err.to_string().contains("`group_id`"), "{err}");
+    }
+    assert_eq!(f.operations(), ["DescribePlacementGroups"]);
+    pg.group_id = Some(PG_ID.into());
     pg.save().await.unwrap();
     assert_eq!(body(&f, 1, "CreateTags")["ResourceId.1"], PG_ID);
     f.done();

@@ -268,6 +268,28 @@ async fn delete_sends_the_vpc_id() {
     f.done();
 }
 
+/// A fetched VPC whose id was edited would delete the VPC the edit names:
+/// refused unsent, as `save()` refuses it; set back, it deletes its own.
+#[tokio::test]
+async fn delete_refuses_an_edited_id() {
+    let f = fx("vpc_delete");
+    let mut vpc = Vpc::objects()
+        .using(&f.session)
+        .get("vpc-del")
+        .await
+        .unwrap();
+    vpc.vpc_id = Some("vpc-other".into());
+    let err = vpc.delete().await.unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    assert!(err.to_string().contains("`vpc_id`"), "{err}");
+    assert_eq!(f.operations(), ["DescribeVpcs"]);
+    assert!(vpc.state().is_persisted());
+    vpc.vpc_id = Some("vpc-del".into());
+    vpc.delete().await.unwrap();
+    assert_eq!(f.sent()[1].body["VpcId"], "vpc-del");
+    f.done();
+}
+
 #[tokio::test]
 async fn manager_delete_of_a_missing_vpc_is_not_found() {
     let f = fx("vpc_delete_not_found");

@@ -481,8 +481,16 @@ async fn model_delete_passes_cluster_and_force() {
 async fn model_delete_without_a_cluster_is_refused_unsent() {
     let f = fx("service_get");
     let mut s = get_web(&f).await;
+    // Fetched, the cluster names it: cleared, it is an edit of its identity.
     s.cluster_arn = None;
-    assert_validation(s.delete().await, "clusterArn");
+    assert_validation(s.delete().await, "`cluster_arn`");
+    // Built locally, there is nothing to compare with: the cluster is needed.
+    let mut local = Service {
+        service_name: Some("web".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert_validation(local.delete().await, "clusterArn");
     assert_eq!(f.operations(), ["DescribeServices"]);
     f.done();
 }

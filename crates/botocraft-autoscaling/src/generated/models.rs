@@ -915,6 +915,17 @@ impl AutoScalingGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "AutoScalingGroup",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -1243,6 +1254,17 @@ impl LaunchConfiguration {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "LaunchConfiguration",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self.launch_configuration_name.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("LaunchConfiguration.delete() needs `LaunchConfigurationName`, which is not set"))?;
         #[allow(unused_mut)]
@@ -1596,6 +1618,17 @@ impl ScalingPolicy {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "ScalingPolicy",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -1938,6 +1971,17 @@ impl LifecycleHook {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "LifecycleHook",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -2286,6 +2330,17 @@ impl ScheduledAction {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "ScheduledAction",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name

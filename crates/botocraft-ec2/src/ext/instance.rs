@@ -119,6 +119,33 @@ pub(crate) fn instance_metadata_options(
         }))
 }
 
+/// The maintenance options as a launch takes them: RunInstances has a place
+/// for automatic recovery only. A reboot migration other than AWS's
+/// `default` would be dropped, so it is refused, naming the call that sets
+/// it after the launch.
+pub(crate) fn instance_maintenance_options(
+    instance: &Instance,
+) -> Result<Option<InstanceMaintenanceOptionsRequest>> {
+    let Some(options) = instance.maintenance_options.as_ref() else {
+        return Ok(None);
+    };
+    if options
+        .reboot_migration
+        .as_ref()
+        .is_some_and(|m| *m != InstanceRebootMigrationState::Default)
+    {
+        return Err(Error::validation(
+            "Instance.maintenance_options.reboot_migration is set, but RunInstances cannot send it: clear it (or set it to `default`) to launch the instance, then change it with `instance.modify_maintenance_options()` (ModifyInstanceMaintenanceOptions)",
+        ));
+    }
+    Ok(options
+        .auto_recovery
+        .clone()
+        .map(|auto_recovery| InstanceMaintenanceOptionsRequest {
+            auto_recovery: Some(auto_recovery),
+        }))
+}
+
 /// A described instance's block devices are volumes already attached, not
 /// what to create at launch (no size, no type): refused rather than ignored.
 pub(crate) fn instance_block_device_mappings(

@@ -5450,6 +5450,11 @@ impl InstanceManager {
             Ok(None) => {}
             Err(e) => return InstanceCreate::failed(self.clone(), e),
         }
+        match crate::ext::instance_maintenance_options(model) {
+            Ok(Some(v)) => input.maintenance_options = Some(v),
+            Ok(None) => {}
+            Err(e) => return InstanceCreate::failed(self.clone(), e),
+        }
         match crate::ext::instance_metadata_options(model) {
             Ok(Some(v)) => input.metadata_options = Some(v),
             Ok(None) => {}
@@ -5513,13 +5518,6 @@ impl InstanceManager {
             "Instance.private_dns_name_options",
         ) {
             Ok(v) => input.private_dns_name_options = v,
-            Err(e) => return InstanceCreate::failed(self.clone(), e),
-        }
-        match botocraft_core::serde_util::convert(
-            &botocraft_core::serde_util::unless_empty(&model.maintenance_options),
-            "Instance.maintenance_options",
-        ) {
-            Ok(v) => input.maintenance_options = v,
             Err(e) => return InstanceCreate::failed(self.clone(), e),
         }
         match botocraft_core::serde_util::convert(
@@ -28777,6 +28775,13 @@ impl NetworkInterfaceManager {
         ) {
             Ok(v) => input.operator = v,
             Err(e) => return NetworkInterfaceCreate::failed(self.clone(), e),
+        }
+        if model
+            .associated_subnets
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+        {
+            return NetworkInterfaceCreate::failed(self.clone(), Error::validation("NetworkInterface: `associated_subnets` is set, but CreateNetworkInterface cannot send it and save() does not apply it after the create: clear it to create the NetworkInterface, then change it with `NetworkInterface::objects().modify(network_interface_id).associated_subnet_ids(..)` (ModifyNetworkInterfaceAttribute)"));
         }
         if botocraft_core::serde_util::unless_empty(&model.association).is_some() {
             return NetworkInterfaceCreate::failed(self.clone(), Error::validation("NetworkInterface: `association` is set, but CreateNetworkInterface cannot send it and save() does not apply it after the create: clear it to create the NetworkInterface, then associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"));

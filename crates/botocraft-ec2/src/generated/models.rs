@@ -622,6 +622,16 @@ impl Vpc {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Vpc", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .vpc_id
@@ -1453,6 +1463,16 @@ impl Subnet {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Subnet", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .subnet_id
@@ -2060,6 +2080,17 @@ impl SecurityGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "SecurityGroup",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .group_id
@@ -2754,6 +2785,7 @@ impl Instance {
         "subnet_id",
         "private_ip_address",
         "iam_instance_profile",
+        "maintenance_options",
         "metadata_options",
         "monitoring",
         "placement",
@@ -2763,7 +2795,6 @@ impl Instance {
         "hibernation_options",
         "enclave_options",
         "private_dns_name_options",
-        "maintenance_options",
         "network_performance_options",
         "operator",
         "client_token",
@@ -2790,6 +2821,7 @@ impl Instance {
             botocraft_core::fingerprint(&self.subnet_id),
             botocraft_core::fingerprint(&self.private_ip_address),
             botocraft_core::fingerprint(&self.iam_instance_profile),
+            botocraft_core::fingerprint(&self.maintenance_options),
             botocraft_core::fingerprint(&self.metadata_options),
             botocraft_core::fingerprint(&self.monitoring),
             botocraft_core::fingerprint(&self.placement),
@@ -2799,7 +2831,6 @@ impl Instance {
             botocraft_core::fingerprint(&self.hibernation_options),
             botocraft_core::fingerprint(&self.enclave_options),
             botocraft_core::fingerprint(&self.private_dns_name_options),
-            botocraft_core::fingerprint(&self.maintenance_options),
             botocraft_core::fingerprint(&self.network_performance_options),
             botocraft_core::fingerprint(&self.operator),
             botocraft_core::fingerprint(&self.client_token),
@@ -4310,6 +4341,16 @@ impl Ami {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Ami", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .image_id
@@ -4943,6 +4984,17 @@ impl InternetGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "InternetGateway",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .internet_gateway_id
@@ -5613,6 +5665,17 @@ impl RouteTable {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "RouteTable",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .route_table_id
@@ -6110,6 +6173,17 @@ impl NatGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "NatGateway",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .nat_gateway_id
@@ -6827,6 +6901,16 @@ impl Address {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Address", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .allocation_id
@@ -7418,6 +7502,16 @@ impl Volume {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Volume", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .volume_id
@@ -8279,6 +8373,16 @@ impl Snapshot {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Snapshot", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .snapshot_id
@@ -8798,6 +8902,16 @@ impl KeyPair {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "KeyPair", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .key_pair_id
@@ -9420,6 +9534,17 @@ impl LaunchTemplate {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "LaunchTemplate",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .launch_template_id
@@ -9865,7 +9990,7 @@ impl PrimaryModel for NetworkInterface {
     fn baseline(&self) -> Option<botocraft_core::Baseline> {
         let (tracked, fixed) = (self.fingerprints(), self.fixed_fingerprints());
         Some(botocraft_core::Baseline::of(
-            std::array::from_fn::<_, 16, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
+            std::array::from_fn::<_, 17, _>(|i| if i < 3 { tracked[i] } else { fixed[i - 3] }),
         ))
     }
 
@@ -10095,7 +10220,7 @@ impl NetworkInterface {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 13] = [
+    const FIXED: [&'static str; 14] = [
         "network_interface_id",
         "subnet_id",
         "private_ip_address",
@@ -10106,6 +10231,7 @@ impl NetworkInterface {
         "ipv6_addresses",
         "operator",
         "connection_tracking_configuration",
+        "associated_subnets",
         "association",
         "attachment",
         "public_ip_dns_name_options",
@@ -10116,7 +10242,7 @@ impl NetworkInterface {
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 13] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 14] {
         [
             botocraft_core::fingerprint(&self.network_interface_id),
             botocraft_core::fingerprint(&self.subnet_id),
@@ -10128,6 +10254,7 @@ impl NetworkInterface {
             botocraft_core::fingerprint(&self.ipv6_addresses),
             botocraft_core::fingerprint(&self.operator),
             botocraft_core::fingerprint(&self.connection_tracking_configuration),
+            botocraft_core::fingerprint(&self.associated_subnets),
             botocraft_core::fingerprint(&self.association),
             botocraft_core::fingerprint(&self.attachment),
             botocraft_core::fingerprint(&self.public_ip_dns_name_options),
@@ -10152,7 +10279,7 @@ impl NetworkInterface {
 
     /// The fields other operations change, each with how: `save()`
     /// refuses an edit to one with that hint rather than drop it.
-    pub const CHANGED_BY: [(&'static str, &'static str); 4] = [("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with `NetworkInterface::objects().modify_public_ip_dns_name_options(network_interface_id, hostname_type)` (ModifyPublicIpDnsNameOptions)")];
+    pub const CHANGED_BY: [(&'static str, &'static str); 5] = [("associated_subnets", "change it with `NetworkInterface::objects().modify(network_interface_id).associated_subnet_ids(..)` (ModifyNetworkInterfaceAttribute)"), ("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with `NetworkInterface::objects().modify_public_ip_dns_name_options(network_interface_id, hostname_type)` (ModifyPublicIpDnsNameOptions)")];
 
     /// The fields AWS assigns when it creates a `NetworkInterface`, naming it: a model
     /// that holds one names a `NetworkInterface` that exists, so `save()` refuses to
@@ -10217,7 +10344,7 @@ impl NetworkInterface {
     ///
     /// For a new model, `source_dest_check` (CreateNetworkInterface has no member for them) are sent right after the create, as a fetched model's `save()` sends an edit: those set and different from what the create answered. If that fails, the NetworkInterface exists: `self` becomes it, still holding the values not applied, so `save()` again applies them instead of creating another, and the error is an [`Error::Partial`] naming the created NetworkInterface.
     ///
-    /// A new model holding `association`, `attachment`, `public_ip_dns_name_options`, `connection_tracking_configuration` (which neither CreateNetworkInterface nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
+    /// A new model holding `associated_subnets`, `association`, `attachment`, `public_ip_dns_name_options`, `connection_tracking_configuration` (which neither CreateNetworkInterface nor `save()` can send) is an [`Error::Validation`] before anything is sent: clear them to create it, then change them with their own calls.
     ///
     /// For a model that came from AWS, an edit `save()` cannot send (a field
     /// naming the resource, one only the create takes, or one other
@@ -10226,6 +10353,7 @@ impl NetworkInterface {
     /// [`Error::Validation`] before anything is sent, never silently dropped.
     ///
     /// Fields `save()` does not send, and how to change them:
+    /// - `associated_subnets`: change it with `NetworkInterface::objects().modify(network_interface_id).associated_subnet_ids(..)` (ModifyNetworkInterfaceAttribute)
     /// - `association`: associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)
     /// - `attachment`: change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)
     /// - `private_ip_addresses`: change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)
@@ -10253,7 +10381,7 @@ impl NetworkInterface {
         if persisted {
             let fixed = self.changed_fixed_fields();
             if !fixed.is_empty() {
-                return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkInterface", &fixed, &Self::IDENTITY, "save() can change only `description`, `source_dest_check`, `groups`", &[("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with `NetworkInterface::objects().modify_public_ip_dns_name_options(network_interface_id, hostname_type)` (ModifyPublicIpDnsNameOptions)")]));
+                return Err(botocraft_core::baseline::fixed_edit_error_by("NetworkInterface", &fixed, &Self::IDENTITY, "save() can change only `description`, `source_dest_check`, `groups`", &[("associated_subnets", "change it with `NetworkInterface::objects().modify(network_interface_id).associated_subnet_ids(..)` (ModifyNetworkInterfaceAttribute)"), ("association", "associate an Elastic IP with `Address::objects().associate(..)` (AssociateAddress)"), ("attachment", "change it with `NetworkInterface::objects().attach(..)`, `.detach(attachment_id)`, or `.modify(network_interface_id).attachment(..)` for `delete_on_termination` (AttachNetworkInterface, DetachNetworkInterface, ModifyNetworkInterfaceAttribute)"), ("private_ip_addresses", "change it with `NetworkInterface::objects().assign_private_ips(network_interface_id)` or `.unassign_private_ips(network_interface_id)` (AssignPrivateIpAddresses, UnassignPrivateIpAddresses)"), ("public_ip_dns_name_options", "change it with `NetworkInterface::objects().modify_public_ip_dns_name_options(network_interface_id, hostname_type)` (ModifyPublicIpDnsNameOptions)")]));
             }
         }
         botocraft_core::baseline::refuse_dropped_tags(
@@ -10408,8 +10536,8 @@ impl NetworkInterface {
 
     /// A copy of this NetworkInterface to create another with the same configuration: `copy.save()` (or `NetworkInterface::objects().create(&copy)`) creates a new NetworkInterface instead of naming this one. The copy is a new model in the same session, with no change tracking, cleared of:
     /// - what AWS assigned this NetworkInterface ([`Self::ASSIGNED`]): `network_interface_id`
-    /// - what AWS only reports: `availability_zone`, `mac_address`, `outpost_arn`, `owner_id`, `private_dns_name`, `public_dns_name`, `requester_id`, `requester_managed`, `status`, `vpc_id`, `deny_all_igw_traffic`, `ipv6_native`, `ipv6_address`, `associated_subnets`, `availability_zone_id`
-    /// - what CreateNetworkInterface refuses from a model (it describes what the NetworkInterface has; other calls set it): `association`, `attachment`, `public_ip_dns_name_options`, `connection_tracking_configuration`
+    /// - what AWS only reports: `availability_zone`, `mac_address`, `outpost_arn`, `owner_id`, `private_dns_name`, `public_dns_name`, `requester_id`, `requester_managed`, `status`, `vpc_id`, `deny_all_igw_traffic`, `ipv6_native`, `ipv6_address`, `availability_zone_id`
+    /// - what CreateNetworkInterface refuses from a model (it describes what the NetworkInterface has; other calls set it): `associated_subnets`, `association`, `attachment`, `public_ip_dns_name_options`, `connection_tracking_configuration`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
@@ -10440,8 +10568,8 @@ impl NetworkInterface {
         copy.deny_all_igw_traffic = None;
         copy.ipv6_native = None;
         copy.ipv6_address = None;
-        copy.associated_subnets = None;
         copy.availability_zone_id = None;
+        copy.associated_subnets = None;
         copy.association = None;
         copy.attachment = None;
         copy.public_ip_dns_name_options = None;
@@ -10499,6 +10627,17 @@ impl NetworkInterface {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "NetworkInterface",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .network_interface_id
@@ -11204,6 +11343,17 @@ impl NetworkAcl {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "NetworkAcl",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .network_acl_id
@@ -11396,9 +11546,10 @@ impl PlacementGroup {
     /// The fields a fetched model's `save()` cannot change: those naming it
     /// ([`Self::IDENTITY`]), then those only its create takes or other
     /// operations change.
-    const FIXED: [&'static str; 8] = [
+    const FIXED: [&'static str; 9] = [
         "group_name",
         "group_arn",
+        "group_id",
         "partition_count",
         "spread_level",
         "linked_group_id",
@@ -11408,14 +11559,15 @@ impl PlacementGroup {
     ];
 
     /// The fields naming the resource, which an update uses to find it.
-    pub const IDENTITY: [&'static str; 2] = ["group_name", "group_arn"];
+    pub const IDENTITY: [&'static str; 3] = ["group_name", "group_arn", "group_id"];
 
     /// A fingerprint of each field of [`Self::FIXED`], in that order.
     #[cfg_attr(not(debug_assertions), inline)]
-    fn fixed_fingerprints(&self) -> [Option<u64>; 8] {
+    fn fixed_fingerprints(&self) -> [Option<u64>; 9] {
         [
             botocraft_core::fingerprint(&self.group_name),
             botocraft_core::fingerprint(&self.group_arn),
+            botocraft_core::fingerprint(&self.group_id),
             botocraft_core::fingerprint(&self.partition_count),
             botocraft_core::fingerprint(&self.spread_level),
             botocraft_core::fingerprint(&self.linked_group_id),
@@ -11674,6 +11826,17 @@ impl PlacementGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "PlacementGroup",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .group_name
@@ -12138,6 +12301,17 @@ impl DhcpOptions {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "DhcpOptions",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .dhcp_options_id
@@ -12619,6 +12793,17 @@ impl CustomerGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "CustomerGateway",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .customer_gateway_id
@@ -13185,6 +13370,17 @@ impl VpnGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "VpnGateway",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .vpn_gateway_id
@@ -13734,6 +13930,17 @@ impl VpcPeeringConnection {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "VpcPeeringConnection",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self.vpc_peering_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpcPeeringConnection.delete() needs `VpcPeeringConnectionId`, which is not set"))?;
         #[allow(unused_mut)]
@@ -14427,6 +14634,17 @@ impl VpcEndpoint {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "VpcEndpoint",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .vpc_endpoint_id
@@ -14979,6 +15197,17 @@ impl VpnConnection {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "VpnConnection",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .vpn_connection_id
@@ -15480,6 +15709,16 @@ impl FlowLog {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "FlowLog", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .flow_log_id

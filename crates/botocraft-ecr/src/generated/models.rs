@@ -640,6 +640,17 @@ impl Repository {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Repository",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .repository_name

@@ -658,6 +658,16 @@ impl Cluster {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Cluster", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .cluster_arn
@@ -1773,6 +1783,16 @@ impl Service {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Service", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .service_name
@@ -2615,6 +2635,16 @@ impl Task {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Task", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .task_arn
@@ -3623,6 +3653,17 @@ impl CapacityProvider {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "CapacityProvider",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self.name.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
             Error::validation("CapacityProvider.delete() needs `name`, which is not set")
@@ -3915,6 +3956,17 @@ impl AccountSetting {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "AccountSetting",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .name
@@ -4511,6 +4563,16 @@ impl TaskSet {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "TaskSet", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .cluster_arn
@@ -5286,6 +5348,16 @@ impl Daemon {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "Daemon", &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .daemon_arn
@@ -5657,6 +5729,17 @@ impl DaemonTaskDefinition {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "DaemonTaskDefinition",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self.daemon_task_definition_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonTaskDefinition.delete() needs `daemonTaskDefinitionArn`, which is not set"))?;
         #[allow(unused_mut)]
@@ -6838,6 +6921,17 @@ impl ExpressGatewayService {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
+        let renamed: Vec<&'static str> = self
+            .changed_fixed_fields()
+            .into_iter()
+            .filter(|f| Self::IDENTITY.contains(f))
+            .collect();
+        if !renamed.is_empty() {
+            return Err(botocraft_core::baseline::renamed_delete_error(
+                "ExpressGatewayService",
+                &renamed,
+            ));
+        }
         let manager = self.manager();
         let a0 = self
             .service_arn

@@ -843,6 +843,53 @@ pub fn refuse_dropped_tags(
     )))
 }
 
+/// For `save()` and `save_tags()`: a tag with AWS's reserved `aws:` prefix
+/// that the model sets or changes (`tags`, against the tags it was fetched
+/// with; every one on a new model) is refused before anything is sent, since
+/// AWS refuses to write it and would fail the other edits sent with it.
+/// Removing one from the model is no edit: it stays in AWS (see
+/// [`tags::diff`](crate::tags::diff)).
+///
+/// ```
+/// use botocraft_core::{baseline, ModelState, TagMap};
+/// let tags = TagMap::from([("aws:cloudformation:stack-name".into(), "web".into())]);
+/// let new = ModelState::default();
+/// assert!(baseline::refuse_reserved_tag_edits("Cluster", "save", &new, Some(&tags)).is_err());
+/// assert!(baseline::refuse_reserved_tag_edits("Cluster", "save", &new, None).is_ok());
+/// ```
+pub fn refuse_reserved_tag_edits(
+    kind: &str,
+    method: &str,
+    state: &crate::ModelState,
+    tags: Option<&crate::TagMap>,
+) -> Result<(), Error> {
+    let Some(tags) = tags else {
+        return Ok(());
+    };
+    if !tags.keys().any(|k| crate::tags::is_reserved(k)) {
+        return Ok(());
+    }
+    let before = if state.is_persisted() {
+        state.tag_snapshot().unwrap_or_default()
+    } else {
+        crate::TagMap::new()
+    };
+    let edited: Vec<&str> = tags
+        .iter()
+        .filter(|(k, v)| crate::tags::is_reserved(k) && before.get(*k) != Some(*v))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    if edited.is_empty() {
+        return Ok(());
+    }
+    Err(Error::validation(format!(
+        "{kind}.{method}(): tag(s) {} have the `aws:` prefix, which AWS keeps for the tags it sets: \
+         it refuses to set or change them; put them back as fetched, or leave them out \
+         (a reserved tag left out of the model stays in AWS)",
+        code_list(&edited)
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

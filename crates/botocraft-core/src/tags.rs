@@ -228,8 +228,23 @@ impl std::fmt::Debug for TagSnapshot {
     }
 }
 
+/// Whether a tag key has the `aws:` prefix (in any case), which AWS keeps
+/// for the tags it sets itself (`aws:cloudformation:stack-name`): the
+/// tagging calls refuse to set, change or remove them.
+///
+/// ```
+/// use botocraft_core::tags::is_reserved;
+/// assert!(is_reserved("aws:cloudformation:stack-name") && is_reserved("AWS:x"));
+/// assert!(!is_reserved("team") && !is_reserved("aws"));
+/// ```
+pub fn is_reserved(key: &str) -> bool {
+    key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:"))
+}
+
 /// What changed between two tag maps: tags to set (new or changed values)
-/// and keys to remove.
+/// and keys to remove. A key AWS reserves ([`is_reserved`]) is never among
+/// those to remove: AWS refuses that, and would refuse the other removals
+/// sent with it, so one left out of `after` stays as AWS has it.
 pub fn diff(before: &TagMap, after: &TagMap) -> (TagMap, Vec<String>) {
     let set = after
         .iter()
@@ -238,7 +253,7 @@ pub fn diff(before: &TagMap, after: &TagMap) -> (TagMap, Vec<String>) {
         .collect();
     let removed = before
         .keys()
-        .filter(|k| !after.contains_key(*k))
+        .filter(|k| !after.contains_key(*k) && !is_reserved(k))
         .cloned()
         .collect();
     (set, removed)
@@ -479,5 +494,18 @@ mod tests {
         assert!(removed.is_empty());
         let (_, removed) = diff(&after, &before);
         assert_eq!(removed, vec!["c".to_string()]);
+    }
+
+    #[test]
+    fn diff_never_removes_a_reserved_key() {
+        let before: TagMap = [
+            ("AWS:ecs:clusterName".into(), "prod".into()),
+            ("aws:cloudformation:stack-name".into(), "infra".into()),
+            ("team".into(), "web".into()),
+        ]
+        .into();
+        let (set, removed) = diff(&before, &TagMap::new());
+        assert!(set.is_empty());
+        assert_eq!(removed, vec!["team".to_string()]);
     }
 }

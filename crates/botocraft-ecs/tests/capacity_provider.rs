@@ -326,3 +326,50 @@ async fn refreshed_names_the_cluster_of_a_cluster_provider() {
     );
     f.done();
 }
+
+/// Tags with AWS's `aws:` prefix (a stack's `aws:cloudformation:*`) are
+/// AWS's: replacing every tag removes only the user's, since AWS refuses
+/// an untag naming one of its own (and with it the others), and an edit of
+/// one is refused before anything is sent.
+#[tokio::test]
+async fn tags_with_the_aws_prefix_are_kept_and_their_edits_refused() {
+    let described = json!({
+        "status": 200,
+        "headers": {"content-type": "application/x-amz-json-1.1"},
+        "body": {"capacityProviders": [{
+            "capacityProviderArn": "arn:aws:ecs:us-east-1:123456789012:capacity-provider/cp1",
+            "name": "cp1", "status": "ACTIVE",
+            "tags": [{"key": "aws:cloudformation:stack-name", "value": "infra"},
+                     {"key": "team", "value": "platform"}]}],
+            "failures": []}
+    });
+    let f = fx_exchanges(json!([
+        {"operation": "DescribeCapacityProviders", "response": described},
+        {"operation": "UntagResource",
+         "request": {"body": {
+            "resourceArn": "arn:aws:ecs:us-east-1:123456789012:capacity-provider/cp1",
+            "tagKeys": ["team"]}},
+         "response": {"status": 200, "body": {}}},
+    ]));
+    let mut cp = get_cp1(&f).await;
+    cp.tags_mut()
+        .insert("aws:cloudformation:stack-name".into(), "other".into());
+    let err = cp.save_tags().await.unwrap_err();
+    assert!(
+        matches!(err, botocraft_core::Error::Validation { .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("aws:cloudformation:stack-name"),
+        "{err}"
+    );
+    assert_eq!(f.operations(), ["DescribeCapacityProviders"]);
+
+    cp.set_tags(botocraft_core::TagMap::new());
+    cp.save().await.unwrap();
+    assert_eq!(
+        f.operations(),
+        ["DescribeCapacityProviders", "UntagResource"]
+    );
+    f.done();
+}

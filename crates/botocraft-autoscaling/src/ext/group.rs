@@ -684,6 +684,12 @@ impl AutoScalingGroup {
                         &self._state,
                         self.tags.is_some(),
                     )?;
+                    botocraft_core::baseline::refuse_reserved_tag_edits(
+                        "AutoScalingGroup",
+                        "save",
+                        &self._state,
+                        self.tag_map().as_ref(),
+                    )?;
                     // Only what changed since the fetch: nothing changed, no call.
                     let changed = self.changed_fields();
                     let both = |spec: &&LaunchTemplateSpecification| {

@@ -894,7 +894,11 @@ impl AutoScalingGroup {
         copy.suspended_processes = None;
         copy.warm_pool_configuration = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }

@@ -481,6 +481,12 @@ impl Vpc {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Vpc",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -571,7 +577,11 @@ impl Vpc {
         copy.dhcp_options_id = None;
         copy.ipv6_cidr_block_association_set = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -1215,6 +1225,12 @@ impl Subnet {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Subnet",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -1412,7 +1428,11 @@ impl Subnet {
         copy.ipv6_cidr_block_association_set = None;
         copy.availability_zone_id = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -1918,6 +1938,12 @@ impl SecurityGroup {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "SecurityGroup",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -2028,7 +2054,11 @@ impl SecurityGroup {
         copy.security_group_arn = None;
         copy.owner_id = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -2975,6 +3005,12 @@ impl Instance {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Instance",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -3176,7 +3212,11 @@ impl Instance {
         copy.network_interfaces = None;
         copy.private_ip_address = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -4173,6 +4213,12 @@ impl Ami {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Ami",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -4290,7 +4336,11 @@ impl Ami {
         copy.imds_support = None;
         copy.public = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -4846,6 +4896,12 @@ impl InternetGateway {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "InternetGateway",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -4932,7 +4988,11 @@ impl InternetGateway {
         copy.owner_id = None;
         copy.attachments = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -5525,6 +5585,12 @@ impl RouteTable {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "RouteTable",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -5613,7 +5679,11 @@ impl RouteTable {
         copy.propagating_vgws = None;
         copy.routes = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -6028,6 +6098,12 @@ impl NatGateway {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "NatGateway",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -6121,7 +6197,11 @@ impl NatGateway {
         copy.attached_appliances = None;
         copy.route_table_id = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -6759,6 +6839,12 @@ impl Address {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Address",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -6850,7 +6936,11 @@ impl Address {
         copy.private_ip_address = None;
         copy.public_ip = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -7347,6 +7437,12 @@ impl Volume {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Volume",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -7451,7 +7547,11 @@ impl Volume {
         copy.attachments = None;
         copy.availability_zone_id = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -8222,6 +8322,12 @@ impl Snapshot {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Snapshot",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -8322,7 +8428,11 @@ impl Snapshot {
         copy.data_encryption_key_id = None;
         copy.storage_tier = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -8766,6 +8876,12 @@ impl KeyPair {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "KeyPair",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -8851,7 +8967,11 @@ impl KeyPair {
         copy.key_material = None;
         copy.public_key = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -9389,6 +9509,12 @@ impl LaunchTemplate {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "LaunchTemplate",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -9481,7 +9607,11 @@ impl LaunchTemplate {
         copy.latest_version_number = None;
         copy.default_version_number = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -10390,6 +10520,12 @@ impl NetworkInterface {
             &self._state,
             self.tag_set.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "NetworkInterface",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -10575,7 +10711,11 @@ impl NetworkInterface {
         copy.public_ip_dns_name_options = None;
         copy.connection_tracking_configuration = None;
         if let Some(tags) = copy.tag_set.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -11203,6 +11343,12 @@ impl NetworkAcl {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "NetworkAcl",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -11291,7 +11437,11 @@ impl NetworkAcl {
         copy.associations = None;
         copy.entries = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -11690,6 +11840,12 @@ impl PlacementGroup {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "PlacementGroup",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -11774,7 +11930,11 @@ impl PlacementGroup {
         copy.state = None;
         copy.group_id = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -12165,6 +12325,12 @@ impl DhcpOptions {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "DhcpOptions",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -12249,7 +12415,11 @@ impl DhcpOptions {
         copy.dhcp_options_id = None;
         copy.owner_id = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -12657,6 +12827,12 @@ impl CustomerGateway {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "CustomerGateway",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -12741,7 +12917,11 @@ impl CustomerGateway {
         copy.customer_gateway_id = None;
         copy.state = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -13232,6 +13412,12 @@ impl VpnGateway {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "VpnGateway",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -13318,7 +13504,11 @@ impl VpnGateway {
         copy.state = None;
         copy.vpc_attachments = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -13787,6 +13977,12 @@ impl VpcPeeringConnection {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "VpcPeeringConnection",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -13873,7 +14069,11 @@ impl VpcPeeringConnection {
         copy.status = None;
         copy.multipath_resilience_status = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -14488,6 +14688,12 @@ impl VpcEndpoint {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "VpcEndpoint",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -14582,7 +14788,11 @@ impl VpcEndpoint {
         copy.failure_reason = None;
         copy.payer_responsibilities = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -15051,6 +15261,12 @@ impl VpnConnection {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "VpnConnection",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -15145,7 +15361,11 @@ impl VpnConnection {
         copy.routes = None;
         copy.options = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -15658,7 +15878,11 @@ impl FlowLog {
         copy._state = self._state.as_new();
         copy.flow_log_id = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }

@@ -480,6 +480,12 @@ impl Repository {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Repository",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -580,7 +586,11 @@ impl Repository {
         copy.created_at = None;
         copy.registry_id = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }

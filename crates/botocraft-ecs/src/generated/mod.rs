@@ -349,6 +349,12 @@ pub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(
         model.state(),
         desired.is_some(),
     )?;
+    botocraft_core::baseline::refuse_reserved_tag_edits(
+        M::KIND,
+        "save_tags",
+        model.state(),
+        desired.as_ref(),
+    )?;
     let Some(desired) = desired else {
         return Ok(());
     };

@@ -461,6 +461,12 @@ impl Cluster {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Cluster",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {
             Some(self.put_capacity_providers().await?)
         } else {
@@ -606,7 +612,11 @@ impl Cluster {
         copy.attachments = None;
         copy.attachments_status = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -994,6 +1004,12 @@ impl TaskDefinition {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "TaskDefinition",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -1092,7 +1108,11 @@ impl TaskDefinition {
         copy.delete_requested_at = None;
         copy.registered_by = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -1627,6 +1647,12 @@ impl Service {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Service",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -1731,7 +1757,11 @@ impl Service {
         copy.created_by = None;
         copy.resource_management_type = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -2475,6 +2505,12 @@ impl Task {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "Task",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -2583,7 +2619,11 @@ impl Task {
         copy.fargate_ephemeral_storage = None;
         copy.trusted_execution_summary = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -3501,6 +3541,12 @@ impl CapacityProvider {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "CapacityProvider",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -3600,7 +3646,11 @@ impl CapacityProvider {
         copy.update_status_reason = None;
         copy.r#type = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -4407,6 +4457,12 @@ impl TaskSet {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "TaskSet",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
@@ -4511,7 +4567,11 @@ impl TaskSet {
         copy.stability_status_at = None;
         copy.fargate_ephemeral_storage = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }
@@ -6767,6 +6827,12 @@ impl ExpressGatewayService {
             &self._state,
             self.tags.is_some(),
         )?;
+        botocraft_core::baseline::refuse_reserved_tag_edits(
+            "ExpressGatewayService",
+            "save",
+            &self._state,
+            self.tag_map().as_ref(),
+        )?;
         #[allow(unused_variables)]
         let sent_update = persisted && self._state.baseline().is_none();
         #[allow(unused_mut)]
@@ -6863,7 +6929,11 @@ impl ExpressGatewayService {
         copy.updated_at = None;
         copy.active_configurations = None;
         if let Some(tags) = copy.tags.as_mut() {
-            tags.retain(|t| !t.key.as_deref().is_some_and(|k| k.starts_with("aws:")));
+            tags.retain(|t| {
+                !t.key
+                    .as_deref()
+                    .is_some_and(botocraft_core::tags::is_reserved)
+            });
         }
         copy
     }

@@ -1245,7 +1245,7 @@ impl<'a> Emitter<'a> {
             // lacks fails it before anything else is sent.
             let _ = writeln!(
                 out,
-                "        let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {{ Some(self.{}().await?) }} else {{ None }};\n        let apart_done = sent_apart.is_some();",
+                "        let update_request = if persisted && {changed} {{ Some(manager.update_leaving_apart(self)) }} else {{ None }};\n        // Before anything is sent: an update refused after the call\n        // sending edits apart would leave half a save.\n        if let Some(e) = update_request.as_ref().and_then(|r| r.refusal()) {{ return Err(e); }}\n        let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {{ Some(self.{}().await?) }} else {{ None }};\n        let apart_done = sent_apart.is_some();",
                 also.proxy
             );
         }
@@ -1266,7 +1266,7 @@ impl<'a> Emitter<'a> {
                 ""
             };
             format!(
-                "if sent_update {{ match manager.update_leaving_apart(self).send().await {{ Ok(fresh) => fresh, Err(e) => match sent_apart {{ Some(mut kept) => {{ let unsent = self.changed_fields(); {keep}{keep_snapshot}let id = kept.pk().map(|k| k.to_string()).unwrap_or_default(); *self = kept; return Err(botocraft_core::baseline::saved_but(super::SERVICE.name, {name:?}, {apart_op:?}, &id, &[{apart_list}], &unsent, e)); }} None => return Err(e), }} }} }} else {{ sent_apart.unwrap_or_else(|| self.clone()) }}"
+                "if let Some(request) = update_request {{ match request.send().await {{ Ok(fresh) => fresh, Err(e) => match sent_apart {{ Some(mut kept) => {{ let unsent = self.changed_fields(); {keep}{keep_snapshot}let id = kept.pk().map(|k| k.to_string()).unwrap_or_default(); *self = kept; return Err(botocraft_core::baseline::saved_but(super::SERVICE.name, {name:?}, {apart_op:?}, &id, &[{apart_list}], &unsent, e)); }} None => return Err(e), }} }} }} else {{ sent_apart.unwrap_or_else(|| self.clone()) }}"
             )
         } else if has_update {
             "if sent_update { manager.update(self).send().await? } else { self.clone() }"
@@ -3244,6 +3244,10 @@ impl<'a> Emitter<'a> {
         // error its construction found fails the copy the same way.
         let _ = writeln!(out, "impl Clone for {b} {{\n    fn clone(&self) -> Self {{\n        {b} {{ manager: self.manager.clone(), input: self.input.clone(), key: self.key.clone(), error: self.error.as_ref().map(Error::duplicate){after_clone} }}\n    }}\n}}\n");
         let _ = writeln!(out, "impl {b} {{\n    fn new(manager: {mgr}, input: {in_ty}, key: String) -> Self {{\n        {b} {{ manager, input, key, error: None{after_init} }}\n    }}\n\n    #[allow(dead_code)]\n    pub(crate) fn failed(manager: {mgr}, error: Error) -> Self {{\n        {b} {{ manager, input: {in_ty}::default(), key: String::new(), error: Some(error){after_init} }}\n    }}\n\n    /// The operation input as it will be sent.\n    pub fn input(&self) -> &{in_ty} {{\n        &self.input\n    }}\n");
+        if m.name == "update" && model.save_also.is_some() {
+            // save() checks the update before the call it sends apart.
+            out.push_str("\n    /// Why this request will be refused unsent, if it will.\n    pub(crate) fn refusal(&self) -> Option<Error> {\n        self.error.as_ref().map(Error::duplicate)\n    }\n");
+        }
         // setters for every optional member
         let positional: Vec<&str> = m.def.args.iter().map(String::as_str).collect();
         let from_model: Vec<String> = self

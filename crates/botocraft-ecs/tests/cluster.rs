@@ -488,6 +488,31 @@ fn described_c1() -> serde_json::Value {
          "settings": [{"name": "containerInsights", "value": "enabled"}]}], "failures": []}}})
 }
 
+/// The capacity providers edited beside a setting UpdateCluster refuses (a
+/// configuration cleared): refused before anything is sent, not after
+/// PutClusterCapacityProviders changed the cluster.
+#[tokio::test]
+async fn an_update_refusal_comes_before_the_capacity_providers_are_put() {
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": DESCRIBED,
+         "response": {"body": {"clusters": [{"clusterArn": C1, "clusterName": "c1",
+             "capacityProviders": ["FARGATE"],
+             "configuration": {"executeCommandConfiguration": {"logging": "DEFAULT"}}}],
+             "failures": []}}}
+    ]));
+    let mut c = Cluster::objects()
+        .using(&f.session)
+        .get("c1")
+        .await
+        .unwrap();
+    c.capacity_providers = Some(vec!["FARGATE".into(), "FARGATE_SPOT".into()]);
+    c.configuration = None;
+    assert_validation(c.save().await, "configuration set to None cannot be sent");
+    assert_eq!(f.operations(), [DESCRIBED]);
+    assert_eq!(c.capacity_providers.as_ref().map(Vec::len), Some(2));
+    f.done();
+}
+
 /// A cluster reported without a default strategy (no member at all) whose
 /// capacity providers are edited: PutClusterCapacityProviders, which takes
 /// both members, gets an empty strategy ("none"), not a refusal naming a

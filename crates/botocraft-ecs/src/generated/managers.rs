@@ -993,6 +993,11 @@ impl ClusterUpdate {
         &self.input
     }
 
+    /// Why this request will be refused unsent, if it will.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refusal(&self) -> Option<Error> {
+        self.error.as_ref().map(Error::duplicate)
+    }
     /// The name of the cluster to modify the settings for.
     ///
     /// Taken from the model; set it here to override.

@@ -467,6 +467,16 @@ impl Cluster {
             &self._state,
             self.tag_map().as_ref(),
         )?;
+        let update_request = if persisted && !self.changed_fields().is_empty() {
+            Some(manager.update_leaving_apart(self))
+        } else {
+            None
+        };
+        // Before anything is sent: an update refused after the call
+        // sending edits apart would leave half a save.
+        if let Some(e) = update_request.as_ref().and_then(|r| r.refusal()) {
+            return Err(e);
+        }
         let sent_apart = if persisted && !self.changed_saved_apart().is_empty() {
             Some(self.put_capacity_providers().await?)
         } else {
@@ -477,8 +487,8 @@ impl Cluster {
         let sent_update = persisted && !self.changed_fields().is_empty();
         #[allow(unused_mut)]
         let mut fresh = if persisted {
-            if sent_update {
-                match manager.update_leaving_apart(self).send().await {
+            if let Some(request) = update_request {
+                match request.send().await {
                     Ok(fresh) => fresh,
                     Err(e) => match sent_apart {
                         Some(mut kept) => {

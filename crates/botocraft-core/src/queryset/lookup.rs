@@ -430,9 +430,12 @@ impl Matcher {
     /// Matches `value` as a whole, or (for arrays) any element, recursively.
     fn matches_deep(&self, value: &Value) -> bool {
         self.matches_value(value)
-            || value
-                .as_array()
-                .is_some_and(|items| items.iter().any(|item| self.matches_deep(item)))
+            || value.as_array().is_some_and(|items| {
+                // A tag list's keys were looked at above: its objects'
+                // own `Key`/`Value` fields are no keys of the model's.
+                !(matches!(self, Matcher::HasKey(_)) && is_tag_list(items))
+                    && items.iter().any(|item| self.matches_deep(item))
+            })
     }
 
     fn matches_value(&self, value: &Value) -> bool {

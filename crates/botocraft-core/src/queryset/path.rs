@@ -94,13 +94,18 @@ pub(crate) fn tag_parts(value: &Value) -> Option<(&str, Option<&Value>)> {
     Some((key.as_str()?, val))
 }
 
-/// True when `items` is a non-empty list of AWS tag objects.
+/// True when `items` is a non-empty list of AWS tag objects: each has a
+/// text key, and one has a value or each is nothing but its key (tags of
+/// keys alone, which ECS allows: a value of `None` is not serialised).
 pub(crate) fn is_tag_list(items: &[Value]) -> bool {
     !items.is_empty()
         && items.iter().all(|item| tag_parts(item).is_some())
-        && items
+        && (items
             .iter()
             .any(|item| matches!(tag_parts(item), Some((_, Some(_)))))
+            || items
+                .iter()
+                .all(|item| item.as_object().is_some_and(|o| o.len() == 1)))
 }
 
 /// True when any object in `items` has a field called `name`.

@@ -527,6 +527,37 @@ fn tags_with_missing_values_and_duplicate_keys() {
     );
 }
 
+/// Tags of keys alone (ECS allows a tag without a value) are still tags;
+/// and a tag object's own `Key`/`Value` fields are no tag keys.
+#[test]
+fn tags_of_keys_alone_and_has_key_of_the_field_names() {
+    let qs = QuerySet::new(vec![
+        json!({"tags": [{"key": "critical"}]}),
+        json!({"tags": [{"key": "env", "value": "prod"}]}),
+    ]);
+    assert_eq!(
+        qs.clone()
+            .filter_by("tags__has_key", "critical")
+            .unwrap()
+            .len(),
+        1
+    );
+    // Its value is missing, as on a model without the tag.
+    assert_eq!(
+        qs.clone()
+            .filter_by("tags__critical__isnull", true)
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(qs
+        .clone()
+        .filter_by("tags__has_key", "key")
+        .unwrap()
+        .is_empty());
+    assert!(qs.filter_by("tags__has_key", "Value").unwrap().is_empty());
+}
+
 // ------------------------------------------------------------- lookups
 
 #[test]

@@ -28,7 +28,6 @@
 //!   cases' `result` form: timestamps as epoch numbers, blobs as their raw
 //!   bytes (UTF-8), non-finite floats as `"NaN"`/`"Infinity"`/`"-Infinity"`.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use botocraft_core::schema::{Kind, Shape};
@@ -134,6 +133,61 @@ impl Ordered {
     pub fn to_value(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
+
+    fn as_object(&self) -> Option<&[(String, Ordered)]> {
+        match self {
+            Ordered::Object(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    fn as_array(&self) -> Option<&[Ordered]> {
+        match self {
+            Ordered::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Ordered::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_number(&self) -> Option<&Number> {
+        match self {
+            Ordered::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn as_i64(&self) -> Option<i64> {
+        self.as_number().and_then(Number::as_i64)
+    }
+
+    fn as_f64(&self) -> Option<f64> {
+        self.as_number().and_then(Number::as_f64)
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        match self {
+            Ordered::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn is_null(&self) -> bool {
+        matches!(self, Ordered::Null)
+    }
+
+    fn is_number(&self) -> bool {
+        matches!(self, Ordered::Number(_))
+    }
+
+    fn is_string(&self) -> bool {
+        matches!(self, Ordered::String(_))
+    }
 }
 
 /// A value as a generated type holds it.
@@ -142,15 +196,19 @@ pub enum Typed {
     /// A structure: its set (`Some`) members, in model order.
     Struct(Vec<(&'static str, Typed)>),
     List(Vec<Typed>),
-    Map(BTreeMap<String, Typed>),
+    /// A map's entries in the case's order (a generated `BTreeMap` sorts
+    /// them, which the cases' expected query bodies do not).
+    Map(Vec<(String, Typed)>),
     Str(String),
     I32(i32),
     I64(i64),
     F32(f32),
     F64(f64),
     Bool(bool),
-    /// A timestamp param as the case writes it (epoch seconds).
+    /// A timestamp param given as text, as the case writes it.
     Plain(Value),
+    /// A timestamp param given as epoch seconds, as a generated type holds it.
+    Time(DateTime),
     Doc(Value),
 }
 
@@ -165,7 +223,13 @@ impl Serialize for Typed {
                 map.end()
             }
             Typed::List(items) => items.serialize(s),
-            Typed::Map(m) => m.serialize(s),
+            Typed::Map(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
             Typed::Str(v) => v.serialize(s),
             Typed::I32(v) => v.serialize(s),
             Typed::I64(v) => v.serialize(s),
@@ -173,6 +237,7 @@ impl Serialize for Typed {
             Typed::F64(v) => v.serialize(s),
             Typed::Bool(v) => v.serialize(s),
             Typed::Plain(v) => v.serialize(s),
+            Typed::Time(t) => t.serialize(s),
             Typed::Doc(v) => v.serialize(s),
         }
     }
@@ -187,30 +252,39 @@ fn special_float(s: &str) -> Option<f64> {
     }
 }
 
-fn param_float(v: &Value, at: &str) -> Result<f64, String> {
+fn param_float(v: &Ordered, at: &str) -> Result<f64, String> {
     match v {
-        Value::Number(n) => n.as_f64().ok_or_else(|| format!("{at}: bad number {n}")),
-        Value::String(s) => special_float(s).ok_or_else(|| format!("{at}: {s:?} is not a float")),
-        other => Err(format!("{at}: expected a number, found {other}")),
+        Ordered::Number(n) => n.as_f64().ok_or_else(|| format!("{at}: bad number {n}")),
+        Ordered::String(s) => special_float(s).ok_or_else(|| format!("{at}: {s:?} is not a float")),
+        other => Err(format!(
+            "{at}: expected a number, found {}",
+            other.to_value()
+        )),
     }
 }
 
 /// Converts a case's `params` value (at `at`) into what a generated type of
 /// `shape` holds.
-pub fn to_typed(v: &Value, shape: &'static Shape, at: &str) -> Result<Typed, String> {
-    let wrong = |what: &str| format!("{at}: expected {what} ({}), found {v}", shape.name);
+pub fn to_typed(v: &Ordered, shape: &'static Shape, at: &str) -> Result<Typed, String> {
+    let wrong = |what: &str| {
+        format!(
+            "{at}: expected {what} ({}), found {}",
+            shape.name,
+            v.to_value()
+        )
+    };
     Ok(match &shape.kind {
         Kind::Structure(members) => {
             let obj = v.as_object().ok_or_else(|| wrong("an object"))?;
-            for k in obj.keys() {
+            for (k, _) in obj {
                 if !members.iter().any(|m| m.name == k) {
                     return Err(format!("{at}: {} has no member {k:?}", shape.name));
                 }
             }
             let mut out = Vec::new();
             for m in members.iter() {
-                match obj.get(m.name) {
-                    None | Some(Value::Null) => {}
+                match obj.iter().find(|(k, _)| k == m.name).map(|(_, x)| x) {
+                    None | Some(Ordered::Null) => {}
                     Some(x) => {
                         out.push((m.name, to_typed(x, m.shape, &format!("{at}.{}", m.name))?))
                     }
@@ -231,12 +305,12 @@ pub fn to_typed(v: &Value, shape: &'static Shape, at: &str) -> Result<Typed, Str
         }
         Kind::Map { value, .. } => {
             let obj = v.as_object().ok_or_else(|| wrong("an object"))?;
-            let mut out = BTreeMap::new();
+            let mut out = Vec::new();
             for (k, x) in obj {
                 if x.is_null() {
                     return Err(format!("{at}.{k}: a generated BTreeMap cannot hold null"));
                 }
-                out.insert(k.clone(), to_typed(x, value.shape, &format!("{at}.{k}"))?);
+                out.push((k.clone(), to_typed(x, value.shape, &format!("{at}.{k}"))?));
             }
             Typed::Map(out)
         }
@@ -252,10 +326,15 @@ pub fn to_typed(v: &Value, shape: &'static Shape, at: &str) -> Result<Typed, Str
         // Epoch numbers and raw blob strings go as they are: the JSON codec
         // itself formats plain numbers at timestamp positions and encodes
         // plain strings at blob positions.
-        Kind::Timestamp(_) if v.is_number() || v.is_string() => Typed::Plain(v.clone()),
+        Kind::Timestamp(_) if v.is_number() => Typed::Time(
+            v.as_f64()
+                .and_then(DateTime::from_epoch_seconds)
+                .ok_or_else(|| wrong("a timestamp"))?,
+        ),
+        Kind::Timestamp(_) if v.is_string() => Typed::Plain(v.to_value()),
         Kind::Timestamp(_) => return Err(wrong("a timestamp")),
         Kind::Blob => Typed::Str(v.as_str().ok_or_else(|| wrong("a string"))?.to_owned()),
-        Kind::Document => Typed::Doc(v.clone()),
+        Kind::Document => Typed::Doc(v.to_value()),
     })
 }
 
@@ -351,10 +430,19 @@ pub fn wire_to_result(
         {
             v.clone()
         }
-        Kind::Float => float_out(f64::from(parse_as::<f32>(v, "f32", at)?)),
+        // The shortest decimal that reads back as the f32, as the case
+        // writes it: compared as a double, its widening would be off.
+        Kind::Float => float_out(
+            parse_as::<f32>(v, "f32", at)?
+                .to_string()
+                .parse::<f64>()
+                .unwrap_or(f64::NAN),
+        ),
         Kind::Double => float_out(parse_as::<f64>(v, "f64", at)?),
         Kind::Boolean => Value::Bool(parse_as::<bool>(v, "bool", at)?),
-        Kind::Timestamp(_) => float_out(parse_as::<DateTime>(v, "DateTime", at)?.epoch_seconds()),
+        Kind::Timestamp(_) => float_out(exact_epoch_seconds(&parse_as::<DateTime>(
+            v, "DateTime", at,
+        )?)),
         Kind::Blob => {
             Value::String(String::from_utf8_lossy(&parse_as::<Blob>(v, "Blob", at)?).into_owned())
         }
@@ -377,13 +465,33 @@ pub fn expected_result(v: &Value) -> Value {
     }
 }
 
+/// A timestamp's epoch seconds as the double nearest its exact decimal
+/// value, as the case's number is read: `epoch_seconds()` adds the fraction
+/// in binary, which can land an ulp away.
+fn exact_epoch_seconds(t: &DateTime) -> f64 {
+    let nanos = t.0.unix_timestamp_nanos();
+    let (secs, frac) = (
+        nanos.div_euclid(1_000_000_000),
+        nanos.rem_euclid(1_000_000_000),
+    );
+    if secs < 0 && frac > 0 {
+        let (secs, frac) = (secs + 1, 1_000_000_000 - frac);
+        format!("-{}.{frac:09}", -secs).parse().unwrap_or(f64::NAN)
+    } else {
+        format!("{secs}.{frac:09}").parse().unwrap_or(f64::NAN)
+    }
+}
+
+/// Numbers compare exactly, but for the last bits of a double: the case's
+/// decimal and ours are each read to the nearest double, by different
+/// parsers. A timestamp a millisecond off, or a double read as an f32, is
+/// a difference.
 fn numbers_equal(a: &Number, b: &Number) -> bool {
     if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
         return x == y;
     }
     match (a.as_f64(), b.as_f64()) {
-        // f32 members round-trip through single precision.
-        (Some(x), Some(y)) => x == y || (x - y).abs() <= 1e-6 * x.abs().max(y.abs()),
+        (Some(x), Some(y)) => x == y || (x - y).abs() <= 4.0 * f64::EPSILON * x.abs().max(y.abs()),
         _ => false,
     }
 }

@@ -1195,16 +1195,22 @@ async fn a_failed_tag_write_after_an_update_is_partial() {
     };
     let env = tag("env", "prod");
     let both = env.clone() + &tag("team", "web");
+    let team = serde_json::json!({"Action": "CreateOrUpdateTags", "Version": "2011-01-01",
+        "Tags.member.1.ResourceId": "web", "Tags.member.1.ResourceType": "auto-scaling-group",
+        "Tags.member.1.Key": "team", "Tags.member.1.Value": "web",
+        "Tags.member.1.PropagateAtLaunch": "true"});
     let f = common::fx_exchanges(serde_json::json!([
         {"operation": "DescribeAutoScalingGroups", "response": {"body": described(1, &env)}},
         {"operation": "UpdateAutoScalingGroup",
          "request": {"body": "Action=UpdateAutoScalingGroup&Version=2011-01-01&AutoScalingGroupName=web&MaxSize=3"},
          "response": {"body": "<UpdateAutoScalingGroupResponse/>"}},
         {"operation": "DescribeAutoScalingGroups", "response": {"body": described(3, &env)}},
-        {"operation": "CreateOrUpdateTags",
+        // Both times the one tag added, never `env` again.
+        {"operation": "CreateOrUpdateTags", "request": {"body": team.clone()},
          "response": {"status": 403, "body": "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no tagging</Message></Error></ErrorResponse>"}},
         {"operation": "DescribeAutoScalingGroups", "response": {"body": described(3, &env)}},
-        {"operation": "CreateOrUpdateTags", "response": {"body": "<CreateOrUpdateTagsResponse/>"}},
+        {"operation": "CreateOrUpdateTags", "request": {"body": team},
+         "response": {"body": "<CreateOrUpdateTagsResponse/>"}},
         {"operation": "DescribeAutoScalingGroups", "response": {"body": described(3, &both)}}
     ]));
     let mut g = web(&f).await;

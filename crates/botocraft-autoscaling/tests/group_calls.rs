@@ -189,6 +189,25 @@ async fn instance_refreshes_start_list_and_cancel() {
     f.done();
 }
 
+/// A rollback (moto lacks it) names the group and answers with the id of
+/// the refresh that rolls back.
+#[tokio::test]
+async fn a_rollback_names_the_group_and_answers_the_refresh_id() {
+    let f = fx_exchanges(json!([
+        {"operation": "RollbackInstanceRefresh",
+         "request": {"body": {"Action": "RollbackInstanceRefresh", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web"}},
+         "response": asg_xml("RollbackInstanceRefresh", "<InstanceRefreshId>ir-3</InstanceRefreshId>")},
+    ]));
+    let group = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert_eq!(group.rollback_instance_refresh().await.unwrap(), "ir-3");
+    f.done();
+}
+
 /// Target groups, load balancers and traffic sources change through their
 /// own calls, which `save()`'s refusal names.
 #[tokio::test]
@@ -219,6 +238,14 @@ async fn attachments_have_their_own_calls() {
          "request": {"body": {"Action": "AttachTrafficSources", "Version": "2011-01-01",
             "AutoScalingGroupName": "web", "TrafficSources.member.1.Identifier": tg}},
          "response": empty("AttachTrafficSources")},
+        {"operation": "DetachLoadBalancers",
+         "request": {"body": {"Action": "DetachLoadBalancers", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "LoadBalancerNames.member.1": "classic"}},
+         "response": empty("DetachLoadBalancers")},
+        {"operation": "DetachTrafficSources",
+         "request": {"body": {"Action": "DetachTrafficSources", "Version": "2011-01-01",
+            "AutoScalingGroupName": "web", "TrafficSources.member.1.Identifier": tg}},
+         "response": empty("DetachTrafficSources")},
     ]));
     let manager = AutoScalingGroup::objects().using(&f.session);
     manager.attach_target_groups("web", [tg]).await.unwrap();
@@ -235,7 +262,15 @@ async fn attachments_have_their_own_calls() {
         ..Default::default()
     };
     manager
-        .attach_traffic_sources("web", [source])
+        .attach_traffic_sources("web", [source.clone()])
+        .await
+        .unwrap();
+    manager
+        .detach_load_balancers("web", ["classic"])
+        .await
+        .unwrap();
+    manager
+        .detach_traffic_sources("web", [source])
         .await
         .unwrap();
     // An empty list attaches nothing: refused unsent.

@@ -1139,3 +1139,45 @@ async fn monitor_and_unmonitor_answer_the_monitoring_state() {
     );
     f.done();
 }
+
+/// A request sent twice (a clone polled in a loop, a retry by hand) makes
+/// its idempotency token per send: with one token AWS would answer the
+/// second launch with the first one's instances. A token set by the caller
+/// is sent as it is, each time.
+#[tokio::test]
+async fn a_cloned_launch_makes_its_token_per_send() {
+    let run = |id: &str| {
+        serde_json::json!({"operation": "RunInstances",
+         "request": {"body": {"Action": "RunInstances", "Version": "2016-11-15",
+            "ImageId": "ami-0abc", "MinCount": "1", "MaxCount": "1", "ClientToken": "$any"}},
+         "response": {"status": 200, "body": format!(
+            "<RunInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+             <requestId>r</requestId><reservationId>r-1</reservationId>\
+             <instancesSet><item><instanceId>{id}</instanceId></item></instancesSet>\
+             </RunInstancesResponse>")}})
+    };
+    let f = common::fx_exchanges(serde_json::json!([
+        run("i-a"),
+        run("i-b"),
+        run("i-c"),
+        run("i-d")
+    ]));
+    let launch = Instance::objects().using(&f.session).launch("ami-0abc", 1);
+    launch.clone().await.unwrap();
+    launch.await.unwrap();
+    let mine = Instance::objects()
+        .using(&f.session)
+        .launch("ami-0abc", 1)
+        .client_token("mine");
+    mine.clone().await.unwrap();
+    mine.await.unwrap();
+    let tokens: Vec<String> = f
+        .sent()
+        .iter()
+        .map(|r| r.body["ClientToken"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(is_uuid(&tokens[0]) && is_uuid(&tokens[1]), "{tokens:?}");
+    assert_ne!(tokens[0], tokens[1]);
+    assert_eq!(tokens[2..], ["mine", "mine"]);
+    f.done();
+}

@@ -102,3 +102,42 @@ async fn save_refuses_a_configuration_edit_and_the_builder_sends_one() {
     assert_eq!(request.input().cpu.as_deref(), Some("1024"));
     f.done();
 }
+
+/// The update goes out with the service and the new settings only, and its
+/// answer (the configuration being rolled out) is read.
+#[tokio::test]
+async fn update_sends_the_new_configuration_and_reads_the_answer() {
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "UpdateExpressGatewayService",
+         "request": {"body": {"serviceArn": S1, "cpu": "1024", "memory": "2048",
+            "healthCheckPath": "/health"}},
+         "response": {"status": 200, "body": {"service": {
+            "serviceArn": S1, "cluster": C1, "serviceName": "api",
+            "status": {"statusCode": "ACTIVE"},
+            "targetConfiguration": {"serviceRevisionArn": "arn:aws:ecs:us-east-1:123456789012:service-revision/c1/api/2",
+                "cpu": "1024", "memory": "2048", "healthCheckPath": "/health"},
+            "updatedAt": 1767225600.5}}}}
+    ]));
+    let named = ExpressGatewayService {
+        service_arn: Some(S1.into()),
+        ..Default::default()
+    };
+    let answer = ExpressGatewayService::objects()
+        .using(&f.session)
+        .update(&named)
+        .cpu("1024")
+        .memory("2048")
+        .health_check_path("/health")
+        .await
+        .unwrap();
+    let updated = answer.service.unwrap();
+    assert_eq!(updated.service_name.as_deref(), Some("api"));
+    let target = updated.target_configuration.unwrap();
+    assert_eq!(target.cpu.as_deref(), Some("1024"));
+    assert_eq!(target.health_check_path.as_deref(), Some("/health"));
+    assert_eq!(
+        updated.updated_at.map(|t| t.epoch_seconds()),
+        Some(1_767_225_600.5)
+    );
+    f.done();
+}

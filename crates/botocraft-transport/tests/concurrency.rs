@@ -34,6 +34,9 @@ struct Counters {
     max_open: AtomicUsize,
     /// Requests answered.
     requests: AtomicUsize,
+    /// Requests being answered right now, and the most at once.
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
 /// An HTTP/1.1 keep-alive server on 127.0.0.1 answering every request with
@@ -51,6 +54,8 @@ async fn server(counters: Arc<Counters>, delay: Duration) -> (String, tokio::tas
                 let service = service_fn(|req: hyper::Request<hyper::body::Incoming>| {
                     let counters = counters.clone();
                     async move {
+                        let now = counters.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                        counters.max_in_flight.fetch_max(now, Ordering::SeqCst);
                         let body = req.into_body().collect().await.map(|b| b.to_bytes());
                         let n = body
                             .ok()
@@ -61,6 +66,7 @@ async fn server(counters: Arc<Counters>, delay: Duration) -> (String, tokio::tas
                             tokio::time::sleep(delay).await;
                         }
                         counters.requests.fetch_add(1, Ordering::SeqCst);
+                        counters.in_flight.fetch_sub(1, Ordering::SeqCst);
                         let out = json!({"clusterArns": [format!("arn:aws:ecs:us-east-1:1:cluster/{n}")], "n": n});
                         Ok::<_, Infallible>(
                             hyper::Response::builder()
@@ -157,8 +163,10 @@ async fn one_session_many_concurrent_calls() {
 const CONNECTION_LIMIT: usize = 64;
 
 /// With realistic latency (50 ms per call), 1000 concurrent calls through
-/// the default transport (at most `DEFAULT_MAX_CONNECTIONS` = 64 requests in
-/// flight) never hold more than that many connections open at once.
+/// the default transport have at most `DEFAULT_MAX_CONNECTIONS` = 64
+/// requests in flight, as the server counts them, and hold at most twice as
+/// many connections open (a connection closing is counted when the server
+/// sees it closed, a little after its slot is taken by another).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_are_bounded_under_latency() {
     let counters = Arc::new(Counters::default());
@@ -174,6 +182,14 @@ async fn connections_are_bounded_under_latency() {
         started.elapsed(),
         counters.max_open.load(Ordering::SeqCst)
     );
+    let in_flight = counters.max_in_flight.load(Ordering::SeqCst);
+    eprintln!("at most {in_flight} requests in flight at once");
+    assert!(
+        in_flight <= CONNECTION_LIMIT,
+        "{in_flight} requests in flight at once"
+    );
+    // The limit is reached: calls do run concurrently.
+    assert!(in_flight > CONNECTION_LIMIT / 2, "only {in_flight} at once");
     assert!(
         counters.max_open.load(Ordering::SeqCst) <= 2 * CONNECTION_LIMIT,
         "{connections} connections for {CALLS} calls"

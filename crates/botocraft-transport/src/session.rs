@@ -359,11 +359,20 @@ impl AwsSessionBuilder {
     /// fault-injecting layer that keeps the session's proxy, CA bundle and
     /// http settings. Credential calls go through it too.
     ///
+    /// A layer that passes requests on should forward
+    /// [`send_with_timeout`](Transport::send_with_timeout) too, as below:
+    /// the session sends through it with the
+    /// [`attempt_timeout`](Self::attempt_timeout), and the trait's default
+    /// would start that clock before the inner transport's wait for one of
+    /// its connection slots, so a burst of calls could time out (and be
+    /// retried) while still queued.
+    ///
     /// ```
     /// # mod botocraft { pub(crate) use ::botocraft_core::{Result}; }
     /// use async_trait::async_trait;
     /// use botocraft_transport::{AwsSession, Transport};
     /// use std::sync::Arc;
+    /// use std::time::Duration;
     ///
     /// #[derive(Debug)]
     /// struct Logged(Arc<dyn Transport>);
@@ -374,8 +383,16 @@ impl AwsSessionBuilder {
     ///         &self,
     ///         request: http::Request<Vec<u8>>,
     ///     ) -> botocraft::Result<http::Response<Vec<u8>>> {
+    ///         self.send_with_timeout(request, None).await
+    ///     }
+    ///
+    ///     async fn send_with_timeout(
+    ///         &self,
+    ///         request: http::Request<Vec<u8>>,
+    ///         timeout: Option<Duration>,
+    ///     ) -> botocraft::Result<http::Response<Vec<u8>>> {
     ///         println!("{} {}", request.method(), request.uri());
-    ///         self.0.send(request).await
+    ///         self.0.send_with_timeout(request, timeout).await
     ///     }
     /// }
     ///

@@ -28,9 +28,25 @@ if [[ -x "$VENV/bin/moto_server" && "$(installed_moto_version)" == "$MOTO_VERSIO
     exit 0
 fi
 
+# A Python whose venv module cannot install pip (Debian's without the
+# python3-venv package) still has pip itself: then virtualenv, fetched with
+# that pip into .cache/, makes the venv (it carries its own pip).
+make_venv_with_virtualenv() {
+    local target="$ROOT/.cache/virtualenv"
+    rm -rf "$VENV"
+    PIP_ROOT_USER_ACTION=ignore "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-input \
+        --target "$target" "virtualenv>=20,<21" ||
+        die "'$PYTHON -m venv' failed and so did installing virtualenv with pip (is PyPI reachable?)"
+    PYTHONPATH="$target" "$PYTHON" -m virtualenv --quiet "$VENV" ||
+        die "neither '$PYTHON -m venv' nor virtualenv could create $VENV"
+}
+
 if [[ ! -x "$VENV/bin/python" ]]; then
-    "$PYTHON" -m venv "$VENV" ||
-        die "'$PYTHON -m venv $VENV' failed (on Debian/Ubuntu install python3-venv)"
+    if ! "$PYTHON" -m venv "$VENV" 2>/dev/null || [[ ! -x "$VENV/bin/python" ]] ||
+        ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+        echo "bootstrap-venv: '$PYTHON -m venv' cannot make a venv with pip here; using virtualenv"
+        make_venv_with_virtualenv
+    fi
 fi
 
 start=$SECONDS

@@ -136,10 +136,41 @@ fn decode_part(part: &str) -> String {
 /// the first part holds a `/` as it is (the others write theirs `%2F`).
 /// Returns exactly `parts.len()` strings, or an [`Error::Validation`] when a
 /// part is missing, empty or only whitespace.
+///
+/// The resource's own ARN is read too, where its resource part is the
+/// kind's name then the key's parts (an ECS service's
+/// `arn:aws:ecs:us-east-1:123456789012:service/prod/web` is `prod/web`),
+/// rather than split at its last slash into a "cluster" that is no cluster.
 pub fn parse_key_parts(kind: &'static str, text: &str, parts: &[&str]) -> Result<Vec<String>> {
-    let mut found: Vec<String> = Vec::with_capacity(parts.len());
+    let own = own_arn_resource(kind, text).filter(|_| parts.len() > 1);
+    let found = split_key_parts(own.unwrap_or(text), parts.len());
+    if found.len() != parts.len() || found.iter().any(|p| p.trim().is_empty()) {
+        let hint = if own.is_some() {
+            " (an ARN of this kind must name every part: one of the old format without them is not a key)"
+        } else {
+            ""
+        };
+        return Err(Error::validation(format!(
+            "{kind}: {text:?} is not `{}` (every part set; a `/` in a part after the first is written `%2F`){hint}",
+            parts.join("/")
+        )));
+    }
+    Ok(found)
+}
+
+/// The resource part after `<kind>/` of `text` when it is an ARN of the
+/// key's own resource type (`service/` for a `ServiceKey`).
+fn own_arn_resource<'a>(kind: &str, text: &'a str) -> Option<&'a str> {
+    let resource = text.strip_prefix("arn:")?.splitn(5, ':').nth(4)?;
+    let name = kind.strip_suffix("Key").unwrap_or(kind);
+    let (kind_part, rest) = resource.split_once('/')?;
+    kind_part.eq_ignore_ascii_case(name).then_some(rest)
+}
+
+fn split_key_parts(text: &str, count: usize) -> Vec<String> {
+    let mut found: Vec<String> = Vec::with_capacity(count);
     let mut rest = text;
-    for _ in 1..parts.len() {
+    for _ in 1..count {
         match rest.rsplit_once('/') {
             Some((head, last)) => {
                 found.push(decode_part(last));
@@ -150,13 +181,7 @@ pub fn parse_key_parts(kind: &'static str, text: &str, parts: &[&str]) -> Result
     }
     found.push(rest.to_owned());
     found.reverse();
-    if found.len() != parts.len() || found.iter().any(|p| p.trim().is_empty()) {
-        return Err(Error::validation(format!(
-            "{kind}: {text:?} is not `{}` (every part set; a `/` in a part after the first is written `%2F`)",
-            parts.join("/")
-        )));
-    }
-    Ok(found)
+    found
 }
 
 #[cfg(test)]
@@ -171,6 +196,42 @@ mod tests {
         assert_eq!(
             parse_key_parts("K", "x/€%2F%", &["a", "b"]).unwrap(),
             ["x", "€/%"]
+        );
+    }
+
+    /// A service's own ARN reads as its cluster and name; a cluster's ARN
+    /// as the first part stays whole; an ARN of the old format, which names
+    /// no cluster, is refused rather than read as cluster `…:service`.
+    #[test]
+    fn the_resources_own_arn_reads_as_its_parts() {
+        let parts = ["cluster", "service"];
+        assert_eq!(
+            parse_key_parts(
+                "ServiceKey",
+                "arn:aws:ecs:us-east-1:123456789012:service/prod/web",
+                &parts
+            )
+            .unwrap(),
+            ["prod", "web"]
+        );
+        let cluster_arn = "arn:aws:ecs:us-east-1:123456789012:cluster/prod";
+        assert_eq!(
+            parse_key_parts("ServiceKey", &format!("{cluster_arn}/web"), &parts).unwrap(),
+            [cluster_arn, "web"]
+        );
+        let old = message(
+            parse_key_parts(
+                "ServiceKey",
+                "arn:aws:ecs:us-east-1:123456789012:service/web",
+                &parts,
+            )
+            .unwrap_err(),
+        );
+        assert!(old.contains("old format"), "{old}");
+        // A one-part key is the text as it is, ARN or not.
+        assert_eq!(
+            parse_key_parts("ClusterKey", cluster_arn, &["cluster"]).unwrap(),
+            [cluster_arn]
         );
     }
 

@@ -111,6 +111,13 @@ pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
             "invalid endpoint URL {url:?} from {source}: a query string is not allowed"
         )));
     }
+    // A `user:password@` would go into every request's Host header (and the
+    // logs of whatever reads it): refused, without quoting the URL.
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err(Error::config(format!(
+            "invalid endpoint URL from {source}: it holds credentials (`user:password@host`); an endpoint takes none (a proxy's go in its own URL)"
+        )));
+    }
     Ok(uri)
 }
 
@@ -120,9 +127,9 @@ pub fn parse_endpoint(url: &str, source: &str) -> Result<http::Uri> {
 /// 1. the builder's per-service override,
 /// 2. the builder's global override,
 /// 3. `AWS_ENDPOINT_URL_<ENV_ID>` (e.g. `AWS_ENDPOINT_URL_ECS`),
-/// 4. the `endpoint_url` of the service's entry (`ecs`, `auto_scaling`, ...)
+/// 4. `AWS_ENDPOINT_URL`,
+/// 5. the `endpoint_url` of the service's entry (`ecs`, `auto_scaling`, ...)
 ///    in the `[services name]` section the profile names (`services`),
-/// 5. `AWS_ENDPOINT_URL`,
 /// 6. the profile's `endpoint_url`,
 /// 7. the service's endpoint rules (botocore's endpoint rule set, evaluated
 ///    by [`botocraft_core::endpoint`]) for the region and the FIPS and
@@ -195,6 +202,12 @@ pub fn resolve_signed_endpoint(
         if let Some(url) = env.get(&var) {
             return configured(&url, &var);
         }
+        // The environment before the config file, as botocore, the CLI and
+        // aws-sdk-rust have it: a run pointed at an emulator with
+        // AWS_ENDPOINT_URL never reaches a real endpoint a profile names.
+        if let Some(url) = env.get("AWS_ENDPOINT_URL") {
+            return configured(&url, "AWS_ENDPOINT_URL");
+        }
         let key = env_id.to_ascii_lowercase();
         if let Some(section) = services {
             if let Some(url) = section.nested(&key, "endpoint_url") {
@@ -203,9 +216,6 @@ pub fn resolve_signed_endpoint(
                     &format!("[services {}] {key} endpoint_url", section.name()),
                 );
             }
-        }
-        if let Some(url) = env.get("AWS_ENDPOINT_URL") {
-            return configured(&url, "AWS_ENDPOINT_URL");
         }
         if let Some(p) = profile {
             if let Some(url) = p.get("endpoint_url") {
@@ -675,9 +685,11 @@ mod tests {
                 .to_string()
         };
         let empty = Env::from_vars(Vec::<(String, String)>::new());
-        // The service's entry beats the global settings, env and profile.
+        // The environment comes first, the global variable too (as botocore,
+        // the CLI and aws-sdk-rust have it); then the service's entry beats
+        // the profile's global setting.
         let global = Env::from_vars([("AWS_ENDPOINT_URL", "http://env:1")]);
-        assert_eq!(resolve(&global, profile, services), "http://svc-section:1/");
+        assert_eq!(resolve(&global, profile, services), "http://env:1/");
         assert_eq!(resolve(&empty, profile, services), "http://svc-section:1/");
         // ... but not the service's own variable.
         let own = Env::from_vars([("AWS_ENDPOINT_URL_ECR", "http://svc-env:1")]);
@@ -701,6 +713,9 @@ mod tests {
             let err = parse_endpoint(bad, "test").unwrap_err();
             assert!(matches!(err, Error::Config { .. }), "{bad}: {err}");
         }
+        let err = parse_endpoint("https://user:s3cret@proxy.corp", "test").unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err}");
+        assert!(!err.to_string().contains("s3cret"), "{err}");
     }
 
     #[test]

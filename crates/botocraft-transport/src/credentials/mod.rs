@@ -428,10 +428,19 @@ impl ProviderConfig {
         crate::profile::profile_name(self.profile.as_deref(), &self.env)
     }
 
-    /// The region for STS calls.
-    pub(crate) fn sts_region(&self, profile: Option<&crate::profile::Profile>) -> String {
-        resolve_region(self.region.as_deref(), &self.env, profile)
-            .unwrap_or_else(|_| "us-east-1".to_owned())
+    /// The region for STS calls: the one configured, else `us-east-1` (as
+    /// botocore's global default); a configured region that is no region is
+    /// an error naming it, never a call to another region.
+    pub(crate) fn sts_region(
+        &self,
+        profile: Option<&crate::profile::Profile>,
+    ) -> std::result::Result<String, String> {
+        let configured =
+            self.region.is_some() || crate::config::configured_region(&self.env, profile).is_some();
+        if !configured {
+            return Ok("us-east-1".to_owned());
+        }
+        resolve_region(self.region.as_deref(), &self.env, profile).map_err(|e| e.to_string())
     }
 
     pub(crate) fn sts_transport(&self) -> std::result::Result<Arc<dyn Transport>, String> {

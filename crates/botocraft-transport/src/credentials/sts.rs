@@ -239,7 +239,9 @@ async fn send(
     signing: Option<&Credentials>,
 ) -> std::result::Result<Credentials, String> {
     let what = format!("STS {operation} for {role_arn}");
-    let region = config.sts_region(profile);
+    let region = config
+        .sts_region(profile)
+        .map_err(|e| format!("{what}: {e}"))?;
     let response =
         send_provider_request(config, profile, &STS, &region, request, signing, &what).await?;
     let output: AssumeRoleOutput =

@@ -206,3 +206,22 @@ fn expirations_convert_on_both_sides_of_the_epoch() {
     }
     assert!(parse_expiration("tomorrow").is_err());
 }
+
+/// STS calls go to the region configured, `us-east-1` only when there is
+/// none: a configured value that is no region is an error naming it, not a
+/// call to us-east-1 that fails with a confusing signature error.
+#[test]
+fn sts_region_is_the_configured_one_or_none() {
+    let config = |vars: Vec<(&str, &str)>| ProviderConfig::new(Env::from_vars(vars));
+    assert_eq!(config(vec![]).sts_region(None).unwrap(), "us-east-1");
+    assert_eq!(
+        config(vec![("AWS_REGION", "eu-west-1")])
+            .sts_region(None)
+            .unwrap(),
+        "eu-west-1"
+    );
+    let err = config(vec![("AWS_REGION", "CN-NORTH-1")])
+        .sts_region(None)
+        .unwrap_err();
+    assert!(err.contains("CN-NORTH-1"), "{err}");
+}

@@ -14,31 +14,40 @@ struct EcrRegistry<'a> {
     region: &'a str,
 }
 
-/// The registry of an ECR host: `123456789012.dkr.ecr.us-east-1.amazonaws.com`
-/// (also `.amazonaws.com.cn`, the FIPS `dkr.ecr-fips.` and the dual-stack
-/// `dkr-ecr.<region>.on.aws` forms); `None` for any other registry.
+/// The registry of an ECR host: `123456789012.dkr.ecr.us-east-1.amazonaws.com`,
+/// under the DNS suffix of the region's partition (`.amazonaws.com.cn`,
+/// `.c2s.ic.gov`, ..., as `EcrImage::uri()` builds them), also the FIPS
+/// `dkr.ecr-fips.` and the dual-stack `dkr-ecr.<region>.on.aws` forms;
+/// `None` for any other registry.
 fn ecr_registry(host: &str) -> Option<EcrRegistry<'_>> {
     let (account, rest) = host.split_once('.')?;
     if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let (region, domain) = if let Some(rest) = rest
+    let (region, domain, dual_stack) = if let Some(rest) = rest
         .strip_prefix("dkr.ecr.")
         .or_else(|| rest.strip_prefix("dkr.ecr-fips."))
     {
         let (region, domain) = rest.split_once('.')?;
-        (matches!(domain, "amazonaws.com" | "amazonaws.com.cn")).then_some((region, domain))?
+        (region, domain, false)
     } else {
         let rest = rest.strip_prefix("dkr-ecr.")?;
         let (region, domain) = rest.split_once('.')?;
-        (domain == "on.aws").then_some((region, domain))?
+        (region, domain, true)
     };
-    let _ = domain;
     let valid_region = !region.is_empty()
         && region
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    valid_region.then_some(EcrRegistry { account, region })
+    if !valid_region {
+        return None;
+    }
+    let expected = if dual_stack {
+        "on.aws"
+    } else {
+        botocraft_core::endpoint::partition(region).dns_suffix
+    };
+    (domain == expected).then_some(EcrRegistry { account, region })
 }
 
 impl ContainerDefinition {
@@ -153,6 +162,20 @@ mod tests {
         assert_eq!(
             ecr_registry("123456789012.dkr-ecr.eu-west-1.on.aws"),
             at("123456789012", "eu-west-1")
+        );
+        // The other partitions' suffixes, as `EcrImage::uri()` writes them.
+        assert_eq!(
+            ecr_registry("123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov"),
+            at("123456789012", "us-iso-east-1")
+        );
+        assert_eq!(
+            ecr_registry("123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu"),
+            at("123456789012", "eusc-de-east-1")
+        );
+        // A suffix of another partition than the region's is no ECR host.
+        assert_eq!(
+            ecr_registry("123456789012.dkr.ecr.us-east-1.amazonaws.com.cn"),
+            None
         );
         assert_eq!(ecr_registry("docker.io"), None);
         assert_eq!(ecr_registry("localhost:5000"), None);

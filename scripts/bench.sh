@@ -55,7 +55,7 @@ echo "bench.sh: building benches/ (release)..." >&2
 # hyper-rustls and tokio features aws-sdk-rust turns on (aws-lc-rs, http2,
 # native roots: +1.4 MB), which a program using botocraft alone never has.
 for pkg in bench-harness bench-botocraft-client bench-sdk-client; do
-    cargo build --release --quiet --manifest-path "$BENCH/Cargo.toml" -p "$pkg"
+    cargo build --release --quiet --manifest-path "$BENCH/Cargo.toml" --target-dir "$TARGET" -p "$pkg"
 done
 
 echo "stripped binary sizes:"

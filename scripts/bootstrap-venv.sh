@@ -23,9 +23,17 @@ installed_moto_version() {
     "$VENV/bin/python" -m pip show moto 2>/dev/null | sed -n 's/^Version: //p'
 }
 
-if [[ -x "$VENV/bin/moto_server" && "$(installed_moto_version)" == "$MOTO_VERSION" ]]; then
+if [[ "$(installed_moto_version)" == "$MOTO_VERSION" ]] &&
+    "$VENV/bin/python" -c 'import moto.server' 2>/dev/null; then
     echo "bootstrap-venv: moto $MOTO_VERSION already installed in .venv"
     exit 0
+fi
+
+# A venv whose python runs but has no pip (made for a Python since
+# upgraded, or without pip) is made again rather than failing every run.
+if [[ -x "$VENV/bin/python" ]] && ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+    echo "bootstrap-venv: .venv has no working pip; making it again"
+    rm -rf "$VENV"
 fi
 
 # A Python whose venv module cannot install pip (Debian's without the
@@ -57,5 +65,6 @@ if ! "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     cat "$log" >&2
     die "pip install moto[server]==$MOTO_VERSION failed (is PyPI reachable?)"
 fi
-[[ -x "$VENV/bin/moto_server" ]] || die "moto installed but .venv/bin/moto_server is missing"
+"$VENV/bin/python" -c 'import moto.server' 2>/dev/null ||
+    die "moto installed but its server module does not import"
 echo "bootstrap-venv: installed moto $MOTO_VERSION into .venv ($((SECONDS - start))s)"

@@ -14,9 +14,18 @@
 # one-request-per-service warm-up after the server answers.
 
 MOTO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MOTO_LOG="$MOTO_ROOT/.cache/moto.log"
 MOTO_PIDFILE="$MOTO_ROOT/.cache/moto.pid"
 MOTO_ENDPOINT_FILE="$MOTO_ROOT/.cache/moto.endpoint"
+# The command's server keeps .cache/moto.{log,pid,endpoint}; a script that
+# sources this file has its own log and no state files, so it never
+# overwrites, truncates or stops the server a developer started as a command.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    _MOTO_COMMAND=1
+    MOTO_LOG="$MOTO_ROOT/.cache/moto.log"
+else
+    _MOTO_COMMAND=0
+    MOTO_LOG="$MOTO_ROOT/.cache/moto-run.log"
+fi
 
 _moto_python() {
     if [[ -x "$MOTO_ROOT/.venv/bin/python" ]]; then
@@ -35,6 +44,8 @@ _moto_wait_ready() {
 import os, sys, time, urllib.error, urllib.request
 
 endpoint, pid, timeout, warmup = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+# Straight to 127.0.0.1: urllib would send it through an http_proxy.
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 deadline = time.monotonic() + timeout
 while True:
     try:
@@ -43,7 +54,7 @@ while True:
         print("moto_server exited during startup", file=sys.stderr)
         sys.exit(2)
     try:
-        with urllib.request.urlopen(endpoint + "/moto-api/", timeout=2) as resp:
+        with opener.open(endpoint + "/moto-api/", timeout=2) as resp:
             if resp.status == 200:
                 break
     except (urllib.error.URLError, OSError):
@@ -75,7 +86,7 @@ for service, headers, body in calls:
     headers = dict(headers, Authorization=auth(service))
     req = urllib.request.Request(endpoint + "/", data=body, headers=headers, method="POST")
     try:
-        urllib.request.urlopen(req, timeout=30).read()
+        opener.open(req, timeout=30).read()
     except Exception as exc:  # warm-up is best effort
         print(f"moto warm-up for {service} failed: {exc}", file=sys.stderr)
 PY
@@ -84,9 +95,11 @@ PY
 # Start moto_server on a free 127.0.0.1 port. Exports BOTOCRAFT_MOTO_ENDPOINT
 # and MOTO_PID. Returns non-zero (after printing the log tail) on failure.
 moto_start() {
-    local server="$MOTO_ROOT/.venv/bin/moto_server"
-    if [[ ! -x "$server" ]]; then
-        echo "moto: $server not found; run scripts/bootstrap-venv.sh first" >&2
+    # Run as a module of the venv's python, not through bin/moto_server,
+    # whose shebang names the path the venv was made at (a moved checkout).
+    local python="$MOTO_ROOT/.venv/bin/python"
+    if [[ ! -x "$python" ]] || ! "$python" -c 'import moto.server' 2>/dev/null; then
+        echo "moto: no moto in $MOTO_ROOT/.venv; run scripts/bootstrap-venv.sh first" >&2
         return 1
     fi
     mkdir -p "$MOTO_ROOT/.cache"
@@ -102,11 +115,21 @@ s.close()')" || {
     }
 
     local started=$SECONDS
+    # The command's server outlives the shell: its own session, so a Ctrl-C
+    # at the prompt later does not reach it.
+    local detach=()
+    if [[ "$_MOTO_COMMAND" == 1 ]] && command -v setsid >/dev/null 2>&1; then
+        detach=(setsid)
+    fi
     MOTO_EC2_LOAD_DEFAULT_AMIS=false \
-        "$server" -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 </dev/null &
+        "${detach[@]}" "$python" -m moto.server -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 </dev/null &
     MOTO_PID=$!
     export MOTO_PID
-    echo "$MOTO_PID" >"$MOTO_PIDFILE"
+    # Not exported: a script this shell runs must not stop this server.
+    _MOTO_OWN_PID=$MOTO_PID
+    if [[ "$_MOTO_COMMAND" == 1 ]]; then
+        echo "$MOTO_PID" >"$MOTO_PIDFILE"
+    fi
 
     local endpoint="http://127.0.0.1:$port"
     if ! _moto_wait_ready "$endpoint" "$MOTO_PID" "${MOTO_START_TIMEOUT:-60}"; then
@@ -116,16 +139,26 @@ s.close()')" || {
         return 1
     fi
     export BOTOCRAFT_MOTO_ENDPOINT="$endpoint"
-    echo "$endpoint" >"$MOTO_ENDPOINT_FILE"
-    echo "moto: moto_server (pid $MOTO_PID) ready at $endpoint in $((SECONDS - started))s (log: .cache/moto.log)" >&2
+    if [[ "$_MOTO_COMMAND" == 1 ]]; then
+        echo "$endpoint" >"$MOTO_ENDPOINT_FILE"
+    fi
+    echo "moto: moto_server (pid $MOTO_PID) ready at $endpoint in $((SECONDS - started))s (log: ${MOTO_LOG#"$MOTO_ROOT"/})" >&2
 }
 
-# Stop the server started by moto_start (MOTO_PID, else .cache/moto.pid).
-# Safe to call more than once and when nothing is running.
+# Whether <pid> is a moto server (a pid file outlives its process, and the
+# number may since name another).
+_moto_is_moto() {
+    [[ -r "/proc/$1/cmdline" ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q 'moto'
+}
+
+# Stop the server this shell's moto_start started (as a command: the one
+# .cache/moto.pid names, if it is still a moto server). Safe to call more
+# than once and when nothing is running.
 moto_stop() {
-    local pid="${MOTO_PID:-}"
-    if [[ -z "$pid" && -f "$MOTO_PIDFILE" ]]; then
+    local pid="${_MOTO_OWN_PID:-}"
+    if [[ "$_MOTO_COMMAND" == 1 && -z "$pid" && -f "$MOTO_PIDFILE" ]]; then
         pid="$(cat "$MOTO_PIDFILE")"
+        _moto_is_moto "$pid" || pid=""
     fi
     if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
         kill "$pid" 2>/dev/null || true
@@ -138,8 +171,10 @@ moto_stop() {
         fi
         wait "$pid" 2>/dev/null || true
     fi
-    rm -f "$MOTO_PIDFILE" "$MOTO_ENDPOINT_FILE"
-    unset MOTO_PID
+    if [[ "$_MOTO_COMMAND" == 1 ]]; then
+        rm -f "$MOTO_PIDFILE" "$MOTO_ENDPOINT_FILE"
+    fi
+    unset MOTO_PID _MOTO_OWN_PID
     return 0
 }
 
@@ -149,7 +184,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     case "${1:-}" in
         start)
             if [[ -f "$MOTO_PIDFILE" ]] && kill -0 "$(cat "$MOTO_PIDFILE")" 2>/dev/null &&
-                [[ -f "$MOTO_ENDPOINT_FILE" ]]; then
+                _moto_is_moto "$(cat "$MOTO_PIDFILE")" && [[ -f "$MOTO_ENDPOINT_FILE" ]]; then
                 echo "moto: already running (pid $(cat "$MOTO_PIDFILE"))" >&2
                 echo "export BOTOCRAFT_MOTO_ENDPOINT=$(cat "$MOTO_ENDPOINT_FILE")"
                 exit 0

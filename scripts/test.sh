@@ -11,6 +11,14 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+# The user's AWS settings (a profile, a CA bundle, endpoint variables, the
+# files under ~/.aws) are no part of a run against a local moto.
+while read -r var; do
+    unset "$var"
+done < <(compgen -e | grep '^AWS_' || true)
+export AWS_CONFIG_FILE="$ROOT/.cache/no-aws-config"
+export AWS_SHARED_CREDENTIALS_FILE="$ROOT/.cache/no-aws-credentials"
+
 if [[ "${CI:-}" == "true" ]]; then
     export CARGO_TERM_COLOR=never
 fi

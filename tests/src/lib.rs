@@ -30,7 +30,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use botocraft_core::SharedSession;
-use botocraft_transport::{AwsSession, Credentials};
+use botocraft_transport::{AwsSession, Credentials, Env};
 
 /// The environment variable holding the moto endpoint, e.g. `http://127.0.0.1:5000`.
 pub const MOTO_ENDPOINT_VAR: &str = "BOTOCRAFT_MOTO_ENDPOINT";
@@ -228,7 +228,10 @@ macro_rules! require_moto {
 /// If the session cannot be built (a bug in the test setup).
 pub fn moto_account(endpoint: &str, account_id: &str) -> MotoAccount {
     let endpoint = endpoint.trim_end_matches('/').to_string();
+    // Nothing of the user's AWS settings (a profile, a CA bundle, endpoint
+    // variables) reaches a session that talks to moto.
     let session = AwsSession::builder()
+        .env(Env::from_vars(Vec::<(String, String)>::new()))
         .region(MOTO_REGION)
         .credentials(Credentials::new("testing", "testing", None))
         .endpoint_url(endpoint.as_str())

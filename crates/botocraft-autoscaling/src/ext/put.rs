@@ -87,13 +87,22 @@ trait Put: PrimaryModel + Clone {
     fn refuse_assigned_ids(&self) -> Result<()> {
         Ok(())
     }
-    /// What a save sends: the model whole, unless a setting must stay out.
-    fn to_send(&self, _persisted: bool, _changed: &[&'static str]) -> Self {
-        self.clone()
+    /// What a save sends: a new model whole; of a fetched one, its group,
+    /// its name and the settings edited (AWS keeps the others).
+    fn to_send(&self, persisted: bool, changed: &[&'static str]) -> Self {
+        if !persisted {
+            return self.clone();
+        }
+        let mut sent = self.named_only();
+        for field in changed {
+            self.copy_setting(field, &mut sent);
+        }
+        sent
     }
-    /// A model holding only the group and the name, to which a fetched
-    /// model's edited settings are copied.
+    /// A model holding only the group and the name.
     fn named_only(&self) -> Self;
+    /// Copies the tracked setting `field` into `sent`.
+    fn copy_setting(&self, field: &str, sent: &mut Self);
     /// Sends `sent`; answers with this model and what the answer adds (an
     /// ARN): the model saved, for when AWS does not describe it yet.
     async fn put(&self, sent: &Self) -> Result<Self>;
@@ -265,6 +274,14 @@ put_model! {
         self.refuse_assigned()
     }
 
+    /// Whole: the type goes with every put, and the settings that go with
+    /// a type are checked together.
+    fn to_send(&self, _persisted: bool, _changed: &[&'static str]) -> Self {
+        self.clone()
+    }
+
+    fn copy_setting(&self, _field: &str, _sent: &mut Self) {}
+
     async fn put(&self, sent: &Self) -> Result<Self> {
         let answer = self.manager().create(sent).send().await?;
         let mut saved = self.clone();
@@ -325,23 +342,16 @@ put_model! {
         }
     }
 
-    fn to_send(&self, persisted: bool, changed: &[&'static str]) -> Self {
-        if !persisted {
-            return self.clone();
+    fn copy_setting(&self, field: &str, sent: &mut Self) {
+        match field {
+            "lifecycle_transition" => sent.lifecycle_transition.clone_from(&self.lifecycle_transition),
+            "notification_target_arn" => sent.notification_target_arn.clone_from(&self.notification_target_arn),
+            "role_arn" => sent.role_arn.clone_from(&self.role_arn),
+            "notification_metadata" => sent.notification_metadata.clone_from(&self.notification_metadata),
+            "heartbeat_timeout" => sent.heartbeat_timeout = self.heartbeat_timeout,
+            "default_result" => sent.default_result.clone_from(&self.default_result),
+            _ => {}
         }
-        let mut sent = self.named_only();
-        for field in changed {
-            match *field {
-                "lifecycle_transition" => sent.lifecycle_transition.clone_from(&self.lifecycle_transition),
-                "notification_target_arn" => sent.notification_target_arn.clone_from(&self.notification_target_arn),
-                "role_arn" => sent.role_arn.clone_from(&self.role_arn),
-                "notification_metadata" => sent.notification_metadata.clone_from(&self.notification_metadata),
-                "heartbeat_timeout" => sent.heartbeat_timeout = self.heartbeat_timeout,
-                "default_result" => sent.default_result.clone_from(&self.default_result),
-                _ => {}
-            }
-        }
-        sent
     }
 
     async fn put(&self, sent: &Self) -> Result<Self> {
@@ -406,26 +416,19 @@ put_model! {
         self.refuse_assigned()
     }
 
-    fn to_send(&self, persisted: bool, changed: &[&'static str]) -> Self {
-        if !persisted {
-            return self.clone();
+    /// Never `time`, which AWS fills in for every action it describes (an
+    /// edit of it is refused before this).
+    fn copy_setting(&self, field: &str, sent: &mut Self) {
+        match field {
+            "start_time" => sent.start_time.clone_from(&self.start_time),
+            "end_time" => sent.end_time.clone_from(&self.end_time),
+            "recurrence" => sent.recurrence.clone_from(&self.recurrence),
+            "min_size" => sent.min_size = self.min_size,
+            "max_size" => sent.max_size = self.max_size,
+            "desired_capacity" => sent.desired_capacity = self.desired_capacity,
+            "time_zone" => sent.time_zone.clone_from(&self.time_zone),
+            _ => {}
         }
-        // Never `time`, which AWS fills in for every action it describes
-        // (an edit of it is refused before this).
-        let mut sent = self.named_only();
-        for field in changed {
-            match *field {
-                "start_time" => sent.start_time.clone_from(&self.start_time),
-                "end_time" => sent.end_time.clone_from(&self.end_time),
-                "recurrence" => sent.recurrence.clone_from(&self.recurrence),
-                "min_size" => sent.min_size = self.min_size,
-                "max_size" => sent.max_size = self.max_size,
-                "desired_capacity" => sent.desired_capacity = self.desired_capacity,
-                "time_zone" => sent.time_zone.clone_from(&self.time_zone),
-                _ => {}
-            }
-        }
-        sent
     }
 
     async fn put(&self, sent: &Self) -> Result<Self> {

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import os
 import shutil
 import subprocess
@@ -26,6 +27,12 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 BOTOCORE_VERSION = "1.44.8"
+# The SHA-256 of the files PyPI serves for that version: the models the
+# generated code comes from, and the test suites the wire formats are
+# checked against, are only what was pinned, whatever index pip is pointed
+# at. Update both with BOTOCORE_VERSION.
+WHEEL_SHA256 = "76342a76c338701db80dcb8afe1c9bd079283d6fffbb9d881442abb02a215043"
+SDIST_SHA256 = "945b783c1a1259e2a8b078f3f3dd40fae32ea84ab01d3a9953af6b378da7108a"
 SERVICES = ("ecs", "ec2", "ecr", "autoscaling")
 # Services whose endpoint rules alone are used (by the credential providers).
 RULES_ONLY = ("sts", "sso", "sso-oidc")
@@ -72,6 +79,11 @@ def pip_download(dest: Path, binary: bool) -> Path:
     found = sorted(dest.glob(pattern))
     if not found:
         die(f"pip download succeeded but no {pattern} in {dest}: {os.listdir(dest)}")
+    expected = WHEEL_SHA256 if binary else SDIST_SHA256
+    digest = hashlib.sha256(found[0].read_bytes()).hexdigest()
+    if digest != expected:
+        die(f"{found[0].name} has SHA-256 {digest}, not the pinned {expected}: "
+            "refusing it (a changed upload, or an index serving other files)")
     return found[0]
 
 

@@ -45,6 +45,15 @@ pub fn rule_set(json: &Value, signing_name: &str) -> Result<String, String> {
                 "endpoint rule set: required parameter {name} has no value"
             ));
         }
+        // Neither a built-in nor a default: the SDKs set it from an
+        // operation's input (`contextParams`), which botocraft does not, so
+        // it would always be unset and the rules would quietly pick another
+        // branch.
+        if built_in.is_none() && default.is_none() {
+            return Err(format!(
+                "endpoint rule set: parameter {name} is set from operation inputs, which botocraft does not do"
+            ));
+        }
         let default = match default {
             None => "None".to_owned(),
             Some(Value::Bool(b)) => format!("Some({b})"),
@@ -407,6 +416,19 @@ mod tests {
         set(
             json!({"conditions": [], "type": "endpoint", "endpoint": {"url": "https://x", "properties": properties}}),
         )
+    }
+
+    /// A parameter the SDKs set from an operation's input would always be
+    /// unset here: refused, not evaluated as if absent.
+    #[test]
+    fn refuses_parameters_set_from_operation_inputs() {
+        let context = json!({"parameters": {
+            "Region": {"builtIn": "AWS::Region", "type": "string"},
+            "ResourceArn": {"type": "string"}},
+            "rules": [{"conditions": [], "type": "error", "error": "e"}]});
+        assert!(rule_set(&context, "svc")
+            .unwrap_err()
+            .contains("ResourceArn"));
     }
 
     #[test]

@@ -2297,7 +2297,7 @@ impl<'a> Emitter<'a> {
         let renamed_guard = if self.watched_fixed(name, model, fields)?.is_empty() {
             String::new()
         } else {
-            format!("        let renamed: Vec<&'static str> = self.changed_fixed_fields().into_iter().filter(|f| Self::IDENTITY.contains(f)).collect();\n        if !renamed.is_empty() {{\n            return Err(botocraft_core::baseline::renamed_tags_error({name:?}, &renamed));\n        }}\n")
+            format!("        botocraft_core::baseline::refuse_renamed({name:?}, self.changed_fixed_fields(), &Self::IDENTITY, botocraft_core::baseline::renamed_tags_error)?;\n")
         };
         // A model whose fetch does not bring its tags (an ECR repository from a
         // listing) cannot tell edits from the tags AWS holds: refused, as by
@@ -2343,7 +2343,7 @@ impl<'a> Emitter<'a> {
         // The delete goes to the resource the model names now: an edited id
         // would delete another one (as save() and save_tags() refuse it).
         if !self.watched_fixed(name, model, fields)?.is_empty() {
-            let _ = writeln!(body, "        let renamed: Vec<&'static str> = self.changed_fixed_fields().into_iter().filter(|f| Self::IDENTITY.contains(f)).collect();\n        if !renamed.is_empty() {{\n            return Err(botocraft_core::baseline::renamed_delete_error({name:?}, &renamed));\n        }}");
+            let _ = writeln!(body, "        botocraft_core::baseline::refuse_renamed({name:?}, self.changed_fixed_fields(), &Self::IDENTITY, botocraft_core::baseline::renamed_delete_error)?;");
         }
         body.push_str("        let manager = self.manager();\n");
         let mut args = Vec::new();

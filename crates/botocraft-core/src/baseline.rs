@@ -176,6 +176,28 @@ pub fn renamed_tags_error(kind: &str, changed: &[&str]) -> Error {
     ))
 }
 
+/// Refuses a call that acts on the resource a fetched model names
+/// (`save_tags()`, `delete()`) when a field naming it (`identity`) is among
+/// its edits that `save()` cannot send (`changed_fixed`): the call would go
+/// to the resource the edit names. `error` says which call it was
+/// ([`renamed_tags_error`], [`renamed_delete_error`]).
+pub fn refuse_renamed(
+    kind: &str,
+    changed_fixed: Vec<&'static str>,
+    identity: &[&str],
+    error: fn(&str, &[&str]) -> Error,
+) -> Result<(), Error> {
+    let renamed: Vec<&str> = changed_fixed
+        .into_iter()
+        .filter(|f| identity.contains(f))
+        .collect();
+    if renamed.is_empty() {
+        Ok(())
+    } else {
+        Err(error(kind, &renamed))
+    }
+}
+
 /// The error of a fetched model's `delete()` after an edit of a field
 /// naming it (`vpc_id`): it would delete the resource the edit names, not
 /// the one the model came from.

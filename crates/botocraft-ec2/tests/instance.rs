@@ -7,7 +7,16 @@ use botocraft_ec2::{
     AttributeBooleanValue, AttributeValue, GroupIdentifier, Instance, InstanceStateName,
     InstanceType, LaunchTemplateSpecification, PlatformValues, Tag,
 };
-use common::{fx, is_uuid, TICK};
+use common::{fx, is_uuid, Fx, TICK};
+
+/// The instance `i-1` as the fixture describes it.
+async fn instance_i1(f: &Fx) -> Instance {
+    Instance::objects()
+        .using(&f.session)
+        .get("i-1")
+        .await
+        .unwrap()
+}
 
 fn state_of(i: &Instance) -> &str {
     i.state.as_ref().unwrap().name.as_ref().unwrap().as_str()
@@ -16,11 +25,7 @@ fn state_of(i: &Instance) -> &str {
 #[tokio::test]
 async fn get_sends_instance_id_1_and_parses_the_instance() {
     let f = fx("instance_get");
-    let i = Instance::objects()
-        .using(&f.session)
-        .get("i-1")
-        .await
-        .unwrap();
+    let i = instance_i1(&f).await;
     let body = &f.sent()[0].body;
     assert_eq!(body["Action"], "DescribeInstances");
     assert_eq!(body["InstanceId.1"], "i-1");
@@ -224,11 +229,7 @@ async fn save_runs_one_instance_with_defaults_and_a_client_token() {
 #[tokio::test]
 async fn save_of_a_copy_holding_the_launch_client_token_is_refused() {
     let f = fx("instance_get");
-    let fetched = Instance::objects()
-        .using(&f.session)
-        .get("i-1")
-        .await
-        .unwrap();
+    let fetched = instance_i1(&f).await;
     let mut copy: Instance =
         serde_json::from_value(serde_json::to_value(&fetched).unwrap()).unwrap();
     copy.instance_id = None;
@@ -248,11 +249,7 @@ async fn save_of_a_copy_holding_the_launch_client_token_is_refused() {
 #[tokio::test]
 async fn save_of_a_fetched_instance_modifies_the_changed_attributes() {
     let f = fx("instance_save_modifies");
-    let mut i = Instance::objects()
-        .using(&f.session)
-        .get("i-1")
-        .await
-        .unwrap();
+    let mut i = instance_i1(&f).await;
     assert!(i.changed_fields().is_empty());
     i.instance_type = Some(InstanceType::from("t3.large"));
     i.ebs_optimized = Some(true);
@@ -284,11 +281,7 @@ async fn a_failed_attribute_after_another_is_partial() {
         "<Response><Errors><Error><Code>IncorrectInstanceState</Code><Message>The instance is not \
          stopped.</Message></Error></Errors><RequestID>r</RequestID></Response>"});
     let f = common::fx_exchanges(fixture["exchanges"].clone());
-    let mut i = Instance::objects()
-        .using(&f.session)
-        .get("i-1")
-        .await
-        .unwrap();
+    let mut i = instance_i1(&f).await;
     i.instance_type = Some(InstanceType::from("t3.large"));
     i.ebs_optimized = Some(true);
     let err = i.save().await.unwrap_err();
@@ -315,11 +308,7 @@ async fn a_failed_attribute_after_another_is_partial() {
 #[tokio::test]
 async fn save_of_a_cleared_attribute_is_an_error() {
     let f = fx("instance_get");
-    let mut i = Instance::objects()
-        .using(&f.session)
-        .get("i-1")
-        .await
-        .unwrap();
+    let mut i = instance_i1(&f).await;
     i.instance_type = None;
     common::assert_validation(i.save().await, "instance_type");
     // Cleared after a change that could be sent: still nothing is sent.
@@ -760,7 +749,7 @@ async fn tag_edits_are_saved_by_instance_id() {
     f.done();
 }
 
-fn waiting(f: &common::Fx) -> Instance {
+fn waiting(f: &Fx) -> Instance {
     Instance {
         instance_id: Some("i-w".into()),
         ..Default::default()
@@ -943,11 +932,7 @@ async fn a_key_repeated_in_tag_specifications_is_sent_once() {
 #[tokio::test]
 async fn refused_edits_name_the_call_that_changes_them() {
     let f = fx("instance_get");
-    let fetched = Instance::objects()
-        .using(&f.session)
-        .get("i-1")
-        .await
-        .unwrap();
+    let fetched = instance_i1(&f).await;
     let mut i = fetched.clone();
     i.monitoring = Some(botocraft_ec2::Monitoring {
         state: Some(botocraft_ec2::MonitoringState::Enabled),
@@ -1009,11 +994,7 @@ fn tag_filters_take_any_text_key() {
 #[tokio::test]
 async fn refreshed_describes_the_instance_again() {
     let f = fx("instance_get");
-    let i = Instance::objects()
-        .using(&f.session)
-        .get("i-1")
-        .await
-        .unwrap();
+    let i = instance_i1(&f).await;
     let f2 = fx("instance_get");
     let again = i.using(&f2.session).refreshed().await.unwrap();
     assert_eq!(again.instance_id.as_deref(), Some("i-1"));
@@ -1028,12 +1009,7 @@ async fn refreshed_describes_the_instance_again() {
 #[tokio::test]
 async fn a_copy_launches_with_one_of_each_placement_pair() {
     let f = fx("instance_get");
-    let mut model = Instance::objects()
-        .using(&f.session)
-        .get("i-1")
-        .await
-        .unwrap()
-        .as_new();
+    let mut model = instance_i1(&f).await.as_new();
     model.placement = Some(botocraft_ec2::Placement {
         availability_zone: Some("us-east-1a".into()),
         availability_zone_id: Some("use1-az4".into()),
@@ -1064,12 +1040,7 @@ async fn a_reboot_migration_a_launch_cannot_send_is_refused() {
         InstanceAutoRecoveryState, InstanceMaintenanceOptions, InstanceRebootMigrationState,
     };
     let f = fx("instance_get");
-    let mut model = Instance::objects()
-        .using(&f.session)
-        .get("i-1")
-        .await
-        .unwrap()
-        .as_new();
+    let mut model = instance_i1(&f).await.as_new();
     model.maintenance_options = Some(InstanceMaintenanceOptions {
         auto_recovery: Some(InstanceAutoRecoveryState::Disabled),
         reboot_migration: Some(InstanceRebootMigrationState::Default),

@@ -10,6 +10,15 @@ use serde_json::Value;
 
 const PG_ID: &str = "pg-0a1b2c3d4e5f60718";
 
+/// The group `cluster-a` as the fixture describes it.
+async fn cluster_a(f: &Fx) -> PlacementGroup {
+    PlacementGroup::objects()
+        .using(&f.session)
+        .get("cluster-a")
+        .await
+        .unwrap()
+}
+
 fn body(f: &Fx, i: usize, operation: &str) -> Value {
     let sent = f.sent();
     assert_eq!(sent[i].operation, operation, "request #{i}");
@@ -19,11 +28,7 @@ fn body(f: &Fx, i: usize, operation: &str) -> Value {
 #[tokio::test]
 async fn get_sends_the_name_and_parses_the_group() {
     let f = fx("placement_group_get");
-    let pg = PlacementGroup::objects()
-        .using(&f.session)
-        .get("cluster-a")
-        .await
-        .unwrap();
+    let pg = cluster_a(&f).await;
     assert_eq!(
         body(&f, 0, "DescribePlacementGroups")["GroupName.1"],
         "cluster-a"
@@ -140,11 +145,7 @@ async fn delete_on_the_manager_sends_the_name() {
 #[tokio::test]
 async fn model_delete_passes_its_name() {
     let f = fx("placement_group_model_delete");
-    let mut pg = PlacementGroup::objects()
-        .using(&f.session)
-        .get("cluster-a")
-        .await
-        .unwrap();
+    let mut pg = cluster_a(&f).await;
     pg.delete().await.unwrap();
     assert_eq!(
         body(&f, 1, "DeletePlacementGroup")["GroupName"],
@@ -157,11 +158,7 @@ async fn model_delete_passes_its_name() {
 #[tokio::test]
 async fn instances_filters_by_group_name() {
     let f = fx("placement_group_instances");
-    let pg = PlacementGroup::objects()
-        .using(&f.session)
-        .get("cluster-a")
-        .await
-        .unwrap();
+    let pg = cluster_a(&f).await;
     assert!(pg.instances().await.unwrap().is_empty());
     let b = body(&f, 1, "DescribeInstances");
     assert_eq!(b["Filter.1.Name"], "placement-group-name");
@@ -174,11 +171,7 @@ async fn instances_filters_by_group_name() {
 #[tokio::test]
 async fn save_writes_tags_to_the_group_id() {
     let f = fx("placement_group_tags");
-    let mut pg = PlacementGroup::objects()
-        .using(&f.session)
-        .get("cluster-a")
-        .await
-        .unwrap();
+    let mut pg = cluster_a(&f).await;
     pg.tags_mut().insert("env".into(), "prod".into());
     pg.save().await.unwrap();
     assert_eq!(body(&f, 1, "CreateTags")["ResourceId.1"], PG_ID);
@@ -190,11 +183,7 @@ async fn save_writes_tags_to_the_group_id() {
 #[tokio::test]
 async fn an_edited_group_id_is_refused_unsent() {
     let f = fx("placement_group_tags");
-    let mut pg = PlacementGroup::objects()
-        .using(&f.session)
-        .get("cluster-a")
-        .await
-        .unwrap();
+    let mut pg = cluster_a(&f).await;
     pg.tags_mut().insert("env".into(), "prod".into());
     pg.group_id = Some("pg-other".into());
     for err in [

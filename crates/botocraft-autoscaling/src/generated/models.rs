@@ -919,17 +919,12 @@ impl AutoScalingGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "AutoScalingGroup",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "AutoScalingGroup",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -1258,17 +1253,12 @@ impl LaunchConfiguration {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "LaunchConfiguration",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "LaunchConfiguration",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self.launch_configuration_name.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("LaunchConfiguration.delete() needs `LaunchConfigurationName`, which is not set"))?;
         #[allow(unused_mut)]
@@ -1622,17 +1612,12 @@ impl ScalingPolicy {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "ScalingPolicy",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "ScalingPolicy",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -1975,17 +1960,12 @@ impl LifecycleHook {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "LifecycleHook",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "LifecycleHook",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -2334,17 +2314,12 @@ impl ScheduledAction {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "ScheduledAction",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "ScheduledAction",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name

@@ -602,16 +602,12 @@ impl Vpc {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Vpc", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Vpc",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Vpc has no id to write tags to").await
     }
@@ -632,16 +628,12 @@ impl Vpc {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Vpc", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Vpc",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .vpc_id
@@ -1453,16 +1445,12 @@ impl Subnet {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Subnet", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Subnet",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Subnet has no id to write tags to").await
     }
@@ -1483,16 +1471,12 @@ impl Subnet {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Subnet", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Subnet",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .subnet_id
@@ -2079,17 +2063,12 @@ impl SecurityGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "SecurityGroup",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "SecurityGroup",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "SecurityGroup has no id to write tags to").await
     }
@@ -2110,17 +2089,12 @@ impl SecurityGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "SecurityGroup",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "SecurityGroup",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .group_id
@@ -3237,16 +3211,12 @@ impl Instance {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Instance", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Instance",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Instance has no id to write tags to").await
     }
@@ -4361,16 +4331,12 @@ impl Ami {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Ami", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Ami",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Ami has no id to write tags to").await
     }
@@ -4391,16 +4357,12 @@ impl Ami {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Ami", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Ami",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .image_id
@@ -5013,17 +4975,12 @@ impl InternetGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "InternetGateway",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "InternetGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "InternetGateway has no id to write tags to").await
     }
@@ -5044,17 +5001,12 @@ impl InternetGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "InternetGateway",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "InternetGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .internet_gateway_id
@@ -5704,17 +5656,12 @@ impl RouteTable {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "RouteTable",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "RouteTable",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "RouteTable has no id to write tags to").await
     }
@@ -5735,17 +5682,12 @@ impl RouteTable {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "RouteTable",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "RouteTable",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .route_table_id
@@ -6222,17 +6164,12 @@ impl NatGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "NatGateway",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "NatGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NatGateway has no id to write tags to").await
     }
@@ -6253,17 +6190,12 @@ impl NatGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "NatGateway",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "NatGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .nat_gateway_id
@@ -6961,16 +6893,12 @@ impl Address {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Address", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Address",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Address has no id to write tags to").await
     }
@@ -6991,16 +6919,12 @@ impl Address {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Address", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Address",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .allocation_id
@@ -7572,16 +7496,12 @@ impl Volume {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Volume", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Volume",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Volume has no id to write tags to").await
     }
@@ -7602,16 +7522,12 @@ impl Volume {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Volume", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Volume",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .volume_id
@@ -8453,16 +8369,12 @@ impl Snapshot {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Snapshot", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Snapshot",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Snapshot has no id to write tags to").await
     }
@@ -8483,16 +8395,12 @@ impl Snapshot {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Snapshot", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Snapshot",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .snapshot_id
@@ -8992,16 +8900,12 @@ impl KeyPair {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "KeyPair", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "KeyPair",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "KeyPair has no id to write tags to").await
     }
@@ -9022,16 +8926,12 @@ impl KeyPair {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "KeyPair", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "KeyPair",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .key_pair_id
@@ -9632,17 +9532,12 @@ impl LaunchTemplate {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "LaunchTemplate",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "LaunchTemplate",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "LaunchTemplate has no id to write tags to").await
     }
@@ -9664,17 +9559,12 @@ impl LaunchTemplate {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "LaunchTemplate",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "LaunchTemplate",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .launch_template_id
@@ -10736,17 +10626,12 @@ impl NetworkInterface {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "NetworkInterface",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "NetworkInterface",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkInterface has no id to write tags to").await
     }
@@ -10767,17 +10652,12 @@ impl NetworkInterface {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "NetworkInterface",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "NetworkInterface",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .network_interface_id
@@ -11462,17 +11342,12 @@ impl NetworkAcl {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "NetworkAcl",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "NetworkAcl",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "NetworkAcl has no id to write tags to").await
     }
@@ -11493,17 +11368,12 @@ impl NetworkAcl {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "NetworkAcl",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "NetworkAcl",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .network_acl_id
@@ -11955,17 +11825,12 @@ impl PlacementGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "PlacementGroup",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "PlacementGroup",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.group_id.clone();
         super::save_tags(self, target, "PlacementGroup has no id to write tags to").await
     }
@@ -11986,17 +11851,12 @@ impl PlacementGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "PlacementGroup",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "PlacementGroup",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .group_name
@@ -12440,17 +12300,12 @@ impl DhcpOptions {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "DhcpOptions",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "DhcpOptions",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "DhcpOptions has no id to write tags to").await
     }
@@ -12471,17 +12326,12 @@ impl DhcpOptions {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "DhcpOptions",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "DhcpOptions",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .dhcp_options_id
@@ -12942,17 +12792,12 @@ impl CustomerGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "CustomerGateway",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "CustomerGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "CustomerGateway has no id to write tags to").await
     }
@@ -12973,17 +12818,12 @@ impl CustomerGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "CustomerGateway",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "CustomerGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .customer_gateway_id
@@ -13529,17 +13369,12 @@ impl VpnGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "VpnGateway",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "VpnGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnGateway has no id to write tags to").await
     }
@@ -13560,17 +13395,12 @@ impl VpnGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "VpnGateway",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "VpnGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .vpn_gateway_id
@@ -14094,17 +13924,12 @@ impl VpcPeeringConnection {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "VpcPeeringConnection",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "VpcPeeringConnection",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(
             self,
@@ -14130,17 +13955,12 @@ impl VpcPeeringConnection {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "VpcPeeringConnection",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "VpcPeeringConnection",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self.vpc_peering_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpcPeeringConnection.delete() needs `VpcPeeringConnectionId`, which is not set"))?;
         #[allow(unused_mut)]
@@ -14813,17 +14633,12 @@ impl VpcEndpoint {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "VpcEndpoint",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "VpcEndpoint",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpcEndpoint has no id to write tags to").await
     }
@@ -14844,17 +14659,12 @@ impl VpcEndpoint {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "VpcEndpoint",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "VpcEndpoint",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .vpc_endpoint_id
@@ -15386,17 +15196,12 @@ impl VpnConnection {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "VpnConnection",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "VpnConnection",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "VpnConnection has no id to write tags to").await
     }
@@ -15417,17 +15222,12 @@ impl VpnConnection {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "VpnConnection",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "VpnConnection",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .vpn_connection_id
@@ -15903,16 +15703,12 @@ impl FlowLog {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "FlowLog", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "FlowLog",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "FlowLog has no id to write tags to").await
     }
@@ -15933,16 +15729,12 @@ impl FlowLog {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "FlowLog", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "FlowLog",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .flow_log_id

@@ -618,17 +618,12 @@ impl Repository {
         {
             return Err(Error::validation("Repository.save_tags(): its tags were never loaded (a listing does not load them), so the tag edits cannot be told from the tags AWS holds; load them first (`load_tags()`, or `.with_tags()` on the listing), then edit"));
         }
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Repository",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Repository",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Repository has no ARN to write tags to").await
     }
@@ -650,17 +645,12 @@ impl Repository {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Repository",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Repository",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .repository_name

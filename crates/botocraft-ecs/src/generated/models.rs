@@ -647,16 +647,12 @@ impl Cluster {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Cluster", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Cluster",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Cluster has no ARN to write tags to").await
     }
@@ -678,16 +674,12 @@ impl Cluster {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Cluster", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Cluster",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .cluster_arn
@@ -1143,17 +1135,12 @@ impl TaskDefinition {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "TaskDefinition",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "TaskDefinition",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskDefinition has no ARN to write tags to").await
     }
@@ -1792,16 +1779,12 @@ impl Service {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Service", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Service",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Service has no ARN to write tags to").await
     }
@@ -1823,16 +1806,12 @@ impl Service {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Service", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Service",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .service_name
@@ -2654,16 +2633,12 @@ impl Task {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "Task", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Task",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "Task has no ARN to write tags to").await
     }
@@ -2685,16 +2660,12 @@ impl Task {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Task", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Task",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .task_arn
@@ -3681,17 +3652,12 @@ impl CapacityProvider {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "CapacityProvider",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "CapacityProvider",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "CapacityProvider has no ARN to write tags to").await
     }
@@ -3713,17 +3679,12 @@ impl CapacityProvider {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "CapacityProvider",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "CapacityProvider",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self.name.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
             Error::validation("CapacityProvider.delete() needs `name`, which is not set")
@@ -4016,17 +3977,12 @@ impl AccountSetting {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "AccountSetting",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "AccountSetting",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .name
@@ -4602,16 +4558,12 @@ impl TaskSet {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "TaskSet", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "TaskSet",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskSet has no ARN to write tags to").await
     }
@@ -4633,16 +4585,12 @@ impl TaskSet {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "TaskSet", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "TaskSet",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .cluster_arn
@@ -5418,16 +5366,12 @@ impl Daemon {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "Daemon", &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "Daemon",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .daemon_arn
@@ -5799,17 +5743,12 @@ impl DaemonTaskDefinition {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "DaemonTaskDefinition",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "DaemonTaskDefinition",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self.daemon_task_definition_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonTaskDefinition.delete() needs `daemonTaskDefinitionArn`, which is not set"))?;
         #[allow(unused_mut)]
@@ -6964,17 +6903,12 @@ impl ExpressGatewayService {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_save_tags(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_tags_error(
-                "ExpressGatewayService",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "ExpressGatewayService",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_tags_error,
+        )?;
         let target = self.arn().map(str::to_owned);
         super::save_tags(
             self,
@@ -7001,17 +6935,12 @@ impl ExpressGatewayService {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        let renamed: Vec<&'static str> = self
-            .changed_fixed_fields()
-            .into_iter()
-            .filter(|f| Self::IDENTITY.contains(f))
-            .collect();
-        if !renamed.is_empty() {
-            return Err(botocraft_core::baseline::renamed_delete_error(
-                "ExpressGatewayService",
-                &renamed,
-            ));
-        }
+        botocraft_core::baseline::refuse_renamed(
+            "ExpressGatewayService",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let manager = self.manager();
         let a0 = self
             .service_arn

@@ -5,7 +5,7 @@
 #
 # Installs moto into .venv, fetches the pinned botocore models, starts a
 # moto_server for the integration tests, then runs: generated-code drift check,
-# rustfmt, clippy, tests and rustdoc. Any failure exits non-zero.
+# rustfmt, clippy, tests, rustdoc and the README's demo. Any failure exits non-zero.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -101,6 +101,21 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
 print(f"tests: {passed} passed, {failed} failed, {ignored} skipped")
 PY
 )
+
+banner "the README's demo (examples/tour.rs, as scripts/demo.sh runs it) against the same moto"
+# It works in a fresh moto account of its own, so the tests' leftovers do not
+# show; built by the cargo test above, so this costs only its run.
+(
+    export AWS_ENDPOINT_URL="$BOTOCRAFT_MOTO_ENDPOINT"
+    export AWS_REGION=us-east-1
+    export AWS_ACCESS_KEY_ID=testing
+    export AWS_SECRET_ACCESS_KEY=testing
+    cargo run -q -p botocraft --example tour > "$ROOT/.cache/demo.log" 2>&1 || {
+        cat "$ROOT/.cache/demo.log" >&2
+        exit 1
+    }
+)
+printf '    demo: %s\n' "$(tail -n 1 "$ROOT/.cache/demo.log")"
 
 finish_step
 printf '\n==> step times:\n'

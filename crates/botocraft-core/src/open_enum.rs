@@ -54,11 +54,18 @@ macro_rules! open_enum {
             pub fn as_str(&self) -> &str {
                 // The position first, then one slice: an arm per value
                 // returning its own slice would inline the slicing 1,000 times.
-                let position: usize = match self {
-                    $( $name::$variant => $idx, )*
-                    $name::Unknown(other) => return other.as_str(),
-                };
-                $crate::open_enum::name_at(Self::NAMES, Self::ENDS, position)
+                match (self, self.position()) {
+                    ($name::Unknown(other), _) => other.as_str(),
+                    (_, position) => $crate::open_enum::name_at(Self::NAMES, Self::ENDS, position.unwrap_or(usize::MAX)),
+                }
+            }
+
+            /// A known variant's place in [`Self::KNOWN`].
+            fn position(&self) -> ::std::option::Option<usize> {
+                match self {
+                    $( $name::$variant => ::std::option::Option::Some($idx), )*
+                    $name::Unknown(_) => ::std::option::Option::None,
+                }
             }
 
             /// The known variant `value` names exactly or, failing that,
@@ -114,6 +121,14 @@ macro_rules! open_enum {
                 }
             }
 
+            /// A known variant's place in [`Self::KNOWN`].
+            fn position(&self) -> ::std::option::Option<usize> {
+                match self {
+                    $name::Unknown(_) => ::std::option::Option::None,
+                    known => Self::KNOWN.iter().position(|value| *value == known.as_str()),
+                }
+            }
+
             /// The known variant `value` names.
             fn known(value: &str) -> ::std::option::Option<Self> {
                 match value {
@@ -127,7 +142,12 @@ macro_rules! open_enum {
     };
     (@type $(#[$meta:meta])* $vis:vis enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident, )* }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        ///
+        /// Equality, hashing and order go by value: an `Unknown` holding a
+        /// value this version knows (built by hand, as `Unknown("FARGATE".into())`)
+        /// is that variant. Known values order as the model lists them,
+        /// before unknown ones, which order by their text.
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
@@ -136,6 +156,46 @@ macro_rules! open_enum {
         }
     };
     (@impls $name:ident) => {
+        impl $name {
+            /// What equality, hashing and order compare: a known value's
+            /// place, or an unknown value's text.
+            fn rank(&self) -> ::std::result::Result<usize, &str> {
+                match self {
+                    $name::Unknown(text) => match Self::recognise(text).and_then(|known| known.position()) {
+                        ::std::option::Option::Some(position) => ::std::result::Result::Ok(position),
+                        ::std::option::Option::None => ::std::result::Result::Err(text.as_str()),
+                    },
+                    known => known.position().ok_or(""),
+                }
+            }
+        }
+
+        impl ::std::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.rank() == other.rank()
+            }
+        }
+
+        impl ::std::cmp::Eq for $name {}
+
+        impl ::std::hash::Hash for $name {
+            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
+                self.rank().hash(state)
+            }
+        }
+
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(self.cmp(other))
+            }
+        }
+
+        impl ::std::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
+                self.rank().cmp(&other.rank())
+            }
+        }
+
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
                 Self::recognise(value).unwrap_or_else(|| $name::Unknown(value.to_owned()))
@@ -345,6 +405,55 @@ mod tests {
         assert_eq!(Size::from("M.LARGE"), Size::Large);
         assert_eq!(Size::from("A.Small").as_str(), "a.small");
         assert_eq!(Size::from("m.largE "), Size::Unknown("m.largE ".into()));
+    }
+
+    /// `Unknown` holding a value this version knows, in any case, is that
+    /// value for `==`, hashing and order (a `HashSet` or `BTreeMap` of
+    /// states, a QuerySet filter built from a variant).
+    #[test]
+    fn a_known_value_held_as_unknown_is_that_variant() {
+        use std::collections::{BTreeSet, HashSet};
+        let cases = [
+            (State::Unknown("available".into()), State::Available),
+            (State::Unknown("Available".into()), State::Available),
+            (State::Unknown("DELETED".into()), State::Deleted),
+        ];
+        for (held, known) in &cases {
+            assert_eq!(held, known);
+            assert_eq!(known, held);
+            assert_eq!(held.cmp(known), std::cmp::Ordering::Equal);
+            let set: HashSet<State> = [held.clone(), known.clone()].into_iter().collect();
+            assert_eq!(set.len(), 1, "{held:?}");
+        }
+        assert_eq!(Size::Unknown("m.large".into()), Size::Large);
+        assert_eq!(Size::Unknown("M.Large".into()), Size::Large);
+        assert_ne!(Size::Unknown("m.large ".into()), Size::Large);
+        assert_ne!(State::Unknown("gone".into()), State::Unknown("Gone".into()));
+        assert_eq!(State::Unknown("gone".into()), State::Unknown("gone".into()));
+        // Known values in model order, then unknown ones by their text.
+        let ordered: Vec<State> = [
+            State::Unknown("zeta".into()),
+            State::Deleted,
+            State::Unknown("alpha".into()),
+            State::Unknown("available".into()),
+            State::PendingAcceptance,
+        ]
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+        assert_eq!(
+            ordered,
+            [
+                State::PendingAcceptance,
+                State::Available,
+                State::Deleted,
+                State::Unknown("alpha".into()),
+                State::Unknown("zeta".into()),
+            ]
+        );
+        assert!(Size::Medium < Size::Large && Size::Xlarge < Size::Small);
+        assert!(Size::Small < Size::Unknown("a".into()));
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub use baseline::{fingerprint, Baseline};
 pub use error::{Error, Result, TimeoutKind};
 pub use manager::Manager;
 pub use model::{ModelState, PrimaryModel};
+pub use open_enum::UnknownValue;
 pub use paginator::{Page, Paginator, TokenPaginator};
 pub use queryset::QuerySet;
 pub use serde_util::{Blob, DateTime};

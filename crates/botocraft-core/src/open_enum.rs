@@ -7,7 +7,9 @@
 /// model (`available` for a VPC endpoint's `Available`), and a comparison
 /// with the variant should hold. Such a value is then named, and
 /// serialised, in the model's spelling. Anything else is `Unknown`, kept
-/// verbatim.
+/// verbatim in an [`UnknownValue`], which only parsing makes: an
+/// `Unknown` never holds a value the enum names, so `==`, hashing and
+/// matching on the variants hold for every value.
 ///
 /// ```
 /// # mod botocraft { pub(crate) use ::botocraft_core as core; }
@@ -21,6 +23,7 @@
 /// }
 /// assert_eq!(LaunchType::from("FARGATE"), LaunchType::Fargate);
 /// assert_eq!(LaunchType::from("SOMETHING_NEW").as_str(), "SOMETHING_NEW");
+/// assert!(matches!(LaunchType::from("SOMETHING_NEW"), LaunchType::Unknown(v) if v == "SOMETHING_NEW"));
 /// assert_eq!(LaunchType::from("fargate"), LaunchType::Fargate);
 /// assert_eq!(LaunchType::from("fargate").as_str(), "FARGATE");
 /// let json = serde_json::to_string(&LaunchType::Ec2).unwrap();
@@ -54,18 +57,11 @@ macro_rules! open_enum {
             pub fn as_str(&self) -> &str {
                 // The position first, then one slice: an arm per value
                 // returning its own slice would inline the slicing 1,000 times.
-                match (self, self.position()) {
-                    ($name::Unknown(other), _) => other.as_str(),
-                    (_, position) => $crate::open_enum::name_at(Self::NAMES, Self::ENDS, position.unwrap_or(usize::MAX)),
-                }
-            }
-
-            /// A known variant's place in [`Self::KNOWN`].
-            fn position(&self) -> ::std::option::Option<usize> {
-                match self {
-                    $( $name::$variant => ::std::option::Option::Some($idx), )*
-                    $name::Unknown(_) => ::std::option::Option::None,
-                }
+                let position: usize = match self {
+                    $( $name::$variant => $idx, )*
+                    $name::Unknown(other) => return other.as_str(),
+                };
+                $crate::open_enum::name_at(Self::NAMES, Self::ENDS, position)
             }
 
             /// The known variant `value` names exactly or, failing that,
@@ -121,14 +117,6 @@ macro_rules! open_enum {
                 }
             }
 
-            /// A known variant's place in [`Self::KNOWN`].
-            fn position(&self) -> ::std::option::Option<usize> {
-                match self {
-                    $name::Unknown(_) => ::std::option::Option::None,
-                    known => Self::KNOWN.iter().position(|value| *value == known.as_str()),
-                }
-            }
-
             /// The known variant `value` names.
             fn known(value: &str) -> ::std::option::Option<Self> {
                 match value {
@@ -142,69 +130,25 @@ macro_rules! open_enum {
     };
     (@type $(#[$meta:meta])* $vis:vis enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident, )* }) => {
         $(#[$meta])*
-        ///
-        /// Equality, hashing and order go by value: an `Unknown` holding a
-        /// value this version knows (built by hand, as `Unknown("FARGATE".into())`)
-        /// is that variant. Known values order as the model lists them,
-        /// before unknown ones, which order by their text.
-        #[derive(Debug, Clone)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )*
-            /// A value this version of botocraft does not know, kept verbatim.
-            Unknown(::std::string::String),
+            /// A value this version of botocraft does not know, kept
+            /// verbatim (`LaunchType::from("NEW_VALUE")` makes one).
+            Unknown($crate::open_enum::UnknownValue),
         }
     };
     (@impls $name:ident) => {
-        impl $name {
-            /// What equality, hashing and order compare: a known value's
-            /// place, or an unknown value's text.
-            fn rank(&self) -> ::std::result::Result<usize, &str> {
-                match self {
-                    $name::Unknown(text) => match Self::recognise(text).and_then(|known| known.position()) {
-                        ::std::option::Option::Some(position) => ::std::result::Result::Ok(position),
-                        ::std::option::Option::None => ::std::result::Result::Err(text.as_str()),
-                    },
-                    known => known.position().ok_or(""),
-                }
-            }
-        }
-
-        impl ::std::cmp::PartialEq for $name {
-            fn eq(&self, other: &Self) -> bool {
-                self.rank() == other.rank()
-            }
-        }
-
-        impl ::std::cmp::Eq for $name {}
-
-        impl ::std::hash::Hash for $name {
-            fn hash<H: ::std::hash::Hasher>(&self, state: &mut H) {
-                self.rank().hash(state)
-            }
-        }
-
-        impl ::std::cmp::PartialOrd for $name {
-            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
-                ::std::option::Option::Some(self.cmp(other))
-            }
-        }
-
-        impl ::std::cmp::Ord for $name {
-            fn cmp(&self, other: &Self) -> ::std::cmp::Ordering {
-                self.rank().cmp(&other.rank())
-            }
-        }
-
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                Self::recognise(value).unwrap_or_else(|| $name::Unknown(value.to_owned()))
+                Self::recognise(value).unwrap_or_else(|| $name::Unknown($crate::open_enum::UnknownValue::unrecognised(value.to_owned())))
             }
         }
 
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                Self::recognise(&value).unwrap_or($name::Unknown(value))
+                Self::recognise(&value).unwrap_or($name::Unknown($crate::open_enum::UnknownValue::unrecognised(value)))
             }
         }
 
@@ -231,10 +175,89 @@ macro_rules! open_enum {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 // Borrowed text when the format allows: a known value costs no allocation.
                 let text = $crate::__private::deserialize_text(d)?;
-                Ok(Self::recognise(&text).unwrap_or_else(|| $name::Unknown(text.into_owned())))
+                Ok(Self::recognise(&text).unwrap_or_else(|| $name::Unknown($crate::open_enum::UnknownValue::unrecognised(text.into_owned()))))
             }
         }
     };
+}
+
+/// The text of an open enum's value that this version of botocraft does not
+/// know (a value AWS added later).
+///
+/// Made only by parsing (`From<&str>`, `FromStr`, serde), which gives the
+/// known variant for any value the enum names, in any case: so an
+/// `Unknown(..)` never stands for a known value, and `==` and hashing of the
+/// enum go by value. Read it as a `&str` (`Deref`, [`as_str`](Self::as_str)),
+/// compare it with text (`v == "available"`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    /// For the parsing in [`open_enum!`](crate::open_enum) only, once it
+    /// has found no known value.
+    #[doc(hidden)]
+    pub fn unrecognised(text: String) -> Self {
+        UnknownValue(text)
+    }
+
+    /// The text, as AWS sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, as an owned `String`.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::ops::Deref for UnknownValue {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for UnknownValue {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for UnknownValue {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for UnknownValue {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for UnknownValue {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for UnknownValue {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+impl From<UnknownValue> for String {
+    fn from(value: UnknownValue) -> String {
+        value.0
+    }
 }
 
 /// The end of each value in the concatenation of `lens`-long values.
@@ -366,7 +389,7 @@ mod tests {
         assert_eq!(Size::from("m.large"), Size::Large);
         assert_eq!(Size::from("a.small"), Size::Small);
         for other in ["", "m", "m.larg", "m.largee", "z.huge", "a.small "] {
-            assert_eq!(Size::from(other), Size::Unknown(other.to_owned()));
+            assert!(matches!(Size::from(other), Size::Unknown(v) if v == other));
             assert_eq!(Size::from(other).as_str(), other);
         }
         let json = serde_json::to_string(&Size::Xlarge).unwrap();
@@ -399,61 +422,41 @@ mod tests {
         assert_eq!(State::KNOWN, ["PendingAcceptance", "Available", "Deleted"]);
         assert_eq!(State::from("pendingacceptance"), State::PendingAcceptance);
         for other in ["availabl", "available ", "pending-acceptance", ""] {
-            assert_eq!(State::from(other), State::Unknown(other.to_owned()));
+            assert!(matches!(State::from(other), State::Unknown(v) if v == other));
             assert_eq!(State::from(other).as_str(), other);
         }
         assert_eq!(Size::from("M.LARGE"), Size::Large);
         assert_eq!(Size::from("A.Small").as_str(), "a.small");
-        assert_eq!(Size::from("m.largE "), Size::Unknown("m.largE ".into()));
+        assert!(matches!(Size::from("m.largE "), Size::Unknown(v) if v == "m.largE "));
     }
 
-    /// `Unknown` holding a value this version knows, in any case, is that
-    /// value for `==`, hashing and order (a `HashSet` or `BTreeMap` of
-    /// states, a QuerySet filter built from a variant).
+    /// Every way to make a value gives the known variant for a known value,
+    /// so `==` and hashing go by value; an unknown one keeps its text.
     #[test]
-    fn a_known_value_held_as_unknown_is_that_variant() {
-        use std::collections::{BTreeSet, HashSet};
-        let cases = [
-            (State::Unknown("available".into()), State::Available),
-            (State::Unknown("Available".into()), State::Available),
-            (State::Unknown("DELETED".into()), State::Deleted),
+    fn unknown_values_are_only_what_no_variant_names() {
+        use std::collections::HashSet;
+        let made = [
+            State::from("available"),
+            State::from("Available".to_owned()),
+            "AVAILABLE".parse::<State>().unwrap(),
+            serde_json::from_str::<State>("\"available\"").unwrap(),
         ];
-        for (held, known) in &cases {
-            assert_eq!(held, known);
-            assert_eq!(known, held);
-            assert_eq!(held.cmp(known), std::cmp::Ordering::Equal);
-            let set: HashSet<State> = [held.clone(), known.clone()].into_iter().collect();
-            assert_eq!(set.len(), 1, "{held:?}");
+        for state in &made {
+            assert_eq!(*state, State::Available);
         }
-        assert_eq!(Size::Unknown("m.large".into()), Size::Large);
-        assert_eq!(Size::Unknown("M.Large".into()), Size::Large);
-        assert_ne!(Size::Unknown("m.large ".into()), Size::Large);
-        assert_ne!(State::Unknown("gone".into()), State::Unknown("Gone".into()));
-        assert_eq!(State::Unknown("gone".into()), State::Unknown("gone".into()));
-        // Known values in model order, then unknown ones by their text.
-        let ordered: Vec<State> = [
-            State::Unknown("zeta".into()),
-            State::Deleted,
-            State::Unknown("alpha".into()),
-            State::Unknown("available".into()),
-            State::PendingAcceptance,
-        ]
-        .into_iter()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-        assert_eq!(
-            ordered,
-            [
-                State::PendingAcceptance,
-                State::Available,
-                State::Deleted,
-                State::Unknown("alpha".into()),
-                State::Unknown("zeta".into()),
-            ]
-        );
-        assert!(Size::Medium < Size::Large && Size::Xlarge < Size::Small);
-        assert!(Size::Small < Size::Unknown("a".into()));
+        assert_eq!(made.iter().collect::<HashSet<_>>().len(), 1);
+        let new = State::from("migrating");
+        let State::Unknown(value) = &new else {
+            panic!("{new:?}")
+        };
+        assert_eq!(value, "migrating");
+        assert_eq!(value.as_str(), "migrating");
+        assert_eq!(&**value, "migrating");
+        assert_eq!(value.to_string(), "migrating");
+        assert_eq!(value.clone().into_string(), "migrating");
+        assert_eq!(new, State::from("migrating"));
+        assert_ne!(new, State::from("Migrating"));
+        assert_eq!(serde_json::to_string(&new).unwrap(), "\"migrating\"");
     }
 
     #[test]

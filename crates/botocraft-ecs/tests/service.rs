@@ -47,15 +47,16 @@ async fn get_parses_unknown_enum_values_and_fields() {
     let f = fx("service_get");
     let s = get_web(&f).await;
     assert_eq!(s.service_arn.as_deref(), Some(WEB));
-    assert_eq!(s.launch_type, Some(LaunchType::Unknown("QUANTUM".into())));
+    assert_eq!(s.launch_type, Some(LaunchType::from("QUANTUM")));
+    assert!(matches!(&s.launch_type, Some(LaunchType::Unknown(v)) if v == "QUANTUM"));
     assert_eq!(
         s.scheduling_strategy,
-        Some(SchedulingStrategy::Unknown("QUANTUM_SCHEDULER".into()))
+        Some(SchedulingStrategy::from("QUANTUM_SCHEDULER"))
     );
     let d = &s.deployments.as_ref().unwrap()[0];
     assert_eq!(
         d.rollout_state,
-        Some(DeploymentRolloutState::Unknown("WARP_SPEED".into()))
+        Some(DeploymentRolloutState::from("WARP_SPEED"))
     );
     assert_eq!(s.cluster_name(), Some("c1"));
     assert_eq!(

@@ -61,7 +61,7 @@
 pub use botocraft_core as core;
 pub use botocraft_core::{
     Blob, DateTime, Error, Manager, Paginator, PrimaryModel, QuerySet, Result, SharedSession,
-    TagMap, TimeoutKind,
+    TagMap, TimeoutKind, UnknownValue,
 };
 pub use botocraft_transport as transport;
 pub use botocraft_transport::{

@@ -252,7 +252,7 @@ mod tests {
             Err(Error::Validation { .. })
         ));
         i.monitoring = Some(Monitoring {
-            state: Some(MonitoringState::Unknown("paused".into())),
+            state: Some(MonitoringState::from("paused")),
             ..Default::default()
         });
         assert!(instance_monitoring(&i).is_err());

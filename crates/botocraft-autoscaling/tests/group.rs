@@ -1300,3 +1300,16 @@ async fn a_failed_read_after_the_tags_were_written_is_partial() {
     }
     f.done();
 }
+
+/// `force_delete()` of a fetched group whose name was edited would delete
+/// (and terminate the instances of) the group the edit names: refused, as
+/// `delete()` is, with nothing sent.
+#[tokio::test]
+async fn force_delete_of_a_renamed_group_is_refused_unsent() {
+    let f = fx("asg_get");
+    let mut group = web(&f).await;
+    group.auto_scaling_group_name = Some("web-prod".into());
+    assert_validation(group.force_delete().await, "edited since it came from AWS");
+    assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
+    f.done();
+}

@@ -390,3 +390,70 @@ async fn a_hook_is_refreshed_and_fetched_by_its_key() {
     assert!(matches!(err, Error::Validation { .. }), "{err:?}");
     f.done();
 }
+
+/// A policy, hook or scheduled action that is gone, or whose group is gone,
+/// is `Error::NotFound` (AWS answers a `ValidationError` saying so); a
+/// `ValidationError` about anything else stays `Error::Service`.
+#[tokio::test]
+async fn deleting_what_does_not_exist_is_not_found() {
+    let refused = |op: &str, message: &str| {
+        json!({"operation": op,
+               "response": {"status": 400, "headers": {"content-type": "text/xml"},
+                            "body": format!("<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>{message}</Message></Error><RequestId>r</RequestId></ErrorResponse>")}})
+    };
+    let f = fx_exchanges(json!([
+        refused("DeletePolicy", "Policy cpu-50 not found"),
+        refused(
+            "DeleteLifecycleHook",
+            "No Lifecycle Hook found with name drain for group web"
+        ),
+        refused(
+            "DeleteScheduledAction",
+            "AutoScalingGroup name not found - AutoScalingGroup web not found"
+        ),
+        refused(
+            "DeleteScheduledAction",
+            "Scheduled action name contains invalid characters"
+        ),
+    ]));
+    let err = ScalingPolicy::objects()
+        .using(&f.session)
+        .delete("web", "cpu-50")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::NotFound { resource: "ScalingPolicy", key, .. } if key == "web/cpu-50"),
+        "{err:?}"
+    );
+    let err = LifecycleHook::objects()
+        .using(&f.session)
+        .delete("web", "drain")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::NotFound {
+                resource: "LifecycleHook",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let actions = ScheduledAction::objects().using(&f.session);
+    let err = actions.delete("web", "nightly").await.unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::NotFound {
+                resource: "ScheduledAction",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let other = actions.delete("web", "bad name").await.unwrap_err();
+    assert!(!other.is_not_found(), "{other:?}");
+    assert_eq!(other.code(), Some("ValidationError"));
+    f.done();
+}

@@ -3692,15 +3692,31 @@ impl<'a> Emitter<'a> {
                 })
                 .unwrap_or_else(|| "None".into())
         };
-        // EC2 nests the code: `UnsuccessfulItem { ResourceId, Error { Code, Message } }`.
-        let nested = efields.iter().find(|e| e.wire == "Error").map(|e| {
-            let inner = self.types.fields(&e.shape);
-            let pick = |n: &str| inner.iter().find(|i| i.wire == n).map(|i| i.ident.clone());
-            (e.ident.clone(), pick("Code"), pick("Message"))
-        });
+        // EC2 nests the code: `UnsuccessfulItem { ResourceId, Error { Code, Message } }`,
+        // or a launch template version's `{ VersionNumber, ResponseError { Code, Message } }`
+        // (its code an enum).
+        let nested = efields
+            .iter()
+            .find(|e| e.wire == "Error" || e.wire == "ResponseError")
+            .map(|e| {
+                let inner = self.types.fields(&e.shape);
+                let pick = |n: &str| inner.iter().find(|i| i.wire == n);
+                let code = pick("Code").map(|c| {
+                    if self.is_enum(&c.shape) {
+                        format!("e.{}.as_ref().map(|v| v.as_str())", c.ident)
+                    } else {
+                        format!("e.{}.as_deref()", c.ident)
+                    }
+                });
+                (
+                    e.ident.clone(),
+                    code,
+                    pick("Message").map(|m| m.ident.clone()),
+                )
+            });
         let (reason, detail) = match nested {
             Some((err, Some(code), message)) => (
-                format!("x.{err}.as_ref().and_then(|e| e.{code}.as_deref())"),
+                format!("x.{err}.as_ref().and_then(|e| {code})"),
                 message
                     .map(|msg| format!("x.{err}.as_ref().and_then(|e| e.{msg}.as_deref())"))
                     .unwrap_or_else(|| "None".into()),

@@ -629,6 +629,8 @@ fn is_missing_reason(reason: &str) -> bool {
     reason == "MISSING"
         || reason.ends_with("NotFoundException")
         || reason.ends_with("NotFound")
+        // EC2's launch template versions: `launchTemplateVersionDoesNotExist`.
+        || reason.ends_with("DoesNotExist")
         || (is_sentence(reason) && reason.to_ascii_lowercase().contains("does not exist"))
 }
 
@@ -1056,9 +1058,18 @@ pub fn not_found_among(err: Error, prefix: &str, candidates: &[String]) -> Error
         return err;
     };
     let text = message.as_deref().unwrap_or("");
+    // What the message quotes, one id or several in one quote ("The
+    // instance IDs 'i-1, i-2' do not exist").
+    let quoted: Vec<&str> = text
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .flat_map(|q| q.split(','))
+        .map(str::trim)
+        .collect();
     let missing: Vec<&str> = candidates
         .iter()
-        .filter(|c| !c.is_empty() && text.contains(&format!("'{c}'")))
+        .filter(|c| !c.is_empty() && quoted.contains(&c.as_str()))
         .map(String::as_str)
         .collect();
     let named = if missing.is_empty() {
@@ -1176,7 +1187,10 @@ pub fn failures_to_error<'a>(
                 request_id: None,
             });
         }
-        return Some(failure_error(service, operation, &key, reason, detail));
+        // A record that names no key (a launch template version's) is about
+        // the key asked for.
+        let named = arn.or(requested).unwrap_or("");
+        return Some(failure_error(service, operation, named, reason, detail));
     }
     None
 }
@@ -1325,6 +1339,62 @@ mod tests {
             err.to_string(),
             "ec2 Vpc \"vpc-2,vpc-3\" not found (DescribeVpcs answered without them)"
         );
+    }
+
+    /// The ids a not-found names are those AWS's message quotes, one to a
+    /// quote or several in one (`'i-2, i-3'`), never one merely contained
+    /// in another (`i-2` in `'i-22'`).
+    #[test]
+    fn not_found_names_only_the_quoted_ids() {
+        let gone = |message: &str| Error::NotFound {
+            service: "ec2",
+            resource: "Instance",
+            key: "all".into(),
+            code: Some("InvalidInstanceID.NotFound".into()),
+            message: Some(message.into()),
+            request_id: None,
+        };
+        let asked: Vec<String> = ["i-1", "i-2", "i-3", "i-22"].map(String::from).into();
+        let key = |message: &str| match not_found_among(gone(message), "", &asked) {
+            Error::NotFound { key, .. } => key,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(key("The instance IDs 'i-2, i-3' do not exist"), "i-2,i-3");
+        assert_eq!(key("The instance ID 'i-22' does not exist"), "i-22");
+        assert_eq!(key("The instance ID 'i-3' does not exist"), "i-3");
+        assert_eq!(key("The instance IDs 'i-1,i-22' do not exist"), "i-1,i-22");
+        assert_eq!(key("no quotes at all"), "i-1,i-2,i-3,i-22");
+    }
+
+    /// EC2 reports a launch template version it did not delete as
+    /// `launchTemplateVersionDoesNotExist`: a not-found, as `MISSING` is.
+    #[test]
+    fn does_not_exist_failure_codes_are_not_found() {
+        for reason in [
+            "launchTemplateVersionDoesNotExist",
+            "launchTemplateIdDoesNotExist",
+        ] {
+            let err = failures_to_error(
+                "ec2",
+                "DeleteLaunchTemplateVersions",
+                "LaunchTemplateVersion",
+                Some("lt-1/7"),
+                [(None, Some(reason), Some("gone"))],
+                false,
+            )
+            .unwrap();
+            assert!(err.is_not_found(), "{reason}: {err:?}");
+        }
+        let other = failures_to_error(
+            "ec2",
+            "DeleteLaunchTemplateVersions",
+            "LaunchTemplateVersion",
+            Some("lt-1/1"),
+            [(None, Some("unexpectedError"), Some("default version"))],
+            false,
+        )
+        .unwrap();
+        assert!(!other.is_not_found(), "{other:?}");
     }
 
     /// A duplicate reads as the original does, its causes included (a

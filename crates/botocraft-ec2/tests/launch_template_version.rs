@@ -194,21 +194,50 @@ async fn delete_sends_the_template_id_and_the_version() {
     f.done();
 }
 
+/// A version AWS answers it did not delete is an error, never an `Ok` whose
+/// answer must be searched: `Error::Service` with AWS's code and message.
 #[tokio::test]
-async fn delete_reports_unsuccessful_versions_in_the_output() {
+async fn delete_of_a_version_aws_did_not_delete_is_an_error() {
     let f = fx("launch_template_version_delete_failed");
-    let out = LaunchTemplateVersion::objects()
+    let err = LaunchTemplateVersion::objects()
         .using(&f.session)
         .delete(LT, "1")
         .await
-        .unwrap();
-    let failed = out.unsuccessfully_deleted_launch_template_versions.unwrap();
-    assert_eq!(failed[0].version_number, Some(1));
-    let e = failed[0].response_error.as_ref().unwrap();
+        .unwrap_err();
+    assert!(!err.is_not_found(), "{err:?}");
     assert_eq!(
-        e.code.as_ref().map(|c| c.as_str()),
-        Some("launchTemplateVersionIsDefault")
+        err.code(),
+        Some("launchTemplateVersionIsDefault"),
+        "{err:?}"
     );
+    assert_eq!(
+        err.message(),
+        Some("lt-0a1b2c3d4e5f60718/1: Cannot delete the default version")
+    );
+    f.done();
+}
+
+/// A version that does not exist (`launchTemplateVersionDoesNotExist` in
+/// the answer's unsuccessful list) is `Error::NotFound` naming it.
+#[tokio::test]
+async fn manager_delete_of_a_missing_version_is_not_found() {
+    let f = botocraft_transport::testing::fx_exchanges(serde_json::json!([
+        {"operation": "DeleteLaunchTemplateVersions",
+         "response": {"status": 200, "headers": {"content-type": "text/xml"},
+                      "body": "<DeleteLaunchTemplateVersionsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>req-1</requestId><successfullyDeletedLaunchTemplateVersionSet/><unsuccessfullyDeletedLaunchTemplateVersionSet><item><launchTemplateId>lt-0a1b2c3d4e5f60718</launchTemplateId><versionNumber>9</versionNumber><responseError><code>launchTemplateVersionDoesNotExist</code><message>Could not find launch template version</message></responseError></item></unsuccessfullyDeletedLaunchTemplateVersionSet></DeleteLaunchTemplateVersionsResponse>"}}
+    ]));
+    let err = LaunchTemplateVersion::objects()
+        .using(&f.session)
+        .delete(LT, "9")
+        .await
+        .unwrap_err();
+    match &err {
+        botocraft_core::Error::NotFound { resource, key, .. } => {
+            assert_eq!(*resource, "LaunchTemplateVersion");
+            assert!(key.contains("9"), "{key}");
+        }
+        other => panic!("{other:?}"),
+    }
     f.done();
 }
 
@@ -327,5 +356,25 @@ async fn delete_of_a_missing_version_is_not_found() {
     let err = version().delete().await.unwrap_err();
     assert!(!err.is_not_found(), "{err:?}");
     assert_eq!(err.code(), Some("launchTemplateVersionIsDefault"));
+    f.done();
+}
+
+/// `delete()` of a fetched version whose number was edited would delete the
+/// version the edit names: refused, nothing sent.
+#[tokio::test]
+async fn delete_of_a_version_with_an_edited_number_is_refused_unsent() {
+    let f = fx("launch_template_version_get");
+    let mut v = LaunchTemplateVersion::objects()
+        .using(&f.session)
+        .get(LT, "2")
+        .await
+        .unwrap();
+    v.version_number = Some(1);
+    let err = v.delete().await.unwrap_err();
+    assert!(
+        matches!(&err, botocraft_core::Error::Validation { message } if message.contains("version_number")),
+        "{err:?}"
+    );
+    assert_eq!(f.operations(), ["DescribeLaunchTemplateVersions"]);
     f.done();
 }

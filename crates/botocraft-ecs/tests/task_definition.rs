@@ -368,3 +368,25 @@ async fn a_failed_describe_ends_the_revision_stream() {
     );
     f.done();
 }
+
+/// `deregister()` and `delete_revision()` of a fetched revision whose ARN
+/// was edited would act on the revision the edit names: refused, nothing
+/// sent.
+#[tokio::test]
+async fn deregister_of_an_edited_revision_is_refused_unsent() {
+    let f = fx("td_get");
+    let mut td = get_web3(&f).await;
+    td.task_definition_arn =
+        Some("arn:aws:ecs:us-east-1:123456789012:task-definition/web:1".into());
+    for err in [
+        td.deregister().await.unwrap_err(),
+        td.delete_revision().await.unwrap_err(),
+    ] {
+        assert!(
+            matches!(&err, botocraft_core::Error::Validation { message } if message.contains("task_definition_arn")),
+            "{err:?}"
+        );
+    }
+    assert_eq!(f.operations(), ["DescribeTaskDefinition"]);
+    f.done();
+}

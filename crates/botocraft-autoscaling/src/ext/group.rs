@@ -788,10 +788,19 @@ impl AutoScalingGroup {
     }
 
     /// Deletes this group and terminates its instances
-    /// (`DeleteAutoScalingGroup` with `ForceDelete`).
+    /// (`DeleteAutoScalingGroup` with `ForceDelete`). Refused, nothing
+    /// sent, when its name was edited since it came from AWS, as
+    /// [`delete()`](Self::delete) is: it would delete the group the edit
+    /// names.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn force_delete(&mut self) -> Result<()> {
         botocraft_core::trace::in_method(crate::SERVICE.name, "AutoScalingGroup", "force_delete", async move {
+            botocraft_core::baseline::refuse_renamed(
+                "AutoScalingGroup",
+                self.changed_fixed_fields(),
+                &Self::IDENTITY,
+                botocraft_core::baseline::renamed_delete_error,
+            )?;
             let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
                 Error::validation(
                     "AutoScalingGroup.force_delete() needs `AutoScalingGroupName`, which is not set",

@@ -7635,7 +7635,10 @@ impl ScalingPolicyGet {
             Some("DescribePoliciesResult"),
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "ScalingPolicy", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = error::only_answer(
             "ScalingPolicy",
@@ -8188,7 +8191,10 @@ impl ScalingPolicyDelete {
             None,
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "ScalingPolicy", &key)
+        })?;
         Ok(())
     }
 }
@@ -8316,7 +8322,10 @@ impl ScalingPolicyExecute {
             None,
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "ScalingPolicy", &key)
+        })?;
         Ok(())
     }
 }
@@ -8587,7 +8596,18 @@ impl LifecycleHookGet {
             Some("DescribeLifecycleHooksResult"),
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:not found",
+                    "ValidationError:No Lifecycle Hook found",
+                ],
+                "LifecycleHook",
+                &key,
+            )
+        })?;
         #[allow(unused_mut)]
         let mut item = error::only_answer(
             "LifecycleHook",
@@ -8725,7 +8745,18 @@ impl LifecycleHookList {
             Some("DescribeLifecycleHooksResult"),
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:not found",
+                    "ValidationError:No Lifecycle Hook found",
+                ],
+                "LifecycleHook",
+                &key,
+            )
+        })?;
         Ok(QuerySet::described(
             out.lifecycle_hooks
                 .take()
@@ -9020,7 +9051,18 @@ impl LifecycleHookDelete {
             Some("DeleteLifecycleHookResult"),
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:not found",
+                    "ValidationError:No Lifecycle Hook found",
+                ],
+                "LifecycleHook",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }
@@ -9159,7 +9201,18 @@ impl LifecycleHookCompleteAction {
             Some("CompleteLifecycleActionResult"),
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:not found",
+                    "ValidationError:No Lifecycle Hook found",
+                ],
+                "LifecycleHook",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }
@@ -9292,7 +9345,18 @@ impl LifecycleHookRecordHeartbeat {
             Some("RecordLifecycleActionHeartbeatResult"),
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(
+                e,
+                &[
+                    "ValidationError:not found",
+                    "ValidationError:No Lifecycle Hook found",
+                ],
+                "LifecycleHook",
+                &key,
+            )
+        })?;
         Ok(out)
     }
 }
@@ -9529,7 +9593,10 @@ impl ScheduledActionGet {
             Some("DescribeScheduledActionsResult"),
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "ScheduledAction", &key)
+        })?;
         #[allow(unused_mut)]
         let mut item = error::only_answer(
             "ScheduledAction",
@@ -10068,7 +10135,10 @@ impl ScheduledActionDelete {
             None,
             &input,
         )
-        .await?;
+        .await
+        .map_err(|e| {
+            error::map_not_found(e, &["ValidationError:not found"], "ScheduledAction", &key)
+        })?;
         Ok(())
     }
 }

@@ -1316,7 +1316,7 @@ impl PrimaryModel for ScalingPolicy {
     type Manager = ScalingPolicyManager;
     const SERVICE: &'static str = "autoscaling";
     const KIND: &'static str = "ScalingPolicy";
-    const NOT_FOUND_CODES: &'static [&'static str] = &[];
+    const NOT_FOUND_CODES: &'static [&'static str] = &["ValidationError:not found"];
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<ScalingPolicyKey> {
@@ -1690,7 +1690,10 @@ impl PrimaryModel for LifecycleHook {
     type Manager = LifecycleHookManager;
     const SERVICE: &'static str = "autoscaling";
     const KIND: &'static str = "LifecycleHook";
-    const NOT_FOUND_CODES: &'static [&'static str] = &[];
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "ValidationError:not found",
+        "ValidationError:No Lifecycle Hook found",
+    ];
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<LifecycleHookKey> {
@@ -2040,7 +2043,7 @@ impl PrimaryModel for ScheduledAction {
     type Manager = ScheduledActionManager;
     const SERVICE: &'static str = "autoscaling";
     const KIND: &'static str = "ScheduledAction";
-    const NOT_FOUND_CODES: &'static [&'static str] = &[];
+    const NOT_FOUND_CODES: &'static [&'static str] = &["ValidationError:not found"];
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<ScheduledActionKey> {

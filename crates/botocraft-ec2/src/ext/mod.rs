@@ -207,10 +207,19 @@ impl Snapshot {
 
 impl LaunchTemplateVersion {
     /// Deletes this version in AWS (`DeleteLaunchTemplateVersions`); a version
-    /// AWS reports as not deleted is an error. Afterwards a later `save()`
-    /// would create it again.
+    /// AWS reports as not deleted is an error (`Error::NotFound` for one
+    /// that is gone). Afterwards a later `save()` would create it again.
+    /// Refused, nothing sent, when its template id or version number was
+    /// edited since it came from AWS: it would delete the version the edit
+    /// names.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "LaunchTemplateVersion",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
         let id = self
             .launch_template_id
             .clone()
@@ -218,54 +227,10 @@ impl LaunchTemplateVersion {
         let version = self
             .version_number
             .ok_or_else(|| missing("LaunchTemplateVersion", "delete()", "VersionNumber"))?;
-        let out = self
-            .manager()
-            .delete(id.clone(), version.to_string())
+        self.manager()
+            .delete(id, version.to_string())
             .send()
             .await?;
-        if let Some(failed) = out
-            .unsuccessfully_deleted_launch_template_versions
-            .iter()
-            .flatten()
-            .next()
-        {
-            let (code, message) = failed
-                .response_error
-                .as_ref()
-                .map(|e| {
-                    (
-                        e.code.as_ref().map(|c| c.as_str().to_owned()),
-                        e.message.clone(),
-                    )
-                })
-                .unwrap_or_default();
-            // The version (or its template) is gone: not found, as for
-            // every other delete.
-            if let Some(code) = code.as_deref().filter(|c| {
-                [
-                    "launchTemplateVersionDoesNotExist",
-                    "launchTemplateIdDoesNotExist",
-                ]
-                .contains(c)
-            }) {
-                return Err(Error::NotFound {
-                    service: "ec2",
-                    resource: "LaunchTemplateVersion",
-                    key: format!("{id}/{version}"),
-                    code: Some(code.to_owned()),
-                    message,
-                    request_id: None,
-                });
-            }
-            return Err(Error::Service {
-                service: "ec2",
-                operation: "DeleteLaunchTemplateVersions".into(),
-                code: code.unwrap_or_else(|| "UnsuccessfullyDeleted".into()),
-                message: message.unwrap_or_else(|| format!("version {version} was not deleted")),
-                request_id: None,
-                status: 200,
-            });
-        }
         self.state_mut().mark_deleted();
         Ok(())
     }

@@ -27853,7 +27853,7 @@ impl LaunchTemplateVersionManager {
         LaunchTemplateVersionCreate::new(self.clone(), input, key)
     }
 
-    /// Deletes one version (`DeleteLaunchTemplateVersions`); check `unsuccessfully_deleted_launch_template_versions` in the answer.
+    /// Deletes one version (`DeleteLaunchTemplateVersions`); a version AWS reports as not deleted is an error (`Error::NotFound` for one that does not exist).
     ///
     /// Deletes one or more versions of a launch template.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -28607,6 +28607,27 @@ impl LaunchTemplateVersionDelete {
                 &key,
             )
         })?;
+        if let Some(e) = error::failures_to_error(
+            super::SERVICE.name,
+            OPERATION,
+            "LaunchTemplateVersion",
+            Some(&key),
+            out.unsuccessfully_deleted_launch_template_versions
+                .iter()
+                .flatten()
+                .map(|x| {
+                    (
+                        None,
+                        x.response_error
+                            .as_ref()
+                            .and_then(|e| e.code.as_ref().map(|v| v.as_str())),
+                        x.response_error.as_ref().and_then(|e| e.message.as_deref()),
+                    )
+                }),
+            false,
+        ) {
+            return Err(e);
+        }
         Ok(out)
     }
 }

@@ -203,7 +203,9 @@ impl EcrImage {
 
     /// Deletes this image (`BatchDeleteImage`, by digest). A per-image failure
     /// is an error (`ImageNotFound` is [`Error::NotFound`]); afterwards a
-    /// later `save()` would not recreate it (images have no create).
+    /// later `save()` would not recreate it (images have no create). An
+    /// image keeps no record of what it was fetched as: this deletes the
+    /// image its `repository_name` and `image_digest` name now.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
         let repo = self.repository_name.clone().ok_or_else(|| {

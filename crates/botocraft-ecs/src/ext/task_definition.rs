@@ -198,6 +198,8 @@ impl TaskDefinition {
     /// error is an [`Error::Partial`] saying it was deregistered, with the
     /// delete's error as its failure; an answer that names neither the
     /// revision deleted nor a failure for it is an error too, never `Ok`.
+    /// Refused, nothing sent, when `taskDefinitionArn` was edited since the
+    /// revision came from AWS: it would delete the revision the edit names.
     ///
     /// ```no_run
     /// # mod botocraft { pub(crate) use ::botocraft_ecs as ecs; }
@@ -216,6 +218,12 @@ impl TaskDefinition {
             "TaskDefinition",
             "delete_revision",
             async move {
+                botocraft_core::baseline::refuse_renamed(
+                    "TaskDefinition",
+                    self.changed_fixed_fields(),
+                    &Self::IDENTITY,
+                    botocraft_core::baseline::renamed_delete_error,
+                )?;
                 let arn = self.task_definition_arn.clone().ok_or_else(|| {
                     Error::validation(
                     "TaskDefinition.delete_revision needs `taskDefinitionArn`, which is not set",
@@ -266,7 +274,9 @@ impl TaskDefinition {
     /// as AWS answered (`status` `INACTIVE`), with this model's tags: the
     /// answer has none, and a revision registered from the returned model
     /// (edit it, then `save()`) would otherwise be untagged. Fails with
-    /// [`Error::Validation`], nothing sent, when `taskDefinitionArn` is not set.
+    /// [`Error::Validation`], nothing sent, when `taskDefinitionArn` is not
+    /// set or was edited since the revision came from AWS (it would
+    /// deregister the revision the edit names).
     ///
     /// ```no_run
     /// # async fn demo(td: botocraft_ecs::TaskDefinition) -> botocraft_core::Result<()> {
@@ -282,6 +292,12 @@ impl TaskDefinition {
             "TaskDefinition",
             "deregister",
             async move {
+                botocraft_core::baseline::refuse_renamed(
+                    "TaskDefinition",
+                    self.changed_fixed_fields(),
+                    &Self::IDENTITY,
+                    botocraft_core::baseline::renamed_delete_error,
+                )?;
                 let arn = self
                     .task_definition_arn
                     .clone()

@@ -1906,7 +1906,10 @@ impl TaskDefinitionGet {
         .map_err(|e| {
             error::map_not_found(
                 e,
-                &["ClientException:Unable to describe task definition"],
+                &[
+                    "ClientException:Unable to describe task definition",
+                    "ClientException:The specified task definition does not exist",
+                ],
                 "TaskDefinition",
                 &key,
             )
@@ -2712,7 +2715,10 @@ impl TaskDefinitionUpdate {
         .map_err(|e| {
             error::map_not_found(
                 e,
-                &["ClientException:Unable to describe task definition"],
+                &[
+                    "ClientException:Unable to describe task definition",
+                    "ClientException:The specified task definition does not exist",
+                ],
                 "TaskDefinition",
                 &key,
             )
@@ -2839,7 +2845,10 @@ impl TaskDefinitionDeregister {
         .map_err(|e| {
             error::map_not_found(
                 e,
-                &["ClientException:Unable to describe task definition"],
+                &[
+                    "ClientException:Unable to describe task definition",
+                    "ClientException:The specified task definition does not exist",
+                ],
                 "TaskDefinition",
                 &key,
             )
@@ -2983,7 +2992,10 @@ impl TaskDefinitionDelete {
             .map_err(|e| {
                 error::map_not_found(
                     e,
-                    &["ClientException:Unable to describe task definition"],
+                    &[
+                        "ClientException:Unable to describe task definition",
+                        "ClientException:The specified task definition does not exist",
+                    ],
                     "TaskDefinition",
                     &key,
                 )
@@ -5620,7 +5632,11 @@ impl TaskGet {
                 .map_err(|e| {
                     error::map_not_found(
                         e,
-                        &["ClusterNotFoundException", "ResourceNotFoundException"],
+                        &[
+                            "ClusterNotFoundException",
+                            "ResourceNotFoundException",
+                            "InvalidParameterException:The referenced task was not found",
+                        ],
                         "Task",
                         &key,
                     )
@@ -5809,7 +5825,11 @@ impl TaskGetMany {
             .map_err(|e| {
                 error::map_not_found(
                     e,
-                    &["ClusterNotFoundException", "ResourceNotFoundException"],
+                    &[
+                        "ClusterNotFoundException",
+                        "ResourceNotFoundException",
+                        "InvalidParameterException:The referenced task was not found",
+                    ],
                     "Task",
                     &key,
                 )
@@ -7023,7 +7043,11 @@ impl TaskGetProtection {
         .map_err(|e| {
             error::map_not_found(
                 e,
-                &["ClusterNotFoundException", "ResourceNotFoundException"],
+                &[
+                    "ClusterNotFoundException",
+                    "ResourceNotFoundException",
+                    "InvalidParameterException:The referenced task was not found",
+                ],
                 "Task",
                 &key,
             )
@@ -7231,7 +7255,11 @@ impl TaskSetProtection {
         .map_err(|e| {
             error::map_not_found(
                 e,
-                &["ClusterNotFoundException", "ResourceNotFoundException"],
+                &[
+                    "ClusterNotFoundException",
+                    "ResourceNotFoundException",
+                    "InvalidParameterException:The referenced task was not found",
+                ],
                 "Task",
                 &key,
             )
@@ -7404,7 +7432,11 @@ impl TaskDelete {
                 .map_err(|e| {
                     error::map_not_found(
                         e,
-                        &["ClusterNotFoundException", "ResourceNotFoundException"],
+                        &[
+                            "ClusterNotFoundException",
+                            "ResourceNotFoundException",
+                            "InvalidParameterException:The referenced task was not found",
+                        ],
                         "Task",
                         &key,
                     )
@@ -9513,7 +9545,15 @@ impl CapacityProviderGet {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ClusterNotFoundException"], "CapacityProvider", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ClusterNotFoundException",
+                    "ClientException:capacity provider does not exist",
+                ],
+                "CapacityProvider",
+                &key,
+            )
         })?;
         if let Some(e) = error::failures_to_error(
             super::SERVICE.name,
@@ -9686,7 +9726,15 @@ impl CapacityProviderGetMany {
             )
             .await
             .map_err(|e| {
-                error::map_not_found(e, &["ClusterNotFoundException"], "CapacityProvider", &key)
+                error::map_not_found(
+                    e,
+                    &[
+                        "ClusterNotFoundException",
+                        "ClientException:capacity provider does not exist",
+                    ],
+                    "CapacityProvider",
+                    &key,
+                )
             })
             .map_err(|e| {
                 error::not_found_among(
@@ -10221,7 +10269,15 @@ impl CapacityProviderUpdate {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ClusterNotFoundException"], "CapacityProvider", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ClusterNotFoundException",
+                    "ClientException:capacity provider does not exist",
+                ],
+                "CapacityProvider",
+                &key,
+            )
         })?;
         #[allow(unused_mut)]
         let mut item = out
@@ -10352,7 +10408,15 @@ impl CapacityProviderDelete {
         )
         .await
         .map_err(|e| {
-            error::map_not_found(e, &["ClusterNotFoundException"], "CapacityProvider", &key)
+            error::map_not_found(
+                e,
+                &[
+                    "ClusterNotFoundException",
+                    "ClientException:capacity provider does not exist",
+                ],
+                "CapacityProvider",
+                &key,
+            )
         })?;
         #[allow(unused_mut)]
         let mut item = out

@@ -758,8 +758,10 @@ impl PrimaryModel for TaskDefinition {
     type Manager = TaskDefinitionManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "TaskDefinition";
-    const NOT_FOUND_CODES: &'static [&'static str] =
-        &["ClientException:Unable to describe task definition"];
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "ClientException:Unable to describe task definition",
+        "ClientException:The specified task definition does not exist",
+    ];
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<TaskDefinitionKey> {
@@ -2084,8 +2086,11 @@ impl PrimaryModel for Task {
     type Manager = TaskManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "Task";
-    const NOT_FOUND_CODES: &'static [&'static str] =
-        &["ClusterNotFoundException", "ResourceNotFoundException"];
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "ClusterNotFoundException",
+        "ResourceNotFoundException",
+        "InvalidParameterException:The referenced task was not found",
+    ];
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<TaskKey> {
@@ -2769,7 +2774,11 @@ impl Task {
                     .map_err(|e| {
                         botocraft_core::error::map_not_found(
                             e,
-                            &["ClusterNotFoundException", "ResourceNotFoundException"],
+                            &[
+                                "ClusterNotFoundException",
+                                "ResourceNotFoundException",
+                                "InvalidParameterException:The referenced task was not found",
+                            ],
                             "Task",
                             &key,
                         )
@@ -2853,7 +2862,11 @@ impl Task {
                     .map_err(|e| {
                         botocraft_core::error::map_not_found(
                             e,
-                            &["ClusterNotFoundException", "ResourceNotFoundException"],
+                            &[
+                                "ClusterNotFoundException",
+                                "ResourceNotFoundException",
+                                "InvalidParameterException:The referenced task was not found",
+                            ],
                             "Task",
                             &key,
                         )
@@ -3219,7 +3232,10 @@ impl PrimaryModel for CapacityProvider {
     type Manager = CapacityProviderManager;
     const SERVICE: &'static str = "ecs";
     const KIND: &'static str = "CapacityProvider";
-    const NOT_FOUND_CODES: &'static [&'static str] = &["ClusterNotFoundException"];
+    const NOT_FOUND_CODES: &'static [&'static str] = &[
+        "ClusterNotFoundException",
+        "ClientException:capacity provider does not exist",
+    ];
 
     #[cfg_attr(not(debug_assertions), inline)]
     fn pk(&self) -> Option<CapacityProviderKey> {

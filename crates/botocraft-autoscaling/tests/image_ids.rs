@@ -42,3 +42,40 @@ async fn image_ids_of_configurations_and_template_versions() {
     assert_eq!(sent[4].body["LaunchTemplateId"], "lt-3");
     f.done();
 }
+
+/// A group whose `instances` were not loaded (`None`) is described for its
+/// members before EC2 is asked, never read as empty; one with `Some([])`
+/// has none, and nothing is sent.
+#[tokio::test]
+async fn ec2_instances_of_a_group_without_its_members_asks_for_them() {
+    let xml = |body: &str| serde_json::json!({"status": 200, "headers": {"content-type": "text/xml"}, "body": body});
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "DescribeAutoScalingGroups",
+         "request": {"body": {"Action": "DescribeAutoScalingGroups", "Version": "2011-01-01",
+                              "AutoScalingGroupNames.member.1": "web"}},
+         "response": xml("<DescribeAutoScalingGroupsResponse xmlns=\"http://autoscaling.amazonaws.com/doc/2011-01-01/\"><DescribeAutoScalingGroupsResult><AutoScalingGroups><member><AutoScalingGroupName>web</AutoScalingGroupName><MinSize>1</MinSize><MaxSize>2</MaxSize><DesiredCapacity>1</DesiredCapacity><Instances><member><InstanceId>i-0aaa</InstanceId></member></Instances></member></AutoScalingGroups></DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeAutoScalingGroupsResponse>")},
+        {"operation": "DescribeInstances",
+         "request": {"body": {"Action": "DescribeInstances", "Version": "2016-11-15", "InstanceId.1": "i-0aaa"}},
+         "response": xml("<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId><reservationSet><item><reservationId>r-1</reservationId><instancesSet><item><instanceId>i-0aaa</instanceId></item></instancesSet></item></reservationSet></DescribeInstancesResponse>")}
+    ]));
+    let group = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        instances: None,
+        ..Default::default()
+    }
+    .using(&f.session);
+    let instances = group.ec2_instances().await.unwrap();
+    assert_eq!(instances.len(), 1);
+    assert_eq!(instances[0].instance_id.as_deref(), Some("i-0aaa"));
+    f.done();
+
+    let f = fx_exchanges(serde_json::json!([]));
+    let empty = AutoScalingGroup {
+        auto_scaling_group_name: Some("web".into()),
+        instances: Some(Vec::new()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert!(empty.ec2_instances().await.unwrap().is_empty());
+    f.nothing_sent();
+}

@@ -865,6 +865,34 @@ pub fn refuse_dropped_tags(
     )))
 }
 
+/// For `save_tags()`: a model that did not come from AWS (built by hand,
+/// read back from JSON) holds no record of the tags AWS has, so the
+/// removals among its edits cannot be told: refused, nothing sent, rather
+/// than writing the tags it holds and leaving every other tag in place.
+///
+/// ```
+/// use botocraft_core::{baseline, ModelState};
+///
+/// let err = baseline::refuse_unfetched_tag_edits("Vpc", &ModelState::default(), true).unwrap_err();
+/// assert!(err.to_string().contains("did not come from AWS"));
+/// assert!(baseline::refuse_unfetched_tag_edits("Vpc", &ModelState::default(), false).is_ok());
+/// ```
+pub fn refuse_unfetched_tag_edits(
+    kind: &str,
+    state: &crate::ModelState,
+    tags_set: bool,
+) -> Result<(), Error> {
+    if !tags_set || state.is_persisted() {
+        return Ok(());
+    }
+    Err(Error::validation(format!(
+        "{kind}.save_tags(): this {kind} did not come from AWS (built by hand or read back \
+         from JSON), so the tags AWS holds for it are unknown and a removal among the edits \
+         could not be told from a tag it never had: fetch it (`{kind}::objects().get(..)`), \
+         edit that model's tags and save_tags() it, or save() a new {kind}"
+    )))
+}
+
 /// For `save()` and `save_tags()`: a tag with AWS's reserved `aws:` prefix
 /// that the model sets or changes (`tags`, against the tags it was fetched
 /// with; every one on a new model) is refused before anything is sent, since

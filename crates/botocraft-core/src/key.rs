@@ -142,6 +142,9 @@ fn decode_part(part: &str) -> String {
 /// `arn:aws:ecs:us-east-1:123456789012:service/prod/web` is `prod/web`),
 /// rather than split at its last slash into a "cluster" that is no cluster.
 pub fn parse_key_parts(kind: &'static str, text: &str, parts: &[&str]) -> Result<Vec<String>> {
+    if let Some(labelled) = labelled_arn_parts(text, parts) {
+        return Ok(labelled);
+    }
     let own = own_arn_resource(kind, text).filter(|_| parts.len() > 1);
     let found = split_key_parts(own.unwrap_or(text), parts.len());
     if found.len() != parts.len() || found.iter().any(|p| p.trim().is_empty()) {
@@ -156,6 +159,42 @@ pub fn parse_key_parts(kind: &'static str, text: &str, parts: &[&str]) -> Result
         )));
     }
     Ok(found)
+}
+
+/// The parts of an ARN that labels each (`label/value` segments between
+/// colons, the label the part's name in camel case): an Auto Scaling
+/// policy's `arn:aws:autoscaling:…:scalingPolicy:<uuid>:autoScalingGroupName/web:policyName/cpu`
+/// is `web` and `cpu`. `None` when `text` is no such ARN of every part.
+fn labelled_arn_parts(text: &str, parts: &[&str]) -> Option<Vec<String>> {
+    if parts.len() < 2 {
+        return None;
+    }
+    let resource = text.strip_prefix("arn:")?.splitn(5, ':').nth(4)?;
+    let same = |label: &str, part: &str| {
+        let mut label = label.bytes().filter(|b| *b != b'_');
+        let mut part = part.bytes().filter(|b| *b != b'_');
+        loop {
+            match (label.next(), part.next()) {
+                (None, None) => return true,
+                (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b) => {}
+                _ => return false,
+            }
+        }
+    };
+    let labelled: Vec<(&str, &str)> = resource
+        .split(':')
+        .filter_map(|segment| segment.split_once('/'))
+        .collect();
+    parts
+        .iter()
+        .map(|part| {
+            labelled
+                .iter()
+                .find(|(label, _)| same(label, part))
+                .map(|(_, value)| (*value).to_owned())
+                .filter(|value| !value.trim().is_empty())
+        })
+        .collect()
 }
 
 /// The resource part after `<kind>/` of `text` when it is an ARN of the
@@ -196,6 +235,41 @@ mod tests {
         assert_eq!(
             parse_key_parts("K", "x/€%2F%", &["a", "b"]).unwrap(),
             ["x", "€/%"]
+        );
+    }
+
+    /// An Auto Scaling policy's or scheduled action's ARN labels its parts:
+    /// read by label, not split at its last slash.
+    #[test]
+    fn an_arn_labelling_the_parts_reads_as_them() {
+        let parts = ["auto_scaling_group_name", "policy_name"];
+        assert_eq!(
+            parse_key_parts(
+                "ScalingPolicyKey",
+                "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:6d8f1c2a-1111-2222-3333-444455556666:autoScalingGroupName/web:policyName/cpu-50",
+                &parts
+            )
+            .unwrap(),
+            ["web", "cpu-50"]
+        );
+        assert_eq!(
+            parse_key_parts(
+                "ScheduledActionKey",
+                "arn:aws:autoscaling:us-east-1:123456789012:scheduledUpdateGroupAction:6d8f1c2a-1111-2222-3333-444455556666:autoScalingGroupName/web:scheduledActionName/nightly",
+                &["auto_scaling_group_name", "scheduled_action_name"]
+            )
+            .unwrap(),
+            ["web", "nightly"]
+        );
+        // An ARN that labels only some parts is not read by label.
+        assert!(labelled_arn_parts(
+            "arn:aws:autoscaling:us-east-1:1:scalingPolicy:u:autoScalingGroupName/web",
+            &parts
+        )
+        .is_none());
+        assert_eq!(
+            parse_key_parts("ScalingPolicyKey", "web/cpu-50", &parts).unwrap(),
+            ["web", "cpu-50"]
         );
     }
 

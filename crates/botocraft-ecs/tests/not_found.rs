@@ -1,7 +1,8 @@
 //! The answers ECS gives for a resource that does not exist, beyond its
 //! `*NotFoundException` codes: an `InvalidParameterException` or a
 //! `ClientException` whose message says so is `Error::NotFound`, while the
-//! same code about something else stays `Error::Service`.
+//! same code about something else stays `Error::Service`. Also what a model
+//! that did not come from AWS cannot know of one.
 
 mod common;
 
@@ -88,4 +89,26 @@ async fn deleting_a_capacity_provider_that_does_not_exist_is_not_found() {
     let in_use = providers.delete("spot").await.unwrap_err();
     assert!(!in_use.is_not_found(), "{in_use:?}");
     f.done();
+}
+
+/// A cluster read back from JSON knows nothing of the tags AWS holds:
+/// `save_tags()` would write its tags and remove none, so it is refused with
+/// nothing sent (fetch it to edit its tags).
+#[tokio::test]
+async fn save_tags_of_a_cluster_read_back_from_json_is_refused_unsent() {
+    let f = fx_exchanges(json!([]));
+    let cached = json!({
+        "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/prod",
+        "clusterName": "prod",
+        "tags": [{"key": "env", "value": "prod"}]
+    });
+    let cluster: Cluster = serde_json::from_value(cached).unwrap();
+    let mut cluster = cluster.using(&f.session);
+    cluster.tags_mut().remove("team");
+    let err = cluster.save_tags().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation { message } if message.contains("did not come from AWS")),
+        "{err:?}"
+    );
+    f.nothing_sent();
 }

@@ -38,6 +38,7 @@ fn hand_written_manager_requests_borrow_nothing() {
         spawnable(Ami::objects().registered(["ami-1"])),
         spawnable(Ami::objects().in_use_by_instances_or_auto_scaling()),
         spawnable(AutoScalingGroup::objects().image_ids()),
+        spawnable(AutoScalingGroup::objects().warm_pool(String::from("web"))),
         spawnable(EcrImage::objects().put("web", "{}").tag("v1")),
     );
     // Built, never awaited: no call is made.

@@ -71,9 +71,13 @@ impl AutoScalingGroup {
     /// it was fetched, described by EC2 in one call (`DescribeInstances`).
     ///
     /// A group with no instances gives an empty list without a call (an
-    /// empty `InstanceIds` would describe every instance in the region). An
-    /// instance gone from EC2 since is an [`Error::NotFound`]; refresh the
-    /// group first for its current membership.
+    /// empty `InstanceIds` would describe every instance in the region). A
+    /// group whose `instances` is `None` (fetched with
+    /// `.include_instances(false)`, or built by hand) is described first
+    /// (`DescribeAutoScalingGroups`) for its members, rather than read as
+    /// having none. An instance gone from EC2 since is an
+    /// [`Error::NotFound`]; refresh the group first for its current
+    /// membership.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn ec2_instances(&self) -> Result<QuerySet<Ec2Instance>> {
         botocraft_core::trace::in_method(
@@ -81,10 +85,28 @@ impl AutoScalingGroup {
             "AutoScalingGroup",
             "ec2_instances",
             async move {
-                let ids: Vec<String> = self
-                    .instances
+                let described;
+                let members = match &self.instances {
+                    Some(members) => members,
+                    None => {
+                        let name = self
+                            .auto_scaling_group_name
+                            .clone()
+                            .filter(|n| !n.is_empty())
+                            .ok_or_else(|| {
+                                Error::validation(
+                                    "AutoScalingGroup.ec2_instances() needs `AutoScalingGroupName` (or `instances`), which is not set",
+                                )
+                            })?;
+                        described = self.manager().get(name).await?.instances;
+                        match &described {
+                            Some(members) => members,
+                            None => return Ok(QuerySet::described(Vec::new())),
+                        }
+                    }
+                };
+                let ids: Vec<String> = members
                     .iter()
-                    .flatten()
                     .filter_map(|i| i.instance_id.clone())
                     .filter(|id| !id.is_empty())
                     .collect();

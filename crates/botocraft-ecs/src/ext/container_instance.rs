@@ -183,8 +183,10 @@ impl ContainerInstance {
     /// The EC2 instance this container instance runs on (`ec2InstanceId`),
     /// fetched with the session this model came from.
     ///
-    /// `Ok(None)` for container instances that are not EC2 instances
-    /// (external instances registered with ECS Anywhere report no id).
+    /// `Ok(None)` for container instances that are not EC2 instances:
+    /// external instances registered with ECS Anywhere, whose
+    /// `ec2_instance_id` is their Systems Manager managed instance id
+    /// (`mi-...`), which EC2 would refuse as malformed, or none at all.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn instance(&self) -> botocraft_core::Result<Option<botocraft_ec2::Instance>> {
         botocraft_core::trace::in_method(
@@ -193,7 +195,11 @@ impl ContainerInstance {
             "instance",
             async move {
                 use botocraft_core::Manager as _;
-                let Some(id) = self.ec2_instance_id.clone() else {
+                let Some(id) = self
+                    .ec2_instance_id
+                    .clone()
+                    .filter(|id| is_ec2_instance_id(id))
+                else {
                     return Ok(None);
                 };
                 botocraft_ec2::InstanceManager::with_session(self._state.session().cloned())
@@ -206,9 +212,28 @@ impl ContainerInstance {
     }
 }
 
+/// Whether `id` is an EC2 instance id (`i-` and hex) rather than another
+/// kind of host's (`mi-...`, an ECS Anywhere managed instance).
+#[cfg(feature = "ec2")]
+fn is_ec2_instance_id(id: &str) -> bool {
+    id.strip_prefix("i-")
+        .is_some_and(|hex| !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ec2")]
+    #[test]
+    fn only_ec2_instance_ids_name_ec2_instances() {
+        for id in ["i-0abc123def4567890", "i-12345678"] {
+            assert!(is_ec2_instance_id(id), "{id}");
+        }
+        for id in ["mi-0abc123def4567890", "", "i-", "i-xyz", "0abc"] {
+            assert!(!is_ec2_instance_id(id), "{id}");
+        }
+    }
 
     fn resource(name: &str, value: i32) -> Resource {
         Resource {

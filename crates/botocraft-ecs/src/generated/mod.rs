@@ -335,7 +335,8 @@ pub(crate) async fn write_tags(
 /// `save_tags()` of every tagged model: writes the tag edits made since the model
 /// was fetched to `target` (its ARN or id; `missing` is the error when it has none).
 /// Tags of `None` are unknown, as for `save()`: nothing is written (`Some` of an
-/// empty list removes them all), and a model fetched holding tags is refused.
+/// empty list removes them all), and a model fetched holding tags is refused; so
+/// is a model that did not come from AWS (the tags it holds there are unknown).
 #[cfg_attr(not(debug_assertions), inline)]
 pub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(
     model: &mut M,
@@ -346,6 +347,11 @@ pub(crate) async fn save_tags<M: botocraft_core::PrimaryModel>(
     botocraft_core::baseline::refuse_dropped_tags(
         M::KIND,
         "save_tags",
+        model.state(),
+        desired.is_some(),
+    )?;
+    botocraft_core::baseline::refuse_unfetched_tag_edits(
+        M::KIND,
         model.state(),
         desired.is_some(),
     )?;

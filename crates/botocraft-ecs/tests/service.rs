@@ -797,3 +797,19 @@ async fn manager_update_of_a_renamed_service_is_refused_unsent() {
     assert_eq!(f.operations(), ["DescribeServices"]);
     f.done();
 }
+
+/// A service without task sets (ECS controls its deployments) has none to
+/// describe: an empty QuerySet, with no DescribeTaskSets, which ECS refuses
+/// without ids.
+#[tokio::test]
+async fn relation_task_sets_of_a_service_without_any_sends_nothing() {
+    let f = fx_exchanges(serde_json::json!([]));
+    let service = Service {
+        cluster_arn: Some("arn:aws:ecs:us-east-1:123456789012:cluster/c1".into()),
+        service_name: Some("web".into()),
+        ..Default::default()
+    }
+    .using(&f.session);
+    assert!(service.task_sets().await.unwrap().is_empty());
+    f.nothing_sent();
+}

@@ -45,7 +45,14 @@ async fn get_many_returns_all_sets_of_the_service() {
     let f = fx("ts_get_many");
     let qs = TaskSet::objects()
         .using(&f.session)
-        .get_many("c1", "web")
+        .get_many(
+            "c1",
+            "web",
+            [
+                "arn:aws:ecs:us-east-1:123456789012:task-set/c1/web/ecs-svc/1234567890123456789",
+                "arn:aws:ecs:us-east-1:123456789012:task-set/c1/web/ecs-svc/2222222222222222222",
+            ],
+        )
         .await
         .unwrap();
     assert_eq!(qs.len(), 2);
@@ -158,8 +165,7 @@ async fn get_many_of_no_task_sets_sends_nothing() {
     let f = fx_exchanges(serde_json::json!([]));
     let sets = TaskSet::objects()
         .using(&f.session)
-        .get_many("c1", "web")
-        .task_sets(Vec::<String>::new())
+        .get_many("c1", "web", Vec::<String>::new())
         .await
         .unwrap();
     assert!(sets.is_empty());

@@ -32,6 +32,7 @@ pub mod ecr_images;
 pub mod service;
 pub mod service_revision;
 pub mod task_definition;
+pub mod task_set;
 
 #[cfg(test)]
 mod test_support;

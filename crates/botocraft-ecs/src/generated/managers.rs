@@ -11549,7 +11549,7 @@ impl std::future::IntoFuture for AccountSettingDelete {
 
 /// The manager of [`TaskSet`]: `TaskSet::objects()`.
 ///
-/// Methods: `create`, `delete`, `get_many`, `get`, `list`, `make_primary`, `update`. Each returns a request: set optional arguments with its
+/// Methods: `create`, `delete`, `get_many`, `get`, `make_primary`, `update`. Each returns a request: set optional arguments with its
 /// builder methods, then `.await` it.
 #[derive(Clone, Debug)]
 pub struct TaskSetManager {
@@ -11614,7 +11614,7 @@ impl TaskSetManager {
         TaskSetGet::new(self.clone(), input, key)
     }
 
-    /// The task sets of a service; all of them unless `task_sets` narrows it.
+    /// Task sets of a service by id or ARN (`DescribeTaskSets`); none asked, none answered, with no call. `TaskSet::objects().list(cluster, service)` gives every one the service has.
     ///
     /// Describes the task sets in the specified cluster and service. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service Developer Guide.
     #[cfg_attr(not(debug_assertions), inline)]
@@ -11622,36 +11622,33 @@ impl TaskSetManager {
         &self,
         cluster: impl Into<String>,
         service: impl Into<String>,
+        task_sets: impl IntoIterator<Item = impl AsRef<str>>,
     ) -> TaskSetGetMany {
         let cluster = cluster.into();
         let service = service.into();
-        let key: String = cluster.to_string() + "/" + &service.to_string();
+        let task_sets: Vec<String> = task_sets
+            .into_iter()
+            .map(|v| v.as_ref().to_owned())
+            .collect();
+        let task_sets = botocraft_core::key::distinct(task_sets);
+        let key: String = cluster.to_string()
+            + "/"
+            + &service.to_string()
+            + "/"
+            + &task_sets
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
         #[allow(unused_mut)]
         let mut input = DescribeTaskSetsRequest::default();
         input.cluster = Some(cluster);
         input.service = Some(service);
+        input.task_sets = Some(task_sets);
         if input.include.is_none() {
             input.include = Some(vec![TaskSetField::from("TAGS")]);
         }
         TaskSetGetMany::new(self.clone(), input, key)
-    }
-
-    /// Every task set of a service (`DescribeTaskSets` with no ids).
-    ///
-    /// Describes the task sets in the specified cluster and service. This is used when a service uses the `EXTERNAL` deployment controller type. For more information, see Amazon ECS Deployment Types in the Amazon Elastic Container Service Developer Guide.
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub fn list(&self, cluster: impl Into<String>, service: impl Into<String>) -> TaskSetList {
-        let cluster = cluster.into();
-        let service = service.into();
-        let key: String = cluster.to_string() + "/" + &service.to_string();
-        #[allow(unused_mut)]
-        let mut input = DescribeTaskSetsRequest::default();
-        input.cluster = Some(cluster);
-        input.service = Some(service);
-        if input.include.is_none() {
-            input.include = Some(vec![TaskSetField::from("TAGS")]);
-        }
-        TaskSetList::new(self.clone(), input, key)
     }
 
     /// Calls `CreateTaskSet`.
@@ -11973,13 +11970,6 @@ impl TaskSetGetMany {
         &self.input
     }
 
-    /// The ID or full Amazon Resource Name (ARN) of task sets to describe.
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub fn task_sets(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.input.task_sets = Some(value.into_iter().map(Into::into).collect());
-        self
-    }
-
     /// Specifies whether to see the resource tags for the task set. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
     ///
     /// Default: `["TAGS"]`.
@@ -12032,6 +12022,11 @@ impl TaskSetGetMany {
             "TaskSet::objects().get_many",
             "service",
         )?;
+        error::refuse_blank(
+            input.task_sets.as_deref().unwrap_or_default(),
+            "TaskSet::objects().get_many",
+            "task_sets",
+        )?;
         let session = self.manager.session()?;
         if input.task_sets.as_ref().is_some_and(|v| v.is_empty()) {
             return Ok(QuerySet::described(Vec::new()));
@@ -12082,162 +12077,6 @@ impl TaskSetGetMany {
 }
 
 impl std::future::IntoFuture for TaskSetGetMany {
-    type Output = Result<QuerySet<TaskSet>>;
-    type IntoFuture = MethodFuture<'static, Result<QuerySet<TaskSet>>>;
-
-    #[cfg_attr(not(debug_assertions), inline)]
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
-
-/// The request built by [`TaskSetManager::list`]: set optional arguments, then `.await` it.
-#[must_use = "a request does nothing until it is awaited"]
-#[derive(Debug)]
-pub struct TaskSetList {
-    manager: TaskSetManager,
-    input: DescribeTaskSetsRequest,
-    key: String,
-    error: Option<Error>,
-}
-
-impl Clone for TaskSetList {
-    #[cfg_attr(not(debug_assertions), inline)]
-    fn clone(&self) -> Self {
-        TaskSetList {
-            manager: self.manager.clone(),
-            input: self.input.clone(),
-            key: self.key.clone(),
-            error: self.error.as_ref().map(Error::duplicate),
-        }
-    }
-}
-
-impl TaskSetList {
-    #[cfg_attr(not(debug_assertions), inline)]
-    fn new(manager: TaskSetManager, input: DescribeTaskSetsRequest, key: String) -> Self {
-        TaskSetList {
-            manager,
-            input,
-            key,
-            error: None,
-        }
-    }
-
-    #[allow(dead_code)]
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub(crate) fn failed(manager: TaskSetManager, error: Error) -> Self {
-        TaskSetList {
-            manager,
-            input: DescribeTaskSetsRequest::default(),
-            key: String::new(),
-            error: Some(error),
-        }
-    }
-
-    /// The operation input as it will be sent.
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub fn input(&self) -> &DescribeTaskSetsRequest {
-        &self.input
-    }
-
-    /// Specifies whether to see the resource tags for the task set. If `TAGS` is specified, the tags are included in the response. If this field is omitted, tags aren't included in the response.
-    ///
-    /// Default: `["TAGS"]`.
-    ///
-    /// `TAGS` is always asked for as well: `save()` compares the model's tags with those it was fetched with, so they must be loaded.
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub fn include(mut self, value: impl IntoIterator<Item = impl Into<TaskSetField>>) -> Self {
-        let mut value: Vec<TaskSetField> = value.into_iter().map(Into::into).collect();
-        if !value.iter().any(|v| v.as_str() == "TAGS") {
-            value.push(TaskSetField::from("TAGS"));
-        }
-        self.input.include = Some(value);
-        self
-    }
-
-    /// Sends the request.
-    #[cfg_attr(not(debug_assertions), inline)]
-    pub fn send(self) -> MethodFuture<'static, Result<QuerySet<TaskSet>>> {
-        botocraft_core::trace::method(super::SERVICE.name, "TaskSet", "list", Box::pin(self.run()))
-    }
-
-    #[cfg_attr(not(debug_assertions), inline)]
-    async fn run(self) -> Result<QuerySet<TaskSet>> {
-        const OPERATION: &str = "DescribeTaskSets";
-        if let Some(error) = self.error {
-            return Err(error);
-        }
-        #[allow(unused_variables)]
-        let key = self.key;
-        #[allow(unused_mut)]
-        let mut input = self.input;
-        if input.cluster.is_none() {
-            return Err(Error::validation("DescribeTaskSets needs `cluster`"));
-        }
-        if input.service.is_none() {
-            return Err(Error::validation("DescribeTaskSets needs `service`"));
-        }
-        error::refuse_blank(
-            input.cluster.as_slice(),
-            "TaskSet::objects().list",
-            "cluster",
-        )?;
-        error::refuse_blank(
-            input.service.as_slice(),
-            "TaskSet::objects().list",
-            "service",
-        )?;
-        let session = self.manager.session()?;
-        if input.task_sets.as_ref().is_some_and(|v| v.is_empty()) {
-            return Ok(QuerySet::described(Vec::new()));
-        }
-        #[allow(unused_mut)]
-        let mut out = call::<_, DescribeTaskSetsResponse>(
-            &*session,
-            &super::SERVICE,
-            OPERATION,
-            None,
-            &input,
-        )
-        .await
-        .map_err(|e| {
-            error::map_not_found(
-                e,
-                &[
-                    "TaskSetNotFoundException",
-                    "ServiceNotFoundException",
-                    "ClusterNotFoundException",
-                ],
-                "TaskSet",
-                &key,
-            )
-        })?;
-        if let Some(e) = error::failures_to_error(
-            super::SERVICE.name,
-            OPERATION,
-            "TaskSet",
-            Some(&key),
-            out.failures
-                .iter()
-                .flatten()
-                .map(|x| (x.arn.as_deref(), x.reason.as_deref(), x.detail.as_deref())),
-            true,
-        ) {
-            return Err(e);
-        }
-        Ok(QuerySet::described(
-            out.task_sets
-                .take()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|m| m.into_fetched(&session))
-                .collect(),
-        ))
-    }
-}
-
-impl std::future::IntoFuture for TaskSetList {
     type Output = Result<QuerySet<TaskSet>>;
     type IntoFuture = MethodFuture<'static, Result<QuerySet<TaskSet>>>;
 

@@ -1416,8 +1416,14 @@ impl Service {
                 Error::validation("Service.task_sets needs `serviceName`, which is not set"),
             );
         };
+        let a2 = self
+            .task_sets
+            .iter()
+            .flatten()
+            .filter_map(|x| x.task_set_arn.clone())
+            .collect::<Vec<_>>();
         #[allow(unused_mut)]
-        let mut request = manager.get_many(a0, a1);
+        let mut request = manager.get_many(a0, a1, a2);
         request
     }
 

@@ -2529,6 +2529,23 @@ impl<'a> Emitter<'a> {
                 w.waiter
             )
         });
+        // A waiter that polls again on the model's not-found code (AWS's
+        // reads lag a create) cannot tell "not yet" from "never": it times out.
+        let code_of = |listed: &str| listed.split(':').next().unwrap_or(listed).to_owned();
+        let retries_missing = waiter.acceptors.iter().any(|a| {
+            a.matcher == "error"
+                && a.state == "retry"
+                && a.expected
+                    .as_str()
+                    .is_some_and(|code| model.not_found.iter().any(|nf| code_of(nf) == code))
+        });
+        let nf_doc = if model.not_found.is_empty() {
+            ""
+        } else if retries_missing {
+            ".\n    /// A resource that does not exist is polled again, as AWS answers so\n    /// for a moment after a create: one that never appears ends in\n    /// [`Error::Timeout`], whose `last_failure` is that not-found error"
+        } else {
+            ", and with [`Error::NotFound`]\n    /// when the resource does not exist (unless that is what it waits for)"
+        };
         let _ = writeln!(
             out,
             "    /// {doc}\n    ///\n    /// Polls `{op}` every {delay} s, at most {max} times by default (with\n    /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with\n    /// [`Error::Timeout`] when it gives up{nf_doc}.\n    pub fn {fname}(&self) -> Waiter<{out_ty}> {{\n        const ACCEPTORS: &[Acceptor] = &[{acc}];\n        let session = self._state.session().cloned();\n{key_let}        let prepared = (|| -> Result<{in_ty}> {{\n{body}            Ok(input)\n        }})();\n        let input = match prepared {{\n            Ok(input) => input,\n            Err(e) => return Waiter::failed({op:?}, e),\n        }};\n        Waiter::new({op:?}, ACCEPTORS, std::time::Duration::from_secs({delay}), {max}, move || {{\n            let session = session.clone();\n            let input = input.clone();\n{key_clone}            async move {{\n                let session = match session {{ Some(s) => s, None => botocraft_transport::default_session()? }};\n                call::<_, {out_ty}>(&*session, &super::SERVICE, {op:?}, {wrapper}, &input).await{map}\n            }}\n        }})\n        .about(super::SERVICE.name, {name:?}, {about})\n        .method(super::SERVICE.name, {name:?}, {fname:?})\n    }}\n",
@@ -2536,7 +2553,7 @@ impl<'a> Emitter<'a> {
             map = map,
             key_clone = key_clone,
             key_let = if key_clone.is_empty() { String::new() } else { format!("        let key = {named};\n") },
-            nf_doc = if model.not_found.is_empty() { "" } else { ", and with [`Error::NotFound`]\n    /// when the resource does not exist (unless that is what it waits for)" },
+            nf_doc = nf_doc,
             delay = waiter.delay,
             max = waiter.max_attempts,
             fname = w.name,

@@ -685,6 +685,26 @@ fn decide<O: Serialize>(
             });
         }
     }
+    // A resource ECS reports `MISSING` (a task stopped over an hour ago, or
+    // never there) matches no acceptor of some waiters (`TasksStopped` reads
+    // only the tasks answered) and never will: polling on would end in a
+    // timeout ten minutes later.
+    if let Some(reason) = json
+        .as_ref()
+        .and_then(|j| j.get("failures"))
+        .and_then(Value::as_array)
+        .and_then(|failures| {
+            failures
+                .iter()
+                .filter_map(|f| f.get("reason").and_then(Value::as_str))
+                .find(|reason| *reason == "MISSING")
+        })
+    {
+        return Ok(Decision::Failure {
+            message: format!("failures[].reason == {reason} (the resource does not exist)"),
+            missing: true,
+        });
+    }
     Ok(Decision::NoMatch)
 }
 

@@ -326,6 +326,40 @@ async fn wait_until_stopped_after_a_retry() {
     f.done();
 }
 
+/// A task ECS answers `MISSING` for (gone over an hour after it stopped,
+/// or never there) matches no acceptor of `TasksStopped` and never will:
+/// `Error::NotFound` at once, not ten minutes of polls and a timeout.
+#[tokio::test]
+async fn wait_until_stopped_of_a_missing_task_is_not_found() {
+    let f = fx("task_wait_stopped");
+    let task = get_t1(&f).await;
+    let arn = task.task_arn.clone().unwrap();
+    let f2 = fx_exchanges(serde_json::json!([
+        {"operation": "DescribeTasks",
+         "response": {"status": 200,
+                      "body": {"tasks": [], "failures": [{"arn": arn, "reason": "MISSING"}]}}}
+    ]));
+    let err = task
+        .using(&f2.session)
+        .wait_until_stopped()
+        .delay(TICK)
+        .max_attempts(5)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::NotFound {
+                resource: "Task",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(f2.operations(), ["DescribeTasks"]);
+    f2.done();
+}
+
 #[tokio::test]
 async fn wait_until_stopped_times_out() {
     let f = fx("task_wait_stopped_timeout");

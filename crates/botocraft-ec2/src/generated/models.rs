@@ -725,8 +725,10 @@ impl Vpc {
     ///
     /// Polls `DescribeVpcs` every 1 s, at most 5 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
-    /// when the resource does not exist (unless that is what it waits for).
+    /// [`Error::Timeout`] when it gives up.
+    /// A resource that does not exist is polled again, as AWS answers so
+    /// for a moment after a create: one that never appears ends in
+    /// [`Error::Timeout`], whose `last_failure` is that not-found error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_exists(&self) -> Waiter<DescribeVpcsResult> {
         const ACCEPTORS: &[Acceptor] = &[
@@ -2114,8 +2116,10 @@ impl SecurityGroup {
     ///
     /// Polls `DescribeSecurityGroups` every 5 s, at most 6 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
-    /// when the resource does not exist (unless that is what it waits for).
+    /// [`Error::Timeout`] when it gives up.
+    /// A resource that does not exist is polled again, as AWS answers so
+    /// for a moment after a create: one that never appears ends in
+    /// [`Error::Timeout`], whose `last_failure` is that not-found error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_exists(&self) -> Waiter<DescribeSecurityGroupsResult> {
         const ACCEPTORS: &[Acceptor] = &[
@@ -3225,8 +3229,10 @@ impl Instance {
     ///
     /// Polls `DescribeInstances` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
-    /// when the resource does not exist (unless that is what it waits for).
+    /// [`Error::Timeout`] when it gives up.
+    /// A resource that does not exist is polled again, as AWS answers so
+    /// for a moment after a create: one that never appears ends in
+    /// [`Error::Timeout`], whose `last_failure` is that not-found error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_running(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
@@ -3507,8 +3513,10 @@ impl Instance {
     ///
     /// Polls `DescribeInstances` every 5 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
-    /// when the resource does not exist (unless that is what it waits for).
+    /// [`Error::Timeout`] when it gives up.
+    /// A resource that does not exist is polled again, as AWS answers so
+    /// for a moment after a create: one that never appears ends in
+    /// [`Error::Timeout`], whose `last_failure` is that not-found error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_exists(&self) -> Waiter<DescribeInstancesResult> {
         const ACCEPTORS: &[Acceptor] = &[
@@ -3591,8 +3599,10 @@ impl Instance {
     ///
     /// Polls `DescribeInstanceStatus` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
-    /// when the resource does not exist (unless that is what it waits for).
+    /// [`Error::Timeout`] when it gives up.
+    /// A resource that does not exist is polled again, as AWS answers so
+    /// for a moment after a create: one that never appears ends in
+    /// [`Error::Timeout`], whose `last_failure` is that not-found error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_status_ok(&self) -> Waiter<DescribeInstanceStatusResult> {
         const ACCEPTORS: &[Acceptor] = &[
@@ -4462,8 +4472,10 @@ impl Ami {
     ///
     /// Polls `DescribeImages` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
-    /// when the resource does not exist (unless that is what it waits for).
+    /// [`Error::Timeout`] when it gives up.
+    /// A resource that does not exist is polled again, as AWS answers so
+    /// for a moment after a create: one that never appears ends in
+    /// [`Error::Timeout`], whose `last_failure` is that not-found error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_exists(&self) -> Waiter<DescribeImagesResult> {
         const ACCEPTORS: &[Acceptor] = &[
@@ -6215,8 +6227,10 @@ impl NatGateway {
     ///
     /// Polls `DescribeNatGateways` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
-    /// when the resource does not exist (unless that is what it waits for).
+    /// [`Error::Timeout`] when it gives up.
+    /// A resource that does not exist is polled again, as AWS answers so
+    /// for a moment after a create: one that never appears ends in
+    /// [`Error::Timeout`], whose `last_failure` is that not-found error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_available(&self) -> Waiter<DescribeNatGatewaysResult> {
         const ACCEPTORS: &[Acceptor] = &[
@@ -8951,8 +8965,10 @@ impl KeyPair {
     ///
     /// Polls `DescribeKeyPairs` every 5 s, at most 6 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
-    /// when the resource does not exist (unless that is what it waits for).
+    /// [`Error::Timeout`] when it gives up.
+    /// A resource that does not exist is polled again, as AWS answers so
+    /// for a moment after a create: one that never appears ends in
+    /// [`Error::Timeout`], whose `last_failure` is that not-found error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_exists(&self) -> Waiter<DescribeKeyPairsResult> {
         const ACCEPTORS: &[Acceptor] = &[
@@ -13974,8 +13990,10 @@ impl VpcPeeringConnection {
     ///
     /// Polls `DescribeVpcPeeringConnections` every 15 s, at most 40 times by default (with
     /// `.max_wait(..)`, for that long instead); see [`Waiter`]. Fails with
-    /// [`Error::Timeout`] when it gives up, and with [`Error::NotFound`]
-    /// when the resource does not exist (unless that is what it waits for).
+    /// [`Error::Timeout`] when it gives up.
+    /// A resource that does not exist is polled again, as AWS answers so
+    /// for a moment after a create: one that never appears ends in
+    /// [`Error::Timeout`], whose `last_failure` is that not-found error.
     #[cfg_attr(not(debug_assertions), inline)]
     pub fn wait_until_exists(&self) -> Waiter<DescribeVpcPeeringConnectionsResult> {
         const ACCEPTORS: &[Acceptor] = &[

@@ -214,6 +214,10 @@ pub struct ModelDef {
     /// copy.save().await?;`: compiled as a doc test, so it stays true.
     #[serde(default)]
     pub as_new_example: Vec<String>,
+    /// A hand-written `crate::ext` function `fn(&mut Model)` that `as_new()`
+    /// calls last, for what a copy must drop depending on its values (a gp2
+    /// volume's reported IOPS, which its create refuses).
+    pub as_new_also: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -432,6 +436,10 @@ pub struct MethodDef {
     /// checks a positional argument the generator cannot (a structure that
     /// must name something), called before anything is sent.
     pub check: Option<String>,
+    /// A hand-written `crate::ext` function `fn(&mut Input)` called after
+    /// `check`, before sending: for a member AWS requires along with
+    /// another (an ECS strategy change needs a new deployment).
+    pub prepare: Option<String>,
     /// For a paginated listing whose page-size member's botocore shape has
     /// no bounds: the range AWS documents for it (`min`, and `max` when AWS
     /// refuses larger values rather than capping them). The generator fails

@@ -1456,13 +1456,27 @@ impl<'a> Emitter<'a> {
             "// `described` came from AWS, say from `{name}::objects().get(..)`."
         ));
         let args = self.positional(&m)?.len();
+        // A copy under the original's name would be refused as taken, or
+        // (an ECS cluster) answered with the original: the example renames it.
+        let rename = model
+            .name
+            .as_ref()
+            .and_then(|wire| fields.iter().find(|f| f.wire == *wire))
+            .filter(|f| f.ty == "String" && !cleared.contains(&f.ident));
         if !model.as_new_example.is_empty() {
             lines.extend(model.as_new_example.iter().cloned());
         } else {
             lines.push(format!(
                 "let {}copy = described.as_new();",
-                if saves { "mut " } else { "" }
+                if saves || rename.is_some() {
+                    "mut "
+                } else {
+                    ""
+                }
             ));
+            if let Some(f) = rename {
+                lines.push(format!("copy.{} = Some(\"web-copy\".into());", f.ident));
+            }
         }
         if model.as_new_example.is_empty() {
             lines.push(if saves {
@@ -1488,9 +1502,14 @@ impl<'a> Emitter<'a> {
             ),
             None => String::new(),
         };
+        let also = model
+            .as_new_also
+            .as_ref()
+            .map(|f| format!("        crate::ext::{f}(&mut copy);\n"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "    #[inline]\n    pub fn as_new(&self) -> Self {{\n        let mut copy = self.clone();\n        copy._state = self._state.as_new();\n{clears}{tags}        copy\n    }}\n"
+            "    #[inline]\n    pub fn as_new(&self) -> Self {{\n        let mut copy = self.clone();\n        copy._state = self._state.as_new();\n{clears}{tags}{also}        copy\n    }}\n"
         );
         Ok(())
     }
@@ -4203,6 +4222,9 @@ impl<'a> Emitter<'a> {
         }
         if let Some(check) = &m.def.check {
             let _ = writeln!(s, "        crate::ext::{check}(&input)?;");
+        }
+        if let Some(prepare) = &m.def.prepare {
+            let _ = writeln!(s, "        crate::ext::{prepare}(&mut input);");
         }
         if let Some(ids) = &m.def.no_page_size_with {
             let ids = self.field(&m.input_fields, ids, m.name)?;

@@ -595,3 +595,21 @@ async fn an_edit_of_the_associated_subnets_names_the_call() {
     assert!(err.to_string().contains("associated_subnet_ids"), "{err}");
     f.done();
 }
+
+/// A copy of a described network interface leaves its addresses, which the
+/// original holds, to the subnet: AWS refuses an address in use.
+#[test]
+fn copies_leave_the_addresses_to_the_subnet() {
+    let described = botocraft_ec2::NetworkInterface {
+        subnet_id: Some("subnet-1".into()),
+        private_ip_address: Some("10.0.0.5".into()),
+        private_ip_addresses: Some(vec![Default::default()]),
+        ipv6_addresses: Some(vec![Default::default()]),
+        ..Default::default()
+    };
+    let copy = described.as_new();
+    assert_eq!(copy.subnet_id.as_deref(), Some("subnet-1"));
+    assert_eq!(copy.private_ip_address, None);
+    assert_eq!(copy.private_ip_addresses, None);
+    assert_eq!(copy.ipv6_addresses, None);
+}

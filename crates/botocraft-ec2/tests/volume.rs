@@ -400,3 +400,24 @@ async fn a_page_size_is_not_sent_with_ids() {
         .unwrap();
     f.done();
 }
+
+/// AWS reports a baseline IOPS for a gp2 volume, which `CreateVolume`
+/// refuses: a copy keeps IOPS only for io1, io2 and gp3, and throughput only
+/// for gp3.
+#[test]
+fn copies_keep_only_the_performance_settings_their_type_takes() {
+    use botocraft_ec2::VolumeType;
+    let described = |t: VolumeType| botocraft_ec2::Volume {
+        volume_type: Some(t),
+        iops: Some(100),
+        throughput: Some(125),
+        size: Some(8),
+        ..Default::default()
+    };
+    let gp2 = described(VolumeType::Gp2).as_new();
+    assert_eq!((gp2.iops, gp2.throughput, gp2.size), (None, None, Some(8)));
+    let io2 = described(VolumeType::Io2).as_new();
+    assert_eq!((io2.iops, io2.throughput), (Some(100), None));
+    let gp3 = described(VolumeType::Gp3).as_new();
+    assert_eq!((gp3.iops, gp3.throughput), (Some(100), Some(125)));
+}

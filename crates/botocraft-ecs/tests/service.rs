@@ -813,3 +813,57 @@ async fn relation_task_sets_of_a_service_without_any_sends_nothing() {
     assert!(service.task_sets().await.unwrap().is_empty());
     f.nothing_sent();
 }
+
+/// A capacity provider strategy change is refused by ECS without a new
+/// deployment: `save()` asks for one with it. A copy of a described service
+/// drops the service-linked role and a daemon's desired count, which
+/// `CreateService` refuses.
+#[tokio::test]
+async fn a_strategy_change_forces_a_new_deployment_and_copies_drop_what_create_refuses() {
+    const CL: &str = "arn:aws:ecs:us-east-1:123456789012:cluster/c1";
+    const ARN: &str = "arn:aws:ecs:us-east-1:123456789012:service/c1/web";
+    let described = serde_json::json!({
+        "serviceArn": ARN, "serviceName": "web", "clusterArn": CL,
+        "launchType": "FARGATE", "desiredCount": 1, "schedulingStrategy": "REPLICA",
+        "roleArn": "arn:aws:iam::123456789012:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
+        "tags": []
+    });
+    let mut updated = described.clone();
+    updated["capacityProviderStrategy"] =
+        serde_json::json!([{"capacityProvider": "FARGATE_SPOT", "weight": 1}]);
+    let f = fx_exchanges(serde_json::json!([
+        {"operation": "DescribeServices",
+         "response": {"body": {"services": [described], "failures": []}}},
+        {"operation": "UpdateService",
+         "request": {"body": {"cluster": CL, "service": "web",
+                              "capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
+                              "forceNewDeployment": true}},
+         "response": {"body": {"service": updated}}}
+    ]));
+    let mut service = Service::objects()
+        .using(&f.session)
+        .get("web")
+        .cluster("c1")
+        .await
+        .unwrap();
+    let copy = service.as_new();
+    assert_eq!(copy.role_arn, None);
+    assert_eq!(copy.desired_count, Some(1));
+    service.capacity_provider_strategy = Some(vec![CapacityProviderStrategyItem {
+        capacity_provider: Some("FARGATE_SPOT".into()),
+        weight: Some(1),
+        ..Default::default()
+    }]);
+    service.save().await.unwrap();
+    f.done();
+
+    let daemon = Service {
+        scheduling_strategy: Some(SchedulingStrategy::Daemon),
+        desired_count: Some(3),
+        role_arn: Some("arn:aws:iam::123456789012:role/ecs-classic-elb".into()),
+        ..Default::default()
+    };
+    let copy = daemon.as_new();
+    assert_eq!(copy.desired_count, None);
+    assert_eq!(copy.role_arn, daemon.role_arn);
+}

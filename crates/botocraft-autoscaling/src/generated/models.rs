@@ -875,7 +875,8 @@ impl AutoScalingGroup {
     /// ```no_run
     /// # async fn example(described: botocraft_autoscaling::AutoScalingGroup) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `AutoScalingGroup::objects().get(..)`.
-    /// let copy = described.as_new();
+    /// let mut copy = described.as_new();
+    /// copy.auto_scaling_group_name = Some("web-copy".into());
     /// botocraft_autoscaling::AutoScalingGroup::objects().create(&copy).await?;
     /// # Ok(())
     /// # }
@@ -1224,7 +1225,8 @@ impl LaunchConfiguration {
     /// ```no_run
     /// # async fn example(described: botocraft_autoscaling::LaunchConfiguration) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `LaunchConfiguration::objects().get(..)`.
-    /// let copy = described.as_new();
+    /// let mut copy = described.as_new();
+    /// copy.launch_configuration_name = Some("web-copy".into());
     /// botocraft_autoscaling::LaunchConfiguration::objects().create(&copy).await?;
     /// # Ok(())
     /// # }
@@ -1582,7 +1584,8 @@ impl ScalingPolicy {
     /// ```no_run
     /// # async fn example(described: botocraft_autoscaling::ScalingPolicy) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `ScalingPolicy::objects().get(..)`.
-    /// let copy = described.as_new();
+    /// let mut copy = described.as_new();
+    /// copy.policy_name = Some("web-copy".into());
     /// botocraft_autoscaling::ScalingPolicy::objects().create(&copy).await?;
     /// # Ok(())
     /// # }
@@ -1934,7 +1937,8 @@ impl LifecycleHook {
     /// ```no_run
     /// # async fn example(described: botocraft_autoscaling::LifecycleHook) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `LifecycleHook::objects().get(..)`.
-    /// let copy = described.as_new();
+    /// let mut copy = described.as_new();
+    /// copy.lifecycle_hook_name = Some("web-copy".into());
     /// botocraft_autoscaling::LifecycleHook::objects().create(&copy).await?;
     /// # Ok(())
     /// # }
@@ -2287,7 +2291,8 @@ impl ScheduledAction {
     /// ```no_run
     /// # async fn example(described: botocraft_autoscaling::ScheduledAction) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `ScheduledAction::objects().get(..)`.
-    /// let copy = described.as_new();
+    /// let mut copy = described.as_new();
+    /// copy.scheduled_action_name = Some("web-copy".into());
     /// botocraft_autoscaling::ScheduledAction::objects().create(&copy).await?;
     /// # Ok(())
     /// # }

@@ -339,6 +339,23 @@ pub(crate) fn launch_template_data_request(
     serde_json::from_value(value).map(Some).map_err(invalid)
 }
 
+/// `Volume::as_new()`: AWS reports a baseline IOPS for every volume type
+/// (a gp2's 100), which `CreateVolume` refuses but for io1, io2 and gp3,
+/// and a throughput it refuses but for gp3: a copy keeps only what its type
+/// takes.
+pub(crate) fn volume_copy(copy: &mut Volume) {
+    let takes_iops = matches!(
+        copy.volume_type,
+        Some(VolumeType::Io1 | VolumeType::Io2 | VolumeType::Gp3)
+    );
+    if !takes_iops {
+        copy.iops = None;
+    }
+    if copy.volume_type != Some(VolumeType::Gp3) {
+        copy.throughput = None;
+    }
+}
+
 /// A new subnet's zone id: AWS takes the zone by name or by id, and refuses
 /// both, so a model holding both is refused before anything is sent rather
 /// than one silently chosen (`as_new()` of a described subnet keeps the name).

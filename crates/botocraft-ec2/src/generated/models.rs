@@ -2028,6 +2028,7 @@ impl SecurityGroup {
     /// # async fn example(described: botocraft_ec2::SecurityGroup) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `SecurityGroup::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.group_name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }
@@ -4270,6 +4271,7 @@ impl Ami {
     /// # async fn example(described: botocraft_ec2::Ami) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `Ami::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }
@@ -7491,6 +7493,7 @@ impl Volume {
                     .is_some_and(botocraft_core::tags::is_reserved)
             });
         }
+        crate::ext::volume_copy(&mut copy);
         copy
     }
 
@@ -8875,6 +8878,7 @@ impl KeyPair {
     /// # async fn example(described: botocraft_ec2::KeyPair) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `KeyPair::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.key_name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }
@@ -9926,6 +9930,7 @@ impl LaunchTemplateVersion {
     /// # async fn example(described: botocraft_ec2::LaunchTemplateVersion) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `LaunchTemplateVersion::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.launch_template_name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }
@@ -10580,6 +10585,7 @@ impl NetworkInterface {
     /// - what AWS assigned this NetworkInterface ([`Self::ASSIGNED`]): `network_interface_id`
     /// - what AWS only reports: `availability_zone`, `mac_address`, `outpost_arn`, `owner_id`, `private_dns_name`, `public_dns_name`, `requester_id`, `requester_managed`, `status`, `vpc_id`, `deny_all_igw_traffic`, `ipv6_native`, `ipv6_address`, `availability_zone_id`
     /// - what CreateNetworkInterface refuses from a model (it describes what the NetworkInterface has; other calls set it): `associated_subnets`, `association`, `attachment`, `public_ip_dns_name_options`, `connection_tracking_configuration`
+    /// - what a copy of this NetworkInterface cannot be created with (what it has attached, values AWS picked for it, a second name of the same thing): `private_ip_address`, `private_ip_addresses`, `ipv6_addresses`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
@@ -10616,6 +10622,9 @@ impl NetworkInterface {
         copy.attachment = None;
         copy.public_ip_dns_name_options = None;
         copy.connection_tracking_configuration = None;
+        copy.private_ip_address = None;
+        copy.private_ip_addresses = None;
+        copy.ipv6_addresses = None;
         if let Some(tags) = copy.tag_set.as_mut() {
             tags.retain(|t| {
                 !t.key
@@ -11804,6 +11813,7 @@ impl PlacementGroup {
     /// # async fn example(described: botocraft_ec2::PlacementGroup) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `PlacementGroup::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.group_name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }

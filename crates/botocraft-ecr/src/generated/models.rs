@@ -573,6 +573,7 @@ impl Repository {
     /// # async fn example(described: botocraft_ecr::Repository) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `Repository::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.repository_name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }

@@ -487,6 +487,32 @@ impl Service {
     }
 }
 
+/// `UpdateService` with a capacity provider strategy: ECS refuses a change
+/// of strategy (or a switch to one from a launch type) without a new
+/// deployment, so one is asked for unless the caller said otherwise.
+pub(crate) fn service_update_deploys(input: &mut crate::UpdateServiceRequest) {
+    if input.capacity_provider_strategy.is_some() && input.force_new_deployment.is_none() {
+        input.force_new_deployment = Some(true);
+    }
+}
+
+/// `Service::as_new()`: a described service reports what `CreateService`
+/// refuses from a copy: the service-linked role as its role (`role` is for
+/// a classic load balancer's own role; without it ECS uses the linked
+/// role), and a daemon service's desired count.
+pub(crate) fn service_copy(copy: &mut Service) {
+    if copy
+        .role_arn
+        .as_deref()
+        .is_some_and(|arn| arn.contains(":role/aws-service-role/"))
+    {
+        copy.role_arn = None;
+    }
+    if copy.scheduling_strategy == Some(SchedulingStrategy::Daemon) {
+        copy.desired_count = None;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

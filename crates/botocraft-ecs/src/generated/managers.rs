@@ -4790,6 +4790,7 @@ impl ServiceUpdate {
             "Service::objects().update",
             "desired_count",
         )?;
+        crate::ext::service_update_deploys(&mut input);
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =
@@ -5104,6 +5105,7 @@ impl ServicePartialUpdate {
             "Service::objects().partial_update",
             "desired_count",
         )?;
+        crate::ext::service_update_deploys(&mut input);
         {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {

@@ -604,6 +604,7 @@ impl Cluster {
     /// # async fn example(described: botocraft_ecs::Cluster) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `Cluster::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.cluster_name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }
@@ -1740,6 +1741,7 @@ impl Service {
     /// # async fn example(described: botocraft_ecs::Service) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `Service::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.service_name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }
@@ -1768,6 +1770,7 @@ impl Service {
                     .is_some_and(botocraft_core::tags::is_reserved)
             });
         }
+        crate::ext::service_copy(&mut copy);
         copy
     }
 
@@ -3635,6 +3638,7 @@ impl CapacityProvider {
     /// # async fn example(described: botocraft_ecs::CapacityProvider) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `CapacityProvider::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }
@@ -6885,6 +6889,7 @@ impl ExpressGatewayService {
     /// # async fn example(described: botocraft_ecs::ExpressGatewayService) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `ExpressGatewayService::objects().get(..)`.
     /// let mut copy = described.as_new();
+    /// copy.service_name = Some("web-copy".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }

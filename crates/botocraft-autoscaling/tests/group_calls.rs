@@ -284,3 +284,23 @@ async fn attachments_have_their_own_calls() {
     );
     f.done();
 }
+
+/// AWS takes at most 10 target groups, load balancers or traffic sources a
+/// call: more are refused before anything is sent.
+#[tokio::test]
+async fn attaching_more_than_ten_at_once_is_refused_unsent() {
+    let f = fx_exchanges(serde_json::json!([]));
+    let groups = AutoScalingGroup::objects().using(&f.session);
+    let eleven: Vec<String> = (0..11).map(|i| format!("tg-{i}")).collect();
+    let err = groups
+        .attach_target_groups("web", eleven.clone())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    let err = groups
+        .detach_load_balancers("web", eleven)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    f.nothing_sent();
+}

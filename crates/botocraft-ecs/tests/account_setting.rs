@@ -178,3 +178,21 @@ async fn save_of_an_edited_setting_and_delete() {
     s.delete().await.unwrap();
     f.done();
 }
+
+/// AWS lists by value only within one setting name: a value alone is
+/// refused before anything is sent (moto would filter by it).
+#[tokio::test]
+async fn a_listing_by_value_needs_a_name() {
+    let f = fx_exchanges(serde_json::json!([]));
+    let err = AccountSetting::objects()
+        .using(&f.session)
+        .list()
+        .value("enabled")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Validation { message } if message.contains(".name(")),
+        "{err:?}"
+    );
+    f.nothing_sent();
+}

@@ -3983,6 +3983,12 @@ impl AutoScalingGroupAttachTargetGroups {
             "AutoScalingGroup::objects().attach_target_groups",
             "target_group_arns",
         )?;
+        error::refuse_too_many(
+            input.target_group_arns.as_deref().unwrap_or_default(),
+            10,
+            "AutoScalingGroup::objects().attach_target_groups",
+            "target_group_arns",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AttachLoadBalancerTargetGroupsResultType>(
@@ -4118,6 +4124,12 @@ impl AutoScalingGroupDetachTargetGroups {
             "AutoScalingGroup::objects().detach_target_groups",
             "target_group_arns",
         )?;
+        error::refuse_too_many(
+            input.target_group_arns.as_deref().unwrap_or_default(),
+            10,
+            "AutoScalingGroup::objects().detach_target_groups",
+            "target_group_arns",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, DetachLoadBalancerTargetGroupsResultType>(
@@ -4249,6 +4261,12 @@ impl AutoScalingGroupAttachLoadBalancers {
             "AutoScalingGroup::objects().attach_load_balancers",
             "load_balancer_names",
         )?;
+        error::refuse_too_many(
+            input.load_balancer_names.as_deref().unwrap_or_default(),
+            10,
+            "AutoScalingGroup::objects().attach_load_balancers",
+            "load_balancer_names",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AttachLoadBalancersResultType>(
@@ -4377,6 +4395,12 @@ impl AutoScalingGroupDetachLoadBalancers {
         )?;
         error::refuse_blank(
             input.load_balancer_names.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().detach_load_balancers",
+            "load_balancer_names",
+        )?;
+        error::refuse_too_many(
+            input.load_balancer_names.as_deref().unwrap_or_default(),
+            10,
             "AutoScalingGroup::objects().detach_load_balancers",
             "load_balancer_names",
         )?;
@@ -4513,6 +4537,12 @@ impl AutoScalingGroupAttachTrafficSources {
             "AutoScalingGroup::objects().attach_traffic_sources",
             "traffic_sources",
         )?;
+        error::refuse_too_many(
+            input.traffic_sources.as_deref().unwrap_or_default(),
+            10,
+            "AutoScalingGroup::objects().attach_traffic_sources",
+            "traffic_sources",
+        )?;
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out = call::<_, AttachTrafficSourcesResultType>(
@@ -4636,6 +4666,12 @@ impl AutoScalingGroupDetachTrafficSources {
         )?;
         error::refuse_empty(
             input.traffic_sources.as_deref().unwrap_or_default(),
+            "AutoScalingGroup::objects().detach_traffic_sources",
+            "traffic_sources",
+        )?;
+        error::refuse_too_many(
+            input.traffic_sources.as_deref().unwrap_or_default(),
+            10,
             "AutoScalingGroup::objects().detach_traffic_sources",
             "traffic_sources",
         )?;

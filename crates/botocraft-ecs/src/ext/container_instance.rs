@@ -176,6 +176,19 @@ pub(crate) fn attribute_value_named(input: &ListAttributesRequest) -> Result<(),
     Ok(())
 }
 
+/// The check of `AccountSetting::objects().list()` (`check` in
+/// `definitions/ecs.toml`): AWS lists by value only within a setting name.
+pub(crate) fn account_setting_value_named(
+    input: &crate::ListAccountSettingsRequest,
+) -> Result<(), Error> {
+    if input.value.is_some() && input.name.is_none() {
+        return Err(Error::validation(
+            "AccountSetting::objects().list(): `.value(..)` needs `.name(..)` (AWS lists by value only within one setting)",
+        ));
+    }
+    Ok(())
+}
+
 /// The EC2 side of a container instance: a relation across services, so it
 /// exists only when botocraft is built with EC2 (the `ec2` feature).
 #[cfg(feature = "ec2")]

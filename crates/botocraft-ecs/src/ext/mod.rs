@@ -38,7 +38,7 @@ pub mod task_set;
 mod test_support;
 
 pub use container::{ImageReference, DEFAULT_IMAGE_TAG};
-pub(crate) use container_instance::attribute_value_named;
+pub(crate) use container_instance::{account_setting_value_named, attribute_value_named};
 pub(crate) use service::{service_copy, service_update_deploys};
 pub use service::{ServiceAll, DEFAULT_SERVICE_SCAN_CONCURRENCY};
 pub use task_definition::TaskDefinitionInUse;

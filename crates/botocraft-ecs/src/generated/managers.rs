@@ -10876,6 +10876,7 @@ impl AccountSettingList {
             "AccountSetting::objects().list",
             "maxResults",
         )?;
+        crate::ext::account_setting_value_named(&input)?;
         let session = self.manager.session()?;
         let pager = TokenPaginator::new(OPERATION, {
             let session = session.clone();

@@ -1313,3 +1313,20 @@ async fn force_delete_of_a_renamed_group_is_refused_unsent() {
     assert_eq!(f.operations(), ["DescribeAutoScalingGroups"]);
     f.done();
 }
+
+/// A group read back from JSON whose ARN is in another region than the
+/// session: its delete goes by name, and would delete a same-named group in
+/// the session's region. Refused, nothing sent.
+#[tokio::test]
+async fn delete_of_a_group_from_another_region_is_refused_unsent() {
+    let f = common::fx_exchanges(serde_json::json!([]));
+    let cached = serde_json::json!({
+        "AutoScalingGroupName": "web",
+        "AutoScalingGroupARN": "arn:aws:autoscaling:us-west-2:123456789012:autoScalingGroup:0a1b:autoScalingGroupName/web"
+    });
+    let group: AutoScalingGroup = serde_json::from_value(cached).unwrap();
+    let mut group = group.using(&f.session);
+    assert_validation(group.delete().await, "us-west-2");
+    assert_validation(group.force_delete().await, "us-west-2");
+    f.nothing_sent();
+}

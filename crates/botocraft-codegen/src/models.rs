@@ -2375,6 +2375,11 @@ impl<'a> Emitter<'a> {
             );
             args.push(format!("a{i}"));
         }
+        // Deletes go by name: one whose ARN is in another region than the
+        // session would delete a same-named resource here.
+        if model.arn.is_some() {
+            let _ = writeln!(body, "        if self.arn().is_some() {{\n            botocraft_core::baseline::refuse_other_region({name:?}, self.arn(), manager.session()?.region())?;\n        }}");
+        }
         let _ = writeln!(
             body,
             "        #[allow(unused_mut)]\n        let mut request = manager.delete({});",

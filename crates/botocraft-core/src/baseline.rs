@@ -865,6 +865,38 @@ pub fn refuse_dropped_tags(
     )))
 }
 
+/// For `delete()`: a model whose ARN names another region than the one it
+/// would be deleted in (read back from JSON, so bound to the default
+/// session; or moved with `.using(..)` to another region's session) names a
+/// resource there, and its delete, which goes by name, would delete a
+/// same-named one in this region. Refused, nothing sent.
+///
+/// ```
+/// use botocraft_core::baseline::refuse_other_region;
+///
+/// let arn = "arn:aws:autoscaling:us-west-2:123456789012:autoScalingGroup:u:autoScalingGroupName/web";
+/// assert!(refuse_other_region("AutoScalingGroup", Some(arn), "us-west-2").is_ok());
+/// assert!(refuse_other_region("AutoScalingGroup", Some(arn), "us-east-1").is_err());
+/// assert!(refuse_other_region("AutoScalingGroup", None, "us-east-1").is_ok());
+/// ```
+pub fn refuse_other_region(kind: &str, arn: Option<&str>, region: &str) -> Result<(), Error> {
+    let Some(arn) = arn else {
+        return Ok(());
+    };
+    let named = arn
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split(':').nth(2))
+        .unwrap_or("");
+    if named.is_empty() || named == region {
+        return Ok(());
+    }
+    Err(Error::validation(format!(
+        "{kind}.delete(): its ARN {arn:?} is in {named}, but the delete would go to {region} \
+         (its session's region), where it would delete the {kind} of that name there: \
+         delete it through a session for {named}"
+    )))
+}
+
 /// For `save_tags()`: a model that did not come from AWS (built by hand,
 /// read back from JSON) holds no record of the tags AWS has, so the
 /// removals among its edits cannot be told: refused, nothing sent, rather

@@ -806,6 +806,13 @@ impl AutoScalingGroup {
                     "AutoScalingGroup.force_delete() needs `AutoScalingGroupName`, which is not set",
                 )
             })?;
+            if self.arn().is_some() {
+                botocraft_core::baseline::refuse_other_region(
+                    "AutoScalingGroup",
+                    self.arn(),
+                    self.manager().session()?.region(),
+                )?;
+            }
             self.manager()
                 .delete(name)
                 .force_delete(true)

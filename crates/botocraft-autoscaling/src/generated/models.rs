@@ -936,6 +936,13 @@ impl AutoScalingGroup {
                     "AutoScalingGroup.delete() needs `AutoScalingGroupName`, which is not set",
                 )
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "AutoScalingGroup",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -1263,6 +1270,13 @@ impl LaunchConfiguration {
         )?;
         let manager = self.manager();
         let a0 = self.launch_configuration_name.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("LaunchConfiguration.delete() needs `LaunchConfigurationName`, which is not set"))?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "LaunchConfiguration",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -1638,6 +1652,13 @@ impl ScalingPolicy {
             .ok_or_else(|| {
                 Error::validation("ScalingPolicy.delete() needs `PolicyName`, which is not set")
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "ScalingPolicy",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0, a1);
         request.send().await?;
@@ -2347,6 +2368,13 @@ impl ScheduledAction {
                     "ScheduledAction.delete() needs `ScheduledActionName`, which is not set",
                 )
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "ScheduledAction",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0, a1);
         request.send().await?;

@@ -1487,6 +1487,13 @@ impl Subnet {
             .ok_or_else(|| {
                 Error::validation("Subnet.delete() needs `SubnetId`, which is not set")
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Subnet",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -2106,6 +2113,13 @@ impl SecurityGroup {
             .ok_or_else(|| {
                 Error::validation("SecurityGroup.delete() needs `GroupId`, which is not set")
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "SecurityGroup",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -7553,6 +7567,13 @@ impl Volume {
             .ok_or_else(|| {
                 Error::validation("Volume.delete() needs `VolumeId`, which is not set")
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Volume",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -11891,6 +11912,13 @@ impl PlacementGroup {
             .ok_or_else(|| {
                 Error::validation("PlacementGroup.delete() needs `GroupName`, which is not set")
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "PlacementGroup",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;

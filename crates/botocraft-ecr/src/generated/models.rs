@@ -660,6 +660,13 @@ impl Repository {
             .ok_or_else(|| {
                 Error::validation("Repository.delete() needs `repositoryName`, which is not set")
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Repository",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {

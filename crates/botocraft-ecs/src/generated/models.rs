@@ -689,6 +689,13 @@ impl Cluster {
             .ok_or_else(|| {
                 Error::validation("Cluster.delete() needs `clusterArn`, which is not set")
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Cluster",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         #[allow(unused_mut)]
@@ -1831,6 +1838,13 @@ impl Service {
             .ok_or_else(|| {
                 Error::validation("Service.delete() needs `serviceName`, which is not set")
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Service",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         let v = self.cluster_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("Service.delete() needs `clusterArn`, which is not set (without it AWS would look for the Service elsewhere)"))?;
@@ -2686,6 +2700,13 @@ impl Task {
             .clone()
             .filter(|v| !v.is_empty())
             .ok_or_else(|| Error::validation("Task.delete() needs `taskArn`, which is not set"))?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Task",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         if let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) {
@@ -3715,6 +3736,13 @@ impl CapacityProvider {
         let a0 = self.name.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
             Error::validation("CapacityProvider.delete() needs `name`, which is not set")
         })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "CapacityProvider",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         if let Some(v) = self.cluster.clone().filter(|v| !v.is_empty()) {
@@ -4639,6 +4667,13 @@ impl TaskSet {
             .ok_or_else(|| {
                 Error::validation("TaskSet.delete() needs `taskSetArn`, which is not set")
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "TaskSet",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0, a1, a2);
         if let Some(v) = Some(true) {
@@ -5406,6 +5441,13 @@ impl Daemon {
             .ok_or_else(|| {
                 Error::validation("Daemon.delete() needs `daemonArn`, which is not set")
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Daemon",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -5777,6 +5819,13 @@ impl DaemonTaskDefinition {
         )?;
         let manager = self.manager();
         let a0 = self.daemon_task_definition_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonTaskDefinition.delete() needs `daemonTaskDefinitionArn`, which is not set"))?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "DaemonTaskDefinition",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -6978,6 +7027,13 @@ impl ExpressGatewayService {
                     "ExpressGatewayService.delete() needs `serviceArn`, which is not set",
                 )
             })?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "ExpressGatewayService",
+                self.arn(),
+                manager.session()?.region(),
+            )?;
+        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         #[allow(unused_mut)]

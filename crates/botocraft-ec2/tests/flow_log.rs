@@ -248,3 +248,34 @@ async fn model_delete_fails_when_the_flow_log_was_not_deleted() {
     assert!(l.state().is_persisted());
     f.done();
 }
+
+/// A described CloudWatch Logs flow log holds its group by name and by ARN;
+/// CreateFlowLogs refuses both: the create of a copy sends the ARN only.
+#[tokio::test]
+async fn create_from_a_described_cloudwatch_flow_log_names_the_group_once() {
+    let f = common::fx_exchanges(serde_json::json!([
+        {"operation": "CreateFlowLogs",
+         "response": {"status": 200, "headers": {"content-type": "text/xml"},
+                      "body": "<CreateFlowLogsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r</requestId><flowLogIdSet><item>fl-1</item></flowLogIdSet><unsuccessful/></CreateFlowLogsResponse>"}}
+    ]));
+    let model = FlowLog {
+        traffic_type: Some("ALL".into()),
+        log_destination_type: Some("cloud-watch-logs".into()),
+        log_group_name: Some("vpc-flows".into()),
+        log_destination: Some("arn:aws:logs:us-east-1:123456789012:log-group:vpc-flows".into()),
+        deliver_logs_permission_arn: Some("arn:aws:iam::123456789012:role/flows".into()),
+        ..Default::default()
+    };
+    FlowLog::objects()
+        .using(&f.session)
+        .create(&model, ["vpc-0a1"], "VPC")
+        .await
+        .unwrap();
+    let b = body(&f, 0, "CreateFlowLogs");
+    assert_eq!(
+        b["LogDestination"],
+        "arn:aws:logs:us-east-1:123456789012:log-group:vpc-flows"
+    );
+    assert!(b.get("LogGroupName").is_none(), "{b}");
+    f.done();
+}

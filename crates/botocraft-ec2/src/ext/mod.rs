@@ -339,6 +339,19 @@ pub(crate) fn launch_template_data_request(
     serde_json::from_value(value).map(Some).map_err(invalid)
 }
 
+/// `CreateFlowLogs` takes a CloudWatch Logs group by name or by ARN, not
+/// both (a described flow log holds both): the ARN, which names the group
+/// too, is sent.
+pub(crate) fn flow_log_one_destination(input: &mut CreateFlowLogsRequest) {
+    if input
+        .log_destination
+        .as_deref()
+        .is_some_and(|d| !d.is_empty())
+    {
+        input.log_group_name = None;
+    }
+}
+
 /// `Volume::as_new()`: AWS reports a baseline IOPS for every volume type
 /// (a gp2's 100), which `CreateVolume` refuses but for io1, io2 and gp3,
 /// and a throughput it refuses but for gp3: a copy keeps only what its type

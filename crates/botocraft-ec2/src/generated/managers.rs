@@ -43273,6 +43273,7 @@ impl FlowLogCreate {
             "FlowLog::objects().create",
             "resource_ids",
         )?;
+        crate::ext::flow_log_one_destination(&mut input);
         let session = self.manager.session()?;
         #[allow(unused_mut)]
         let mut out =

@@ -389,7 +389,13 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
     ///
     /// * [`Error::Validation`] when an acceptor is
     ///   malformed (bad expression, unknown matcher or state, bad `expected`);
-    /// * [`Error::WaiterFailed`] when a `failure` acceptor matched;
+    /// * [`Error::WaiterFailed`] when a `failure` acceptor matched (for one
+    ///   matching `MISSING`, [`Error::NotFound`] of the resource waited on);
+    /// * [`Error::NotFound`] when answers matching no acceptor said the
+    ///   resource is `MISSING` (ECS's `failures`) on every poll for
+    ///   [`MISSING_GRACE`]: ECS's reads lag a create by a few seconds, so
+    ///   one such answer is polled again, but a resource gone (a task
+    ///   stopped over an hour ago) never comes back;
     /// * the poll's own error when a poll failed and no acceptor matched it;
     /// * [`Error::Timeout`] when the attempts or the
     ///   `max_wait` ran out.
@@ -503,11 +509,16 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
         };
         let start = Instant::now();
         let mut attempt: u32 = 0;
+        // Since when every answer has said the resource is MISSING.
+        let mut missing_since: Option<Instant> = None;
         loop {
             attempt += 1;
             let result = poll().await;
             let decision = decide(operation, &compiled, &result)?;
             tracing::debug!(operation, attempt, ?decision, "waiter poll");
+            if !matches!(decision, Decision::Missing(_)) {
+                missing_since = None;
+            }
             let last_failure = match decision {
                 Decision::Success => {
                     return Ok(match result {
@@ -526,6 +537,13 @@ impl<O: Serialize + Send + 'static> Waiter<O> {
                 Decision::NoMatch => {
                     result.map(drop)?;
                     None
+                }
+                Decision::Missing(message) => {
+                    let since = *missing_since.get_or_insert_with(Instant::now);
+                    if since.elapsed() >= MISSING_GRACE {
+                        return Err(failure(subject, operation, message, true, None));
+                    }
+                    Some(message)
                 }
             };
             let elapsed = start.elapsed();
@@ -600,7 +618,15 @@ enum Decision {
     },
     Retry,
     NoMatch,
+    /// No acceptor matched and the answer's `failures` say the resource is
+    /// `MISSING`: polled again until that has lasted [`MISSING_GRACE`].
+    Missing(String),
 }
+
+/// How long answers saying a resource is `MISSING` (and matching no
+/// acceptor) must last before a waiter takes it as gone: ECS answers so for
+/// a task for a few seconds after `RunTask`.
+pub const MISSING_GRACE: Duration = Duration::from_secs(30);
 
 fn compile(operation: &str, acceptors: &'static [Acceptor]) -> Result<Vec<Compiled>> {
     acceptors
@@ -687,8 +713,8 @@ fn decide<O: Serialize>(
     }
     // A resource ECS reports `MISSING` (a task stopped over an hour ago, or
     // never there) matches no acceptor of some waiters (`TasksStopped` reads
-    // only the tasks answered) and never will: polling on would end in a
-    // timeout ten minutes later.
+    // only the tasks answered) and never will: polling on to the end would
+    // take ten minutes. But ECS also says so for a moment after a create.
     if let Some(reason) = json
         .as_ref()
         .and_then(|j| j.get("failures"))
@@ -700,10 +726,9 @@ fn decide<O: Serialize>(
                 .find(|reason| *reason == "MISSING")
         })
     {
-        return Ok(Decision::Failure {
-            message: format!("failures[].reason == {reason} (the resource does not exist)"),
-            missing: true,
-        });
+        return Ok(Decision::Missing(format!(
+            "failures[].reason == {reason} (the resource does not exist)"
+        )));
     }
     Ok(Decision::NoMatch)
 }

@@ -1469,6 +1469,9 @@ fn every_value_parses_exactly_and_in_another_case() {
         InstanceType::from("t3.micro")
     );
     for other in ["t3.micr", "t3.micro ", "zz9.plural", "", "t3,micro"] {
-        assert_eq!(InstanceType::from(other), InstanceType::from(other));
+        assert!(
+            matches!(InstanceType::from(other), InstanceType::Unknown(v) if v == other),
+            "{other:?}"
+        );
     }
 }

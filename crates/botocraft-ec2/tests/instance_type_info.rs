@@ -188,10 +188,10 @@ fn every_known_instance_type_parses_to_itself() {
         assert_eq!(t.as_str(), *name);
     }
     assert_eq!(InstanceType::from("t3.micro"), InstanceType::T3Micro);
-    assert_eq!(
+    assert!(matches!(
         InstanceType::from("t99.enormous"),
-        InstanceType::from("t99.enormous")
-    );
+        InstanceType::Unknown(v) if v == "t99.enormous"
+    ));
 }
 
 /// AWS takes at most 100 instance types a call: 120 go in two calls, whose

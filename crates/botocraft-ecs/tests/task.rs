@@ -328,22 +328,24 @@ async fn wait_until_stopped_after_a_retry() {
 
 /// A task ECS answers `MISSING` for (gone over an hour after it stopped,
 /// or never there) matches no acceptor of `TasksStopped` and never will:
-/// `Error::NotFound` at once, not ten minutes of polls and a timeout.
-#[tokio::test]
-async fn wait_until_stopped_of_a_missing_task_is_not_found() {
+/// once every answer has said so for `MISSING_GRACE` (30 s), the wait ends
+/// with `Error::NotFound`, not ten minutes of polls and a timeout.
+#[tokio::test(start_paused = true)]
+async fn wait_until_stopped_of_a_task_missing_for_long_is_not_found() {
     let f = fx("task_wait_stopped");
     let task = get_t1(&f).await;
     let arn = task.task_arn.clone().unwrap();
-    let f2 = fx_exchanges(serde_json::json!([
+    let missing = serde_json::json!(
         {"operation": "DescribeTasks",
          "response": {"status": 200,
                       "body": {"tasks": [], "failures": [{"arn": arn, "reason": "MISSING"}]}}}
-    ]));
+    );
+    // Polls every 6 s: at 0, 6, ..., 30 s.
+    let f2 = fx_exchanges(serde_json::Value::Array(vec![missing; 6]));
+    let started = tokio::time::Instant::now();
     let err = task
         .using(&f2.session)
         .wait_until_stopped()
-        .delay(TICK)
-        .max_attempts(5)
         .await
         .unwrap_err();
     assert!(
@@ -356,7 +358,24 @@ async fn wait_until_stopped_of_a_missing_task_is_not_found() {
         ),
         "{err:?}"
     );
-    assert_eq!(f2.operations(), ["DescribeTasks"]);
+    assert_eq!(started.elapsed(), botocraft_core::waiter::MISSING_GRACE);
+    f2.done();
+}
+
+/// Right after `RunTask`, ECS may answer `MISSING` for a task that exists:
+/// one such answer is polled again, and the wait goes on to its end.
+#[tokio::test(start_paused = true)]
+async fn wait_until_stopped_polls_again_after_a_missing_answer() {
+    let f = fx("task_wait_stopped");
+    let task = get_t1(&f).await;
+    let arn = task.task_arn.clone().unwrap();
+    let f2 = fx_exchanges(serde_json::json!([
+        {"operation": "DescribeTasks",
+         "response": {"body": {"tasks": [], "failures": [{"arn": arn, "reason": "MISSING"}]}}},
+        {"operation": "DescribeTasks",
+         "response": {"body": {"tasks": [{"taskArn": arn, "lastStatus": "STOPPED"}], "failures": []}}}
+    ]));
+    task.using(&f2.session).wait_until_stopped().await.unwrap();
     f2.done();
 }
 

@@ -9951,7 +9951,7 @@ impl LaunchTemplateVersion {
     /// # async fn example(described: botocraft_ec2::LaunchTemplateVersion) -> botocraft_core::Result<()> {
     /// // `described` came from AWS, say from `LaunchTemplateVersion::objects().get(..)`.
     /// let mut copy = described.as_new();
-    /// copy.launch_template_name = Some("web-copy".into());
+    /// copy.version_description = Some("copy of the described version".into());
     /// copy.save().await?;
     /// # Ok(())
     /// # }
@@ -10606,7 +10606,7 @@ impl NetworkInterface {
     /// - what AWS assigned this NetworkInterface ([`Self::ASSIGNED`]): `network_interface_id`
     /// - what AWS only reports: `availability_zone`, `mac_address`, `outpost_arn`, `owner_id`, `private_dns_name`, `public_dns_name`, `requester_id`, `requester_managed`, `status`, `vpc_id`, `deny_all_igw_traffic`, `ipv6_native`, `ipv6_address`, `availability_zone_id`
     /// - what CreateNetworkInterface refuses from a model (it describes what the NetworkInterface has; other calls set it): `associated_subnets`, `association`, `attachment`, `public_ip_dns_name_options`, `connection_tracking_configuration`
-    /// - what a copy of this NetworkInterface cannot be created with (what it has attached, values AWS picked for it, a second name of the same thing): `private_ip_address`, `private_ip_addresses`, `ipv6_addresses`
+    /// - what a copy of this NetworkInterface cannot be created with (what it has attached, values AWS picked for it, a second name of the same thing): `private_ip_address`, `private_ip_addresses`, `ipv6_addresses`, `ipv4_prefixes`, `ipv6_prefixes`
     /// - tags with the `aws:` prefix, which AWS reserves for itself.
     ///
     /// Everything else is kept, names you chose too: change what must differ (a name, a CIDR block) before saving.
@@ -10646,6 +10646,8 @@ impl NetworkInterface {
         copy.private_ip_address = None;
         copy.private_ip_addresses = None;
         copy.ipv6_addresses = None;
+        copy.ipv4_prefixes = None;
+        copy.ipv6_prefixes = None;
         if let Some(tags) = copy.tag_set.as_mut() {
             tags.retain(|t| {
                 !t.key

@@ -5105,7 +5105,6 @@ impl ServicePartialUpdate {
             "Service::objects().partial_update",
             "desired_count",
         )?;
-        crate::ext::service_update_deploys(&mut input);
         {
             static RE: std::sync::LazyLock<botocraft_core::transform::Regex> =
                 std::sync::LazyLock::new(|| {

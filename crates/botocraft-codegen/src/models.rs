@@ -490,6 +490,7 @@ impl<'a> Emitter<'a> {
         self.emit_save(out, name, model, &fields)?;
         self.emit_as_new(out, name, model, &fields)?;
         self.emit_save_tags(out, name, model, &fields)?;
+        self.emit_delete_guard(out, name, model, &fields)?;
         self.emit_delete(out, name, model, &fields)?;
         for w in &model.waiters {
             self.emit_waiter(out, name, model, &fields, w)?;
@@ -2342,6 +2343,58 @@ impl<'a> Emitter<'a> {
         Ok(())
     }
 
+    /// Whether the model gets [`Self::emit_delete_guard`]'s method: it can
+    /// tell an edited identity (it has `IDENTITY`), or it deletes by name
+    /// and holds an ARN naming the region.
+    fn has_delete_guard(
+        &self,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<bool, String> {
+        Ok(!self.watched_fixed(name, model, fields)?.is_empty()
+            || (model.delete.is_some() && model.arn.is_some()))
+    }
+
+    /// `refuse_stale_delete()`, which every call deleting the resource the
+    /// model names runs first, the generated `delete()` and the hand-written
+    /// ones (`force_delete()`, `deregister()`, ...) alike.
+    fn emit_delete_guard(
+        &self,
+        out: &mut String,
+        name: &str,
+        model: &ModelDef,
+        fields: &[Field],
+    ) -> Result<(), String> {
+        if !self.has_delete_guard(name, model, fields)? {
+            return Ok(());
+        }
+        let mut body = String::new();
+        // The delete goes to the resource the model names now: an edited id
+        // would delete another one (as save() and save_tags() refuse it).
+        if !self.watched_fixed(name, model, fields)?.is_empty() {
+            let _ = writeln!(body, "        botocraft_core::baseline::refuse_renamed({name:?}, self.changed_fixed_fields(), &Self::IDENTITY, botocraft_core::baseline::renamed_delete_error)?;");
+        }
+        // Deletes go by name: one whose ARN is in another region than the
+        // session would delete a same-named resource there.
+        if model.arn.is_some() {
+            let _ = writeln!(body, "        if self.arn().is_some() {{\n            botocraft_core::baseline::refuse_other_region({name:?}, self.arn(), self.manager().session()?.region())?;\n        }}");
+        }
+        // A model without a generated delete has it for its hand-written
+        // ones (a launch template version's, a task definition's deregister),
+        // if any.
+        let allow = if model.delete.is_some() {
+            ""
+        } else {
+            "#[allow(dead_code)]\n    "
+        };
+        let _ = writeln!(
+            out,
+            "    /// Refuses, nothing sent, a delete of the resource this model names\n    /// when that may not be the one it came from: a field naming it was\n    /// edited since, or its ARN is in another region than its session.\n    {allow}pub(crate) fn refuse_stale_delete(&self) -> Result<()> {{\n{body}        Ok(())\n    }}\n"
+        );
+        Ok(())
+    }
+
     fn emit_delete(
         &self,
         out: &mut String,
@@ -2359,10 +2412,8 @@ impl<'a> Emitter<'a> {
         let m = self.method(name, model, "delete", def)?;
         let ctx = format!("{name}.delete");
         let mut body = String::new();
-        // The delete goes to the resource the model names now: an edited id
-        // would delete another one (as save() and save_tags() refuse it).
-        if !self.watched_fixed(name, model, fields)?.is_empty() {
-            let _ = writeln!(body, "        botocraft_core::baseline::refuse_renamed({name:?}, self.changed_fixed_fields(), &Self::IDENTITY, botocraft_core::baseline::renamed_delete_error)?;");
+        if self.has_delete_guard(name, model, fields)? {
+            body.push_str("        self.refuse_stale_delete()?;\n");
         }
         body.push_str("        let manager = self.manager();\n");
         let mut args = Vec::new();
@@ -2374,11 +2425,6 @@ impl<'a> Emitter<'a> {
                 format!("{name}.delete() needs `{expr}`, which is not set")
             );
             args.push(format!("a{i}"));
-        }
-        // Deletes go by name: one whose ARN is in another region than the
-        // session would delete a same-named resource here.
-        if model.arn.is_some() {
-            let _ = writeln!(body, "        if self.arn().is_some() {{\n            botocraft_core::baseline::refuse_other_region({name:?}, self.arn(), manager.session()?.region())?;\n        }}");
         }
         let _ = writeln!(
             body,

@@ -795,24 +795,12 @@ impl AutoScalingGroup {
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn force_delete(&mut self) -> Result<()> {
         botocraft_core::trace::in_method(crate::SERVICE.name, "AutoScalingGroup", "force_delete", async move {
-            botocraft_core::baseline::refuse_renamed(
-                "AutoScalingGroup",
-                self.changed_fixed_fields(),
-                &Self::IDENTITY,
-                botocraft_core::baseline::renamed_delete_error,
-            )?;
+            self.refuse_stale_delete()?;
             let name = non_empty(&self.auto_scaling_group_name).ok_or_else(|| {
                 Error::validation(
                     "AutoScalingGroup.force_delete() needs `AutoScalingGroupName`, which is not set",
                 )
             })?;
-            if self.arn().is_some() {
-                botocraft_core::baseline::refuse_other_region(
-                    "AutoScalingGroup",
-                    self.arn(),
-                    self.manager().session()?.region(),
-                )?;
-            }
             self.manager()
                 .delete(name)
                 .force_delete(true)

@@ -904,6 +904,27 @@ impl AutoScalingGroup {
         copy
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "AutoScalingGroup",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "AutoScalingGroup",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName).
     /// `DeleteAutoScalingGroup` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -920,12 +941,7 @@ impl AutoScalingGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "AutoScalingGroup",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -936,13 +952,6 @@ impl AutoScalingGroup {
                     "AutoScalingGroup.delete() needs `AutoScalingGroupName`, which is not set",
                 )
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "AutoScalingGroup",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -1246,6 +1255,27 @@ impl LaunchConfiguration {
         copy
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "LaunchConfiguration",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "LaunchConfiguration",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (LaunchConfigurationName).
     /// `DeleteLaunchConfiguration` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -1262,21 +1292,9 @@ impl LaunchConfiguration {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "LaunchConfiguration",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self.launch_configuration_name.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("LaunchConfiguration.delete() needs `LaunchConfigurationName`, which is not set"))?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "LaunchConfiguration",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -1613,6 +1631,27 @@ impl ScalingPolicy {
         copy
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "ScalingPolicy",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "ScalingPolicy",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName, PolicyName).
     /// `DeletePolicy` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -1629,12 +1668,7 @@ impl ScalingPolicy {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "ScalingPolicy",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -1652,13 +1686,6 @@ impl ScalingPolicy {
             .ok_or_else(|| {
                 Error::validation("ScalingPolicy.delete() needs `PolicyName`, which is not set")
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "ScalingPolicy",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0, a1);
         request.send().await?;
@@ -1972,6 +1999,20 @@ impl LifecycleHook {
         copy
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "LifecycleHook",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName, LifecycleHookName).
     /// `DeleteLifecycleHook` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -1988,12 +2029,7 @@ impl LifecycleHook {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "LifecycleHook",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -2327,6 +2363,27 @@ impl ScheduledAction {
         copy
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "ScheduledAction",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "ScheduledAction",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (AutoScalingGroupName, ScheduledActionName).
     /// `DeleteScheduledAction` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -2343,12 +2400,7 @@ impl ScheduledAction {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "ScheduledAction",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .auto_scaling_group_name
@@ -2368,13 +2420,6 @@ impl ScheduledAction {
                     "ScheduledAction.delete() needs `ScheduledActionName`, which is not set",
                 )
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "ScheduledAction",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0, a1);
         request.send().await?;

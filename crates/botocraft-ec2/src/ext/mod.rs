@@ -214,12 +214,7 @@ impl LaunchTemplateVersion {
     /// names.
     #[cfg_attr(not(debug_assertions), inline)]
     pub async fn delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "LaunchTemplateVersion",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let id = self
             .launch_template_id
             .clone()

@@ -612,6 +612,20 @@ impl Vpc {
         super::save_tags(self, target, "Vpc has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Vpc",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (VpcId).
     /// `DeleteVpc` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -628,12 +642,7 @@ impl Vpc {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Vpc",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .vpc_id
@@ -1457,6 +1466,27 @@ impl Subnet {
         super::save_tags(self, target, "Subnet has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Subnet",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Subnet",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (SubnetId).
     /// `DeleteSubnet` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -1473,12 +1503,7 @@ impl Subnet {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Subnet",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .subnet_id
@@ -1487,13 +1512,6 @@ impl Subnet {
             .ok_or_else(|| {
                 Error::validation("Subnet.delete() needs `SubnetId`, which is not set")
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "Subnet",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -2083,6 +2101,27 @@ impl SecurityGroup {
         super::save_tags(self, target, "SecurityGroup has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "SecurityGroup",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "SecurityGroup",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (GroupId).
     /// `DeleteSecurityGroup` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -2099,12 +2138,7 @@ impl SecurityGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "SecurityGroup",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .group_id
@@ -2113,13 +2147,6 @@ impl SecurityGroup {
             .ok_or_else(|| {
                 Error::validation("SecurityGroup.delete() needs `GroupId`, which is not set")
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "SecurityGroup",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -3238,6 +3265,21 @@ impl Instance {
         )?;
         let target = self.pk().map(|k| k.to_string());
         super::save_tags(self, target, "Instance has no id to write tags to").await
+    }
+
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Instance",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
     }
 
     /// Waits until the `InstanceRunning` waiter from the service model succeeds.
@@ -4367,6 +4409,20 @@ impl Ami {
         super::save_tags(self, target, "Ami has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Ami",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (ImageId).
     /// `DeregisterImage` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -4383,12 +4439,7 @@ impl Ami {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Ami",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .image_id
@@ -5013,6 +5064,20 @@ impl InternetGateway {
         super::save_tags(self, target, "InternetGateway has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "InternetGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (InternetGatewayId).
     /// `DeleteInternetGateway` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -5029,12 +5094,7 @@ impl InternetGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "InternetGateway",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .internet_gateway_id
@@ -5694,6 +5754,20 @@ impl RouteTable {
         super::save_tags(self, target, "RouteTable has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "RouteTable",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (RouteTableId).
     /// `DeleteRouteTable` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -5710,12 +5784,7 @@ impl RouteTable {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "RouteTable",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .route_table_id
@@ -6202,6 +6271,20 @@ impl NatGateway {
         super::save_tags(self, target, "NatGateway has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "NatGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (NatGatewayId).
     /// `DeleteNatGateway` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -6218,12 +6301,7 @@ impl NatGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "NatGateway",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .nat_gateway_id
@@ -6933,6 +7011,20 @@ impl Address {
         super::save_tags(self, target, "Address has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Address",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (AllocationId).
     /// `ReleaseAddress` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -6949,12 +7041,7 @@ impl Address {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Address",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .allocation_id
@@ -7537,6 +7624,27 @@ impl Volume {
         super::save_tags(self, target, "Volume has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Volume",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Volume",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (VolumeId).
     /// `DeleteVolume` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -7553,12 +7661,7 @@ impl Volume {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Volume",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .volume_id
@@ -7567,13 +7670,6 @@ impl Volume {
             .ok_or_else(|| {
                 Error::validation("Volume.delete() needs `VolumeId`, which is not set")
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "Volume",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -8417,6 +8513,20 @@ impl Snapshot {
         super::save_tags(self, target, "Snapshot has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Snapshot",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (SnapshotId).
     /// `DeleteSnapshot` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -8433,12 +8543,7 @@ impl Snapshot {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Snapshot",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .snapshot_id
@@ -8949,6 +9054,20 @@ impl KeyPair {
         super::save_tags(self, target, "KeyPair has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "KeyPair",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (KeyPairId).
     /// `DeleteKeyPair` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -8965,12 +9084,7 @@ impl KeyPair {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "KeyPair",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .key_pair_id
@@ -9583,6 +9697,20 @@ impl LaunchTemplate {
         super::save_tags(self, target, "LaunchTemplate has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "LaunchTemplate",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (LaunchTemplateId).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteLaunchTemplate`), and a later `save()` would create it again.
@@ -9600,12 +9728,7 @@ impl LaunchTemplate {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "LaunchTemplate",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .launch_template_id
@@ -9966,6 +10089,21 @@ impl LaunchTemplateVersion {
         copy.operator = None;
         copy.default_version = None;
         copy
+    }
+
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "LaunchTemplateVersion",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
     }
 }
 
@@ -10684,6 +10822,20 @@ impl NetworkInterface {
         super::save_tags(self, target, "NetworkInterface has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "NetworkInterface",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (NetworkInterfaceId).
     /// `DeleteNetworkInterface` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -10700,12 +10852,7 @@ impl NetworkInterface {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "NetworkInterface",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .network_interface_id
@@ -11400,6 +11547,20 @@ impl NetworkAcl {
         super::save_tags(self, target, "NetworkAcl has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "NetworkAcl",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (NetworkAclId).
     /// `DeleteNetworkAcl` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -11416,12 +11577,7 @@ impl NetworkAcl {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "NetworkAcl",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .network_acl_id
@@ -11884,6 +12040,27 @@ impl PlacementGroup {
         super::save_tags(self, target, "PlacementGroup has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "PlacementGroup",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "PlacementGroup",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (GroupName).
     /// `DeletePlacementGroup` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -11900,12 +12077,7 @@ impl PlacementGroup {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "PlacementGroup",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .group_name
@@ -11914,13 +12086,6 @@ impl PlacementGroup {
             .ok_or_else(|| {
                 Error::validation("PlacementGroup.delete() needs `GroupName`, which is not set")
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "PlacementGroup",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -12366,6 +12531,20 @@ impl DhcpOptions {
         super::save_tags(self, target, "DhcpOptions has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "DhcpOptions",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (DhcpOptionsId).
     /// `DeleteDhcpOptions` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -12382,12 +12561,7 @@ impl DhcpOptions {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "DhcpOptions",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .dhcp_options_id
@@ -12858,6 +13032,20 @@ impl CustomerGateway {
         super::save_tags(self, target, "CustomerGateway has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "CustomerGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (CustomerGatewayId).
     /// `DeleteCustomerGateway` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -12874,12 +13062,7 @@ impl CustomerGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "CustomerGateway",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .customer_gateway_id
@@ -13435,6 +13618,20 @@ impl VpnGateway {
         super::save_tags(self, target, "VpnGateway has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "VpnGateway",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (VpnGatewayId).
     /// `DeleteVpnGateway` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -13451,12 +13648,7 @@ impl VpnGateway {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "VpnGateway",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .vpn_gateway_id
@@ -13995,6 +14187,20 @@ impl VpcPeeringConnection {
         .await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "VpcPeeringConnection",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (VpcPeeringConnectionId).
     /// `DeleteVpcPeeringConnection` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -14011,12 +14217,7 @@ impl VpcPeeringConnection {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "VpcPeeringConnection",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self.vpc_peering_connection_id.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("VpcPeeringConnection.delete() needs `VpcPeeringConnectionId`, which is not set"))?;
         #[allow(unused_mut)]
@@ -14701,6 +14902,20 @@ impl VpcEndpoint {
         super::save_tags(self, target, "VpcEndpoint has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "VpcEndpoint",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (VpcEndpointId).
     /// `DeleteVpcEndpoints` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -14717,12 +14932,7 @@ impl VpcEndpoint {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "VpcEndpoint",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .vpc_endpoint_id
@@ -15264,6 +15474,20 @@ impl VpnConnection {
         super::save_tags(self, target, "VpnConnection has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "VpnConnection",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (VpnConnectionId).
     /// `DeleteVpnConnection` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -15280,12 +15504,7 @@ impl VpnConnection {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "VpnConnection",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .vpn_connection_id
@@ -15771,6 +15990,20 @@ impl FlowLog {
         super::save_tags(self, target, "FlowLog has no id to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "FlowLog",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (FlowLogId).
     /// `DeleteFlowLogs` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -15787,12 +16020,7 @@ impl FlowLog {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "FlowLog",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .flow_log_id

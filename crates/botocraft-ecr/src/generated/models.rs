@@ -629,6 +629,27 @@ impl Repository {
         super::save_tags(self, target, "Repository has no ARN to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Repository",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Repository",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (repositoryName, registryId).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteRepository`), and a later `save()` would create it again.
@@ -646,12 +667,7 @@ impl Repository {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Repository",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .repository_name
@@ -660,13 +676,6 @@ impl Repository {
             .ok_or_else(|| {
                 Error::validation("Repository.delete() needs `repositoryName`, which is not set")
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "Repository",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         if let Some(v) = self.registry_id.clone().filter(|v| !v.is_empty()) {

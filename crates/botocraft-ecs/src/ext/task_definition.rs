@@ -218,12 +218,7 @@ impl TaskDefinition {
             "TaskDefinition",
             "delete_revision",
             async move {
-                botocraft_core::baseline::refuse_renamed(
-                    "TaskDefinition",
-                    self.changed_fixed_fields(),
-                    &Self::IDENTITY,
-                    botocraft_core::baseline::renamed_delete_error,
-                )?;
+                self.refuse_stale_delete()?;
                 let arn = self.task_definition_arn.clone().ok_or_else(|| {
                     Error::validation(
                     "TaskDefinition.delete_revision needs `taskDefinitionArn`, which is not set",
@@ -292,12 +287,7 @@ impl TaskDefinition {
             "TaskDefinition",
             "deregister",
             async move {
-                botocraft_core::baseline::refuse_renamed(
-                    "TaskDefinition",
-                    self.changed_fixed_fields(),
-                    &Self::IDENTITY,
-                    botocraft_core::baseline::renamed_delete_error,
-                )?;
+                self.refuse_stale_delete()?;
                 let arn = self
                     .task_definition_arn
                     .clone()

@@ -658,6 +658,27 @@ impl Cluster {
         super::save_tags(self, target, "Cluster has no ARN to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Cluster",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Cluster",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (clusterArn).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteCluster`), and a later `save()` would create it again.
@@ -675,12 +696,7 @@ impl Cluster {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Cluster",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .cluster_arn
@@ -689,13 +705,6 @@ impl Cluster {
             .ok_or_else(|| {
                 Error::validation("Cluster.delete() needs `clusterArn`, which is not set")
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "Cluster",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         #[allow(unused_mut)]
@@ -1153,6 +1162,28 @@ impl TaskDefinition {
         )?;
         let target = self.arn().map(str::to_owned);
         super::save_tags(self, target, "TaskDefinition has no ARN to write tags to").await
+    }
+
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[allow(dead_code)]
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "TaskDefinition",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "TaskDefinition",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -1807,6 +1838,27 @@ impl Service {
         super::save_tags(self, target, "Service has no ARN to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Service",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Service",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (serviceName, cluster, force).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteService`), and a later `save()` would create it again.
@@ -1824,12 +1876,7 @@ impl Service {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Service",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .service_name
@@ -1838,13 +1885,6 @@ impl Service {
             .ok_or_else(|| {
                 Error::validation("Service.delete() needs `serviceName`, which is not set")
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "Service",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         let v = self.cluster_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("Service.delete() needs `clusterArn`, which is not set (without it AWS would look for the Service elsewhere)"))?;
@@ -2671,6 +2711,27 @@ impl Task {
         super::save_tags(self, target, "Task has no ARN to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Task",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Task",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (taskArn, cluster).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `StopTask`), and a later `save()` would create it again.
@@ -2688,25 +2749,13 @@ impl Task {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Task",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .task_arn
             .clone()
             .filter(|v| !v.is_empty())
             .ok_or_else(|| Error::validation("Task.delete() needs `taskArn`, which is not set"))?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "Task",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         if let Some(v) = self.cluster_arn.clone().filter(|v| !v.is_empty()) {
@@ -3709,6 +3758,27 @@ impl CapacityProvider {
         super::save_tags(self, target, "CapacityProvider has no ARN to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "CapacityProvider",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "CapacityProvider",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (name, cluster).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteCapacityProvider`), and a later `save()` would create it again.
@@ -3726,23 +3796,11 @@ impl CapacityProvider {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "CapacityProvider",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self.name.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
             Error::validation("CapacityProvider.delete() needs `name`, which is not set")
         })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "CapacityProvider",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         if let Some(v) = self.cluster.clone().filter(|v| !v.is_empty()) {
@@ -4015,6 +4073,20 @@ impl AccountSetting {
         copy
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "AccountSetting",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (name, principalArn).
     /// `DeleteAccountSetting` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -4031,12 +4103,7 @@ impl AccountSetting {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "AccountSetting",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .name
@@ -4622,6 +4689,27 @@ impl TaskSet {
         super::save_tags(self, target, "TaskSet has no ARN to write tags to").await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "TaskSet",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "TaskSet",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (clusterArn, serviceArn, taskSetArn, force).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteTaskSet`), and a later `save()` would create it again.
@@ -4639,12 +4727,7 @@ impl TaskSet {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "TaskSet",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .cluster_arn
@@ -4667,13 +4750,6 @@ impl TaskSet {
             .ok_or_else(|| {
                 Error::validation("TaskSet.delete() needs `taskSetArn`, which is not set")
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "TaskSet",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0, a1, a2);
         if let Some(v) = Some(true) {
@@ -5411,6 +5487,27 @@ impl Daemon {
         copy
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "Daemon",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "Daemon",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (daemonArn).
     /// `DeleteDaemon` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -5427,12 +5524,7 @@ impl Daemon {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "Daemon",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .daemon_arn
@@ -5441,13 +5533,6 @@ impl Daemon {
             .ok_or_else(|| {
                 Error::validation("Daemon.delete() needs `daemonArn`, which is not set")
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "Daemon",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -5795,6 +5880,27 @@ impl DaemonTaskDefinition {
         copy
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "DaemonTaskDefinition",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "DaemonTaskDefinition",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (daemonTaskDefinitionArn).
     /// `DeleteDaemonTaskDefinition` does not answer with the deleted resource, so `self` keeps
     /// the values it had (fetch it again to see its state); it is marked
@@ -5811,21 +5917,9 @@ impl DaemonTaskDefinition {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "DaemonTaskDefinition",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self.daemon_task_definition_arn.clone().filter(|v| !v.is_empty()).ok_or_else(|| Error::validation("DaemonTaskDefinition.delete() needs `daemonTaskDefinitionArn`, which is not set"))?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "DaemonTaskDefinition",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         request.send().await?;
@@ -6994,6 +7088,27 @@ impl ExpressGatewayService {
         .await
     }
 
+    /// Refuses, nothing sent, a delete of the resource this model names
+    /// when that may not be the one it came from: a field naming it was
+    /// edited since, or its ARN is in another region than its session.
+    #[cfg_attr(not(debug_assertions), inline)]
+    pub(crate) fn refuse_stale_delete(&self) -> Result<()> {
+        botocraft_core::baseline::refuse_renamed(
+            "ExpressGatewayService",
+            self.changed_fixed_fields(),
+            &Self::IDENTITY,
+            botocraft_core::baseline::renamed_delete_error,
+        )?;
+        if self.arn().is_some() {
+            botocraft_core::baseline::refuse_other_region(
+                "ExpressGatewayService",
+                self.arn(),
+                self.manager().session()?.region(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// Deletes this model in AWS, passing the context it needs (serviceArn).
     /// Afterwards `self` holds the final state AWS reported (the answer of
     /// `DeleteExpressGatewayService`), and a later `save()` would create it again.
@@ -7011,12 +7126,7 @@ impl ExpressGatewayService {
 
     #[cfg_attr(not(debug_assertions), inline)]
     async fn run_delete(&mut self) -> Result<()> {
-        botocraft_core::baseline::refuse_renamed(
-            "ExpressGatewayService",
-            self.changed_fixed_fields(),
-            &Self::IDENTITY,
-            botocraft_core::baseline::renamed_delete_error,
-        )?;
+        self.refuse_stale_delete()?;
         let manager = self.manager();
         let a0 = self
             .service_arn
@@ -7027,13 +7137,6 @@ impl ExpressGatewayService {
                     "ExpressGatewayService.delete() needs `serviceArn`, which is not set",
                 )
             })?;
-        if self.arn().is_some() {
-            botocraft_core::baseline::refuse_other_region(
-                "ExpressGatewayService",
-                self.arn(),
-                manager.session()?.region(),
-            )?;
-        }
         #[allow(unused_mut)]
         let mut request = manager.delete(a0);
         #[allow(unused_mut)]
